@@ -1,0 +1,2 @@
+/** The streaming client on the JDK HttpClient. */
+package io.sluice.client;

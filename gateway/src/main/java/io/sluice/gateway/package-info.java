@@ -1,0 +1,2 @@
+/** The streaming gateway. */
+package io.sluice.gateway;
