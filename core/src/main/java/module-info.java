@@ -4,4 +4,7 @@ module io.sluice.core {
 
   exports io.sluice.core;
   exports io.sluice.core.sse;
+  exports io.sluice.core.event;
+  exports io.sluice.core.message;
+  exports io.sluice.core.codec;
 }

@@ -1,0 +1,70 @@
+package io.sluice.core.codec;
+
+import io.sluice.core.event.Failed;
+import io.sluice.core.event.StreamEvent;
+import io.sluice.core.internal.codec.anthropic.AnthropicCodec;
+import io.sluice.core.internal.codec.chat.ChatCodec;
+import io.sluice.core.internal.codec.responses.ResponsesCodec;
+import io.sluice.core.message.ChatRequest;
+import io.sluice.core.message.FinalMessage;
+import io.sluice.core.sse.SseWriter;
+import java.util.function.Consumer;
+
+/**
+ * Everything sluice does with one wire format: decode a stream to model events, encode events back
+ * to a stream, and encode and decode requests, non-streaming response bodies and error bodies.
+ * Instances are immutable and thread-safe; decoders and encoders they make are not.
+ */
+public interface WireCodec {
+
+  static WireCodec of(WireFormat format) {
+    switch (format) {
+      case OPENAI_CHAT:
+        return openAiChat(ChatDialect.OPENAI);
+      case OPENAI_RESPONSES:
+        return openAiResponses();
+      case ANTHROPIC_MESSAGES:
+        return anthropic();
+      default:
+        throw new IllegalArgumentException("unknown format " + format);
+    }
+  }
+
+  static WireCodec openAiChat(ChatDialect dialect) {
+    return ChatCodec.of(dialect);
+  }
+
+  static WireCodec openAiResponses() {
+    return ResponsesCodec.INSTANCE;
+  }
+
+  static WireCodec anthropic() {
+    return AnthropicCodec.INSTANCE;
+  }
+
+  WireFormat format();
+
+  /** A decoder for one response's stream; model events go to {@code sink} as they are decoded. */
+  StreamDecoder decoder(Consumer<StreamEvent> sink);
+
+  /** An encoder that writes model events to {@code writer} as this format's stream. */
+  StreamEncoder encoder(SseWriter writer);
+
+  /** The request as this format's JSON body; {@code stream} decides the body's stream flag. */
+  byte[] encodeRequest(ChatRequest request);
+
+  /** A client's request body in this format; unknown top-level fields land in {@code extra}. */
+  ChatRequest decodeRequest(byte[] body);
+
+  /** A non-streaming response body. */
+  FinalMessage decodeResponse(byte[] body);
+
+  /** A final message as this format's non-streaming response body. */
+  byte[] encodeResponse(FinalMessage message);
+
+  /** An error body (any status) as a failure: the provider's type, code and message. */
+  Failed decodeError(int httpStatus, byte[] body);
+
+  /** A failure as this format's error body. */
+  byte[] encodeError(Failed failure);
+}

@@ -1,0 +1,8 @@
+package io.sluice.core.event;
+
+/** The next piece of reasoning text. */
+public record ReasoningDelta(int choice, int index, String text) implements BlockEvent {
+  public ReasoningDelta {
+    Checks.notNull(text);
+  }
+}

@@ -1,0 +1,8 @@
+package io.sluice.core.event;
+
+/** The next piece of a refusal block. */
+public record RefusalDelta(int choice, int index, String text) implements BlockEvent {
+  public RefusalDelta {
+    Checks.notNull(text);
+  }
+}

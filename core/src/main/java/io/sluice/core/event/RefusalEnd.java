@@ -1,0 +1,8 @@
+package io.sluice.core.event;
+
+/** A refusal block closes; {@code text} is the whole of it. */
+public record RefusalEnd(int choice, int index, String text) implements BlockEvent {
+  public RefusalEnd {
+    Checks.notNull(text);
+  }
+}

@@ -1,0 +1,4 @@
+package io.sluice.core.event;
+
+/** A refusal block opens. */
+public record RefusalStart(int choice, int index) implements BlockEvent {}

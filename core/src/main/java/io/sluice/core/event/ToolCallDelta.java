@@ -1,0 +1,8 @@
+package io.sluice.core.event;
+
+/** The next fragment of a tool call's arguments, a piece of a JSON text. */
+public record ToolCallDelta(int choice, int index, String arguments) implements BlockEvent {
+  public ToolCallDelta {
+    Checks.notNull(arguments);
+  }
+}

@@ -1,0 +1,133 @@
+package io.sluice.core.internal.codec;
+
+import io.sluice.core.LimitExceededException;
+import io.sluice.core.SluiceException;
+import io.sluice.core.codec.StreamDecoder;
+import io.sluice.core.event.Failed;
+import io.sluice.core.event.StreamEvent;
+import io.sluice.core.sse.SseEnd;
+import io.sluice.core.sse.SseEvent;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * What every format's decoder shares: exactly one terminal event, then silence; a payload that
+ * does not parse ends the stream as failed with a bounded excerpt; the end of input without the
+ * format's terminal marker is a truncation. Subclasses decode one SSE event at a time.
+ */
+public abstract class BaseStreamDecoder implements StreamDecoder {
+
+  /** Characters of a bad payload quoted in the failure message. */
+  public static final int EXCERPT_CHARS = 200;
+
+  private final Consumer<StreamEvent> sink;
+  private boolean finished;
+
+  protected BaseStreamDecoder(Consumer<StreamEvent> sink) {
+    if (sink == null) {
+      throw new NullPointerException("sink");
+    }
+    this.sink = sink;
+  }
+
+  /** Decodes one SSE event; throws on a payload that is not what the format allows. */
+  protected abstract void decode(SseEvent event) throws IOException;
+
+  /** The input ended before a terminal event: finish with {@link #truncated} or, rarely, done. */
+  protected abstract void endOfInput(SseEnd end);
+
+  @Override
+  public final void onEvent(SseEvent event) {
+    if (finished) {
+      return;
+    }
+    try {
+      decode(event);
+    } catch (SinkFailure e) {
+      throw e.unwrap();
+    } catch (IOException | RuntimeException e) {
+      // A payload we cannot read ends the stream: skipping it could lose content silently.
+      finish(malformed(event, e));
+    }
+  }
+
+  @Override
+  public final void onEnd(SseEnd end) {
+    if (!finished) {
+      endOfInput(end);
+      if (!finished) {
+        finish(truncated("the stream's terminal event"));
+      }
+    }
+  }
+
+  @Override
+  public final void onFailure(SluiceException failure) {
+    if (!finished) {
+      String type = failure instanceof LimitExceededException ? Failed.LIMIT : Failed.MALFORMED;
+      finish(new Failed(type, "", failure.getMessage(), 0, false));
+    }
+  }
+
+  @Override
+  public final boolean finished() {
+    return finished;
+  }
+
+  protected final void emit(StreamEvent event) {
+    if (finished) {
+      return;
+    }
+    if (event instanceof StreamEvent.Terminal) {
+      finished = true;
+    }
+    try {
+      sink.accept(event);
+    } catch (RuntimeException e) {
+      throw new SinkFailure(e);
+    }
+  }
+
+  protected final void finish(StreamEvent.Terminal terminal) {
+    emit(terminal);
+  }
+
+  /** The failure for an input that ended before {@code marker}; a retry may well succeed. */
+  public static Failed truncated(String marker) {
+    return new Failed(Failed.TRUNCATED, "", "the stream ended before " + marker, 0, true);
+  }
+
+  /** The failure for an unreadable payload, quoting at most {@link #EXCERPT_CHARS} of it. */
+  public static Failed malformed(SseEvent event, Exception cause) {
+    String reason = cause.getMessage() == null ? cause.getClass().getSimpleName()
+        : firstLine(cause.getMessage());
+    return new Failed(Failed.MALFORMED, "",
+        "malformed event" + (event.name().isEmpty() ? "" : " '" + excerpt(event.name()) + "'")
+            + ": " + reason + "; data: " + excerpt(event.data()), 0, false);
+  }
+
+  public static String excerpt(String text) {
+    if (text.length() <= EXCERPT_CHARS) {
+      return text;
+    }
+    return text.substring(0, EXCERPT_CHARS) + "… (" + text.length() + " chars)";
+  }
+
+  private static String firstLine(String message) {
+    int nl = message.indexOf('\n');
+    return excerpt(nl < 0 ? message : message.substring(0, nl));
+  }
+
+  /** Carries an exception thrown by the sink through {@link #onEvent} untouched. */
+  private static final class SinkFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SinkFailure(RuntimeException cause) {
+      super(cause);
+    }
+
+    RuntimeException unwrap() {
+      return (RuntimeException) getCause();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.sluice.core.message;
+
+import io.sluice.core.event.ReasoningKind;
+import io.sluice.core.event.ToolKind;
+import io.sluice.core.internal.json.JsonChecks;
+import java.util.Objects;
+
+/**
+ * One piece of a message, in order. A finished response's choice is an assistant {@link Message}
+ * made of these, ready to be sent back as history on the next turn.
+ */
+public sealed interface Part {
+
+  record Text(String text) implements Part {
+    public Text {
+      Objects.requireNonNull(text, "text");
+    }
+  }
+
+  /**
+   * An image: {@code url} is an http(s) URL or a {@code data:} URL; {@code mediaType} is given
+   * when known ({@code image/png}), else empty.
+   */
+  record Image(String url, String mediaType) implements Part {
+    public Image {
+      Objects.requireNonNull(url, "url");
+      Objects.requireNonNull(mediaType, "mediaType");
+    }
+  }
+
+  /** A refusal the model streamed instead of content (OpenAI structured outputs). */
+  record Refusal(String text) implements Part {
+    public Refusal {
+      Objects.requireNonNull(text, "text");
+    }
+  }
+
+  /**
+   * Reasoning, with the opaque signature (or redacted data, or encrypted content) that must go back
+   * verbatim on a later turn; {@code id} is the provider's item id where it has one.
+   */
+  record Reasoning(ReasoningKind kind, String text, String signature, String id) implements Part {
+    public Reasoning {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(text, "text");
+      Objects.requireNonNull(signature, "signature");
+      Objects.requireNonNull(id, "id");
+    }
+  }
+
+  /** A call of a tool; {@code arguments} is the JSON text as the model produced it. */
+  record ToolCall(String id, String name, ToolKind kind, String arguments) implements Part {
+    public ToolCall {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(arguments, "arguments");
+    }
+
+    public static ToolCall function(String id, String name, String arguments) {
+      return new ToolCall(id, name, ToolKind.FUNCTION, arguments);
+    }
+
+    /** Whether the arguments parse as one JSON value; a call cut off by a limit does not. */
+    public boolean argumentsValid() {
+      return JsonChecks.isValid(arguments);
+    }
+  }
+
+  /** The answer to a tool call, as text. */
+  record ToolResult(String callId, String content, boolean isError) implements Part {
+    public ToolResult {
+      Objects.requireNonNull(callId, "callId");
+      Objects.requireNonNull(content, "content");
+    }
+  }
+
+  /** A provider block sluice does not model, kept as raw JSON so nothing is lost. */
+  record Opaque(String type, String json) implements Part {
+    public Opaque {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(json, "json");
+    }
+  }
+}
