@@ -1,0 +1,250 @@
+package io.sluice.core.message;
+
+import io.sluice.core.event.BlockEvent;
+import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.Done;
+import io.sluice.core.event.Failed;
+import io.sluice.core.event.FinishReason;
+import io.sluice.core.event.OpaqueBlock;
+import io.sluice.core.event.ReasoningDelta;
+import io.sluice.core.event.ReasoningEnd;
+import io.sluice.core.event.ReasoningKind;
+import io.sluice.core.event.ReasoningStart;
+import io.sluice.core.event.RefusalDelta;
+import io.sluice.core.event.RefusalEnd;
+import io.sluice.core.event.RefusalStart;
+import io.sluice.core.event.ResponseStarted;
+import io.sluice.core.event.StreamEvent;
+import io.sluice.core.event.TextDelta;
+import io.sluice.core.event.TextEnd;
+import io.sluice.core.event.TextStart;
+import io.sluice.core.event.ToolCallDelta;
+import io.sluice.core.event.ToolCallEnd;
+import io.sluice.core.event.ToolCallStart;
+import io.sluice.core.event.ToolKind;
+import io.sluice.core.event.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Assembles model events into the {@link FinalMessage}: each choice's parts in block order, finish
+ * reasons, the last usage, the metadata and the terminal outcome. End events carry the finished
+ * values and win over the deltas; a block left open by a failure keeps what its deltas brought.
+ *
+ * <p>While a tool call streams, {@link #partialArguments} offers its arguments completed to valid
+ * JSON, scanned incrementally as each delta arrives. Not thread-safe: feed it from one thread.
+ */
+public final class MessageAccumulator implements Consumer<StreamEvent> {
+
+  private String id = "";
+  private String model = "";
+  private long created;
+  private Usage usage = Usage.ZERO;
+  private StreamEvent.Terminal outcome;
+  private final TreeMap<Integer, ChoiceState> choices = new TreeMap<>();
+
+  private MessageAccumulator() {}
+
+  public static MessageAccumulator create() {
+    return new MessageAccumulator();
+  }
+
+  /** Builds the final message from a complete event sequence. */
+  public static FinalMessage assemble(Iterable<StreamEvent> events) {
+    MessageAccumulator accumulator = create();
+    events.forEach(accumulator);
+    return accumulator.result();
+  }
+
+  @Override
+  public void accept(StreamEvent event) {
+    if (outcome != null) {
+      return;
+    }
+    if (event instanceof BlockEvent) {
+      BlockEvent block = (BlockEvent) event;
+      choice(block.choice()).accept(block);
+    } else if (event instanceof ResponseStarted) {
+      ResponseStarted started = (ResponseStarted) event;
+      id = started.id();
+      model = started.model();
+      created = started.created();
+    } else if (event instanceof Usage) {
+      usage = (Usage) event;
+    } else if (event instanceof ChoiceFinished) {
+      ChoiceFinished finished = (ChoiceFinished) event;
+      ChoiceState state = choice(finished.choice());
+      state.reason = finished.reason();
+      state.rawReason = finished.rawReason();
+    } else if (event instanceof StreamEvent.Terminal) {
+      outcome = (StreamEvent.Terminal) event;
+    }
+  }
+
+  /** True once the terminal event arrived. */
+  public boolean finished() {
+    return outcome != null;
+  }
+
+  /**
+   * The arguments of a streaming tool call so far, completed to valid JSON; empty when the block
+   * is not a tool call or nothing valid can be made of its arguments yet.
+   */
+  public Optional<String> partialArguments(int choice, int index) {
+    ChoiceState state = choices.get(choice);
+    BlockState block = state == null ? null : state.blocks.get(index);
+    if (block == null || block.partial == null) {
+      return Optional.empty();
+    }
+    return block.partial.completed();
+  }
+
+  /**
+   * The final message. Asked before the terminal event, it reports what arrived so far as a
+   * truncated stream.
+   */
+  public FinalMessage result() {
+    StreamEvent.Terminal end = outcome != null ? outcome
+        : new Failed(Failed.TRUNCATED, "", "the stream has not ended", 0, true);
+    List<FinalMessage.Choice> list = new ArrayList<>();
+    if (choices.isEmpty()) {
+      choices.put(0, new ChoiceState());
+    }
+    choices.forEach((index, state) -> list.add(state.build(index, end)));
+    return new FinalMessage(id, model, created, list, usage, end);
+  }
+
+  private ChoiceState choice(int index) {
+    return choices.computeIfAbsent(index, i -> new ChoiceState());
+  }
+
+  private static final class ChoiceState {
+    final TreeMap<Integer, BlockState> blocks = new TreeMap<>();
+    FinishReason reason;
+    String rawReason = "";
+
+    void accept(BlockEvent event) {
+      if (event instanceof OpaqueBlock) {
+        OpaqueBlock opaque = (OpaqueBlock) event;
+        blocks.put(opaque.index(), BlockState.done(new Part.Opaque(opaque.type(), opaque.json())));
+        return;
+      }
+      BlockState block = blocks.get(event.index());
+      if (block == null) {
+        block = BlockState.start(event);
+        if (block == null) {
+          return; // A delta or end without its start: nothing to attach it to.
+        }
+        blocks.put(event.index(), block);
+        return;
+      }
+      block.accept(event);
+    }
+
+    FinalMessage.Choice build(int index, StreamEvent.Terminal end) {
+      List<Part> parts = new ArrayList<>(blocks.size());
+      for (BlockState block : blocks.values()) {
+        parts.add(block.part());
+      }
+      FinishReason finish = reason;
+      String raw = rawReason;
+      if (finish == null) {
+        if (end instanceof Done) {
+          finish = ((Done) end).reason();
+          raw = ((Done) end).rawReason();
+        } else {
+          finish = FinishReason.ERROR;
+        }
+      }
+      return new FinalMessage.Choice(index, new Message(Role.ASSISTANT, parts), finish, raw);
+    }
+  }
+
+  /** One block under assembly; {@code finished} is set by its end event. */
+  private static final class BlockState {
+    final StringBuilder text = new StringBuilder();
+    Part finished;
+    char kind; // 't' text, 'r' refusal, 'z' reasoning, 'c' tool call
+    ReasoningKind reasoningKind;
+    String id = "";
+    String name = "";
+    ToolKind toolKind;
+    PartialJson partial;
+
+    static BlockState done(Part part) {
+      BlockState block = new BlockState();
+      block.finished = part;
+      return block;
+    }
+
+    static BlockState start(BlockEvent event) {
+      BlockState block = new BlockState();
+      if (event instanceof TextStart) {
+        block.kind = 't';
+      } else if (event instanceof RefusalStart) {
+        block.kind = 'r';
+      } else if (event instanceof ReasoningStart) {
+        block.kind = 'z';
+        block.reasoningKind = ((ReasoningStart) event).kind();
+        block.id = ((ReasoningStart) event).id();
+      } else if (event instanceof ToolCallStart) {
+        ToolCallStart start = (ToolCallStart) event;
+        block.kind = 'c';
+        block.id = start.id();
+        block.name = start.name();
+        block.toolKind = start.kind();
+        block.partial = new PartialJson();
+      } else {
+        return null;
+      }
+      return block;
+    }
+
+    void accept(BlockEvent event) {
+      if (finished != null) {
+        return;
+      }
+      if (event instanceof TextDelta) {
+        text.append(((TextDelta) event).text());
+      } else if (event instanceof RefusalDelta) {
+        text.append(((RefusalDelta) event).text());
+      } else if (event instanceof ReasoningDelta) {
+        text.append(((ReasoningDelta) event).text());
+      } else if (event instanceof ToolCallDelta) {
+        String fragment = ((ToolCallDelta) event).arguments();
+        text.append(fragment);
+        partial.append(fragment);
+      } else if (event instanceof TextEnd) {
+        finished = new Part.Text(((TextEnd) event).text());
+      } else if (event instanceof RefusalEnd) {
+        finished = new Part.Refusal(((RefusalEnd) event).text());
+      } else if (event instanceof ReasoningEnd) {
+        ReasoningEnd end = (ReasoningEnd) event;
+        finished = new Part.Reasoning(end.kind(), end.text(), end.signature(), id);
+      } else if (event instanceof ToolCallEnd) {
+        ToolCallEnd end = (ToolCallEnd) event;
+        finished = new Part.ToolCall(end.id(), end.name(), end.kind(), end.arguments());
+        partial = null;
+      }
+    }
+
+    Part part() {
+      if (finished != null) {
+        return finished;
+      }
+      switch (kind) {
+        case 't':
+          return new Part.Text(text.toString());
+        case 'r':
+          return new Part.Refusal(text.toString());
+        case 'z':
+          return new Part.Reasoning(reasoningKind, text.toString(), "", id);
+        default:
+          return new Part.ToolCall(id, name, toolKind, text.toString());
+      }
+    }
+  }
+}
