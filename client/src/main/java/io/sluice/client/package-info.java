@@ -1,2 +1,0 @@
-/** The streaming client on the JDK HttpClient. */
-package io.sluice.client;
