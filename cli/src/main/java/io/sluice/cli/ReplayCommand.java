@@ -50,9 +50,8 @@ final class ReplayCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "The captured stream, or - for standard input.")
   String file;
 
-  private final PrintStream out =
-      new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
-          StandardCharsets.UTF_8);
+  // Taken when the command is made, so that tests can capture it; UTF-8 whatever the platform.
+  private final PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
 
   @Override
   public Integer call() {
