@@ -205,6 +205,9 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
       throw new ProtocolException("message_start after content");
     }
     messageId = newId;
+    if (deltaStopReason != null) {
+      stopReason = deltaStopReason;
+    }
     send(new ResponseStarted(newId, model == null ? "" : model, 0, ""));
     if (hasUsage) {
       mergeUsage();
@@ -458,6 +461,11 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
           break;
         case "model":
           model = string(p, v);
+          break;
+        case "stop_reason":
+          // Programmatic tool calling sends whole messages whose message_start already holds
+          // the stop reason (and the content, which is not read: the reference ignores it too).
+          deltaStopReason = string(p, v);
           break;
         case "usage":
           readUsage(p, v);
