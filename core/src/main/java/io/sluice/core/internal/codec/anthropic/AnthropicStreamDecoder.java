@@ -64,7 +64,6 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     String id = "";
     String name = "";
     ToolKind toolKind = ToolKind.FUNCTION;
-    String initialInput = "";
     String type = "";
     String startJson = "";
     List<String> deltaJson;
@@ -89,6 +88,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   private long cacheRead;
   private long cacheWrite;
   private long reasoning;
+  private Usage lastUsage;
 
   // Scratch of the event being decoded.
   private String data;
@@ -239,10 +239,14 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         block.id = blockId == null ? "" : blockId;
         block.name = blockName == null ? "" : blockName;
         block.toolKind = "tool_use".equals(blockType) ? ToolKind.FUNCTION : ToolKind.SERVER;
-        if (inputFrom >= 0) {
-          block.initialInput = data.substring(inputFrom, inputTo);
-        }
         send(new ToolCallStart(0, index, block.id, block.name, block.toolKind));
+        if (inputFrom >= 0 && !emptyObject(inputFrom, inputTo)) {
+          // A call that arrives whole (programmatic tool calling's tool_use, web_fetch's
+          // server_tool_use) has its input in the start: it is the arguments' one delta.
+          String input = data.substring(inputFrom, inputTo);
+          block.content.append(input);
+          send(new ToolCallDelta(0, index, input));
+        }
         break;
       case "thinking":
         block = open(index, Kind.THINKING);
@@ -322,8 +326,8 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         send(new TextEnd(0, i, block.content.toString()));
         break;
       case TOOL: {
-        String args = block.content.length() > 0 ? block.content.toString()
-            : block.initialInput.isEmpty() ? "{}" : block.initialInput;
+        // Anthropic's empty input is no delta or one of "": the input is then {}.
+        String args = block.content.length() > 0 ? block.content.toString() : "{}";
         send(new ToolCallEnd(0, i, block.id, block.name, block.toolKind, args,
             JsonChecks.isValid(args)));
         break;
@@ -346,6 +350,16 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     Block block = new Block(wireIndex, index, kind);
     open.add(block);
     return block;
+  }
+
+  private boolean emptyObject(int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = data.charAt(i);
+      if (c != '{' && c != '}' && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Block find() {
@@ -381,7 +395,11 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
       reasoning = uReasoning;
     }
     // Usage.inputTokens counts cache reads and writes, which Anthropic reports apart.
-    send(Usage.of(input + cacheRead + cacheWrite, output, cacheRead, cacheWrite, reasoning));
+    Usage usage = Usage.of(input + cacheRead + cacheWrite, output, cacheRead, cacheWrite, reasoning);
+    if (!usage.equals(lastUsage)) { // an unchanged repeat tells nothing new
+      lastUsage = usage;
+      send(usage);
+    }
   }
 
   // --- Reading one payload ---
