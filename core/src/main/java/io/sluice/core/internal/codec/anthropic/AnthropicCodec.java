@@ -11,52 +11,54 @@ import io.sluice.core.message.FinalMessage;
 import io.sluice.core.sse.SseWriter;
 import java.util.function.Consumer;
 
-/** PLACEHOLDER: being written now; every method throws until it lands. */
+/** Anthropic Messages ({@code POST /v1/messages}): wire-formats.md §c. */
 public final class AnthropicCodec implements WireCodec {
   public static final AnthropicCodec INSTANCE = new AnthropicCodec();
 
+  private AnthropicCodec() {}
+
   @Override
   public WireFormat format() {
-    throw new UnsupportedOperationException("not yet");
+    return WireFormat.ANTHROPIC_MESSAGES;
   }
 
   @Override
   public StreamDecoder decoder(Consumer<StreamEvent> sink) {
-    throw new UnsupportedOperationException("not yet");
+    return new AnthropicStreamDecoder(sink);
   }
 
   @Override
   public StreamEncoder encoder(SseWriter writer) {
-    throw new UnsupportedOperationException("not yet");
+    return new AnthropicStreamEncoder(writer);
   }
 
   @Override
   public byte[] encodeRequest(ChatRequest request) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicRequestCodec.encode(request);
   }
 
   @Override
   public ChatRequest decodeRequest(byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicRequestCodec.decode(body);
   }
 
   @Override
   public FinalMessage decodeResponse(byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicBodyCodec.decodeResponse(body);
   }
 
   @Override
   public byte[] encodeResponse(FinalMessage message) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicBodyCodec.encodeResponse(message);
   }
 
   @Override
   public Failed decodeError(int httpStatus, byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicBodyCodec.decodeError(httpStatus, body);
   }
 
   @Override
   public byte[] encodeError(Failed failure) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicBodyCodec.encodeError(failure);
   }
 }
