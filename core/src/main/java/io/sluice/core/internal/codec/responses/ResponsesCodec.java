@@ -11,52 +11,66 @@ import io.sluice.core.message.FinalMessage;
 import io.sluice.core.sse.SseWriter;
 import java.util.function.Consumer;
 
-/** PLACEHOLDER: being written now; every method throws until it lands. */
+/**
+ * OpenAI Responses ({@code POST /v1/responses}, wire-formats.md §b). The request body writer is
+ * shared with the WebSocket transport, whose {@code response.create} message holds the same fields.
+ */
 public final class ResponsesCodec implements WireCodec {
   public static final ResponsesCodec INSTANCE = new ResponsesCodec();
 
+  private ResponsesCodec() {}
+
+  /**
+   * Writes the request's fields into an open JSON object, without {@code stream} when
+   * {@code stream} is false: the WebSocket transport's {@code response.create} message.
+   */
+  public static void writeRequestFields(com.fasterxml.jackson.core.JsonGenerator g,
+      ChatRequest request, boolean stream) throws java.io.IOException {
+    ResponsesRequestCodec.writeFields(g, request, stream);
+  }
+
   @Override
   public WireFormat format() {
-    throw new UnsupportedOperationException("not yet");
+    return WireFormat.OPENAI_RESPONSES;
   }
 
   @Override
   public StreamDecoder decoder(Consumer<StreamEvent> sink) {
-    throw new UnsupportedOperationException("not yet");
+    return new ResponsesStreamDecoder(sink);
   }
 
   @Override
   public StreamEncoder encoder(SseWriter writer) {
-    throw new UnsupportedOperationException("not yet");
+    return new ResponsesStreamEncoder(writer);
   }
 
   @Override
   public byte[] encodeRequest(ChatRequest request) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesRequestCodec.encode(request);
   }
 
   @Override
   public ChatRequest decodeRequest(byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesRequestCodec.decode(body);
   }
 
   @Override
   public FinalMessage decodeResponse(byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesBodyCodec.decodeResponse(body);
   }
 
   @Override
   public byte[] encodeResponse(FinalMessage message) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesBodyCodec.encodeResponse(message);
   }
 
   @Override
   public Failed decodeError(int httpStatus, byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesBodyCodec.decodeError(httpStatus, body);
   }
 
   @Override
   public byte[] encodeError(Failed failure) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesBodyCodec.encodeError(failure);
   }
 }
