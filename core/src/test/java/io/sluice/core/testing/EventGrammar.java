@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * The event grammar as an executable check: {@link ResponseStarted} at most once and first; each
  * block's start before its deltas and end, of the same kind, its (choice, index) used once; nothing
- * of a block after its end; at most one {@link ChoiceFinished} per choice; exactly one terminal
+ * of a block after its end; at most one {@link ChoiceFinished} per choice and nothing of that
+ * choice after it; exactly one terminal
  * event, last; after {@link Done} no block is left open (after a failure open blocks may remain).
  */
 public final class EventGrammar {
@@ -62,6 +63,9 @@ public final class EventGrammar {
       }
       if (e instanceof BlockEvent) {
         BlockEvent b = (BlockEvent) e;
+        if (finishedChoices.contains(b.choice())) {
+          throw new AssertionError("block event after its choice finished" + at);
+        }
         long key = ((long) b.choice() << 32) | (b.index() & 0xffffffffL);
         if (closed.contains(key)) {
           throw new AssertionError("block " + b.choice() + "/" + b.index() + " used after its end"

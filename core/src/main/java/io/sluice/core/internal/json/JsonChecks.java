@@ -23,5 +23,4 @@ public final class JsonChecks {
     }
   }
 
-  /** Whether a token starts a container. */
 }

@@ -276,11 +276,33 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     end(g, "response.output_item.added");
   }
 
-  /** Message and reasoning items close when another item starts, and at the end. */
+  /**
+   * Message and reasoning items close when another item starts, and at the end. Responses items
+   * are sequential while other formats may keep blocks open side by side (OpenAI Chat text beside
+   * tool calls), so a block still open here is finished with what its deltas brought, and its own
+   * end event, arriving later, is ignored.
+   */
   private void closeOpen() throws IOException {
     for (Out item : output) {
       if (!item.done && (item.isMessage() || item.isReasoning())) {
+        finishSlotsOf(item);
         doneItem(item);
+      }
+    }
+  }
+
+  private void finishSlotsOf(Out item) throws IOException {
+    for (Map.Entry<Integer, Slot> e : new ArrayList<>(slots.entrySet())) {
+      Slot slot = e.getValue();
+      if (slot.item != item) {
+        continue;
+      }
+      String sofar = slot.arguments.toString();
+      if (item.isMessage()) {
+        partDone(e.getKey(), item.content.get(slot.part).type(), sofar);
+      } else {
+        reasoningEnd(new ReasoningEnd(0, e.getKey(),
+            slot.part < 1000 ? ReasoningKind.SUMMARY : ReasoningKind.THINKING, sofar, ""));
       }
     }
   }
@@ -322,6 +344,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     if (slot == null) {
       return;
     }
+    slot.arguments.append(delta);
     JsonGenerator g = itemEvent(type, slot);
     g.writeNumberField(indexField, slot.part % 1000);
     g.writeStringField("delta", delta);
