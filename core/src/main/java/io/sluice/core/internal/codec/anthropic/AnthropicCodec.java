@@ -29,7 +29,7 @@ public final class AnthropicCodec implements WireCodec {
 
   @Override
   public StreamEncoder encoder(SseWriter writer) {
-    throw new UnsupportedOperationException("not yet");
+    return new AnthropicStreamEncoder(writer);
   }
 
   @Override

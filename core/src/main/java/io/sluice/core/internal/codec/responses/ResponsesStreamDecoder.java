@@ -578,7 +578,12 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     }
     for (int i = 0; i < r.output.size(); i++) {
       Item last = r.output.get(i);
-      ItemState s = last.id.isEmpty() ? find(i, "") : find(-1, last.id);
+      // By id first (a trimmed stream may skip output indices), then by position: GitHub
+      // Copilot rotates item ids on every event [github-copilot-id-rotation.1].
+      ItemState s = last.id.isEmpty() ? null : find(-1, last.id);
+      if (s == null) {
+        s = find(i, "");
+      }
       if (s == null) {
         s = add(i, last.id, last.type);
       }
