@@ -156,6 +156,40 @@ final class MockHttp {
     }
   }
 
+  /** A model event and when it arrived, in milliseconds since the request was sent. */
+  record Timed(StreamEvent event, double millis) {}
+
+  /** Streams a request and decodes it as it arrives, stamping each model event. */
+  static List<Timed> timed(MockProvider mock, WireFormat format, String body, String behaviour) {
+    List<Timed> out = new ArrayList<>();
+    long[] sent = new long[1];
+    StreamDecoder decoder = WireCodec.of(format).decoder(
+        e -> out.add(new Timed(e, (System.nanoTime() - sent[0]) / 1e6)));
+    SseReader reader = SseReader.create(decoder);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(mock.origin() + path(format)))
+        .timeout(Duration.ofSeconds(20)).header(MockProvider.HEADER, behaviour)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    sent[0] = System.nanoTime();
+    try {
+      HttpResponse<InputStream> response =
+          CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      byte[] buffer = new byte[8192];
+      try (InputStream in = response.body()) {
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          reader.feed(buffer, 0, n);
+        }
+      }
+      reader.end();
+      return out;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The raw SSE events of a body. */
   static List<SseEvent> sse(byte[] body) {
     List<SseEvent> events = new ArrayList<>();
