@@ -348,7 +348,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     emit(event);
   }
 
-  /** Usage is cumulative: each field the event carries replaces the one held (message_delta wins). */
+  /** Usage is cumulative: each field an event carries replaces the one held (the later wins). */
   private void mergeUsage() {
     if (ev.uInput != AnthropicPayload.ABSENT) {
       input = ev.uInput;
@@ -366,7 +366,8 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
       reasoning = ev.uReasoning;
     }
     // Usage.inputTokens counts cache reads and writes, which Anthropic reports apart.
-    Usage usage = Usage.of(input + cacheRead + cacheWrite, output, cacheRead, cacheWrite, reasoning);
+    Usage usage =
+        Usage.of(input + cacheRead + cacheWrite, output, cacheRead, cacheWrite, reasoning);
     if (!usage.equals(lastUsage)) { // an unchanged repeat tells nothing new
       lastUsage = usage;
       send(usage);

@@ -44,7 +44,7 @@ import java.util.Map;
 final class AnthropicStreamEncoder implements StreamEncoder {
 
   /** Stop reasons Anthropic defines; another raw reason is mapped from the normalised one. */
-  private static final java.util.Set<String> STOP_REASONS = java.util.Set.of("end_turn",
+  static final java.util.Set<String> STOP_REASONS = java.util.Set.of("end_turn",
       "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal",
       "model_context_window_exceeded");
 
