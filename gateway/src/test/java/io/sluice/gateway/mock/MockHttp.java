@@ -190,6 +190,45 @@ final class MockHttp {
     }
   }
 
+  /**
+   * The body of a streamed response read over a plain socket until the server closes it. The JDK
+   * client may drop what it buffered when a connection is cut, which a drop test cannot afford.
+   */
+  static byte[] rawStream(MockProvider mock, String path, String body, String behaviour)
+      throws IOException {
+    byte[] payload = body.getBytes(StandardCharsets.UTF_8);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", mock.port())) {
+      socket.setSoTimeout(20_000);
+      String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Content-Type: application/json\r\nContent-Length: " + payload.length + "\r\n"
+          + MockProvider.HEADER + ": " + behaviour + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(payload);
+      byte[] all = socket.getInputStream().readAllBytes();
+      return dechunk(all);
+    }
+  }
+
+  /** The chunked body after the headers, as far as it goes. */
+  private static byte[] dechunk(byte[] response) {
+    String text = new String(response, StandardCharsets.ISO_8859_1);
+    int at = text.indexOf("\r\n\r\n") + 4;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while (at < text.length()) {
+      int eol = text.indexOf("\r\n", at);
+      if (eol < 0) {
+        break;
+      }
+      int size = Integer.parseInt(text.substring(at, eol).strip(), 16);
+      if (size == 0 || eol + 2 + size > text.length()) {
+        break;
+      }
+      out.write(response, eol + 2, size);
+      at = eol + 2 + size + 2;
+    }
+    return out.toByteArray();
+  }
+
   /** The raw SSE events of a body. */
   static List<SseEvent> sse(byte[] body) {
     List<SseEvent> events = new ArrayList<>();

@@ -119,7 +119,13 @@ final class StreamPlayer {
   /** Applies the fault when its moment has come; true when the player must stop here. */
   private boolean strike() {
     Fault fault = behaviour.fault();
-    if (fault.kind() == FaultKind.NONE || written != fault.value()) {
+    if (fault.kind() == FaultKind.ERROR) {
+      // The error goes where the encoder's state matches what the client has seen: at the first
+      // model-event boundary at or after N events, so that nothing it references is missing.
+      if (written < fault.value() || !pending.isEmpty()) {
+        return false;
+      }
+    } else if (fault.kind() == FaultKind.NONE || written != fault.value()) {
       return false;
     }
     switch (fault.kind()) {
@@ -140,7 +146,6 @@ final class StreamPlayer {
         return false;
       case ERROR:
         stopped = true;
-        pending.clear();
         encoder.encode(MockFailures.inStream(format));
         Buffer all = Buffer.buffer();
         pending.forEach(all::appendBuffer);
