@@ -69,7 +69,7 @@ final class StreamPlayer {
     response.exceptionHandler(e -> stop());
     // Headers go out at once, as a provider's do: "stall-after:0" is then a stream that never
     // starts, and the time to first token is measured from a response that has begun.
-    response.writeHead();
+    lastWrite = response.writeHead();
     pump();
   }
 
