@@ -181,10 +181,10 @@ public final class MockServer implements Handler<HttpServerRequest> {
       default:
         usage = format != WireFormat.OPENAI_CHAT || !chat.stream() || asksForUsage(chat);
     }
-    List<ResponseScript.Step> steps = ResponseScript.of(format, chat, behaviour, usage,
-        serial.incrementAndGet());
+    long number = serial.incrementAndGet();
+    List<ResponseScript.Step> steps = ResponseScript.of(format, chat, behaviour, usage, number);
     response.putHeader(format == WireFormat.ANTHROPIC_MESSAGES ? "request-id" : "x-request-id",
-        "req_mock" + Long.toHexString(serial.get()));
+        "req_mock" + Long.toHexString(number));
     if (chat.stream()) {
       new StreamPlayer(vertx, request, codec, steps, behaviour, logOnce).start();
       return;
