@@ -130,6 +130,31 @@ class MockStreamingTest {
     assertThat(message.choices().get(0).finishReason()).isEqualTo(FinishReason.LENGTH);
   }
 
+  @org.junit.jupiter.api.Test
+  void chatStreamReportsUsageOnlyWhenTheRequestAsksForIt() {
+    assumeCodec(WireFormat.OPENAI_CHAT);
+    String withoutOptions = body(WireFormat.OPENAI_CHAT, true, false)
+        .replace(",\"stream_options\":{\"include_usage\":true}", "");
+    MockHttp.Answer answer = post(mock, path(WireFormat.OPENAI_CHAT), withoutOptions, "");
+
+    assertThat(answer.text()).doesNotContain("\"usage\"");
+    assertThat(MockHttp.assemble(MockHttp.events(WireFormat.OPENAI_CHAT, answer.body()))
+        .usage().outputTokens()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(WireFormat.class)
+  void streamsALongAnswerWholeThroughTheWriteQueue(WireFormat format) {
+    assumeCodec(format);
+    String body = body(format, true, false)
+        .replace("\"max_tokens\":1000", "\"max_tokens\":50000");
+    // Far more than a write queue holds: the player must wait for drain and lose nothing.
+    MockHttp.Answer answer = post(mock, path(format), body, "tokens=20000");
+    FinalMessage message = MockHttp.assemble(MockHttp.events(format, answer.body()));
+
+    assertThat(message.text().split(" ")).hasSize(20000);
+  }
+
   static void assertFitsWeatherSchema(String arguments) {
     JsonObject args = new JsonObject(arguments);
     assertThat(args.fieldNames())
