@@ -54,7 +54,8 @@ public record MockBehaviour(
    * @param kind what goes wrong
    * @param value the HTTP status for {@code STATUS}; otherwise the number of SSE events written
    *     before the fault strikes
-   * @param retryAfterSeconds the {@code Retry-After} value of a {@code STATUS} fault, or -1 for none
+   * @param retryAfterSeconds the {@code Retry-After} value of a {@code STATUS} fault, or -1 for
+   *     none
    * @param times how many requests with the same header value fail before the fault stops
    *     striking; 0 means every one
    */
@@ -238,7 +239,8 @@ public record MockBehaviour(
         break;
       default:
         throw new IllegalArgumentException("x-sluice-mock fault kind \"" + kindName
-            + "\" is unknown; known: status, drop-after, stall-after, malformed-after, error-after");
+            + "\" is unknown; known: status, drop-after, stall-after, malformed-after,"
+            + " error-after");
     }
     long retryAfter = -1;
     int times = 0;

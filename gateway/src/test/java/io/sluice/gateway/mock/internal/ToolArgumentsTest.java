@@ -12,7 +12,8 @@ class ToolArgumentsTest {
   void givesEveryPropertyAValueOfItsType() {
     JsonObject args = new JsonObject(ToolArguments.generate("""
         {"type":"object","properties":{"s":{"type":"string"},"i":{"type":"integer"},
-         "n":{"type":"number"},"b":{"type":"boolean"},"a":{"type":"array","items":{"type":"integer"}},
+         "n":{"type":"number"},"b":{"type":"boolean"},
+         "a":{"type":"array","items":{"type":"integer"}},
          "o":{"type":"object","properties":{"x":{"type":"string"}}}}}""", 1));
 
     assertThat(args.getValue("s")).isInstanceOf(String.class);
