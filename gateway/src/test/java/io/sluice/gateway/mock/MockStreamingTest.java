@@ -1,5 +1,6 @@
 package io.sluice.gateway.mock;
 
+import io.sluice.core.testing.EventGrammar;
 import static io.sluice.gateway.mock.MockHttp.assumeCodec;
 import static io.sluice.gateway.mock.MockHttp.body;
 import static io.sluice.gateway.mock.MockHttp.path;
