@@ -108,8 +108,14 @@ final class Exchange implements Flow.Subscription {
       claimed = true;
     }
     ready.run();
+    boolean alreadyCancelled;
     synchronized (this) {
       sink = consumer;
+      alreadyCancelled = cancelled;
+    }
+    if (alreadyCancelled) {
+      consumer.onCancel();
+      return;
     }
     drain();
   }
