@@ -40,7 +40,8 @@ final class LoopbackHttp implements AutoCloseable {
   }
 
   /** What the server received. */
-  record Received(String method, String path, String query, Headers headers, String body) {}
+  record Received(String method, String path, String query, Headers headers, String body,
+      int clientPort) {}
 
   private final HttpServer server;
   private final List<Answer> script = new CopyOnWriteArrayList<>();
@@ -68,7 +69,7 @@ final class LoopbackHttp implements AutoCloseable {
     byte[] request = exchange.getRequestBody().readAllBytes();
     received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
         exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
-        new String(request, StandardCharsets.UTF_8)));
+        new String(request, StandardCharsets.UTF_8), exchange.getRemoteAddress().getPort()));
     int n = count.getAndIncrement();
     Answer answer = script.get(Math.min(n, script.size() - 1));
     answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));

@@ -169,6 +169,9 @@ class StreamingTest {
       }
       assertThat(texts).containsOnly("Hello, world");
       assertThat(server.requests()).isEqualTo(3);
+      // One client port for all three: the same connection was reused.
+      assertThat(server.received.stream().map(LoopbackHttp.Received::clientPort).distinct())
+          .hasSize(1);
     }
   }
 
