@@ -134,6 +134,8 @@ final class Exchange implements Flow.Subscription {
   @Override
   public void cancel() {
     Sink notify;
+    Flow.Subscription bodyToCancel = null;
+    CompletableFuture<?> answerToCancel;
     synchronized (this) {
       if (cancelled) {
         return;
@@ -141,13 +143,23 @@ final class Exchange implements Flow.Subscription {
       cancelled = true;
       finished = true;
       pending.clear();
-      cancelBody();
-      if (inFlight != null) {
-        inFlight.cancel(true);
+      if (!bodyEnded) {
+        bodyEnded = true;
+        chunkRequested = false;
+        bodyToCancel = bodySubscription;
       }
+      answerToCancel = inFlight;
       cancelTimers();
       cancelTimer(idleCheck);
       notify = sink;
+    }
+    // The flags above stop every delivery; the HttpClient is told outside the monitor so that its
+    // own locks are never taken while this one is held.
+    if (bodyToCancel != null) {
+      bodyToCancel.cancel(); // closes the connection: the server sees it
+    }
+    if (answerToCancel != null) {
+      answerToCancel.cancel(true); // aborts an exchange still waiting for its headers
     }
     if (notify != null) {
       notify.onCancel();
