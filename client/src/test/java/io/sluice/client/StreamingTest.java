@@ -164,14 +164,16 @@ class StreamingTest {
     try (LoopbackHttp server = new LoopbackHttp(Answer.sse(Fixtures.CHAT_HELLO));
         SluiceClient client = Fixtures.chat(server.baseUrl()).build()) {
       List<String> texts = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 5; i++) {
         texts.add(client.complete(Fixtures.hello()).text());
       }
       assertThat(texts).containsOnly("Hello, world");
-      assertThat(server.requests()).isEqualTo(3);
-      // One client port for all three: the same connection was reused.
-      assertThat(server.received.stream().map(LoopbackHttp.Received::clientPort).distinct())
-          .hasSize(1);
+      assertThat(server.requests()).isEqualTo(5);
+      // Fewer client ports than calls: connections were reused. A call may return before its
+      // connection is back in the pool (the body's last bytes drain asynchronously), so a busy
+      // machine can open a second one; five calls on five connections would mean no pooling.
+      assertThat(server.received.stream().map(LoopbackHttp.Received::clientPort).distinct()
+          .count()).isLessThan(5);
     }
   }
 

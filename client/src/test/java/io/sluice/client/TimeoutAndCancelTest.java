@@ -78,13 +78,13 @@ class TimeoutAndCancelTest {
           conn.sseHead();
           for (int i = 0; i < 8; i++) {
             conn.chunk(Fixtures.chatDelta("t"));
-            Thread.sleep(60); // the server's pace, below the idle timeout, above it in sum
+            Thread.sleep(200); // the server's pace, well below the idle timeout, above it in sum
           }
           conn.chunk("data: [DONE]\n\n");
           conn.write("0\r\n\r\n");
         });
         SluiceClient client = client(server.baseUrl(),
-            ClientTimeouts.defaults().withIdle(Duration.ofMillis(250)));
+            ClientTimeouts.defaults().withIdle(Duration.ofMillis(1000)));
         EventStream events = client.stream(Fixtures.hello())) {
       List<StreamEvent> all = Fixtures.list(events);
       assertThat(all.get(all.size() - 1)).isNotInstanceOf(Failed.class);
@@ -96,13 +96,15 @@ class TimeoutAndCancelTest {
   void totalTimeoutEndsAStreamThatTakesTooLong() throws Exception {
     try (RawServer server = new RawServer(conn -> {
           conn.sseHead();
-          for (int i = 0; i < 100; i++) {
+          for (int i = 0; i < 200; i++) {
             conn.chunk(Fixtures.chatDelta("t"));
-            Thread.sleep(20);
+            Thread.sleep(50);
           }
         });
+        // Long enough for the stream to start on a busy machine, far shorter than the stream:
+        // the timeout must fire mid-stream, as a failed event.
         SluiceClient client = client(server.baseUrl(),
-            ClientTimeouts.defaults().withTotal(SHORT));
+            ClientTimeouts.defaults().withTotal(Duration.ofSeconds(2)));
         EventStream events = client.stream(Fixtures.hello())) {
       Failed failed = lastFailed(events);
       assertThat(failed.message()).contains("total timeout");
