@@ -11,18 +11,20 @@ import io.sluice.core.message.FinalMessage;
 import io.sluice.core.sse.SseWriter;
 import java.util.function.Consumer;
 
-/** PLACEHOLDER: being written now; every method throws until it lands. */
+/** Anthropic Messages ({@code POST /v1/messages}): wire-formats.md §c. */
 public final class AnthropicCodec implements WireCodec {
   public static final AnthropicCodec INSTANCE = new AnthropicCodec();
 
+  private AnthropicCodec() {}
+
   @Override
   public WireFormat format() {
-    throw new UnsupportedOperationException("not yet");
+    return WireFormat.ANTHROPIC_MESSAGES;
   }
 
   @Override
   public StreamDecoder decoder(Consumer<StreamEvent> sink) {
-    throw new UnsupportedOperationException("not yet");
+    return new AnthropicStreamDecoder(sink);
   }
 
   @Override

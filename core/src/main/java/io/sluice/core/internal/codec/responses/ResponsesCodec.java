@@ -11,18 +11,21 @@ import io.sluice.core.message.FinalMessage;
 import io.sluice.core.sse.SseWriter;
 import java.util.function.Consumer;
 
-/** PLACEHOLDER: being written now; every method throws until it lands. */
+/**
+ * OpenAI Responses ({@code POST /v1/responses}, wire-formats.md §b). The request body writer is
+ * shared with the WebSocket transport, whose {@code response.create} message holds the same fields.
+ */
 public final class ResponsesCodec implements WireCodec {
   public static final ResponsesCodec INSTANCE = new ResponsesCodec();
 
   @Override
   public WireFormat format() {
-    throw new UnsupportedOperationException("not yet");
+    return WireFormat.OPENAI_RESPONSES;
   }
 
   @Override
   public StreamDecoder decoder(Consumer<StreamEvent> sink) {
-    throw new UnsupportedOperationException("not yet");
+    return new ResponsesStreamDecoder(sink);
   }
 
   @Override

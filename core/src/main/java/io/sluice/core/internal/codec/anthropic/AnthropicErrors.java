@@ -1,0 +1,77 @@
+package io.sluice.core.internal.codec.anthropic;
+
+import io.sluice.core.event.Failed;
+
+/**
+ * Anthropic's error types and the HTTP statuses they stand for (docs.claude.com "Errors";
+ * wire-formats.md §c). An in-stream {@code event: error} arrives after HTTP 200, so its status is
+ * recovered from the type.
+ */
+final class AnthropicErrors {
+  private AnthropicErrors() {}
+
+  /** The HTTP status an error type corresponds to, or 0 when the type is not Anthropic's. */
+  static int statusOf(String type) {
+    switch (type) {
+      case "invalid_request_error":
+        return 400;
+      case "authentication_error":
+        return 401;
+      case "billing_error":
+        return 402;
+      case "permission_error":
+        return 403;
+      case "not_found_error":
+        return 404;
+      case "request_too_large":
+        return 413;
+      case "rate_limit_error":
+        return 429;
+      case "api_error":
+        return 500;
+      case "timeout_error":
+        return 504;
+      case "overloaded_error":
+        return 529;
+      default:
+        return 0;
+    }
+  }
+
+  /** The error type Anthropic uses for a status; {@code api_error} for an unknown one. */
+  static String typeOf(int status) {
+    switch (status) {
+      case 400:
+        return "invalid_request_error";
+      case 401:
+        return "authentication_error";
+      case 402:
+        return "billing_error";
+      case 403:
+        return "permission_error";
+      case 404:
+        return "not_found_error";
+      case 413:
+        return "request_too_large";
+      case 429:
+        return "rate_limit_error";
+      case 504:
+        return "timeout_error";
+      case 529:
+        return "overloaded_error";
+      default:
+        return "api_error";
+    }
+  }
+
+  /** Whether sending the request again may succeed: the SDKs retry 408, 409, 429 and 5xx (529 too). */
+  static boolean retryableStatus(int status) {
+    return status == 408 || status == 409 || status == 429 || status >= 500;
+  }
+
+  /** The failure for an in-stream or body error of {@code type}; {@code status} 0 = from the type. */
+  static Failed failure(String type, String message, int status) {
+    int mapped = status != 0 ? status : statusOf(type);
+    return new Failed(type, "", message, mapped, retryableStatus(mapped));
+  }
+}
