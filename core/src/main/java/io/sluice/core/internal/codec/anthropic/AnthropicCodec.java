@@ -29,36 +29,36 @@ public final class AnthropicCodec implements WireCodec {
 
   @Override
   public StreamEncoder encoder(SseWriter writer) {
-    throw new UnsupportedOperationException("not yet");
+    return new AnthropicStreamEncoder(writer);
   }
 
   @Override
   public byte[] encodeRequest(ChatRequest request) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicRequestCodec.encode(request);
   }
 
   @Override
   public ChatRequest decodeRequest(byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicRequestCodec.decode(body);
   }
 
   @Override
   public FinalMessage decodeResponse(byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicBodyCodec.decodeResponse(body);
   }
 
   @Override
   public byte[] encodeResponse(FinalMessage message) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicBodyCodec.encodeResponse(message);
   }
 
   @Override
   public Failed decodeError(int httpStatus, byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicBodyCodec.decodeError(httpStatus, body);
   }
 
   @Override
   public byte[] encodeError(Failed failure) {
-    throw new UnsupportedOperationException("not yet");
+    return AnthropicBodyCodec.encodeError(failure);
   }
 }

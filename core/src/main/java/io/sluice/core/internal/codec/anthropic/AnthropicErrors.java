@@ -64,12 +64,12 @@ final class AnthropicErrors {
     }
   }
 
-  /** Whether sending the request again may succeed: the SDKs retry 408, 409, 429 and 5xx (529 too). */
+  /** Whether sending the request again may succeed: the SDKs retry 408, 409, 429 and 5xx. */
   static boolean retryableStatus(int status) {
     return status == 408 || status == 409 || status == 429 || status >= 500;
   }
 
-  /** The failure for an in-stream or body error of {@code type}; {@code status} 0 = from the type. */
+  /** The failure for an error of {@code type}; a {@code status} of 0 is taken from the type. */
   static Failed failure(String type, String message, int status) {
     int mapped = status != 0 ? status : statusOf(type);
     return new Failed(type, "", message, mapped, retryableStatus(mapped));

@@ -1,8 +1,5 @@
 package io.sluice.core.internal.codec.anthropic;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.OpaqueBlock;
 import io.sluice.core.event.ReasoningDelta;
@@ -64,7 +61,6 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     String id = "";
     String name = "";
     ToolKind toolKind = ToolKind.FUNCTION;
-    String initialInput = "";
     String type = "";
     String startJson = "";
     List<String> deltaJson;
@@ -76,8 +72,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     }
   }
 
-  private static final long ABSENT = -1;
-
+  
   // Stream state.
   private final List<Block> open = new ArrayList<>(2);
   private int nextIndex;
@@ -89,35 +84,9 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   private long cacheRead;
   private long cacheWrite;
   private long reasoning;
+  private Usage lastUsage;
 
-  // Scratch of the event being decoded.
-  private String data;
-  private String type;
-  private int wireIndex;
-  private String id;
-  private String model;
-  private boolean hasUsage;
-  private long uInput;
-  private long uOutput;
-  private long uCacheRead;
-  private long uCacheWrite;
-  private long uReasoning;
-  private String blockType;
-  private String blockId;
-  private String blockName;
-  private String blockText;
-  private String blockSignature;
-  private int blockFrom;
-  private int blockTo;
-  private int inputFrom;
-  private int inputTo;
-  private String deltaType;
-  private String deltaText;
-  private String deltaStopReason;
-  private int deltaFrom;
-  private int deltaTo;
-  private String errorType;
-  private String errorMessage;
+  private final AnthropicPayload ev = new AnthropicPayload();
 
   AnthropicStreamDecoder(Consumer<StreamEvent> sink) {
     super(sink);
@@ -125,8 +94,8 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
 
   @Override
   protected void decode(SseEvent event) throws IOException {
-    read(event.data());
-    String kind = type != null ? type : event.name();
+    ev.read(event.data());
+    String kind = ev.type != null ? ev.type : event.name();
     switch (kind) {
       case "message_start":
         messageStart();
@@ -144,10 +113,10 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         }
         break;
       case "message_delta":
-        if (deltaStopReason != null) {
-          stopReason = deltaStopReason;
+        if (ev.deltaStopReason != null) {
+          stopReason = ev.deltaStopReason;
         }
-        if (hasUsage) {
+        if (ev.hasUsage) {
           mergeUsage();
         }
         break;
@@ -161,8 +130,8 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         break;
       case "error":
         flushOpaque();
-        finish(AnthropicErrors.failure(errorType == null ? "api_error" : errorType,
-            errorMessage == null ? "" : errorMessage, 0));
+        finish(AnthropicErrors.failure(ev.errorType == null ? "api_error" : ev.errorType,
+            ev.errorMessage == null ? "" : ev.errorMessage, 0));
         break;
       default:
         // ping, and event types added after this was written: the docs say to ignore them.
@@ -193,7 +162,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   // --- Dispatch ---
 
   private void messageStart() throws IOException {
-    String newId = id == null ? "" : id;
+    String newId = ev.id == null ? "" : ev.id;
     if (messageId != null) {
       if (messageId.equals(newId)) {
         return; // a repeated message_start of the same message (vercel lifecycle rule)
@@ -205,68 +174,73 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
       throw new ProtocolException("message_start after content");
     }
     messageId = newId;
-    if (deltaStopReason != null) {
-      stopReason = deltaStopReason;
+    if (ev.deltaStopReason != null) {
+      stopReason = ev.deltaStopReason;
     }
-    send(new ResponseStarted(newId, model == null ? "" : model, 0, ""));
-    if (hasUsage) {
+    send(new ResponseStarted(newId, ev.model == null ? "" : ev.model, 0, ""));
+    if (ev.hasUsage) {
       mergeUsage();
     }
   }
 
   private void blockStart() throws IOException {
-    if (blockType == null) {
+    if (ev.blockType == null) {
       throw new ProtocolException("content_block_start without a content_block type");
     }
     if (find() != null) {
-      throw new ProtocolException("content_block_start for index " + wireIndex + " already open");
+      throw new ProtocolException(
+          "content_block_start for index " + ev.wireIndex + " already open");
     }
     int index = nextIndex++;
     Block block;
-    switch (blockType) {
+    switch (ev.blockType) {
       case "text":
         block = open(index, Kind.TEXT);
         send(new TextStart(0, index));
-        if (blockText != null && !blockText.isEmpty()) {
-          block.content.append(blockText);
-          send(new TextDelta(0, index, blockText));
+        if (ev.blockText != null && !ev.blockText.isEmpty()) {
+          block.content.append(ev.blockText);
+          send(new TextDelta(0, index, ev.blockText));
         }
         break;
       case "tool_use":
       case "server_tool_use":
       case "mcp_tool_use":
         block = open(index, Kind.TOOL);
-        block.id = blockId == null ? "" : blockId;
-        block.name = blockName == null ? "" : blockName;
-        block.toolKind = "tool_use".equals(blockType) ? ToolKind.FUNCTION : ToolKind.SERVER;
-        if (inputFrom >= 0) {
-          block.initialInput = data.substring(inputFrom, inputTo);
-        }
+        block.id = ev.blockId == null ? "" : ev.blockId;
+        block.name = ev.blockName == null ? "" : ev.blockName;
+        block.toolKind = "tool_use".equals(ev.blockType) ? ToolKind.FUNCTION : ToolKind.SERVER;
         send(new ToolCallStart(0, index, block.id, block.name, block.toolKind));
+        if (ev.inputFrom >= 0 && !emptyObject(ev.inputFrom, ev.inputTo)) {
+          // A call that arrives whole (programmatic tool calling's tool_use, web_fetch's
+          // server_tool_use) has its input in the start: it is the arguments' one delta.
+          String input = ev.data.substring(ev.inputFrom, ev.inputTo);
+          block.content.append(input);
+          send(new ToolCallDelta(0, index, input));
+        }
         break;
       case "thinking":
         block = open(index, Kind.THINKING);
         send(new ReasoningStart(0, index, ReasoningKind.THINKING, ""));
-        if (blockText != null && !blockText.isEmpty()) {
-          block.content.append(blockText);
-          send(new ReasoningDelta(0, index, blockText));
+        if (ev.blockText != null && !ev.blockText.isEmpty()) {
+          block.content.append(ev.blockText);
+          send(new ReasoningDelta(0, index, ev.blockText));
         }
-        if (blockSignature != null) {
-          block.signature.append(blockSignature);
+        if (ev.blockSignature != null) {
+          block.signature.append(ev.blockSignature);
         }
         break;
       case "redacted_thinking":
         // Arrives whole: the opaque data is the value a later turn must send back.
         send(new ReasoningStart(0, index, ReasoningKind.REDACTED, ""));
         send(new ReasoningEnd(0, index, ReasoningKind.REDACTED, "",
-            blockSignature == null ? "" : blockSignature));
+            ev.blockSignature == null ? "" : ev.blockSignature));
         break;
       default:
         // Whole blocks sluice does not model; kept open only so that deltas (compaction_delta)
         // can be merged, and emitted as one OpaqueBlock at the stop.
         block = open(index, Kind.OPAQUE);
-        block.type = blockType;
-        block.startJson = data.substring(blockFrom, blockTo);
+        block.type = ev.blockType;
+        block.startJson = ev.data.substring(ev.blockFrom, ev.blockTo);
         break;
     }
   }
@@ -274,42 +248,43 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   private void blockDelta() throws IOException {
     Block block = find();
     if (block == null) {
-      throw new ProtocolException("content_block_delta for index " + wireIndex
+      throw new ProtocolException("content_block_delta for index " + ev.wireIndex
           + ", which is not open");
     }
-    if (deltaType == null) {
+    if (ev.deltaType == null) {
       return;
     }
     switch (block.kind) {
       case TEXT:
         // citations_delta (and any new delta type) has no place in the model: dropped.
-        if ("text_delta".equals(deltaType) && deltaText != null && !deltaText.isEmpty()) {
-          block.content.append(deltaText);
-          send(new TextDelta(0, block.index, deltaText));
+        if ("text_delta".equals(ev.deltaType) && ev.deltaText != null && !ev.deltaText.isEmpty()) {
+          block.content.append(ev.deltaText);
+          send(new TextDelta(0, block.index, ev.deltaText));
         }
         break;
       case TOOL:
-        if ("input_json_delta".equals(deltaType) && deltaText != null && !deltaText.isEmpty()) {
-          block.content.append(deltaText);
-          send(new ToolCallDelta(0, block.index, deltaText));
+        if ("input_json_delta".equals(ev.deltaType) && ev.deltaText != null
+            && !ev.deltaText.isEmpty()) {
+          block.content.append(ev.deltaText);
+          send(new ToolCallDelta(0, block.index, ev.deltaText));
         }
         break;
       case THINKING:
-        if ("thinking_delta".equals(deltaType)) {
+        if ("thinking_delta".equals(ev.deltaType)) {
           // A thinking_delta of "" does occur; it carries nothing.
-          if (deltaText != null && !deltaText.isEmpty()) {
-            block.content.append(deltaText);
-            send(new ReasoningDelta(0, block.index, deltaText));
+          if (ev.deltaText != null && !ev.deltaText.isEmpty()) {
+            block.content.append(ev.deltaText);
+            send(new ReasoningDelta(0, block.index, ev.deltaText));
           }
-        } else if ("signature_delta".equals(deltaType) && deltaText != null) {
-          block.signature.append(deltaText);
+        } else if ("signature_delta".equals(ev.deltaType) && ev.deltaText != null) {
+          block.signature.append(ev.deltaText);
         }
         break;
       default:
         if (block.deltaJson == null) {
           block.deltaJson = new ArrayList<>(2);
         }
-        block.deltaJson.add(data.substring(deltaFrom, deltaTo));
+        block.deltaJson.add(ev.data.substring(ev.deltaFrom, ev.deltaTo));
         break;
     }
   }
@@ -322,8 +297,8 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         send(new TextEnd(0, i, block.content.toString()));
         break;
       case TOOL: {
-        String args = block.content.length() > 0 ? block.content.toString()
-            : block.initialInput.isEmpty() ? "{}" : block.initialInput;
+        // Anthropic's empty input is no delta or one of "": the input is then {}.
+        String args = block.content.length() > 0 ? block.content.toString() : "{}";
         send(new ToolCallEnd(0, i, block.id, block.name, block.toolKind, args,
             JsonChecks.isValid(args)));
         break;
@@ -343,15 +318,25 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   // --- Helpers ---
 
   private Block open(int index, Kind kind) {
-    Block block = new Block(wireIndex, index, kind);
+    Block block = new Block(ev.wireIndex, index, kind);
     open.add(block);
     return block;
+  }
+
+  private boolean emptyObject(int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = ev.data.charAt(i);
+      if (c != '{' && c != '}' && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Block find() {
     for (int i = 0, n = open.size(); i < n; i++) {
       Block b = open.get(i);
-      if (b.wireIndex == wireIndex) {
+      if (b.wireIndex == ev.wireIndex) {
         return b;
       }
     }
@@ -363,271 +348,30 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     emit(event);
   }
 
-  /** Usage is cumulative: each field the event carries replaces the one held (message_delta wins). */
+  /** Usage is cumulative: each field an event carries replaces the one held (the later wins). */
   private void mergeUsage() {
-    if (uInput != ABSENT) {
-      input = uInput;
+    if (ev.uInput != AnthropicPayload.ABSENT) {
+      input = ev.uInput;
     }
-    if (uOutput != ABSENT) {
-      output = uOutput;
+    if (ev.uOutput != AnthropicPayload.ABSENT) {
+      output = ev.uOutput;
     }
-    if (uCacheRead != ABSENT) {
-      cacheRead = uCacheRead;
+    if (ev.uCacheRead != AnthropicPayload.ABSENT) {
+      cacheRead = ev.uCacheRead;
     }
-    if (uCacheWrite != ABSENT) {
-      cacheWrite = uCacheWrite;
+    if (ev.uCacheWrite != AnthropicPayload.ABSENT) {
+      cacheWrite = ev.uCacheWrite;
     }
-    if (uReasoning != ABSENT) {
-      reasoning = uReasoning;
+    if (ev.uReasoning != AnthropicPayload.ABSENT) {
+      reasoning = ev.uReasoning;
     }
     // Usage.inputTokens counts cache reads and writes, which Anthropic reports apart.
-    send(Usage.of(input + cacheRead + cacheWrite, output, cacheRead, cacheWrite, reasoning));
-  }
-
-  // --- Reading one payload ---
-
-  private void read(String payload) throws IOException {
-    data = payload;
-    type = null;
-    wireIndex = -1;
-    id = null;
-    model = null;
-    hasUsage = false;
-    blockType = null;
-    blockId = null;
-    blockName = null;
-    blockText = null;
-    blockSignature = null;
-    inputFrom = -1;
-    deltaType = null;
-    deltaText = null;
-    deltaStopReason = null;
-    errorType = null;
-    errorMessage = null;
-    try (JsonParser p = JsonChecks.FACTORY.createParser(payload)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new JsonParseException(p, "expected a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken t = p.nextToken();
-        switch (field) {
-          case "type":
-            type = string(p, t);
-            break;
-          case "index":
-            if (t == JsonToken.VALUE_NUMBER_INT) {
-              wireIndex = p.getIntValue();
-            }
-            break;
-          case "message":
-            readMessage(p, t);
-            break;
-          case "content_block":
-            readBlock(p, t);
-            break;
-          case "delta":
-            readDelta(p, t);
-            break;
-          case "usage":
-            readUsage(p, t);
-            break;
-          case "error":
-            readError(p, t);
-            break;
-          default:
-            p.skipChildren();
-            break;
-        }
-      }
-      // Trailing spaces after the JSON occur on real data lines; anything else is malformed.
-      if (p.nextToken() != null) {
-        throw new JsonParseException(p, "unexpected content after the JSON object");
-      }
+    Usage usage =
+        Usage.of(input + cacheRead + cacheWrite, output, cacheRead, cacheWrite, reasoning);
+    if (!usage.equals(lastUsage)) { // an unchanged repeat tells nothing new
+      lastUsage = usage;
+      send(usage);
     }
-  }
-
-  private void readMessage(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "id":
-          id = string(p, v);
-          break;
-        case "model":
-          model = string(p, v);
-          break;
-        case "stop_reason":
-          // Programmatic tool calling sends whole messages whose message_start already holds
-          // the stop reason (and the content, which is not read: the reference ignores it too).
-          deltaStopReason = string(p, v);
-          break;
-        case "usage":
-          readUsage(p, v);
-          break;
-        default:
-          p.skipChildren();
-          break;
-      }
-    }
-  }
-
-  private void readBlock(JsonParser p, JsonToken t) throws IOException {
-    blockFrom = (int) p.currentTokenLocation().getCharOffset();
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "type":
-          blockType = string(p, v);
-          break;
-        case "id":
-          blockId = string(p, v);
-          break;
-        case "name":
-          blockName = string(p, v);
-          break;
-        case "text":
-        case "thinking":
-          blockText = string(p, v);
-          break;
-        case "signature":
-        case "data":
-          blockSignature = string(p, v);
-          break;
-        case "input":
-          inputFrom = (int) p.currentTokenLocation().getCharOffset();
-          p.skipChildren();
-          inputTo = (int) p.currentLocation().getCharOffset();
-          break;
-        default:
-          p.skipChildren();
-          break;
-      }
-    }
-    blockTo = (int) p.currentLocation().getCharOffset();
-  }
-
-  private void readDelta(JsonParser p, JsonToken t) throws IOException {
-    deltaFrom = (int) p.currentTokenLocation().getCharOffset();
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "type":
-          deltaType = string(p, v);
-          break;
-        case "text":
-        case "partial_json":
-        case "thinking":
-        case "signature":
-          deltaText = string(p, v);
-          break;
-        case "stop_reason":
-          deltaStopReason = string(p, v);
-          break;
-        default:
-          p.skipChildren();
-          break;
-      }
-    }
-    deltaTo = (int) p.currentLocation().getCharOffset();
-  }
-
-  private void readUsage(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    hasUsage = true;
-    uInput = ABSENT;
-    uOutput = ABSENT;
-    uCacheRead = ABSENT;
-    uCacheWrite = ABSENT;
-    uReasoning = ABSENT;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "input_tokens":
-          uInput = count(p, v);
-          break;
-        case "output_tokens":
-          uOutput = count(p, v);
-          break;
-        case "cache_read_input_tokens":
-          uCacheRead = count(p, v);
-          break;
-        case "cache_creation_input_tokens":
-          uCacheWrite = count(p, v);
-          break;
-        case "output_tokens_details":
-          if (v == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String inner = p.currentName();
-              JsonToken iv = p.nextToken();
-              if ("thinking_tokens".equals(inner)) {
-                uReasoning = count(p, iv);
-              } else {
-                p.skipChildren();
-              }
-            }
-          } else {
-            p.skipChildren();
-          }
-          break;
-        default:
-          p.skipChildren();
-          break;
-      }
-    }
-  }
-
-  private void readError(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if ("type".equals(field)) {
-        errorType = string(p, v);
-      } else if ("message".equals(field)) {
-        errorMessage = string(p, v);
-      } else {
-        p.skipChildren();
-      }
-    }
-  }
-
-  private static String string(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
-    }
-    p.skipChildren();
-    return null;
-  }
-
-  private static long count(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NUMBER_INT) {
-      return p.getLongValue();
-    }
-    p.skipChildren();
-    return ABSENT;
   }
 
   /** A sequence of events that breaks the message lifecycle; it ends the stream as malformed. */

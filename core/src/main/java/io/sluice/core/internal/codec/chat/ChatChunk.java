@@ -64,6 +64,9 @@ final class ChatChunk {
     }
   }
 
+  /** Whether {@link #id} and {@link #model} are still wanted; once known, they are skipped. */
+  boolean wantMeta = true;
+
   String id;
   String model;
   long created;
@@ -111,10 +114,11 @@ final class ChatChunk {
       JsonToken t = p.nextToken();
       switch (field) {
         case "id":
-          id = t == JsonToken.VALUE_STRING ? p.getText() : "";
+          // Every chunk repeats id and model: after the first, skip them without a String.
+          id = wantMeta && t == JsonToken.VALUE_STRING ? p.getText() : "";
           break;
         case "model":
-          model = t == JsonToken.VALUE_STRING ? p.getText() : "";
+          model = wantMeta && t == JsonToken.VALUE_STRING ? p.getText() : "";
           break;
         case "created":
           created = t.isNumeric() ? p.getLongValue() : 0;

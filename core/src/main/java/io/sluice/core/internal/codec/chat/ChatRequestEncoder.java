@@ -197,7 +197,9 @@ final class ChatRequestEncoder {
     g.writeStartObject();
     g.writeStringField("role", m.role() == Role.SYSTEM ? "system" : "user");
     g.writeFieldName("content");
-    if (rest.size() == 1 && rest.get(0) instanceof Part.Text) {
+    if (rest.isEmpty()) {
+      g.writeString(""); // an empty parts array is rejected by OpenAI
+    } else if (rest.size() == 1 && rest.get(0) instanceof Part.Text) {
       g.writeString(((Part.Text) rest.get(0)).text());
     } else {
       g.writeStartArray();

@@ -121,6 +121,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
 
   private void out(StreamEvent event) {
     emittedAny = true;
+    chunk.wantMeta = false;
     emit(event);
   }
 

@@ -18,6 +18,17 @@ import java.util.function.Consumer;
 public final class ResponsesCodec implements WireCodec {
   public static final ResponsesCodec INSTANCE = new ResponsesCodec();
 
+  private ResponsesCodec() {}
+
+  /**
+   * Writes the request's fields into an open JSON object, without {@code stream} when
+   * {@code stream} is false: the WebSocket transport's {@code response.create} message.
+   */
+  public static void writeRequestFields(com.fasterxml.jackson.core.JsonGenerator g,
+      ChatRequest request, boolean stream) throws java.io.IOException {
+    ResponsesRequestCodec.writeFields(g, request, stream);
+  }
+
   @Override
   public WireFormat format() {
     return WireFormat.OPENAI_RESPONSES;
@@ -30,36 +41,36 @@ public final class ResponsesCodec implements WireCodec {
 
   @Override
   public StreamEncoder encoder(SseWriter writer) {
-    throw new UnsupportedOperationException("not yet");
+    return new ResponsesStreamEncoder(writer);
   }
 
   @Override
   public byte[] encodeRequest(ChatRequest request) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesRequestCodec.encode(request);
   }
 
   @Override
   public ChatRequest decodeRequest(byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesRequestCodec.decode(body);
   }
 
   @Override
   public FinalMessage decodeResponse(byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesBodyCodec.decodeResponse(body);
   }
 
   @Override
   public byte[] encodeResponse(FinalMessage message) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesBodyCodec.encodeResponse(message);
   }
 
   @Override
   public Failed decodeError(int httpStatus, byte[] body) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesBodyCodec.decodeError(httpStatus, body);
   }
 
   @Override
   public byte[] encodeError(Failed failure) {
-    throw new UnsupportedOperationException("not yet");
+    return ResponsesBodyCodec.encodeError(failure);
   }
 }

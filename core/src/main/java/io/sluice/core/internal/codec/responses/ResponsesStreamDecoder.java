@@ -115,46 +115,7 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     }
   }
 
-  /** The fields of one event that the decoder reads; reset per event. */
-  private static final class Fields {
-    String type;
-    long sequence;
-    int outputIndex;
-    int contentIndex;
-    int summaryIndex;
-    String itemId;
-    String delta;
-    String text;
-    String code;
-    String message;
-    String param;
-    int status;
-    Item item;
-    ContentPart part;
-    ResponsesJson.Response response;
-    ResponsesJson.Error error;
-
-    void reset() {
-      type = null;
-      sequence = -1;
-      outputIndex = -1;
-      contentIndex = -1;
-      summaryIndex = -1;
-      itemId = "";
-      delta = null;
-      text = null;
-      code = "";
-      message = "";
-      param = "";
-      status = 0;
-      item = null;
-      part = null;
-      response = null;
-      error = null;
-    }
-  }
-
-  private final Fields f = new Fields();
+  private final ResponsesEventFields f = new ResponsesEventFields();
   private final List<ItemState> items = new ArrayList<>();
   private long lastSequence = -1;
   private int nextIndex;
@@ -181,7 +142,7 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("an event must be a JSON object");
       }
-      readFields(p);
+      f.read(p);
       if (p.nextToken() != null) {
         throw new IOException("trailing data after the JSON object");
       }
@@ -196,55 +157,6 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     }
     String type = f.type != null ? f.type : event.name();
     dispatch(type);
-  }
-
-  private void readFields(JsonParser p) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (name) {
-        case "type" -> f.type = ResponsesJson.string(p);
-        case "sequence_number" -> f.sequence = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue()
-            : -1;
-        case "output_index" -> f.outputIndex = (int) ResponsesJson.number(p);
-        case "content_index" -> f.contentIndex = (int) ResponsesJson.number(p);
-        case "summary_index" -> f.summaryIndex = (int) ResponsesJson.number(p);
-        case "item_id" -> f.itemId = ResponsesJson.string(p);
-        case "delta" -> f.delta = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-        case "text", "arguments", "input", "refusal" ->
-            f.text = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-        case "code" -> f.code = ResponsesJson.string(p);
-        case "message" -> f.message = ResponsesJson.string(p);
-        case "param" -> f.param = ResponsesJson.string(p);
-        case "status" -> f.status = (int) ResponsesJson.number(p);
-        case "item" -> f.item = t == JsonToken.START_OBJECT ? ResponsesJson.readItem(p) : null;
-        case "part" -> f.part = t == JsonToken.START_OBJECT ? readPart(p) : null;
-        case "response" -> f.response = t == JsonToken.START_OBJECT
-            ? ResponsesJson.readResponse(p) : null;
-        case "error" -> f.error = t == JsonToken.START_OBJECT ? ResponsesJson.readError(p) : null;
-        default -> p.skipChildren();
-      }
-    }
-  }
-
-  private static String skip(JsonParser p) throws IOException {
-    p.skipChildren();
-    return null;
-  }
-
-  private static ContentPart readPart(JsonParser p) throws IOException {
-    String type = "";
-    String text = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (name) {
-        case "type" -> type = ResponsesJson.string(p);
-        case "text", "refusal" -> text = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-        default -> p.skipChildren();
-      }
-    }
-    return new ContentPart(type, text);
   }
 
   private void dispatch(String type) {
@@ -578,7 +490,12 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     }
     for (int i = 0; i < r.output.size(); i++) {
       Item last = r.output.get(i);
-      ItemState s = last.id.isEmpty() ? find(i, "") : find(-1, last.id);
+      // By id first (a trimmed stream may skip output indices), then by position: GitHub
+      // Copilot rotates item ids on every event [github-copilot-id-rotation.1].
+      ItemState s = last.id.isEmpty() ? null : find(-1, last.id);
+      if (s == null) {
+        s = find(i, "");
+      }
       if (s == null) {
         s = add(i, last.id, last.type);
       }

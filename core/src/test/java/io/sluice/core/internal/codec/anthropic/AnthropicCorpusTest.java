@@ -86,7 +86,7 @@ class AnthropicCorpusTest {
     checkUsage(result, (Map<String, Object>) expected.get("usage"));
   }
 
-  private static void checkContent(List<Part> parts, List<Map<String, Object>> content) {
+  static void checkContent(List<Part> parts, List<Map<String, Object>> content) {
     assertThat(parts).hasSize(content.size());
     for (int i = 0; i < parts.size(); i++) {
       Part part = parts.get(i);
@@ -131,7 +131,7 @@ class AnthropicCorpusTest {
     }
   }
 
-  private static void checkUsage(FinalMessage result, Map<String, Object> usage) {
+  static void checkUsage(FinalMessage result, Map<String, Object> usage) {
     long input = number(usage.get("input_tokens"));
     long cacheRead = number(usage.get("cache_read_input_tokens"));
     long cacheWrite = number(usage.get("cache_creation_input_tokens"));

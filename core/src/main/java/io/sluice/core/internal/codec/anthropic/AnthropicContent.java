@@ -1,0 +1,252 @@
+package io.sluice.core.internal.codec.anthropic;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.codec.CodecException;
+import io.sluice.core.event.ReasoningKind;
+import io.sluice.core.event.ToolKind;
+import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.message.Part;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Anthropic content blocks ↔ message parts, shared by requests and non-streaming responses.
+ *
+ * <p>{@code text}, {@code image} (base64 source ↔ a {@code data:} URL, url source ↔ the URL),
+ * {@code thinking}, {@code redacted_thinking} (its data is the part's signature),
+ * {@code tool_use}/{@code server_tool_use}/{@code mcp_tool_use} (input as raw JSON text) and
+ * {@code tool_result} map to parts; any other block is kept whole as {@link Part.Opaque}.
+ */
+final class AnthropicContent {
+  private AnthropicContent() {}
+
+  /** Reads a block array (the parser is on START_ARRAY) of the JSON text {@code json}. */
+  static List<Part> readBlocks(JsonParser p, String json) throws IOException {
+    List<Part> parts = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      parts.add(readBlock(p, json));
+    }
+    return parts;
+  }
+
+  /** Reads one block; the parser is on its START_OBJECT. */
+  static Part readBlock(JsonParser p, String json) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new CodecException("a content block must be a JSON object, found "
+          + p.currentToken() + " at " + where(p));
+    }
+    int from = (int) p.currentTokenLocation().getCharOffset();
+    String type = "";
+    String id = "";
+    String name = "";
+    String text = null;
+    String signature = "";
+    String input = null;
+    String sourceType = "";
+    String mediaType = "";
+    String data = "";
+    String url = "";
+    String toolUseId = "";
+    boolean isError = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (field) {
+        case "type":
+          type = p.getValueAsString("");
+          break;
+        case "id":
+          id = p.getValueAsString("");
+          break;
+        case "name":
+          name = p.getValueAsString("");
+          break;
+        case "text":
+        case "thinking":
+          text = p.getValueAsString("");
+          break;
+        case "signature":
+        case "data":
+          signature = p.getValueAsString("");
+          break;
+        case "tool_use_id":
+          toolUseId = p.getValueAsString("");
+          break;
+        case "is_error":
+          isError = t == JsonToken.VALUE_TRUE;
+          break;
+        case "input": {
+          int f = (int) p.currentTokenLocation().getCharOffset();
+          p.skipChildren();
+          input = json.substring(f, (int) p.currentLocation().getCharOffset());
+          break;
+        }
+        case "content":
+          text = resultText(p, t);
+          break;
+        case "source":
+          if (t == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String sf = p.currentName();
+              p.nextToken();
+              switch (sf) {
+                case "type":
+                  sourceType = p.getValueAsString("");
+                  break;
+                case "media_type":
+                  mediaType = p.getValueAsString("");
+                  break;
+                case "data":
+                  data = p.getValueAsString("");
+                  break;
+                case "url":
+                  url = p.getValueAsString("");
+                  break;
+                default:
+                  p.skipChildren();
+                  break;
+              }
+            }
+          } else {
+            p.skipChildren();
+          }
+          break;
+        default:
+          p.skipChildren();
+          break;
+      }
+    }
+    int to = (int) p.currentLocation().getCharOffset();
+    switch (type) {
+      case "text":
+        return new Part.Text(text == null ? "" : text);
+      case "thinking":
+        return new Part.Reasoning(ReasoningKind.THINKING, text == null ? "" : text, signature, "");
+      case "redacted_thinking":
+        return new Part.Reasoning(ReasoningKind.REDACTED, "", signature, "");
+      case "tool_use":
+      case "server_tool_use":
+      case "mcp_tool_use":
+        return new Part.ToolCall(id, name,
+            "tool_use".equals(type) ? ToolKind.FUNCTION : ToolKind.SERVER,
+            input == null ? "{}" : input);
+      case "tool_result":
+        return new Part.ToolResult(toolUseId, text == null ? "" : text, isError);
+      case "image":
+        if ("base64".equals(sourceType)) {
+          return new Part.Image("data:" + mediaType + ";base64," + data, mediaType);
+        }
+        if ("url".equals(sourceType)) {
+          return new Part.Image(url, "");
+        }
+        return new Part.Opaque(type, json.substring(from, to));
+      default:
+        return new Part.Opaque(type, json.substring(from, to));
+    }
+  }
+
+  /** A tool result's content: a string, or blocks whose text is joined (others are dropped). */
+  private static String resultText(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        p.nextToken();
+        if ("text".equals(f)) {
+          sb.append(p.getValueAsString(""));
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Writes one part as a block. A refusal goes as text: Anthropic has no refusal block. */
+  static void writePart(JsonGenerator g, Part part) throws IOException {
+    if (part instanceof Part.Text || part instanceof Part.Refusal) {
+      g.writeStartObject();
+      g.writeStringField("type", "text");
+      g.writeStringField("text", part instanceof Part.Text ? ((Part.Text) part).text()
+          : ((Part.Refusal) part).text());
+      g.writeEndObject();
+    } else if (part instanceof Part.Image) {
+      writeImage(g, (Part.Image) part);
+    } else if (part instanceof Part.Reasoning) {
+      Part.Reasoning r = (Part.Reasoning) part;
+      g.writeStartObject();
+      if (r.kind() == ReasoningKind.REDACTED) {
+        g.writeStringField("type", "redacted_thinking");
+        g.writeStringField("data", r.signature());
+      } else {
+        g.writeStringField("type", "thinking");
+        g.writeStringField("thinking", r.text());
+        g.writeStringField("signature", r.signature());
+      }
+      g.writeEndObject();
+    } else if (part instanceof Part.ToolCall) {
+      Part.ToolCall c = (Part.ToolCall) part;
+      g.writeStartObject();
+      g.writeStringField("type", c.kind() == ToolKind.SERVER ? "server_tool_use" : "tool_use");
+      g.writeStringField("id", c.id());
+      g.writeStringField("name", c.name());
+      g.writeFieldName("input");
+      // The API wants an object: arguments cut by a limit (not JSON) cannot go back as they are.
+      String args = c.arguments().isBlank() || !JsonChecks.isValid(c.arguments()) ? "{}"
+          : c.arguments();
+      g.writeRawValue(args);
+      g.writeEndObject();
+    } else if (part instanceof Part.ToolResult) {
+      Part.ToolResult r = (Part.ToolResult) part;
+      g.writeStartObject();
+      g.writeStringField("type", "tool_result");
+      g.writeStringField("tool_use_id", r.callId());
+      g.writeStringField("content", r.content());
+      if (r.isError()) {
+        g.writeBooleanField("is_error", true);
+      }
+      g.writeEndObject();
+    } else if (part instanceof Part.Opaque) {
+      g.writeRawValue(((Part.Opaque) part).json());
+    }
+  }
+
+  private static void writeImage(JsonGenerator g, Part.Image image) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", "image");
+    g.writeObjectFieldStart("source");
+    String url = image.url();
+    int comma = url.indexOf(',');
+    if (url.startsWith("data:") && comma > 0 && url.substring(0, comma).endsWith(";base64")) {
+      String mediaType = image.mediaType().isEmpty()
+          ? url.substring(5, comma - ";base64".length()) : image.mediaType();
+      g.writeStringField("type", "base64");
+      g.writeStringField("media_type", mediaType);
+      g.writeStringField("data", url.substring(comma + 1));
+    } else {
+      g.writeStringField("type", "url");
+      g.writeStringField("url", url);
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
+  static String where(JsonParser p) {
+    return "line " + p.currentTokenLocation().getLineNr() + ", column "
+        + p.currentTokenLocation().getColumnNr();
+  }
+}

@@ -1,0 +1,96 @@
+package io.sluice.core.internal.codec.responses;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
+import io.sluice.core.internal.codec.responses.ResponsesJson.Item;
+import java.io.IOException;
+
+/** The fields of one Responses event that the decoder reads; one instance, reset per event. */
+final class ResponsesEventFields {
+  String type;
+  long sequence;
+  int outputIndex;
+  int contentIndex;
+  int summaryIndex;
+  String itemId;
+  String delta;
+  String text;
+  String code;
+  String message;
+  String param;
+  int status;
+  Item item;
+  ContentPart part;
+  ResponsesJson.Response response;
+  ResponsesJson.Error error;
+
+  void reset() {
+    type = null;
+    sequence = -1;
+    outputIndex = -1;
+    contentIndex = -1;
+    summaryIndex = -1;
+    itemId = "";
+    delta = null;
+    text = null;
+    code = "";
+    message = "";
+    param = "";
+    status = 0;
+    item = null;
+    part = null;
+    response = null;
+    error = null;
+  }
+
+  void read(JsonParser p) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (name) {
+        case "type" -> type = ResponsesJson.string(p);
+        case "sequence_number" -> sequence = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue()
+            : -1;
+        case "output_index" -> outputIndex = (int) ResponsesJson.number(p);
+        case "content_index" -> contentIndex = (int) ResponsesJson.number(p);
+        case "summary_index" -> summaryIndex = (int) ResponsesJson.number(p);
+        case "item_id" -> itemId = ResponsesJson.string(p);
+        case "delta" -> delta = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+        case "text", "arguments", "input", "refusal" ->
+            text = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+        case "code" -> code = ResponsesJson.string(p);
+        case "message" -> message = ResponsesJson.string(p);
+        case "param" -> param = ResponsesJson.string(p);
+        case "status" -> status = (int) ResponsesJson.number(p);
+        case "item" -> item = t == JsonToken.START_OBJECT ? ResponsesJson.readItem(p) : null;
+        case "part" -> part = t == JsonToken.START_OBJECT ? readPart(p) : null;
+        case "response" -> response = t == JsonToken.START_OBJECT
+            ? ResponsesJson.readResponse(p) : null;
+        case "error" -> error = t == JsonToken.START_OBJECT ? ResponsesJson.readError(p) : null;
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static String skip(JsonParser p) throws IOException {
+    p.skipChildren();
+    return null;
+  }
+
+  private static ContentPart readPart(JsonParser p) throws IOException {
+    String type = "";
+    String text = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (name) {
+        case "type" -> type = ResponsesJson.string(p);
+        case "text", "refusal" -> text = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+        default -> p.skipChildren();
+      }
+    }
+    return new ContentPart(type, text);
+  }
+
+}

@@ -1,0 +1,78 @@
+package io.sluice.core.internal.codec.responses;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.codec.CodecException;
+import io.sluice.core.internal.json.JsonChecks;
+import java.io.IOException;
+import java.io.StringWriter;
+
+/**
+ * The response format in both shapes: OpenAI Chat nests a JSON schema
+ * ({@code {"type":"json_schema","json_schema":{"name",…,"schema"}}}), Responses flattens it into
+ * {@code text.format} ({@code {"type":"json_schema","name",…,"schema"}}). Other formats
+ * ({@code text}, {@code json_object}) are the same in both.
+ */
+final class ResponsesFormats {
+  private ResponsesFormats() {}
+
+  /** Chat's {@code response_format} → Responses' {@code text.format}. */
+  static String toResponses(String chat) {
+    try (JsonParser p = JsonChecks.FACTORY.createParser(chat)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return chat;
+      }
+      StringWriter out = new StringWriter();
+      try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
+        g.writeStartObject();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          if (name.equals("json_schema") && p.currentToken() == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              g.writeFieldName(p.currentName());
+              p.nextToken();
+              g.copyCurrentStructure(p);
+            }
+          } else {
+            g.writeFieldName(name);
+            g.copyCurrentStructure(p);
+          }
+        }
+        g.writeEndObject();
+      }
+      return out.toString();
+    } catch (IOException e) {
+      throw new CodecException("the response format is not valid JSON", e);
+    }
+  }
+
+  /** Responses' {@code text.format} (the parser on its START_OBJECT) → Chat's shape. */
+  static String toChat(JsonParser p) throws IOException {
+    String raw = ResponsesRequestCodec.rawString(p);
+    try (JsonParser q = JsonChecks.FACTORY.createParser(raw)) {
+      q.nextToken();
+      String type = "";
+      StringWriter rest = new StringWriter();
+      try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(rest)) {
+        g.writeStartObject();
+        while (q.nextToken() == JsonToken.FIELD_NAME) {
+          String name = q.currentName();
+          q.nextToken();
+          if (name.equals("type")) {
+            type = q.getText();
+          } else {
+            g.writeFieldName(name);
+            g.copyCurrentStructure(q);
+          }
+        }
+        g.writeEndObject();
+      }
+      if (!type.equals("json_schema")) {
+        return raw;
+      }
+      return "{\"type\":\"json_schema\",\"json_schema\":" + rest + "}";
+    }
+  }
+}
