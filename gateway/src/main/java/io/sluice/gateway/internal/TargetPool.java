@@ -19,7 +19,7 @@ final class TargetPool {
   record Lease(TargetPool pool, int keyIndex, String apiKey) {
     /** An identity for logs: never the key, only its position in the pool. */
     String keyLabel() {
-      return "key" + keyIndex;
+      return apiKey.isEmpty() ? "" : "key" + keyIndex;
     }
   }
 

@@ -7,7 +7,6 @@ import io.sluice.core.event.Failed;
 import io.sluice.core.internal.codec.chat.ChatCodec;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.gateway.GatewayConfig.Target;
-import io.sluice.gateway.UpstreamKind;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -61,7 +60,7 @@ final class UpstreamAttempt {
 
   private boolean addsUsage() {
     return upstreamCodec.format() == WireFormat.OPENAI_CHAT && ex.scan.stream()
-        && target.dialect().acceptsStreamOptions() && target.kind() != UpstreamKind.SAME_AS_CLIENT;
+        && target.dialect().acceptsStreamOptions();
   }
 
   void send() {
