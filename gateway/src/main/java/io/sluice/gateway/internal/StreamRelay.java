@@ -112,7 +112,7 @@ final class StreamRelay {
   }
 
   private void onError(Throwable cause) {
-    if (ended || ex.phase == Exchange.Phase.DONE) {
+    if (ended || ex.upstreamCancelled || ex.phase == Exchange.Phase.DONE) {
       return;
     }
     fail(new Failed(Failed.TRANSPORT, "", "the upstream connection failed mid-stream: "
@@ -146,6 +146,9 @@ final class StreamRelay {
   }
 
   private void writeTerminal(Failed failure) {
+    if (ex.response.ended() || ex.response.closed()) {
+      return;
+    }
     ex.response.write(ClientErrors.terminalEvent(ex.door.format, failure, responseId,
         ex.accounting.responseModel.isEmpty() ? ex.scan.model() : ex.accounting.responseModel));
   }

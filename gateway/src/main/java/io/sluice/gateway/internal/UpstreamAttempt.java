@@ -203,15 +203,13 @@ final class UpstreamAttempt {
   }
 
   void transportFailed(Throwable cause) {
-    if (over) {
+    if (over || ex.upstreamCancelled || ex.phase == Exchange.Phase.DONE) {
+      over = true; // the gateway cut it (client gone, timeout): the exchange already knows
+      cancelFirstByteTimer();
       return;
     }
     over = true;
     cancelFirstByteTimer();
-    if (ex.phase == Exchange.Phase.DONE) {
-      ex.attemptFailed("client_closed", false, 0, () -> {});
-      return;
-    }
     String message = "upstream connection failed: " + safeMessage(cause);
     ex.attemptFailed("transport", true, 0,
         () -> ex.fail(new Failed(Failed.TRANSPORT, "", message, 502, true), "transport"));
