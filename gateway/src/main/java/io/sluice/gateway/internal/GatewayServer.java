@@ -130,7 +130,7 @@ public final class GatewayServer implements AutoCloseable {
       ClientErrors.respond(req.response(), door, ClientErrors.failure(401, missing
           ? "missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'"
           : "invalid API key"));
-      gw.metrics.request(door.path, 401);
+      logRejected(door, Optional.empty(), "", 401, missing ? "missing_key" : "invalid_key");
     }
     return key;
   }
@@ -166,7 +166,7 @@ public final class GatewayServer implements AutoCloseable {
     req.response().putHeader("Connection", "close");
     ClientErrors.respond(req.response(), door, ClientErrors.failure(413,
         "request body larger than " + max + " bytes (limits.max-body-bytes)"));
-    gw.metrics.request(door.path, 413);
+    logRejected(door, Optional.empty(), "", 413, "body_too_large");
   }
 
   private void dispatch(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key,
@@ -175,34 +175,46 @@ public final class GatewayServer implements AutoCloseable {
     try {
       scan = RequestBody.scan(body);
     } catch (CodecException e) {
-      reject(req, door, 400, e.getMessage());
+      reject(req, door, key, "", 400, e.getMessage());
       return;
     }
     Optional<Route> route = gw.router.route(scan.model());
     if (route.isEmpty()) {
-      reject(req, door, 404, "model '" + scan.model() + "' is not routed by this gateway");
+      reject(req, door, key, scan.model(), 404,
+          "model '" + scan.model() + "' is not routed by this gateway");
       return;
     }
     if (key.isPresent() && !AccessControl.allows(key.get(), scan.model())) {
-      reject(req, door, 403, "key '" + key.get().id() + "' may not use model '"
+      reject(req, door, key, scan.model(), 403, "key '" + key.get().id() + "' may not use model '"
           + scan.model() + "'");
       return;
     }
     if (key.isPresent() && !gw.access.enter(key.get())) {
       req.response().putHeader("Retry-After", "1");
-      reject(req, door, 429, "key '" + key.get().id() + "' has reached its concurrency limit");
+      reject(req, door, key, scan.model(), 429,
+          "key '" + key.get().id() + "' has reached its concurrency limit");
       return;
     }
     new Exchange(gw, req, door, body, scan, route.get(), key).start();
   }
 
-  private void reject(HttpServerRequest req, FrontDoor door, int status, String message) {
+  private void reject(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key, String model,
+      int status, String message) {
     Failed f = ClientErrors.failure(status, message);
     if (status == 404) {
       f = new Failed(f.type(), "model_not_found", message, status, false);
     }
     ClientErrors.respond(req.response(), door, f);
+    logRejected(door, key, model, status, f.type());
+  }
+
+  /** A request refused before routing still gets its log line, usage entry and count. */
+  private void logRejected(FrontDoor door, Optional<AccessKey> key, String model, int status,
+      String errorClass) {
     gw.metrics.request(door.path, status);
+    gw.usageLog.write(new UsageEntry(System.currentTimeMillis(),
+        key.map(AccessKey::id).orElse(""), door.path, "", model, status, -1, 0, 0, 0, 0, 0, 0,
+        "", errorClass, "", ""));
   }
 
   private static long parseLong(String s) {
