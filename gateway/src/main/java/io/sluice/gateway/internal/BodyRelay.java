@@ -26,7 +26,7 @@ final class BodyRelay {
 
   void start() {
     upstream.handler(b -> {
-      attempt.firstByte();
+      attempt.firstToken();
       if (body.length() + b.length() > max && !over) {
         over = true;
         ex.cancelUpstream();
