@@ -188,10 +188,10 @@ final class StreamRelay {
       ex.gw.vertx.cancelTimer(idleTimer);
     }
     ex.status = 200;
+    ex.finish(); // booked before the end goes out, so a client's next request sees the books
     if (!ex.response.ended() && !ex.response.closed()) {
       ex.response.end();
     }
-    ex.finish();
   }
 
   private void write(byte[] bytes, int offset, int length) {

@@ -190,8 +190,8 @@ final class UpstreamAttempt {
       if (retryAfter != null) {
         ex.response.headers().set("Retry-After", retryAfter);
       }
-      ex.response.end(Buffer.buffer(errorBody));
       ex.finish();
+      ex.response.end(Buffer.buffer(errorBody));
       return;
     }
     Failed failure;
