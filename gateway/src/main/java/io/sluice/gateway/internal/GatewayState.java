@@ -42,6 +42,8 @@ final class GatewayState implements AutoCloseable {
     HttpClientOptions options = new HttpClientOptions()
         .setConnectTimeout((int) limits.connectTimeout().toMillis())
         .setKeepAlive(true)
+        .setVerifyHost(true)
+        .setForceSni(true) // providers behind CDNs route TLS by server name
         .setMaxInitialLineLength(64 * 1024)
         .setMaxHeaderSize(64 * 1024);
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(512));
