@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Connections: fallback, drops, close codes, renewal, one turn at a time, release. */
+@Timeout(30)
 class ConnectionLifeTest {
   private ResponsesUpstream upstream;
   private SluiceClient http;

@@ -22,8 +22,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Turns over the session's WebSocket: what goes out, what comes back, what is remembered. */
+@Timeout(30)
 class SessionTurnsTest {
   private ResponsesUpstream upstream;
   private SluiceClient http;

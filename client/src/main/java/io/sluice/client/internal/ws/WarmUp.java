@@ -20,6 +20,8 @@ final class WarmUp implements WsConnection.Reader {
   private final WsConnection connection;
   private final StreamDecoder decoder = WireCodec.openAiResponses().decoder(this::decoded);
   private String id = "";
+  private boolean done;
+  private IllegalStateException outcome;
 
   WarmUp(WsConnection connection) {
     this.connection = connection;
@@ -50,8 +52,13 @@ final class WarmUp implements WsConnection.Reader {
       if (info.type().equals("error") && !id.isEmpty()) {
         connection.expectLateTerminal();
       }
+      // Hand the connection back before the turn learns the outcome: the turn then reads it.
       connection.readBy(null);
-      if (!result.isDone()) {
+      if (outcome != null) {
+        result.completeExceptionally(outcome);
+      } else if (!id.isEmpty() && done) {
+        result.complete(id);
+      } else {
         result.completeExceptionally(new IllegalStateException("the warm-up ended without "
             + "a response id"));
       }
@@ -63,11 +70,11 @@ final class WarmUp implements WsConnection.Reader {
   private void decoded(StreamEvent event) {
     if (event instanceof ResponseStarted started) {
       id = started.id();
-    } else if (event instanceof Done && !id.isEmpty()) {
-      result.complete(id);
+    } else if (event instanceof Done) {
+      done = true;
     } else if (event instanceof Failed failed) {
-      result.completeExceptionally(new IllegalStateException(failed.type()
-          + (failed.code().isEmpty() ? "" : " (" + failed.code() + ")") + ": " + failed.message()));
+      outcome = new IllegalStateException(failed.type()
+          + (failed.code().isEmpty() ? "" : " (" + failed.code() + ")") + ": " + failed.message());
     }
   }
 
