@@ -25,32 +25,32 @@ class CodecBodyFuzzTest {
       WireCodec.openAiChat(ChatDialect.MISTRAL), WireCodec.openAiResponses(),
       WireCodec.anthropic());
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void openAiChatRequest(byte[] body) {
     request(WireCodec.openAiChat(ChatDialect.OPENAI), body);
   }
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void openAiResponsesRequest(byte[] body) {
     request(WireCodec.openAiResponses(), body);
   }
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void anthropicRequest(byte[] body) {
     request(WireCodec.anthropic(), body);
   }
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void openAiChatResponseAndError(byte[] body) {
     responseAndError(WireCodec.openAiChat(ChatDialect.OPENAI), body);
   }
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void openAiResponsesResponseAndError(byte[] body) {
     responseAndError(WireCodec.openAiResponses(), body);
   }
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void anthropicResponseAndError(byte[] body) {
     responseAndError(WireCodec.anthropic(), body);
   }

@@ -25,17 +25,17 @@ import java.util.List;
  */
 class StreamDecoderFuzzTest {
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void openAiChat(byte[] data) {
     check(WireCodec.openAiChat(ChatDialect.OPENAI), data);
   }
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void openAiResponses(byte[] data) {
     check(WireCodec.openAiResponses(), data);
   }
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "2m")
   void anthropic(byte[] data) {
     check(WireCodec.anthropic(), data);
   }
