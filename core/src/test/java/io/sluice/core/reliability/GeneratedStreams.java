@@ -43,8 +43,8 @@ final class GeneratedStreams {
     }
   }
 
-  private static final String[] ALPHABET = {"a", "b", "z", " ", "Hello", ".", "\"", "\\", "\n",
-      "\r\n", "é", "ß", "€", "中文", "😀", "🇫🇷", "\u0000", "{", "}", "data: ", ":", "\t"};
+  private static final String[] ALPHABET = {"a", "b", "z", " ", "Hello", ".", "\"", "\\",
+      "\n", "\r\n", "é", "ß", "€", "中文", "😀", "🇫🇷", "\u0000", "{", "}", "data: ", ":", "\t"};
 
   static byte[] wire(WireCodec codec, long seed, LineEnd lineEnd) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -65,8 +65,9 @@ class SseReaderFuzzTest {
     public void onEvent(SseEvent event) {
       // A char per byte at most, also with U+FFFD replacing malformed bytes.
       assertThat(event.data().length()).as("data length").isLessThan(limit);
-      assertThat(event.name().length()).as("event name length").isLessThanOrEqualTo(limit + DATA_PREFIX);
-      assertThat(event.lastEventId().length()).as("id length").isLessThanOrEqualTo(limit + DATA_PREFIX);
+      assertThat(event.name().length()).as("name length").isLessThanOrEqualTo(limit + DATA_PREFIX);
+      assertThat(event.lastEventId().length()).as("id length")
+          .isLessThanOrEqualTo(limit + DATA_PREFIX);
       entries.add(event);
     }
 

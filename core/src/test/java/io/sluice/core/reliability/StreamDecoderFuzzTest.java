@@ -18,12 +18,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Each stream decoder behind the SSE reader, on fuzzed SSE transcripts: nothing escapes, the events
- * obey the grammar with exactly one terminal event after the end, they assemble into a message,
- * they are the same whole and split, and input after the terminal event is ignored. The first input
- * byte picks the event limit (64 bytes to 16 KiB), so the reader's limit failure reaches the decoders
- * too. A limit failure's message names the size seen when the limit was crossed, which depends on
- * where the input was cut, so it is compared by type alone. In the default build this replays {@code StreamDecoderFuzzTestInputs/}.
+ * Each stream decoder behind the SSE reader, on fuzzed SSE transcripts: nothing escapes, the
+ * events obey the grammar with exactly one terminal event after the end, they assemble into a
+ * message, they are the same whole and split, and input after the terminal event is ignored. The
+ * first input byte picks the event limit (64 bytes to 16 KiB), so the reader's limit failure
+ * reaches the decoders too. A limit failure's message names the size seen when the limit was
+ * crossed, which depends on where the input was cut, so it is compared by type alone. In the
+ * default build this replays {@code StreamDecoderFuzzTestInputs/}.
  */
 class StreamDecoderFuzzTest {
 
