@@ -135,8 +135,8 @@ public final class ByteSseReader implements SseReader {
         int n = lineLength;
         lineLength = 0;
         processLine(line, 0, n);
-      } else if (eol - pos + dataLength > maxLineBytes) {
-        fail(eol - pos + dataLength);
+      } else if ((long) eol - pos + dataLength > maxLineBytes) {
+        fail((long) eol - pos + dataLength);
         return;
       } else {
         processLine(bytes, pos, eol - pos);
