@@ -27,6 +27,12 @@ public final class ByteSseReader implements SseReader {
   private static final byte SPACE = ' ';
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
   private static final String SETTING = "StreamLimits.maxEventBytes";
+  /**
+   * A line may exceed the event limit by the length of {@code "data: "}, so that a data line whose
+   * value fits is accepted, and the same line is judged alike whether it arrives in one feed or
+   * is buffered across several (found by SseReaderFuzzTest).
+   */
+  private static final int DATA_PREFIX = 6;
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -37,6 +43,7 @@ public final class ByteSseReader implements SseReader {
 
   private final SseListener listener;
   private final int maxEventBytes;
+  private final int maxLineBytes;
 
   /** Bytes of the BOM matched so far; 3 once the start of the stream is decided. */
   private int bomState;
@@ -69,6 +76,7 @@ public final class ByteSseReader implements SseReader {
     }
     this.listener = listener;
     this.maxEventBytes = limits.maxEventBytes();
+    this.maxLineBytes = (int) Math.min((long) maxEventBytes + DATA_PREFIX, Integer.MAX_VALUE - 8);
   }
 
   @Override
@@ -127,6 +135,9 @@ public final class ByteSseReader implements SseReader {
         int n = lineLength;
         lineLength = 0;
         processLine(line, 0, n);
+      } else if ((long) eol - pos + dataLength > maxLineBytes) {
+        fail((long) eol - pos + dataLength);
+        return;
       } else {
         processLine(bytes, pos, eol - pos);
       }
@@ -187,12 +198,12 @@ public final class ByteSseReader implements SseReader {
       return true;
     }
     int needed = lineLength + length;
-    if (needed + dataLength > maxEventBytes) {
+    if (needed + dataLength > maxLineBytes) {
       fail(needed + dataLength);
       return false;
     }
     if (needed > line.length) {
-      line = Arrays.copyOf(line, grow(line.length, needed));
+      line = Arrays.copyOf(line, grow(line.length, needed, maxLineBytes));
     }
     System.arraycopy(bytes, from, line, lineLength, length);
     lineLength = needed;
@@ -262,7 +273,7 @@ public final class ByteSseReader implements SseReader {
       return;
     }
     if (needed > data.length) {
-      data = Arrays.copyOf(data, grow(data.length, needed));
+      data = Arrays.copyOf(data, grow(data.length, needed, maxEventBytes));
     }
     System.arraycopy(b, from, data, dataLength, length);
     data[needed - 1] = LF;
@@ -332,9 +343,9 @@ public final class ByteSseReader implements SseReader {
         new LimitExceededException("SSE event", size, maxEventBytes, SETTING));
   }
 
-  private int grow(int current, int needed) {
+  private static int grow(int current, int needed, int cap) {
     long doubled = Math.max((long) current * 2, needed);
-    return (int) Math.min(doubled, maxEventBytes);
+    return (int) Math.min(doubled, cap);
   }
 
   @Override

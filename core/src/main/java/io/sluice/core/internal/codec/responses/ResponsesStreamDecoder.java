@@ -392,6 +392,7 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
         if (b.open) {
           close(s, b, last != null && last.arguments != null ? last.arguments : b.value(), "");
         }
+        closeAll(s); // blocks that stray events opened on a call item [StreamDecoderFuzzTest]
       }
       default -> {
         if (last != null) {
