@@ -53,8 +53,8 @@ class SseReaderBytesTest {
 
   @Test
   void theBytesAreReadableDuringTheCallWhereverTheLineLies() {
-    // One-line events handed on from the caller's array, from the reader's own buffer when the
-    // line straddles feeds, and several lines joined: the same data at every chunking.
+    // One-line and several-line events, comments between them and CRLF line ends: the same data
+    // at every chunking, also when a line straddles feeds.
     SseReaderTest.readBytes(utf8("data: first\n\ndata: sec\ndata: ond\n\n: c\ndata: third\r\n\r\n"));
   }
 

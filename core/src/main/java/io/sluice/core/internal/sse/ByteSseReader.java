@@ -15,12 +15,9 @@ import java.util.Arrays;
 
 /**
  * The SSE reader, working on bytes. A line that lies whole inside one feed is parsed in place; only
- * a line that straddles feeds is copied, into {@code line}. An event's first data line is only
- * noted where it lies in the caller's array ({@code dataRef}); it is copied into {@code data} when
- * a second data line comes or the feed returns, so that the usual one-line event that arrives
- * whole is handed on from the input without a copy. At dispatch the data goes to the listener as
- * bytes if it takes them ({@link SseListener#onEventBytes}), and is otherwise decoded once, into
- * an {@link SseEvent}. CR and LF never occur inside a multi-byte UTF-8 sequence, so splitting on
+ * a line that straddles feeds is copied, into {@code line}. Data lines are appended to
+ * {@code data}. At dispatch the data goes to the listener as bytes if it takes them
+ * ({@link SseListener#onEventBytes}), and is otherwise decoded once, into an {@link SseEvent}. CR and LF never occur inside a multi-byte UTF-8 sequence, so splitting on
  * bytes before decoding is exact.
  */
 public final class ByteSseReader implements SseReader {
@@ -52,13 +49,6 @@ public final class ByteSseReader implements SseReader {
   /** Data lines of the current event, each followed by LF. */
   private byte[] data = new byte[1024];
   private int dataLength;
-  /**
-   * The current event's only data line so far, still in the array being fed (then
-   * {@code dataLength} is 0), or null. Never outlives the {@link #feed} call that set it.
-   */
-  private byte[] dataRef;
-  private int dataRefOffset;
-  private int dataRefLength;
   private String eventName = "";
   private String idBuffer = "";
   private String lastEventId = "";
@@ -128,7 +118,6 @@ public final class ByteSseReader implements SseReader {
     while (pos < end) {
       int eol = indexOfEol(bytes, pos, end);
       if (eol < 0) {
-        keepData();
         appendLine(bytes, pos, end - pos);
         return;
       }
@@ -153,16 +142,6 @@ public final class ByteSseReader implements SseReader {
           pos++;
         }
       }
-    }
-    keepData();
-  }
-
-  /** The caller's array is about to be given back: copy a data line still noted in it. */
-  private void keepData() {
-    if (dataRef != null) {
-      byte[] from = dataRef;
-      dataRef = null;
-      appendData(from, dataRefOffset, dataRefLength);
     }
   }
 
@@ -248,7 +227,7 @@ public final class ByteSseReader implements SseReader {
     switch (nameLength) {
       case 4:
         if (b[start] == 'd' && b[start + 1] == 'a' && b[start + 2] == 't' && b[start + 3] == 'a') {
-          dataLine(b, value, valueLength);
+          appendData(b, value, valueLength);
         }
         break;
       case 5:
@@ -275,22 +254,6 @@ public final class ByteSseReader implements SseReader {
       }
     }
     return true;
-  }
-
-  /** A data line in the array being fed: noted if it is the event's first, else copied. */
-  private void dataLine(byte[] b, int from, int length) {
-    if (dataLength == 0 && dataRef == null && b != line) {
-      if (length + 1 > maxEventBytes) {
-        fail(length + 1);
-        return;
-      }
-      dataRef = b;
-      dataRefOffset = from;
-      dataRefLength = length;
-      return;
-    }
-    keepData();
-    appendData(b, from, length);
   }
 
   private void appendData(byte[] b, int from, int length) {
@@ -349,31 +312,20 @@ public final class ByteSseReader implements SseReader {
   private void dispatch() {
     lastEventId = idBuffer;
     pending = false;
-    byte[] from;
-    int offset;
-    int length;
-    if (dataRef != null) {
-      from = dataRef;
-      offset = dataRefOffset;
-      length = dataRefLength;
-      dataRef = null;
-    } else if (dataLength > 0) {
-      from = data;
-      offset = 0;
-      length = dataLength - 1;
-      dataLength = 0;
-    } else {
+    if (dataLength == 0) {
       eventName = "";
       return;
     }
+    int length = dataLength - 1;
     String name = eventName;
+    dataLength = 0;
     eventName = "";
-    // The bytes stay untouched during the call: only a later line or feed overwrites them.
-    if (Utf8.isWellFormed(from, offset, length)
-        && listener.onEventBytes(name, from, offset, length, lastEventId)) {
+    // The bytes stay untouched during the call: only the next data line overwrites them.
+    if (Utf8.isWellFormed(data, 0, length)
+        && listener.onEventBytes(name, data, 0, length, lastEventId)) {
       return;
     }
-    listener.onEvent(new SseEvent(name, new String(from, offset, length, StandardCharsets.UTF_8),
+    listener.onEvent(new SseEvent(name, new String(data, 0, length, StandardCharsets.UTF_8),
         lastEventId));
   }
 
@@ -381,7 +333,6 @@ public final class ByteSseReader implements SseReader {
     failed = true;
     lineLength = 0;
     dataLength = 0;
-    dataRef = null;
     line = new byte[0];
     data = new byte[0];
     listener.onFailure(
@@ -402,7 +353,6 @@ public final class ByteSseReader implements SseReader {
     boolean truncated = pending || (lineLength > 0 && line[0] != COLON);
     lineLength = 0;
     dataLength = 0;
-    dataRef = null;
     listener.onEnd(truncated ? SseEnd.TRUNCATED : SseEnd.COMPLETE);
   }
 
