@@ -93,17 +93,19 @@ public class DecodeBenchmark {
 
   @Benchmark
   public int sluice(Blackhole blackhole, SseReaderBenchmark.Rates rates) {
+    long start = rates.start();
     for (byte[] body : bodies) {
       blackhole.consume(sluice.decode(body));
     }
-    return (int) rates.count(bytes, events);
+    return (int) rates.count(start, bytes, events);
   }
 
   @Benchmark
   public int sdk(Blackhole blackhole, SseReaderBenchmark.Rates rates) throws Throwable {
+    long start = rates.start();
     for (byte[] body : bodies) {
       blackhole.consume(sdk.decode(body));
     }
-    return (int) rates.count(bytes, events);
+    return (int) rates.count(start, bytes, events);
   }
 }
