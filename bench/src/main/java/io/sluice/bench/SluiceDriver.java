@@ -18,7 +18,18 @@ final class SluiceDriver {
   }
 
   long read(Blackhole blackhole) {
-    CountingListener listener = new CountingListener(blackhole);
+    return read(new CountingListener(blackhole));
+  }
+
+  /**
+   * The same read by a listener that takes each event's data as bytes, as sluice's decoders do
+   * ({@link SseListener#onEventBytes}): no data {@code String} and no event object is made.
+   */
+  long readBytes(Blackhole blackhole) {
+    return read(new ByteCountingListener(blackhole));
+  }
+
+  private long read(CountingListener listener) {
     SseReader reader = SseReader.create(listener);
     for (int offset = 0; offset < stream.length; offset += CHUNK_BYTES) {
       reader.feed(stream, offset, Math.min(CHUNK_BYTES, stream.length - offset));
@@ -27,8 +38,8 @@ final class SluiceDriver {
     return listener.events;
   }
 
-  private static final class CountingListener implements SseListener {
-    private final Blackhole blackhole;
+  private static class CountingListener implements SseListener {
+    final Blackhole blackhole;
     long events;
 
     CountingListener(Blackhole blackhole) {
@@ -39,6 +50,21 @@ final class SluiceDriver {
     public void onEvent(SseEvent event) {
       blackhole.consume(event.data());
       events++;
+    }
+  }
+
+  private static final class ByteCountingListener extends CountingListener {
+    ByteCountingListener(Blackhole blackhole) {
+      super(blackhole);
+    }
+
+    @Override
+    public boolean onEventBytes(
+        String name, byte[] data, int offset, int length, String lastEventId) {
+      blackhole.consume(data);
+      blackhole.consume(offset + length);
+      events++;
+      return true;
     }
   }
 }

@@ -25,10 +25,12 @@ class SseReaderBenchmarkTest {
     long sluice = benchmark.sluice(blackhole, rates);
     long okhttp = benchmark.okhttpSse(blackhole, rates);
     long launchDarkly = benchmark.launchDarkly(blackhole, rates);
+    long sluiceBytes = benchmark.sluiceBytes(blackhole, rates);
 
     assertThat(sluice).isGreaterThan(1000);
     assertThat(okhttp).as("okhttp-sse events").isEqualTo(sluice);
     assertThat(launchDarkly).as("LaunchDarkly events").isEqualTo(sluice);
-    assertThat(rates.events).isEqualTo(3 * sluice);
+    assertThat(sluiceBytes).as("sluice, data as bytes").isEqualTo(sluice);
+    assertThat(rates.events).isEqualTo(4 * sluice);
   }
 }

@@ -12,6 +12,28 @@ public interface SseListener {
   void onEvent(SseEvent event);
 
   /**
+   * A blank line dispatched an event with data, offered as UTF-8 bytes before {@link #onEvent} is
+   * called: a listener that parses bytes itself (a JSON parser reads UTF-8 directly) returns
+   * {@code true}, and the reader then makes neither the data {@code String} nor the
+   * {@link SseEvent}. Returning {@code false} (the default) has the reader call {@link #onEvent}
+   * for the same event instead.
+   *
+   * <p>The array belongs to the reader or to its caller: it is valid only during this call, and
+   * must be neither kept nor changed. The bytes are what {@link SseEvent#data()} would hold — the
+   * data lines joined with LF, without the trailing LF — and are always well-formed UTF-8: an
+   * event whose data is not goes to {@link #onEvent} only, decoded with U+FFFD replacements.
+   *
+   * @param name the value of the block's last {@code event} field, or empty
+   * @param data holds the event's data at {@code [offset, offset + length)}
+   * @param lastEventId the stream's last-event-ID string at dispatch
+   * @return true if the event was consumed and {@link #onEvent} must not be called for it
+   */
+  default boolean onEventBytes(
+      String name, byte[] data, int offset, int length, String lastEventId) {
+    return false;
+  }
+
+  /**
    * A comment line, such as a heartbeat. The text is what follows the colon, leading space kept.
    */
   default void onComment(String text) {}

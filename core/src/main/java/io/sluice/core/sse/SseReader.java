@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
  * {@link StreamLimits#maxEventBytes()} for one event.
  *
  * <p>Lines are split on bytes (CR, LF and CRLF, also when a CRLF straddles two feeds), and each
- * field value is decoded from UTF-8 once, with malformed input replaced by U+FFFD. One byte-order
- * mark at the very start is skipped. A reader is not thread-safe: feed it from one thread at a time.
+ * field value is decoded from UTF-8 once, with malformed input replaced by U+FFFD; an event's data
+ * is not decoded at all when the listener takes it as bytes ({@link SseListener#onEventBytes}).
+ * One byte-order mark at the very start is skipped. A reader is not thread-safe: feed it from one thread at a time.
  */
 public interface SseReader {
 

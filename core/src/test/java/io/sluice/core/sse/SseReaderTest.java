@@ -344,14 +344,23 @@ class SseReaderTest {
     return readBytes(utf8(wire));
   }
 
-  /** Reads at every chunking and checks that each reports exactly what the whole read does. */
-  private static RecordingSseListener readBytes(byte[] wire) {
+  /**
+   * Reads at every chunking and checks that each reports exactly what the whole read does, and
+   * that a listener taking data as bytes sees the same events as one taking strings.
+   */
+  static RecordingSseListener readBytes(byte[] wire) {
     RecordingSseListener whole = null;
     for (Chunking chunking : Chunkings.of(wire)) {
       var listener = new RecordingSseListener();
       SseReader reader = SseReader.create(listener);
       chunking.pieces().forEach(reader::feed);
       reader.end();
+      var bytes = new RecordingSseListener(true);
+      SseReader bytesReader = SseReader.create(bytes);
+      chunking.pieces().forEach(bytesReader::feed);
+      bytesReader.end();
+      assertThat(bytes.transcript()).as("as bytes, fed " + chunking)
+          .isEqualTo(listener.transcript());
       if (whole == null) {
         whole = listener;
       } else {

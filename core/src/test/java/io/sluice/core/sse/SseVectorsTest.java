@@ -50,8 +50,13 @@ class SseVectorsTest {
       SseReader reader = SseReader.create(listener);
       chunking.pieces().forEach(reader::feed);
       reader.end();
+      RecordingSseListener bytes = new RecordingSseListener(true);
+      SseReader bytesReader = SseReader.create(bytes);
+      chunking.pieces().forEach(bytesReader::feed);
+      bytesReader.end();
 
       String where = vector.get("id") + " fed " + chunking;
+      assertThat(bytes.transcript()).as(where + ", as bytes").isEqualTo(listener.transcript());
       List<SseEvent> events = new ArrayList<>();
       for (Object e : (List<?>) expected.get("events")) {
         Map<?, ?> event = (Map<?, ?>) e;

@@ -8,12 +8,17 @@ import io.sluice.core.event.StreamEvent;
 import io.sluice.core.sse.SseEnd;
 import io.sluice.core.sse.SseEvent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
  * What every format's decoder shares: exactly one terminal event, then silence; a payload that
  * does not parse ends the stream as failed with a bounded excerpt; the end of input without the
- * format's terminal marker is a truncation. Subclasses decode one SSE event at a time.
+ * format's terminal marker is a truncation. Subclasses decode one SSE event at a time, from its
+ * data as UTF-8 bytes: an {@link io.sluice.core.sse.SseReader} hands them over without making a
+ * {@code String} ({@link #onEventBytes}), and an {@link SseEvent} given directly is encoded first,
+ * so both ways run the same code on the same bytes. The data is decoded to text only to quote it
+ * in a failure.
  */
 public abstract class BaseStreamDecoder implements StreamDecoder {
 
@@ -30,25 +35,53 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
     this.sink = sink;
   }
 
-  /** Decodes one SSE event; throws on a payload that is not what the format allows. */
-  protected abstract void decode(SseEvent event) throws IOException;
+  /**
+   * Decodes one SSE event from its UTF-8 data at {@code [offset, offset + length)} of
+   * {@code data}, which is valid only during the call; throws on a payload that is not what the
+   * format allows.
+   */
+  protected abstract void decode(String name, byte[] data, int offset, int length)
+      throws IOException;
 
   /** The input ended before a terminal event: finish with {@link #truncated} or, rarely, done. */
   protected abstract void endOfInput(SseEnd end);
 
   @Override
   public final void onEvent(SseEvent event) {
+    if (!finished) {
+      byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
+      onEventBytes(event.name(), data, 0, data.length, event.lastEventId());
+    }
+  }
+
+  @Override
+  public final boolean onEventBytes(
+      String name, byte[] data, int offset, int length, String lastEventId) {
     if (finished) {
-      return;
+      return true;
     }
     try {
-      decode(event);
+      decode(name, data, offset, length);
     } catch (SinkFailure e) {
       throw e.unwrap();
     } catch (IOException | RuntimeException e) {
       // A payload we cannot read ends the stream: skipping it could lose content silently.
-      finish(malformed(event, e));
+      finish(malformed(name, new String(data, offset, length, StandardCharsets.UTF_8), e));
     }
+    return true;
+  }
+
+  /** True if the data starts with {@code prefix}, an ASCII string such as {@code [DONE]}. */
+  protected static boolean startsWith(byte[] data, int offset, int length, String prefix) {
+    if (length < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (data[offset + i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -99,11 +132,15 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
 
   /** The failure for an unreadable payload, quoting at most {@link #EXCERPT_CHARS} of it. */
   public static Failed malformed(SseEvent event, Exception cause) {
+    return malformed(event.name(), event.data(), cause);
+  }
+
+  private static Failed malformed(String name, String data, Exception cause) {
     String reason = cause.getMessage() == null ? cause.getClass().getSimpleName()
         : firstLine(cause.getMessage());
     return new Failed(Failed.MALFORMED, "",
-        "malformed event" + (event.name().isEmpty() ? "" : " '" + excerpt(event.name()) + "'")
-            + ": " + reason + "; data: " + excerpt(event.data()), 0, false);
+        "malformed event" + (name.isEmpty() ? "" : " '" + excerpt(name) + "'")
+            + ": " + reason + "; data: " + excerpt(data), 0, false);
   }
 
   public static String excerpt(String text) {

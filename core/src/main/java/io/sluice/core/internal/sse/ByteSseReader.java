@@ -15,9 +15,10 @@ import java.util.Arrays;
 
 /**
  * The SSE reader, working on bytes. A line that lies whole inside one feed is parsed in place; only
- * a line that straddles feeds is copied, into {@code line}. Data lines are appended to {@code data}
- * and decoded once, at dispatch. CR and LF never occur inside a multi-byte UTF-8 sequence, so
- * splitting on bytes before decoding is exact.
+ * a line that straddles feeds is copied, into {@code line}. Data lines are appended to
+ * {@code data}. At dispatch the data goes to the listener as bytes if it takes them
+ * ({@link SseListener#onEventBytes}), and is otherwise decoded once, into an {@link SseEvent}. CR and LF never occur inside a multi-byte UTF-8 sequence, so splitting on
+ * bytes before decoding is exact.
  */
 public final class ByteSseReader implements SseReader {
 
@@ -326,11 +327,17 @@ public final class ByteSseReader implements SseReader {
       eventName = "";
       return;
     }
-    String text = new String(data, 0, dataLength - 1, StandardCharsets.UTF_8);
-    SseEvent event = new SseEvent(eventName, text, lastEventId);
+    int length = dataLength - 1;
+    String name = eventName;
     dataLength = 0;
     eventName = "";
-    listener.onEvent(event);
+    // The bytes stay untouched during the call: only the next data line overwrites them.
+    if (Utf8.isWellFormed(data, 0, length)
+        && listener.onEventBytes(name, data, 0, length, lastEventId)) {
+      return;
+    }
+    listener.onEvent(new SseEvent(name, new String(data, 0, length, StandardCharsets.UTF_8),
+        lastEventId));
   }
 
   private void fail(long size) {

@@ -5,17 +5,20 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.internal.json.JsonChecks;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The fields of one Anthropic stream payload that the decoder uses, read in one streaming pass
  * whatever the order of the keys; everything else is skipped with {@code skipChildren()}. Raw
- * JSON (a whole block, a tool input, a delta) is kept as character offsets into {@link #data},
- * so nothing is copied unless it is used. Reused for every event.
+ * JSON (a whole block, a tool input, a delta) is kept as byte offsets into the UTF-8 payload,
+ * so nothing is decoded unless it is used ({@link #slice}, valid only while the payload's array
+ * is). Reused for every event.
  */
 final class AnthropicPayload {
   static final long ABSENT = -1;
 
-  String data;
+  private byte[] data;
+  private int offset;
   String type;
   int wireIndex;
   String id;
@@ -43,8 +46,10 @@ final class AnthropicPayload {
   String errorType;
   String errorMessage;
 
-  void read(String payload) throws IOException {
-    data = payload;
+  /** Reads the payload at {@code [offset, offset + length)} of {@code payload}. */
+  void read(byte[] payload, int offset, int length) throws IOException {
+    this.data = payload;
+    this.offset = offset;
     type = null;
     wireIndex = -1;
     id = null;
@@ -61,7 +66,7 @@ final class AnthropicPayload {
     deltaStopReason = null;
     errorType = null;
     errorMessage = null;
-    try (JsonParser p = JsonChecks.FACTORY.createParser(payload)) {
+    try (JsonParser p = JsonChecks.FACTORY.createParser(payload, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new JsonParseException(p, "expected a JSON object");
       }
@@ -135,7 +140,7 @@ final class AnthropicPayload {
   }
 
   private void readBlock(JsonParser p, JsonToken t) throws IOException {
-    blockFrom = (int) p.currentTokenLocation().getCharOffset();
+    blockFrom = (int) p.currentTokenLocation().getByteOffset();
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -162,20 +167,20 @@ final class AnthropicPayload {
           blockSignature = string(p, v);
           break;
         case "input":
-          inputFrom = (int) p.currentTokenLocation().getCharOffset();
+          inputFrom = (int) p.currentTokenLocation().getByteOffset();
           p.skipChildren();
-          inputTo = (int) p.currentLocation().getCharOffset();
+          inputTo = (int) p.currentLocation().getByteOffset();
           break;
         default:
           p.skipChildren();
           break;
       }
     }
-    blockTo = (int) p.currentLocation().getCharOffset();
+    blockTo = (int) p.currentLocation().getByteOffset();
   }
 
   private void readDelta(JsonParser p, JsonToken t) throws IOException {
-    deltaFrom = (int) p.currentTokenLocation().getCharOffset();
+    deltaFrom = (int) p.currentTokenLocation().getByteOffset();
     if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -201,7 +206,7 @@ final class AnthropicPayload {
           break;
       }
     }
-    deltaTo = (int) p.currentLocation().getCharOffset();
+    deltaTo = (int) p.currentLocation().getByteOffset();
   }
 
   private void readUsage(JsonParser p, JsonToken t) throws IOException {
@@ -269,6 +274,22 @@ final class AnthropicPayload {
         p.skipChildren();
       }
     }
+  }
+
+  /** The payload's text between two offsets that {@link #read} recorded. */
+  String slice(int from, int to) {
+    return new String(data, offset + from, to - from, StandardCharsets.UTF_8);
+  }
+
+  /** True if the payload holds only braces and JSON whitespace between two recorded offsets. */
+  boolean onlyBraces(int from, int to) {
+    for (int i = offset + from; i < offset + to; i++) {
+      byte c = data[i];
+      if (c != '{' && c != '}' && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String string(JsonParser p, JsonToken t) throws IOException {

@@ -20,7 +20,6 @@ import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.sse.SseEnd;
-import io.sluice.core.sse.SseEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,9 +92,9 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   }
 
   @Override
-  protected void decode(SseEvent event) throws IOException {
-    ev.read(event.data());
-    String kind = ev.type != null ? ev.type : event.name();
+  protected void decode(String name, byte[] data, int offset, int length) throws IOException {
+    ev.read(data, offset, length);
+    String kind = ev.type != null ? ev.type : name;
     switch (kind) {
       case "message_start":
         messageStart();
@@ -210,10 +209,10 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         block.name = ev.blockName == null ? "" : ev.blockName;
         block.toolKind = "tool_use".equals(ev.blockType) ? ToolKind.FUNCTION : ToolKind.SERVER;
         send(new ToolCallStart(0, index, block.id, block.name, block.toolKind));
-        if (ev.inputFrom >= 0 && !emptyObject(ev.inputFrom, ev.inputTo)) {
+        if (ev.inputFrom >= 0 && !ev.onlyBraces(ev.inputFrom, ev.inputTo)) {
           // A call that arrives whole (programmatic tool calling's tool_use, web_fetch's
           // server_tool_use) has its input in the start: it is the arguments' one delta.
-          String input = ev.data.substring(ev.inputFrom, ev.inputTo);
+          String input = ev.slice(ev.inputFrom, ev.inputTo);
           block.content.append(input);
           send(new ToolCallDelta(0, index, input));
         }
@@ -240,7 +239,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         // can be merged, and emitted as one OpaqueBlock at the stop.
         block = open(index, Kind.OPAQUE);
         block.type = ev.blockType;
-        block.startJson = ev.data.substring(ev.blockFrom, ev.blockTo);
+        block.startJson = ev.slice(ev.blockFrom, ev.blockTo);
         break;
     }
   }
@@ -284,7 +283,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         if (block.deltaJson == null) {
           block.deltaJson = new ArrayList<>(2);
         }
-        block.deltaJson.add(ev.data.substring(ev.deltaFrom, ev.deltaTo));
+        block.deltaJson.add(ev.slice(ev.deltaFrom, ev.deltaTo));
         break;
     }
   }
@@ -321,16 +320,6 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     Block block = new Block(ev.wireIndex, index, kind);
     open.add(block);
     return block;
-  }
-
-  private boolean emptyObject(int from, int to) {
-    for (int i = from; i < to; i++) {
-      char c = ev.data.charAt(i);
-      if (c != '{' && c != '}' && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private Block find() {

@@ -25,7 +25,6 @@ import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.sse.SseEnd;
-import io.sluice.core.sse.SseEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,14 +87,13 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
   }
 
   @Override
-  protected void decode(SseEvent event) throws IOException {
-    String data = event.data();
+  protected void decode(String name, byte[] data, int offset, int length) throws IOException {
     // The sentinel is not JSON; openai-python compares with startsWith too.
-    if (data.startsWith("[DONE]")) {
+    if (startsWith(data, offset, length, "[DONE]")) {
       done();
       return;
     }
-    try (JsonParser p = JsonChecks.FACTORY.createParser(data)) {
+    try (JsonParser p = JsonChecks.FACTORY.createParser(data, offset, length)) {
       chunk.read(p);
     }
     if (chunk.hasError) {

@@ -27,7 +27,6 @@ import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
 import io.sluice.core.internal.codec.responses.ResponsesJson.Item;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.sse.SseEnd;
-import io.sluice.core.sse.SseEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,13 +131,12 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
   }
 
   @Override
-  protected void decode(SseEvent event) throws IOException {
-    String data = event.data();
-    if (data.startsWith("[DONE]")) {
+  protected void decode(String name, byte[] data, int offset, int length) throws IOException {
+    if (startsWith(data, offset, length, "[DONE]")) {
       return; // some servers and SDK mocks append it; the terminal event is what counts
     }
     f.reset();
-    try (JsonParser p = JsonChecks.FACTORY.createParser(data)) {
+    try (JsonParser p = JsonChecks.FACTORY.createParser(data, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("an event must be a JSON object");
       }
@@ -155,7 +153,7 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       }
       lastSequence = f.sequence;
     }
-    String type = f.type != null ? f.type : event.name();
+    String type = f.type != null ? f.type : name;
     dispatch(type);
   }
 

@@ -6,6 +6,7 @@ import io.sluice.core.event.StreamEvent;
 import io.sluice.core.sse.SseReader;
 import io.sluice.core.testing.Chunkings;
 import io.sluice.core.testing.Chunkings.Chunking;
+import io.sluice.core.testing.DecoderPaths;
 import io.sluice.core.testing.EventGrammar;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ final class Decoding {
     List<StreamEvent> first = null;
     for (Chunking chunking : chunkings) {
       List<StreamEvent> events = once(chunking);
+      assertThat(DecoderPaths.decode(AnthropicCodec.INSTANCE, chunking, true))
+          .as("events given as SseEvents at chunking %s", chunking).isEqualTo(events);
       EventGrammar.check(events);
       if (first == null) {
         first = events;

@@ -27,6 +27,9 @@ import io.sluice.core.event.Usage;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.MessageAccumulator;
 import io.sluice.core.message.Part;
+import io.sluice.core.testing.Chunkings;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,21 @@ class ChatStreamDecoderTest {
 
   private static List<Part.ToolCall> calls(List<StreamEvent> events) {
     return MessageAccumulator.assemble(events).message().toolCalls();
+  }
+
+  @Test
+  void malformedUtf8InADeltaReadsAsReplacementCharacters() {
+    // Such an event reaches the decoder as a String (never as bytes), decoded as the reader does.
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    wire.writeBytes(("data: {\"id\":\"c1\",\"model\":\"m\","
+        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a").getBytes(StandardCharsets.UTF_8));
+    wire.write(0xC3);
+    wire.writeBytes("\"},\"finish_reason\":null}]}\n\ndata: [DONE]\n\n"
+        .getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = wire.toByteArray();
+    var events = decode(bytes, Chunkings.of(bytes, 0, 3));
+    assertThat(events).contains(new TextDelta(0, 0, "a\uFFFD"));
+    assertThat(events.get(events.size() - 1)).isInstanceOf(Done.class);
   }
 
   @Test

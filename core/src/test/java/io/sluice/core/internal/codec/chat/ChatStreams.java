@@ -9,6 +9,7 @@ import io.sluice.core.event.StreamEvent;
 import io.sluice.core.sse.SseReader;
 import io.sluice.core.testing.Chunkings;
 import io.sluice.core.testing.Chunkings.Chunking;
+import io.sluice.core.testing.DecoderPaths;
 import io.sluice.core.testing.EventGrammar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,8 @@ final class ChatStreams {
     List<StreamEvent> first = null;
     for (Chunking chunking : chunkings) {
       List<StreamEvent> events = decodeOnce(chunking);
+      assertThat(DecoderPaths.decode(CODEC, chunking, true))
+          .as("events given as SseEvents at chunking %s", chunking).isEqualTo(events);
       if (first == null) {
         EventGrammar.check(events);
         first = events;

@@ -6,6 +6,7 @@ import io.sluice.core.event.StreamEvent;
 import io.sluice.core.sse.SseReader;
 import io.sluice.core.testing.Chunkings;
 import io.sluice.core.testing.Chunkings.Chunking;
+import io.sluice.core.testing.DecoderPaths;
 import io.sluice.core.testing.EventGrammar;
 import io.sluice.core.testing.JsonTree;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,8 @@ final class ResponsesTesting {
     List<StreamEvent> first = null;
     for (Chunking chunking : chunkings != null ? chunkings : Chunkings.of(wire)) {
       List<StreamEvent> events = decodeOnce(chunking.pieces());
+      assertThat(DecoderPaths.decode(ResponsesCodec.INSTANCE, chunking, true))
+          .as("events given as SseEvents at chunking %s", chunking).isEqualTo(events);
       if (first == null) {
         first = events;
         EventGrammar.check(events);

@@ -1,0 +1,100 @@
+package io.sluice.core.sse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.core.testing.Chunkings;
+import io.sluice.core.testing.Chunkings.Chunking;
+import io.sluice.core.testing.SharedCorpus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * {@link SseListener#onEventBytes}: which events are offered as bytes, and that a listener taking
+ * them sees what a listener taking strings sees. (Every case of {@code SseReaderTest} and of the
+ * SSE vectors checks the second at every chunking too.)
+ */
+class SseReaderBytesTest {
+
+  @Test
+  void wellFormedDataIsOfferedAsBytesAndMakesNoEvent() {
+    var listener = read("event: a\ndata: {\"x\":\"é€😀\"}\n\ndata: one\ndata: two\n\n", true);
+    assertThat(listener.byteEvents).isEqualTo(2);
+    assertThat(listener.events).containsExactly(
+        SseEvent.of("a", "{\"x\":\"é€😀\"}"), SseEvent.of("one\ntwo"));
+  }
+
+  @Test
+  void malformedUtf8DataIsNeverOfferedAsBytes() {
+    byte[] wire = {'d', 'a', 't', 'a', ':', 'a', (byte) 0xC3, '\n', '\n',
+        'd', 'a', 't', 'a', ':', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '\n', '\n'};
+    var listener = new RecordingSseListener(true);
+    SseReader.create(listener).feed(wire);
+    assertThat(listener.byteEvents).isZero();
+    // An encoded surrogate is malformed too: the JDK's decoder replaces it.
+    String surrogate = new String(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+        StandardCharsets.UTF_8);
+    assertThat(surrogate).doesNotContain("\uD800").contains("\uFFFD");
+    assertThat(listener.events).containsExactly(SseEvent.of("a\uFFFD"), SseEvent.of(surrogate));
+  }
+
+  @Test
+  void aListenerThatDeclinesTheBytesGetsTheEvent() {
+    var listener = read("id: 7\ndata: x\n\n", false);
+    assertThat(listener.byteEvents).isZero();
+    assertThat(listener.events).containsExactly(new SseEvent("", "x", "7"));
+  }
+
+  @Test
+  void theBytesAreReadableDuringTheCallWhereverTheLineLies() {
+    // One-line and several-line events, comments between them and CRLF line ends: the same data
+    // at every chunking, also when a line straddles feeds.
+    SseReaderTest.readBytes(utf8("data: first\n\ndata: sec\ndata: ond\n\n: c\ndata: third\r\n\r\n"));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyCorpusStreamGivesTheSameEventsAsBytes() throws IOException {
+    Path corpus = SharedCorpus.require("corpus");
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(corpus)) {
+      files = walk.filter(p -> {
+        String n = p.getFileName().toString();
+        return n.endsWith(".sse") || n.endsWith(".bin");
+      }).sorted().toList();
+    }
+    return files.stream().map(f -> DynamicTest.dynamicTest(corpus.relativize(f).toString(),
+        () -> sameEvents(Files.readAllBytes(f))));
+  }
+
+  private static void sameEvents(byte[] wire) {
+    for (Chunking chunking : Chunkings.of(wire, 0, 5)) {
+      var strings = new RecordingSseListener(false);
+      var bytes = new RecordingSseListener(true);
+      SseReader a = SseReader.create(strings);
+      SseReader b = SseReader.create(bytes);
+      chunking.pieces().forEach(a::feed);
+      chunking.pieces().forEach(b::feed);
+      a.end();
+      b.end();
+      assertThat(bytes.transcript()).as("fed " + chunking).isEqualTo(strings.transcript());
+    }
+  }
+
+  private static RecordingSseListener read(String wire, boolean bytes) {
+    var listener = new RecordingSseListener(bytes);
+    SseReader reader = SseReader.create(listener);
+    reader.feed(utf8(wire));
+    reader.end();
+    return listener;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
