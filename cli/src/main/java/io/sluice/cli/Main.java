@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "LLM streaming for the JVM: gateway, chat, replay, mock.",
-    subcommands = {ReplayCommand.class, MockCommand.class})
+    subcommands = {GatewayCommand.class, ChatCommand.class, ReplayCommand.class,
+        MockCommand.class})
 public final class Main implements Runnable {
 
   /** Usage errors exit with 1, as do unreadable inputs; a failed or truncated stream with 2. */

@@ -1,0 +1,107 @@
+package io.sluice.client;
+
+import io.sluice.client.internal.ClientConfig;
+import io.sluice.client.internal.Delayer;
+import io.sluice.client.internal.HttpSluiceClient;
+import io.sluice.core.StreamLimits;
+import io.sluice.core.message.ChatRequest;
+import io.sluice.core.message.FinalMessage;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Streams chats from one provider over the JDK HttpClient. Connections are pooled and reused
+ * across calls; share one client. Thread-safe; {@link #close()} releases its threads.
+ *
+ * <pre>{@code
+ * try (SluiceClient client = SluiceClient.create(ProviderSettings.fromEnvironment(ProviderKind.OPENAI_CHAT));
+ *      EventStream events = client.stream(ChatRequest.builder("gpt-4o-mini").user("Hi").build())) {
+ *   for (StreamEvent event : events) { ... }
+ * }
+ * }</pre>
+ */
+public interface SluiceClient extends AutoCloseable {
+
+  static SluiceClient create(ProviderSettings settings) {
+    return builder(settings).build();
+  }
+
+  static Builder builder(ProviderSettings settings) {
+    return new Builder(settings);
+  }
+
+  ProviderSettings settings();
+
+  /**
+   * Starts a streaming call (the request's stream flag is set) and returns at once. Retries happen
+   * before the first event only, as {@link RetryPolicy} says.
+   */
+  EventStream stream(ChatRequest request);
+
+  /**
+   * The final message. A streaming request is streamed and assembled; a non-streaming one is sent
+   * as such. A stream that fails after it started returns a message whose outcome is the failure.
+   *
+   * @throws ClientException when the call fails before a stream or answer started
+   */
+  FinalMessage complete(ChatRequest request);
+
+  /** Releases the client's threads; calls in progress are cancelled. */
+  @Override
+  void close();
+
+  /** Configures a client. */
+  final class Builder {
+    private final ProviderSettings settings;
+    private ClientTimeouts timeouts = ClientTimeouts.defaults();
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private StreamLimits limits = StreamLimits.defaults();
+    private Clock clock = Clock.systemUTC();
+    private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    private Delayer delayer;
+
+    private Builder(ProviderSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public Builder timeouts(ClientTimeouts value) {
+      this.timeouts = Objects.requireNonNull(value, "timeouts");
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy value) {
+      this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+      return this;
+    }
+
+    public Builder limits(StreamLimits value) {
+      this.limits = Objects.requireNonNull(value, "limits");
+      return this;
+    }
+
+    /** The clock that reads HTTP-date Retry-After values (tests). */
+    Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** The jitter source, values in [0, 1) (tests). */
+    Builder random(DoubleSupplier value) {
+      this.random = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** What waits before a retry (tests record the delays and skip the wait). */
+    Builder delayer(Delayer value) {
+      this.delayer = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public SluiceClient build() {
+      return new HttpSluiceClient(
+          new ClientConfig(settings, timeouts, retryPolicy, limits, clock, random), delayer);
+    }
+  }
+}

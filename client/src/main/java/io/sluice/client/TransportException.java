@@ -1,0 +1,10 @@
+package io.sluice.client;
+
+/** The connection could not be opened or broke before the response headers arrived. */
+public final class TransportException extends ClientException {
+  private static final long serialVersionUID = 1L;
+
+  public TransportException(String message, Throwable cause) {
+    super(message, true, cause);
+  }
+}

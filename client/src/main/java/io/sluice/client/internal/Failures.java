@@ -1,0 +1,85 @@
+package io.sluice.client.internal;
+
+import io.sluice.client.ApiException;
+import io.sluice.client.ClientException;
+import io.sluice.client.RetryPolicy;
+import io.sluice.client.StreamTimeoutException;
+import io.sluice.client.TransportException;
+import io.sluice.core.event.Failed;
+import java.io.IOException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Turns error answers and I/O failures into the client's exceptions. */
+final class Failures {
+  /** Error bodies are read up to 64 KiB: enough for any provider's JSON error. */
+  static final int ERROR_BODY_LIMIT = 64 * 1024;
+
+  private Failures() {}
+
+  /** An error answer: a non-2xx status, or a 2xx that is not an event stream. */
+  static ApiException answer(Endpoint endpoint, RetryPolicy policy, Clock clock, int status,
+      HttpHeaders headers, byte[] body, boolean expectedStream) {
+    Failed decoded;
+    try {
+      decoded = endpoint.codec.decodeError(status, body);
+    } catch (RuntimeException e) {
+      // A codec must not throw here; if one does, the body still reaches the caller.
+      String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip();
+      decoded = new Failed("", "", text.isEmpty() ? "HTTP " + status : text, status, false);
+    }
+    String message = decoded.message();
+    if (status / 100 == 2) {
+      String type = headers.firstValue("content-type").orElse("no content type");
+      message = (expectedStream ? "expected text/event-stream but the answer is " : "the answer is ")
+          + type + ": " + message;
+    }
+    var lookup = Endpoint.lookup(headers);
+    return new ApiException(status, decoded.type(), decoded.code(), endpoint.redact(message),
+        Endpoint.requestId(headers), RetryPolicy.retryAfter(lookup, clock),
+        policy.retryable(status, lookup));
+  }
+
+  /** A failure of the exchange before any answer arrived. */
+  static ClientException io(Endpoint endpoint, Throwable failure,
+      io.sluice.client.ClientTimeouts timeouts) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof HttpConnectTimeoutException) {
+      return new StreamTimeoutException(StreamTimeoutException.Timeout.CONNECT, timeouts.connect());
+    }
+    if (cause instanceof HttpTimeoutException) {
+      return new StreamTimeoutException(StreamTimeoutException.Timeout.RESPONSE_HEADERS,
+          timeouts.responseHeaders());
+    }
+    if (cause instanceof IOException) {
+      return new TransportException("cannot reach " + endpoint.uri.getHost() + ":"
+          + port(endpoint) + ": " + describe(cause), cause);
+    }
+    return new ClientException("the request failed: " + describe(cause), false, cause);
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The exception's class and message, which for I/O failures never hold a header value. */
+  static String describe(Throwable t) {
+    String message = t.getMessage();
+    String name = t.getClass().getSimpleName();
+    return message == null || message.isBlank() ? name : name + ": " + message;
+  }
+
+  private static int port(Endpoint endpoint) {
+    int port = endpoint.uri.getPort();
+    return port >= 0 ? port : endpoint.uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+  }
+}

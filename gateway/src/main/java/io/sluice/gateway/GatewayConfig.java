@@ -1,0 +1,143 @@
+package io.sluice.gateway;
+
+import io.sluice.core.codec.ChatDialect;
+import io.sluice.gateway.internal.ConfigReader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a gateway needs to start: where it listens, how models route to upstreams, who may
+ * call it, its limits and its usage log. Read from {@code sluice.yaml} with {@link #load(Path)}
+ * (see docs/configuration.md) or built in code.
+ *
+ * @param host the address to bind; empty means all interfaces when access keys are configured and
+ *     loopback only when none are
+ * @param port the port; 0 picks a free one
+ * @param usageLog the JSON-lines usage file, or empty for none
+ */
+public record GatewayConfig(
+    String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
+    String usageLog, boolean logContent) {
+
+  public static final int DEFAULT_PORT = 8080;
+
+  public GatewayConfig {
+    Objects.requireNonNull(host, "host");
+    routes = List.copyOf(routes);
+    accessKeys = List.copyOf(accessKeys);
+    Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(usageLog, "usageLog");
+    if (port < 0 || port > 65535) {
+      throw new GatewayException("port must be 0..65535, was " + port);
+    }
+  }
+
+  /** A loopback gateway on a free port with these routes and default limits. */
+  public static GatewayConfig of(List<Route> routes) {
+    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false);
+  }
+
+  /** Reads {@code sluice.yaml}, substituting {@code ${ENV_VAR}} from the process environment. */
+  public static GatewayConfig load(Path file) {
+    return ConfigReader.read(file, System.getenv());
+  }
+
+  /** Parses YAML text, substituting {@code ${NAME}} from {@code env}. */
+  public static GatewayConfig parse(String yaml, Map<String, String> env) {
+    return ConfigReader.parse(yaml, env);
+  }
+
+  public GatewayConfig withPort(int value) {
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent);
+  }
+
+  public GatewayConfig withHost(String value) {
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent);
+  }
+
+  public GatewayConfig withAccessKeys(List<AccessKey> value) {
+    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent);
+  }
+
+  public GatewayConfig withLimits(GatewayLimits value) {
+    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent);
+  }
+
+  public GatewayConfig withUsageLog(String path, boolean content) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content);
+  }
+
+  /**
+   * Requests for {@code model} go to the first target that accepts them, in order.
+   *
+   * @param model an exact model name, or a pattern where {@code *} matches any run of characters
+   */
+  public record Route(String model, List<Target> targets) {
+    public Route {
+      Objects.requireNonNull(model, "model");
+      targets = List.copyOf(targets);
+      if (targets.isEmpty()) {
+        throw new GatewayException("route '" + model + "' has no targets");
+      }
+    }
+  }
+
+  /**
+   * One upstream.
+   *
+   * @param baseUrl the URL the endpoint path is appended to, {@code /v1} included
+   *     ({@code https://api.openai.com/v1}, {@code https://api.anthropic.com/v1})
+   * @param rename the model name to send upstream, or empty to keep the client's
+   * @param apiKeys the pool of upstream keys; may be empty for servers without auth
+   * @param concurrency requests in flight per key; 0 means {@link GatewayLimits#concurrencyPerKey()}
+   */
+  public record Target(
+      UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename, List<String> apiKeys,
+      int concurrency) {
+    public Target {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(dialect, "dialect");
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      Objects.requireNonNull(rename, "rename");
+      apiKeys = List.copyOf(apiKeys);
+      if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+        throw new GatewayException("base-url must start with http:// or https://, was '"
+            + baseUrl + "'");
+      }
+    }
+
+    public static Target of(UpstreamKind kind, String baseUrl, String... apiKeys) {
+      return new Target(kind, ChatDialect.OPENAI, baseUrl, "", List.of(apiKeys), 0);
+    }
+
+    @Override
+    public String toString() {
+      return "Target[" + kind.configName() + " " + baseUrl + ", " + apiKeys.size() + " keys]";
+    }
+  }
+
+  /**
+   * A key clients present ({@code Authorization: Bearer …} or {@code x-api-key}).
+   *
+   * @param sha256 the lower-case hex SHA-256 of the secret; the secret itself is never stored
+   * @param models the model names or patterns it may use; empty means all
+   * @param concurrency its requests in flight at once; 0 means unlimited
+   */
+  public record AccessKey(String id, String sha256, List<String> models, int concurrency) {
+    public AccessKey {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(sha256, "sha256");
+      models = List.copyOf(models);
+      if (!sha256.matches("[0-9a-fA-F]{64}")) {
+        throw new GatewayException("access key '" + id + "': sha256 must be 64 hex digits");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "AccessKey[" + id + "]";
+    }
+  }
+}

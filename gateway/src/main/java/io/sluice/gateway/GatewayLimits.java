@@ -1,0 +1,100 @@
+package io.sluice.gateway;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The gateway's limits, with documented defaults (docs/gateway.md, "Where each limit sits").
+ *
+ * @param maxBodyBytes largest request body accepted; more is a 413 ({@code limits.max-body-bytes})
+ * @param maxHeaderBytes largest request head accepted ({@code limits.max-header-bytes})
+ * @param concurrencyPerKey requests in flight per upstream key ({@code limits.concurrency-per-key})
+ * @param queueSize requests waiting per target beyond that; more is a 429
+ *     ({@code limits.queue-size})
+ * @param heartbeat interval of {@code : heartbeat} comments to a waiting streaming client
+ *     ({@code limits.heartbeat})
+ * @param connectTimeout connecting to an upstream ({@code limits.connect-timeout})
+ * @param firstTokenTimeout from sending the request to the upstream's first body byte
+ *     ({@code limits.first-token-timeout})
+ * @param idleTimeout longest silence of an upstream mid-stream ({@code limits.idle-timeout})
+ * @param streamBufferBytes bytes buffered per stream for a slow client before the upstream read
+ *     pauses ({@code limits.stream-buffer-bytes})
+ * @param maxAttempts upstream attempts per request before the first byte, across keys and targets
+ *     ({@code limits.max-attempts})
+ */
+public record GatewayLimits(
+    int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
+    Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
+    int streamBufferBytes, int maxAttempts) {
+
+  public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+  public static final int DEFAULT_CONCURRENCY_PER_KEY = 64;
+  public static final int DEFAULT_QUEUE_SIZE = 256;
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final int DEFAULT_STREAM_BUFFER_BYTES = 256 * 1024;
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  public GatewayLimits {
+    positive("max-body-bytes", maxBodyBytes);
+    positive("max-header-bytes", maxHeaderBytes);
+    positive("concurrency-per-key", concurrencyPerKey);
+    if (queueSize < 0) {
+      throw new IllegalArgumentException("limits.queue-size must not be negative, was " + queueSize);
+    }
+    positive("heartbeat", heartbeat);
+    positive("connect-timeout", connectTimeout);
+    positive("first-token-timeout", firstTokenTimeout);
+    positive("idle-timeout", idleTimeout);
+    positive("stream-buffer-bytes", streamBufferBytes);
+    positive("max-attempts", maxAttempts);
+  }
+
+  public static GatewayLimits defaults() {
+    return new GatewayLimits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
+        DEFAULT_CONCURRENCY_PER_KEY, DEFAULT_QUEUE_SIZE, DEFAULT_HEARTBEAT,
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+        DEFAULT_STREAM_BUFFER_BYTES, DEFAULT_MAX_ATTEMPTS);
+  }
+
+  public GatewayLimits withMaxBodyBytes(int v) {
+    return new GatewayLimits(v, maxHeaderBytes, concurrencyPerKey, queueSize, heartbeat,
+        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts);
+  }
+
+  public GatewayLimits withConcurrency(int perKey, int queue) {
+    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, perKey, queue, heartbeat,
+        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts);
+  }
+
+  public GatewayLimits withHeartbeat(Duration v) {
+    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize, v,
+        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts);
+  }
+
+  public GatewayLimits withTimeouts(Duration firstToken, Duration idle) {
+    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
+        heartbeat, connectTimeout, firstToken, idle, streamBufferBytes, maxAttempts);
+  }
+
+  public GatewayLimits withStreamBufferBytes(int v) {
+    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
+        heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, v, maxAttempts);
+  }
+
+  private static void positive(String name, long v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException("limits." + name + " must be positive, was " + v);
+    }
+  }
+
+  private static void positive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("limits." + name + " must be positive, was " + d);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.sluice.gateway.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The gateway's meters, exposed in Prometheus text format on {@code GET /metrics}. */
+final class GatewayMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicInteger activeStreams = new AtomicInteger();
+
+  GatewayMetrics() {
+    registry.gauge("sluice_gateway_active_streams", activeStreams);
+  }
+
+  void streamStarted() {
+    activeStreams.incrementAndGet();
+  }
+
+  void streamEnded() {
+    activeStreams.decrementAndGet();
+  }
+
+  void request(String route, int status) {
+    Counter.builder("sluice_gateway_requests").tag("route", route)
+        .tag("status", Integer.toString(status)).register(registry).increment();
+  }
+
+  void timeToFirstToken(String route, long millis) {
+    if (millis >= 0) {
+      timer("sluice_gateway_time_to_first_token", route).record(Duration.ofMillis(millis));
+    }
+  }
+
+  void duration(String route, long millis) {
+    timer("sluice_gateway_request_duration", route).record(Duration.ofMillis(millis));
+  }
+
+  void tokens(String direction, long count) {
+    if (count > 0) {
+      Counter.builder("sluice_gateway_tokens").tag("direction", direction).register(registry)
+          .increment(count);
+    }
+  }
+
+  void upstreamError(String errorClass) {
+    Counter.builder("sluice_gateway_upstream_errors").tag("class", errorClass)
+        .register(registry).increment();
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+
+  private Timer timer(String name, String route) {
+    return Timer.builder(name).tag("route", route).publishPercentileHistogram()
+        .register(registry);
+  }
+}

@@ -1,0 +1,62 @@
+package io.sluice.gateway.internal;
+
+import io.sluice.client.RetryPolicy;
+import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.gateway.GatewayConfig.Target;
+import io.sluice.gateway.GatewayLimits;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** What every request shares: config, router, key pools, upstream client, meters and logs. */
+final class GatewayState implements AutoCloseable {
+  final Vertx vertx;
+  final GatewayConfig config;
+  final GatewayLimits limits;
+  final Router router;
+  final AccessControl access;
+  final GatewayMetrics metrics = new GatewayMetrics();
+  final UsageLog usageLog;
+  final HttpClientAgent client;
+  final RetryPolicy retry = RetryPolicy.defaults();
+  private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
+
+  GatewayState(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
+    this.vertx = vertx;
+    this.config = config;
+    this.limits = config.limits();
+    this.router = new Router(config.routes());
+    this.access = new AccessControl(config.accessKeys());
+    this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
+    for (Route r : config.routes()) {
+      for (Target t : r.targets()) {
+        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+      }
+    }
+    HttpClientOptions options = new HttpClientOptions()
+        .setConnectTimeout((int) limits.connectTimeout().toMillis())
+        .setKeepAlive(true)
+        .setMaxInitialLineLength(64 * 1024)
+        .setMaxHeaderSize(64 * 1024);
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(512));
+  }
+
+  TargetPool pool(Target target) {
+    return pools.get(target);
+  }
+
+  List<TargetPool> pools(Route route) {
+    return route.targets().stream().map(pools::get).toList();
+  }
+
+  @Override
+  public void close() {
+    usageLog.close();
+  }
+}

@@ -1,0 +1,225 @@
+package io.sluice.gateway.internal;
+
+import io.sluice.core.SluiceException;
+import io.sluice.core.codec.StreamDecoder;
+import io.sluice.core.codec.StreamEncoder;
+import io.sluice.core.codec.WireFormat;
+import io.sluice.core.event.Failed;
+import io.sluice.core.event.StreamEvent;
+import io.sluice.core.internal.codec.chat.ChatCodec;
+import io.sluice.core.sse.SseEnd;
+import io.sluice.core.sse.SseEvent;
+import io.sluice.core.sse.SseListener;
+import io.sluice.core.sse.SseReader;
+import io.sluice.core.sse.SseWriter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * Carries a 2xx upstream stream to the client as it arrives, on the exchange's event loop.
+ *
+ * <p>Pass-through: each upstream buffer is written unchanged and, as a copy, fed to the SSE reader
+ * and the upstream format's decoder for the books. When the gateway added
+ * {@code stream_options.include_usage} for its own books, the events are re-framed instead (same
+ * data, one write per event) so that the extra {@code choices: []} usage chunk can be dropped.
+ * Translation: the upstream's decoder feeds the client format's encoder.
+ *
+ * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
+ * upstream read pauses, and resumes on drain, so a slow reader holds a bounded buffer.
+ */
+final class StreamRelay {
+  private final Exchange ex;
+  private final UpstreamAttempt attempt;
+  private final HttpClientResponse upstream;
+  private final StreamDecoder decoder;
+  private final SseReader reader;
+  private final StreamEncoder encoder;
+  private final boolean raw;
+  private long idleTimer = -1;
+  private String responseId = "";
+  private boolean ended;
+
+  StreamRelay(Exchange ex, UpstreamAttempt attempt, HttpClientResponse upstream) {
+    this.ex = ex;
+    this.attempt = attempt;
+    this.upstream = upstream;
+    this.decoder = attempt.upstreamCodec.decoder(this::onEvent);
+    SseWriter writer = SseWriter.create(this::write);
+    if (!attempt.passThrough) {
+      raw = false;
+      encoder = ex.door.format == WireFormat.OPENAI_CHAT
+          ? ChatCodec.encoder(writer, ex.scan.includeUsage()) : ex.door.codec().encoder(writer);
+      reader = SseReader.create(decoder);
+    } else if (attempt.stripsUsage()) {
+      raw = false;
+      encoder = null;
+      reader = SseReader.create(new UsageChunkFilter(decoder, writer));
+    } else {
+      raw = true;
+      encoder = null;
+      reader = SseReader.create(decoder);
+    }
+  }
+
+  void start() {
+    ex.phase = Exchange.Phase.STREAMING;
+    ex.commitStream(attempt.passThrough ? upstream.headers() : null);
+    if (!attempt.passThrough) {
+      Headers.copyRequestIds(upstream.headers(), ex.response.headers());
+    }
+    ex.response.drainHandler(v -> upstream.resume());
+    upstream.handler(this::onChunk);
+    upstream.exceptionHandler(this::onError);
+    upstream.endHandler(v -> onEnd());
+    resetIdle();
+  }
+
+  private void onChunk(Buffer chunk) {
+    if (ended) {
+      return;
+    }
+    attempt.firstByte();
+    resetIdle();
+    if (raw) {
+      write(chunk);
+    }
+    reader.feed(chunk.getBytes());
+    if (ex.response.writeQueueFull()) {
+      upstream.pause();
+    }
+  }
+
+  private void onEvent(StreamEvent event) {
+    if (event instanceof io.sluice.core.event.ResponseStarted) {
+      responseId = ((io.sluice.core.event.ResponseStarted) event).id();
+    }
+    ex.accounting.accept(event);
+    if (encoder != null && !ended) {
+      encoder.encode(event);
+    }
+  }
+
+  private void onEnd() {
+    if (ended) {
+      return;
+    }
+    boolean upstreamTerminated = decoder.finished();
+    reader.end(); // a missing terminal marker becomes a Failed(stream_truncated) event
+    if (attempt.passThrough && !upstreamTerminated && ex.accounting.failure != null) {
+      writeTerminal(ex.accounting.failure);
+    }
+    close();
+  }
+
+  private void onError(Throwable cause) {
+    if (ended || ex.upstreamCancelled || ex.phase == Exchange.Phase.DONE) {
+      return;
+    }
+    fail(new Failed(Failed.TRANSPORT, "", "the upstream connection failed mid-stream: "
+        + UpstreamAttempt.safeMessage(cause), 502, true));
+  }
+
+  private void idleTimeout() {
+    idleTimer = -1;
+    if (ended || ex.phase == Exchange.Phase.DONE) {
+      return;
+    }
+    ex.cancelUpstream();
+    fail(new Failed(Failed.TIMEOUT, "", "the upstream sent nothing for "
+        + ex.gw.limits.idleTimeout().toMillis() + " ms (limits.idle-timeout)", 504, true));
+  }
+
+  /** Ends the client's stream with a terminal error in its own format. */
+  private void fail(Failed failure) {
+    ex.errorClass = failure.type();
+    if (decoder.finished()) {
+      close();
+      return;
+    }
+    ex.accounting.accept(failure);
+    if (encoder != null) {
+      encoder.encode(failure);
+    } else {
+      writeTerminal(failure);
+    }
+    close();
+  }
+
+  private void writeTerminal(Failed failure) {
+    if (ex.response.ended() || ex.response.closed()) {
+      return;
+    }
+    ex.response.write(ClientErrors.terminalEvent(ex.door.format, failure, responseId,
+        ex.accounting.responseModel.isEmpty() ? ex.scan.model() : ex.accounting.responseModel));
+  }
+
+  private void close() {
+    ended = true;
+    attempt.end();
+    if (idleTimer >= 0) {
+      ex.gw.vertx.cancelTimer(idleTimer);
+    }
+    ex.status = 200;
+    if (!ex.response.ended() && !ex.response.closed()) {
+      ex.response.end();
+    }
+    ex.finish();
+  }
+
+  private void write(byte[] bytes, int offset, int length) {
+    write(Buffer.buffer().appendBytes(bytes, offset, length));
+  }
+
+  private void write(Buffer buffer) {
+    if (ex.response.closed() || ex.response.ended()) {
+      return;
+    }
+    ex.bodyStarted = true;
+    ex.stopHeartbeat();
+    ex.response.write(buffer);
+  }
+
+  private void resetIdle() {
+    if (idleTimer >= 0) {
+      ex.gw.vertx.cancelTimer(idleTimer);
+    }
+    idleTimer = ex.gw.vertx.setTimer(ex.gw.limits.idleTimeout().toMillis(), id -> idleTimeout());
+  }
+
+  /**
+   * Re-frames a Chat stream event by event, dropping the {@code choices: []} usage chunk the
+   * client did not ask for; the decoder still sees it, so the books have the usage.
+   */
+  private static final class UsageChunkFilter implements SseListener {
+    private final SseListener decoder;
+    private final SseWriter writer;
+
+    UsageChunkFilter(SseListener decoder, SseWriter writer) {
+      this.decoder = decoder;
+      this.writer = writer;
+    }
+
+    @Override
+    public void onEvent(SseEvent event) {
+      decoder.onEvent(event);
+      if (!ChatUsageChunk.isUsageOnly(event.data())) {
+        writer.event(event.name(), event.data());
+      }
+    }
+
+    @Override
+    public void onComment(String text) {
+      writer.comment(text);
+    }
+
+    @Override
+    public void onEnd(SseEnd end) {
+      decoder.onEnd(end);
+    }
+
+    @Override
+    public void onFailure(SluiceException failure) {
+      decoder.onFailure(failure);
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package io.sluice.gateway.internal;
+
+import io.sluice.core.codec.CodecException;
+import io.sluice.core.codec.WireCodec;
+import io.sluice.core.codec.WireFormat;
+import io.sluice.core.event.Failed;
+import io.sluice.core.internal.codec.chat.ChatCodec;
+import io.sluice.core.message.ChatRequest;
+import io.sluice.gateway.GatewayConfig.Target;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One call to one upstream with one key: builds the body (the client's bytes on a pass-through, a
+ * re-encoded request on a translation), sends it, and on the answer's head either hands the body
+ * to a relay or reports a failure to the {@link Exchange}, which decides about a retry.
+ */
+final class UpstreamAttempt {
+  /** Error bodies are read up to this size; the rest is not needed to tell the client. */
+  private static final int MAX_ERROR_BODY = 1024 * 1024;
+
+  private final Exchange ex;
+  private final TargetPool.Lease lease;
+  private final Target target;
+  final WireCodec upstreamCodec;
+  final boolean passThrough;
+  private long firstByteTimer = -1;
+  private boolean over;
+
+  UpstreamAttempt(Exchange ex, TargetPool.Lease lease) {
+    this.ex = ex;
+    this.lease = lease;
+    this.target = lease.pool().target();
+    WireFormat format = formatOf(target, ex.door);
+    this.upstreamCodec = format == WireFormat.OPENAI_CHAT
+        ? WireCodec.openAiChat(target.dialect()) : WireCodec.of(format);
+    this.passThrough = format == ex.door.format;
+  }
+
+  static WireFormat formatOf(Target target, FrontDoor door) {
+    switch (target.kind()) {
+      case OPENAI_CHAT: return WireFormat.OPENAI_CHAT;
+      case OPENAI_RESPONSES: return WireFormat.OPENAI_RESPONSES;
+      case ANTHROPIC: return WireFormat.ANTHROPIC_MESSAGES;
+      case SAME_AS_CLIENT:
+      default: return door.format;
+    }
+  }
+
+  /** Whether the gateway asks a Chat upstream for usage the client did not ask for. */
+  boolean stripsUsage() {
+    return addsUsage() && !ex.scan.includeUsage();
+  }
+
+  private boolean addsUsage() {
+    return upstreamCodec.format() == WireFormat.OPENAI_CHAT && ex.scan.stream()
+        && target.dialect().acceptsStreamOptions();
+  }
+
+  void send() {
+    byte[] payload;
+    try {
+      payload = passThrough
+          ? RequestBody.rewrite(ex.body, target.rename(), addsUsage() && !ex.scan.includeUsage())
+          : translatedBody();
+    } catch (CodecException e) {
+      ex.attemptFailed("bad_request", false, 0,
+          () -> ex.fail(ClientErrors.failure(400, e.getMessage()), "bad_request"));
+      return;
+    } catch (UnsupportedOperationException e) {
+      String message = "translating " + ex.door.path + " to a " + target.kind().configName()
+          + " upstream is not supported";
+      ex.attemptFailed("unsupported", false, 0,
+          () -> ex.fail(ClientErrors.failure(501, message), "unsupported"));
+      return;
+    }
+    FrontDoor upstreamDoor = FrontDoor.of(upstreamCodec.format());
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setHeaders(io.vertx.core.MultiMap.caseInsensitiveMultiMap())
+        .setAbsoluteURI(stripSlash(target.baseUrl()) + upstreamDoor.upstreamSuffix());
+    Headers.copyRequest(ex.request.headers(), options.getHeaders());
+    options.getHeaders().set("Content-Type", "application/json");
+    options.getHeaders().set("Accept-Encoding", "identity");
+    if (!lease.apiKey().isEmpty()) {
+      if (upstreamCodec.format() == WireFormat.ANTHROPIC_MESSAGES) {
+        options.getHeaders().set("x-api-key", lease.apiKey());
+      } else {
+        options.getHeaders().set("Authorization", "Bearer " + lease.apiKey());
+      }
+    }
+    if (upstreamCodec.format() == WireFormat.ANTHROPIC_MESSAGES
+        && !options.getHeaders().contains("anthropic-version")) {
+      options.getHeaders().set("anthropic-version", "2023-06-01");
+    }
+    firstByteTimer = ex.gw.vertx.setTimer(ex.gw.limits.firstTokenTimeout().toMillis(),
+        id -> firstByteTimeout());
+    ex.gw.client.request(options).onComplete(ar -> {
+      if (ar.failed()) {
+        transportFailed(ar.cause());
+        return;
+      }
+      HttpClientRequest req = ar.result();
+      ex.upstreamRequest = req;
+      if (ex.upstreamCancelled || over) {
+        req.reset();
+        return;
+      }
+      req.send(Buffer.buffer(payload)).onComplete(r -> {
+        if (r.failed()) {
+          transportFailed(r.cause());
+        } else {
+          try {
+            onHead(r.result());
+          } catch (RuntimeException e) {
+            ex.crashed(e);
+          }
+        }
+      });
+    });
+  }
+
+  private byte[] translatedBody() {
+    ChatRequest decoded = ex.door.codec().decodeRequest(ex.body);
+    if (!target.rename().isEmpty()) {
+      decoded = decoded.withModel(target.rename());
+    }
+    return upstreamCodec.encodeRequest(decoded.withStream(ex.scan.stream()));
+  }
+
+  private void onHead(HttpClientResponse head) {
+    if (over || ex.phase == Exchange.Phase.DONE) {
+      return;
+    }
+    int status = head.statusCode();
+    if (status >= 200 && status < 300) {
+      if (ex.scan.stream()) {
+        new StreamRelay(ex, this, head).start();
+      } else {
+        new BodyRelay(ex, this, head).start();
+      }
+      return;
+    }
+    Buffer error = Buffer.buffer();
+    head.handler(b -> {
+      if (error.length() < MAX_ERROR_BODY) {
+        error.appendBuffer(b);
+      }
+    });
+    head.exceptionHandler(this::transportFailed);
+    head.endHandler(v -> upstreamError(head, error.getBytes()));
+  }
+
+  private void upstreamError(HttpClientResponse head, byte[] errorBody) {
+    if (over) {
+      return;
+    }
+    over = true;
+    cancelFirstByteTimer();
+    int status = head.statusCode();
+    java.util.function.Function<String, Optional<String>> headers =
+        n -> Optional.ofNullable(head.getHeader(n));
+    boolean retryable = ex.gw.retry.retryable(status, headers);
+    long cool = 0;
+    if (status == 429) {
+      Duration after = RetryPolicy429.coolDown(headers);
+      cool = after.toNanos();
+    }
+    ex.attemptFailed("http_" + status, retryable, cool,
+        () -> tellClient(status, errorBody, head));
+  }
+
+  /** A non-2xx answer in the client's format, with the upstream's status. */
+  private void tellClient(int status, byte[] errorBody, HttpClientResponse head) {
+    if (passThrough && !ex.committed && looksLikeJson(errorBody)) {
+      ex.status = status;
+      ex.response.setStatusCode(status);
+      ex.response.headers().set("Content-Type", "application/json");
+      String retryAfter = head.getHeader("retry-after");
+      if (retryAfter != null) {
+        ex.response.headers().set("Retry-After", retryAfter);
+      }
+      ex.response.end(Buffer.buffer(errorBody));
+      ex.finish();
+      return;
+    }
+    Failed failure;
+    try {
+      failure = upstreamCodec.decodeError(status, errorBody);
+    } catch (RuntimeException e) {
+      failure = ClientErrors.failure(status, "upstream answered HTTP " + status);
+    }
+    if (failure.httpStatus() != status) {
+      failure = new Failed(failure.type(), failure.code(), failure.message(), status,
+          failure.retryable());
+    }
+    ex.fail(failure, ex.errorClass);
+  }
+
+  void transportFailed(Throwable cause) {
+    if (over || ex.upstreamCancelled || ex.phase == Exchange.Phase.DONE) {
+      over = true; // the gateway cut it (client gone, timeout): the exchange already knows
+      cancelFirstByteTimer();
+      return;
+    }
+    over = true;
+    cancelFirstByteTimer();
+    String message = "upstream connection failed: " + safeMessage(cause);
+    ex.attemptFailed("transport", true, 0,
+        () -> ex.fail(new Failed(Failed.TRANSPORT, "", message, 502, true), "transport"));
+  }
+
+  private void firstByteTimeout() {
+    firstByteTimer = -1;
+    if (over || ex.bodyStarted) {
+      return;
+    }
+    over = true;
+    if (ex.upstreamRequest != null) {
+      ex.upstreamRequest.reset();
+    }
+    String message = "no answer from the upstream within "
+        + ex.gw.limits.firstTokenTimeout().toMillis() + " ms (limits.first-token-timeout)";
+    ex.attemptFailed("timeout", true, 0,
+        () -> ex.fail(new Failed(Failed.TIMEOUT, "", message, 504, true), "timeout"));
+  }
+
+  /** The relay got the first body byte: the first-token timeout is over. */
+  void firstByte() {
+    cancelFirstByteTimer();
+  }
+
+  /** The relay is done with this attempt. */
+  void end() {
+    over = true;
+    cancelFirstByteTimer();
+  }
+
+  private void cancelFirstByteTimer() {
+    if (firstByteTimer >= 0) {
+      ex.gw.vertx.cancelTimer(firstByteTimer);
+      firstByteTimer = -1;
+    }
+  }
+
+  private static boolean looksLikeJson(byte[] b) {
+    for (byte c : b) {
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return c == '{';
+      }
+    }
+    return false;
+  }
+
+  /** Exception messages of the transport hold host and port at most, never a header. */
+  static String safeMessage(Throwable t) {
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** How long a key rests after a 429: what the upstream asked, else one second. */
+  static final class RetryPolicy429 {
+    static Duration coolDown(java.util.function.Function<String, Optional<String>> headers) {
+      return io.sluice.client.RetryPolicy.retryAfter(headers, Clock.systemUTC())
+          .filter(d -> !d.isZero())
+          .map(d -> d.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : d)
+          .orElse(Duration.ofSeconds(1));
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.sluice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.core.codec.ChatDialect;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+  static final String YAML = """
+      server:
+        port: 9090
+      limits:
+        heartbeat: 2s
+        first-token-timeout: 90s
+        queue-size: 10
+      usage-log:
+        path: /tmp/usage.jsonl
+      access-keys:
+        - id: team-a
+          sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+          models: ["gpt-*"]
+      routes:
+        - model: gpt-4o
+          targets:
+            - kind: openai-chat
+              base-url: https://api.openai.com/v1
+              rename: gpt-4o-2024-08-06
+              api-keys: ["${OPENAI_KEY}", "${OPENAI_KEY_2:-}"]
+            - kind: openai-chat
+              dialect: mistral
+              base-url: https://api.mistral.ai/v1
+              api-keys: ["${MISTRAL_KEY}"]
+        - model: "claude-*"
+          targets:
+            - kind: anthropic
+              base-url: https://api.anthropic.com/v1
+              api-keys: ["${ANTHROPIC_KEY}"]
+              concurrency: 8
+      """;
+
+  static final Map<String, String> ENV =
+      Map.of("OPENAI_KEY", "sk-o", "MISTRAL_KEY", "sk-m", "ANTHROPIC_KEY", "sk-a");
+
+  @Test
+  void readsTheFullExample() {
+    GatewayConfig c = GatewayConfig.parse(YAML, ENV);
+    assertThat(c.port()).isEqualTo(9090);
+    assertThat(c.limits().heartbeat()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.limits().firstTokenTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.limits().queueSize()).isEqualTo(10);
+    assertThat(c.usageLog()).isEqualTo("/tmp/usage.jsonl");
+    assertThat(c.accessKeys().get(0).models()).containsExactly("gpt-*");
+    GatewayConfig.Target first = c.routes().get(0).targets().get(0);
+    assertThat(first.rename()).isEqualTo("gpt-4o-2024-08-06");
+    assertThat(first.apiKeys()).containsExactly("sk-o"); // an empty default drops the key
+    assertThat(c.routes().get(0).targets().get(1).dialect()).isEqualTo(ChatDialect.MISTRAL);
+    assertThat(c.routes().get(1).targets().get(0).kind()).isEqualTo(UpstreamKind.ANTHROPIC);
+    assertThat(c.routes().get(1).targets().get(0).concurrency()).isEqualTo(8);
+  }
+
+  @Test
+  void anUnsetVariableIsAnErrorThatNamesItButNoValue() {
+    assertThatThrownBy(() -> GatewayConfig.parse(YAML, Map.of("OPENAI_KEY", "sk-o")))
+        .isInstanceOf(GatewayException.class).hasMessageContaining("${MISTRAL_KEY}")
+        .hasMessageNotContaining("sk-o");
+  }
+
+  @Test
+  void anUnknownKindIsAnErrorThatListsTheKinds() {
+    assertThatThrownBy(() -> GatewayConfig.parse("""
+        routes:
+          - model: x
+            targets: [{kind: gemini, base-url: "http://h/v1"}]
+        """, Map.of())).hasMessageContaining("openai-chat, openai-responses, anthropic");
+  }
+
+  @Test
+  void keysPrintWithoutTheirSecrets() {
+    GatewayConfig c = GatewayConfig.parse(YAML, ENV);
+    assertThat(c.toString()).doesNotContain("sk-o", "sk-m", "sk-a");
+  }
+
+  @Test
+  void anEmptyFileIsAValidGatewayWithNoRoutes() {
+    assertThat(GatewayConfig.parse("", Map.of()).routes()).isEqualTo(List.of());
+  }
+}
