@@ -1,0 +1,47 @@
+package io.sluice.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.bench.load.LoadHarness.PathResult;
+import io.sluice.bench.load.LoadHarness.ScenarioReport;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The harness for about two seconds, in-process, with a handful of streams straight to the mock and
+ * through the gateway, so that it cannot rot between full runs. The figures are only checked for
+ * sanity: on a shared CI machine they mean nothing.
+ */
+class LoadHarnessSmokeTest {
+
+  @Test
+  void measuresDirectAndGatewayStreamsInOneRun() {
+    LoadOptions options = LoadOptions.parse("--in-process", "--streams", "8", "--events", "20",
+        "--mode", "pass,translated", "--paths", "direct,sluice", "--tps", "200",
+        "--warmup", "0.3", "--window", "0.7", "--ramp", "0.05", "--event-loops", "1");
+
+    List<ScenarioReport> reports = new LoadHarness(options).run();
+
+    assertThat(reports).hasSize(2);
+    for (ScenarioReport report : reports) {
+      Map<String, PathResult> run = report.runs().get(0);
+      assertThat(run).containsOnlyKeys("direct", "sluice");
+      for (PathResult p : run.values()) {
+        assertThat(p.clients().errors()).as(p.path() + " errors: " + p.clients().firstError())
+            .isZero();
+        assertThat(p.clients().incomplete()).as(p.path() + " streams without [DONE]").isZero();
+        assertThat(p.clients().completed()).as(p.path() + " streams").isPositive();
+        // 20 tokens at 200 a second take 95 ms: 8 slots finish about 80 streams a second.
+        assertThat(p.clients().textEvents()).as(p.path() + " text events")
+            .isGreaterThanOrEqualTo(p.clients().completed() * 10);
+        assertThat(p.clients().ttft().getTotalCount()).isPositive();
+        // Paced at 5 ms, but a cold JIT makes the first streams late, and late tokens catch up.
+        assertThat(p.clients().gaps().getTotalCount()).isPositive();
+        assertThat(p.clients().gaps().getValueAtPercentile(50))
+            .as(p.path() + " median gap").isBetween(1L, 100_000_000L);
+      }
+    }
+    assertThat(Report.markdown(reports, options)).contains("| sluice |", "| direct |");
+  }
+}
