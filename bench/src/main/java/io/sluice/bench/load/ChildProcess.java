@@ -45,7 +45,12 @@ final class ChildProcess implements Server {
     Process p = start(new ProcessBuilder(cmd), log);
     BufferedReader out = new BufferedReader(
         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    // JVM options such as -XX:StartFlightRecording may print first.
     String ready = readLine(p, out, 60, log);
+    for (int skipped = 0; !ready.startsWith("ready ") && !ready.startsWith("(") && skipped < 50;
+        skipped++) {
+      ready = readLine(p, out, 60, log);
+    }
     if (!ready.startsWith("ready ")) {
       p.destroyForcibly();
       throw new IllegalStateException(name + " did not start: " + ready + tail(log));
@@ -158,6 +163,9 @@ final class ChildProcess implements Server {
       in.write("heap\n".getBytes(StandardCharsets.UTF_8));
       in.flush();
       String line = readLine(process, out, 60, Path.of("/dev/null"));
+      while (!line.startsWith("heap ") && !line.startsWith("(")) {
+        line = readLine(process, out, 60, Path.of("/dev/null"));
+      }
       return line.startsWith("heap ") ? Double.parseDouble(line.substring(5).trim()) : Double.NaN;
     } catch (IOException e) {
       return Double.NaN;

@@ -43,8 +43,9 @@ public final class LoadHarness {
       System.exit(1);
       return;
     }
+    String before = Machine.loadAverage();
     List<ScenarioReport> reports = new LoadHarness(options).run();
-    String md = Report.markdown(reports, options);
+    String md = Report.markdown(reports, options, Machine.describe(String.join(" ", args), before));
     System.out.println(md);
     if (options.markdown() != null) {
       try {
@@ -124,6 +125,23 @@ public final class LoadHarness {
           System.err.println("load: " + note);
         }
       }
+      if (options.jitWarmupSeconds() > 0) {
+        Scenario first = new Scenario(Math.min(200, options.streams().get(0)),
+            options.events().get(0), false, LoadOptions.autoTps(200));
+        List<Endpoint> all = new ArrayList<>(List.of(direct(mock)));
+        if (gateway != null) {
+          all.add(viaSluice(gateway));
+        }
+        if (portkey != null) {
+          all.add(viaPortkey(portkey, mockBase, false));
+        }
+        for (Endpoint e : all) {
+          System.err.println("load: JIT warm-up of " + e.name() + ", "
+              + Report.num(options.jitWarmupSeconds()) + " s");
+          clients.run(e, new Phase(first.streams(), body(first), mockHeader(first), 0, 0,
+              seconds(options.jitWarmupSeconds())), NO_PROBE);
+        }
+      }
       for (int streams : options.streams()) {
         for (int events : options.events()) {
           for (String mode : options.modes()) {
@@ -155,6 +173,14 @@ public final class LoadHarness {
     }
     return reports;
   }
+
+  private static final LoadGenerator.Probe NO_PROBE = new LoadGenerator.Probe() {
+    @Override
+    public void windowStarts() {}
+
+    @Override
+    public void windowEnds(int openStreams) {}
+  };
 
   private PathResult measure(LoadGenerator clients, Scenario s, Server server, Endpoint endpoint,
       int run) {

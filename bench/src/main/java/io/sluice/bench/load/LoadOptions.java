@@ -10,19 +10,21 @@ import java.util.List;
  *
  * @param tps the mock's tokens per second per stream; negative means {@link #autoTps}
  * @param rampSeconds negative means {@link #autoRamp}
+ * @param jitWarmupSeconds before the first scenario, each path carries 200 streams of the first
+ *     scenario for this long, unmeasured, so that no JIT compiler's CPU time is counted
  */
 record LoadOptions(
     List<Integer> streams, List<Integer> events, List<String> modes, List<String> paths,
     int runs, double tps, double warmupSeconds, double windowSeconds, double rampSeconds,
     int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
-    String portkeyVersion, boolean inProcess, Path markdown) {
+    String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds) {
 
   static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey");
 
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
         2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
-        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null);
+        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15);
   }
 
   static LoadOptions parse(String... args) {
@@ -57,6 +59,7 @@ record LoadOptions(
         case "--portkey-dir" -> o.with(x -> x.portkeyDir = Path.of(v));
         case "--portkey-version" -> o.with(x -> x.portkeyVersion = v);
         case "--markdown" -> o.with(x -> x.markdown = Path.of(v));
+        case "--jit-warmup" -> o.with(x -> x.jitWarmup = Double.parseDouble(v));
         default -> throw new IllegalArgumentException("unknown option " + a);
       };
     }
@@ -128,6 +131,7 @@ record LoadOptions(
     String portkeyVersion;
     boolean inProcess;
     Path markdown;
+    double jitWarmup;
   }
 
   private LoadOptions with(java.util.function.Consumer<Builder> change) {
@@ -149,9 +153,10 @@ record LoadOptions(
     b.portkeyVersion = portkeyVersion;
     b.inProcess = inProcess;
     b.markdown = markdown;
+    b.jitWarmup = jitWarmupSeconds;
     change.accept(b);
     return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
         b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
-        b.portkeyVersion, b.inProcess, b.markdown);
+        b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup);
   }
 }

@@ -38,8 +38,9 @@ final class Report {
       new Metric("live heap MB", p -> p.heapLoaded() / (1 << 20)),
       new Metric("errors", p -> p.clients().errors() + p.clients().incomplete()));
 
-  static String markdown(List<ScenarioReport> reports, LoadOptions options) {
+  static String markdown(List<ScenarioReport> reports, LoadOptions options, String machine) {
     StringBuilder sb = new StringBuilder();
+    sb.append(machine).append("\n\n");
     for (ScenarioReport r : reports) {
       sb.append("#### ").append(r.scenario().title()).append("\n\n");
       sb.append("Medians of ").append(r.runs().size()).append(r.runs().size() == 1 ? " run" : " runs")
@@ -149,6 +150,9 @@ final class Report {
       return "—";
     }
     double a = Math.abs(v);
+    if (v == 0) {
+      return "0";
+    }
     if (a >= 100 || v == Math.rint(v) && a >= 1) {
       return String.format(Locale.ROOT, "%,d", Math.round(v));
     }
