@@ -34,7 +34,8 @@ public final class Gateway implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       GatewayServer server = new GatewayServer(vertx, config, requestLog);
-      int port = server.listen().toCompletionStage().toCompletableFuture()
+      int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+      int port = server.listen(loops).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       return new Gateway(vertx, server, port, server.bindHost());
     } catch (ExecutionException e) {
@@ -63,12 +64,13 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     try {
-      server.close();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       // Closing: the connections are gone either way.
+    } finally {
+      server.close(); // after the event loops: every finished request's entry is queued by now
     }
   }
 }

@@ -56,6 +56,9 @@ class AccessTest {
       assertThat(r.statusCode()).isEqualTo(401);
       assertThat(r.body()).contains("\"type\":\"error\"", "invalid API key")
           .doesNotContain("sk-wrong");
+      Awaits.until(() -> gw.log.size() == 1); // a refused request is logged too, without its key
+      assertThat(gw.log.get(0)).contains("/v1/messages", " 401 ", "error=invalid_key")
+          .doesNotContain("sk-wrong");
     }
   }
 

@@ -2,7 +2,7 @@ package io.sluice.gateway;
 
 import java.util.function.BooleanSupplier;
 
-/** Waits for a condition another thread makes true, with a deadline; no fixed sleeps. */
+/** Polls for a condition another thread makes true, with a deadline; no fixed sleeps. */
 final class Awaits {
   private Awaits() {}
 
@@ -12,8 +12,7 @@ final class Awaits {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("condition not met within 10 s");
       }
-      Thread.onSpinWait();
-      Thread.yield();
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // poll, don't hog a core
     }
   }
 }

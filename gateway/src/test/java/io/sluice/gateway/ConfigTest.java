@@ -85,6 +85,21 @@ class ConfigTest {
   }
 
   @Test
+  void theFullExampleInTheDocsIsValid() throws Exception {
+    java.nio.file.Path doc = java.nio.file.Path.of("../docs/configuration.md");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(doc));
+    String text = java.nio.file.Files.readString(doc);
+    int section = text.indexOf("## Gateway");
+    int start = text.indexOf("```yaml\n", section) + "```yaml\n".length();
+    String yaml = text.substring(start, text.indexOf("```", start));
+    GatewayConfig c = GatewayConfig.parse(yaml, Map.of("OPENAI_KEY_1", "a", "ANTHROPIC_KEY", "b",
+        "MISTRAL_KEY", "c", "BATCH_KEY_SHA256", "0".repeat(64)));
+    assertThat(c.routes()).hasSize(5);
+    assertThat(c.accessKeys()).hasSize(2);
+    assertThat(c.limits()).isEqualTo(GatewayLimits.defaults());
+  }
+
+  @Test
   void anEmptyFileIsAValidGatewayWithNoRoutes() {
     assertThat(GatewayConfig.parse("", Map.of()).routes()).isEqualTo(List.of());
   }

@@ -50,6 +50,9 @@ class SdkThroughGatewayTest {
     gateway = Gateway.start(GatewayConfig.of(List.of(
         new Route("claude-via-chat", List.of(Target.of(UpstreamKind.OPENAI_CHAT, mock.baseUrl()))),
         new Route("gpt-via-anthropic", List.of(Target.of(UpstreamKind.ANTHROPIC, mock.baseUrl()))),
+        new Route("via-responses", List.of(Target.of(UpstreamKind.OPENAI_RESPONSES,
+            mock.baseUrl()))),
+        new Route("via-chat", List.of(Target.of(UpstreamKind.OPENAI_CHAT, mock.baseUrl()))),
         new Route("*", List.of(Target.of(UpstreamKind.SAME_AS_CLIENT, mock.baseUrl()))))),
         line -> { });
   }
@@ -227,5 +230,52 @@ class SdkThroughGatewayTest {
     ChatCompletion c = openAi("tokens=4").chat().completions()
         .create(chat("gpt-via-anthropic").build());
     assertThat(c.choices().get(0).message().content().orElseThrow().split(" ")).hasSize(4);
+  }
+
+  private static Response streamResponses(OpenAIClient client, ResponseCreateParams params) {
+    ResponseAccumulator acc = ResponseAccumulator.create();
+    try (com.openai.core.http.StreamResponse<ResponseStreamEvent> s =
+        client.responses().createStreaming(params)) {
+      s.stream().forEach(acc::accumulate);
+    }
+    return acc.response();
+  }
+
+  private static String text(Response r) {
+    StringBuilder sb = new StringBuilder();
+    r.output().forEach(item -> item.message().ifPresent(m -> m.content().forEach(
+        c -> c.outputText().ifPresent(t -> sb.append(t.text())))));
+    return sb.toString();
+  }
+
+  @Test
+  void chatClientStreamsFromAResponsesUpstreamTranslated() {
+    ChatCompletion c = streamChat(openAi("tokens=6, reasoning=2"), chat("via-responses")
+        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
+    assertThat(c.choices().get(0).message().content().orElseThrow().split(" ")).hasSize(6);
+    assertThat(c.usage().orElseThrow().completionTokens()).isEqualTo(8);
+  }
+
+  @Test
+  void chatClientGetsAToolCallFromAResponsesUpstreamTranslated() {
+    ChatCompletion c = streamChat(openAi("tokens=0, tools=1"),
+        chat("via-responses").addTool(weatherTool()).build());
+    var call = c.choices().get(0).message().toolCalls().orElseThrow().get(0);
+    assertThat(call.function().orElseThrow().function().name()).isEqualTo("get_weather");
+  }
+
+  @Test
+  void responsesClientStreamsFromAChatUpstreamTranslated() {
+    Response r = streamResponses(openAi("tokens=5"), ResponseCreateParams.builder()
+        .model("via-chat").input("Hello there").build());
+    assertThat(text(r).split(" ")).hasSize(5);
+    assertThat(r.usage().orElseThrow().outputTokens()).isEqualTo(5);
+  }
+
+  @Test
+  void responsesClientNonStreamingFromAnAnthropicUpstreamTranslated() {
+    Response r = openAi("tokens=4").responses().create(ResponseCreateParams.builder()
+        .model("gpt-via-anthropic").input("Hello there").build());
+    assertThat(text(r).split(" ")).hasSize(4);
   }
 }

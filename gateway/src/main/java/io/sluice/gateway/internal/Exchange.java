@@ -128,8 +128,11 @@ final class Exchange {
     lease = granted;
     phase = Phase.WAITING;
     attempts++;
+    String url = granted.pool().target().baseUrl();
+    int query = url.indexOf('?');
+    // A query string may carry a credential (some proxies take ?key=); the label never shows it.
     upstreamLabel = granted.pool().target().kind().configName() + " "
-        + granted.pool().target().baseUrl();
+        + (query < 0 ? url : url.substring(0, query));
     upstreamKey = granted.keyLabel();
     try {
       new UpstreamAttempt(this, granted).send();

@@ -5,7 +5,9 @@ import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -18,11 +20,11 @@ import java.util.function.Consumer;
 /**
  * The front doors. Each request runs on the event loop that accepted its connection: access check,
  * a body read bounded by {@code limits.max-body-bytes}, a scan of the body for the model, the
- * route, then an {@link Exchange}. Nothing here blocks.
+ * route, then an {@link Exchange}. Nothing here blocks. There is one server per event loop, all
+ * sharing one port; Vert.x spreads the connections over them.
  */
 public final class GatewayServer implements AutoCloseable {
   private final GatewayState gw;
-  private HttpServer server;
 
   public GatewayServer(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
     this.gw = new GatewayState(vertx, config, requestLog);
@@ -40,13 +42,47 @@ public final class GatewayServer implements AutoCloseable {
     return gw.access.open();
   }
 
-  public Future<Integer> listen() {
-    HttpServerOptions options = new HttpServerOptions()
-        .setMaxHeaderSize(gw.limits.maxHeaderBytes())
-        .setMaxInitialLineLength(8192)
-        .setCompressionSupported(false);
-    server = gw.vertx.createHttpServer(options).requestHandler(this::handle);
-    return server.listen(gw.config.port(), bindHost()).map(HttpServer::actualPort);
+  /**
+   * Listens with one server per event loop ({@code instances} of them), all on one port, which
+   * Vert.x shares among them.
+   */
+  public Future<Integer> listen(int instances) {
+    java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return gw.vertx.deployVerticle(() -> {
+      // Port 0 would give each server its own port; a negative port is Vert.x's way to ask for one
+      // random port shared by every server that asks with the same value.
+      Listener l = new Listener(gw.config.port() == 0 ? -1 : gw.config.port());
+      listeners.add(l);
+      return l;
+    }, new DeploymentOptions().setInstances(instances)).compose(id -> {
+      int port = listeners.get(0).port;
+      for (Listener l : listeners) {
+        if (l.port != port) {
+          return Future.failedFuture("event loops listen on different ports");
+        }
+      }
+      return Future.succeededFuture(port);
+    });
+  }
+
+  /** One HTTP server on the event loop of its own verticle. */
+  private final class Listener extends VerticleBase {
+    private final int requestedPort;
+    private volatile int port;
+
+    Listener(int requestedPort) {
+      this.requestedPort = requestedPort;
+    }
+
+    @Override
+    public Future<?> start() {
+      HttpServerOptions options = new HttpServerOptions()
+          .setMaxHeaderSize(gw.limits.maxHeaderBytes())
+          .setMaxInitialLineLength(8192)
+          .setCompressionSupported(false);
+      HttpServer server = vertx.createHttpServer(options).requestHandler(GatewayServer.this::handle);
+      return server.listen(requestedPort, bindHost()).onSuccess(s -> port = s.actualPort());
+    }
   }
 
   private void handle(HttpServerRequest req) {
@@ -94,7 +130,7 @@ public final class GatewayServer implements AutoCloseable {
       ClientErrors.respond(req.response(), door, ClientErrors.failure(401, missing
           ? "missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'"
           : "invalid API key"));
-      gw.metrics.request(door.path, 401);
+      logRejected(door, Optional.empty(), "", 401, missing ? "missing_key" : "invalid_key");
     }
     return key;
   }
@@ -130,7 +166,7 @@ public final class GatewayServer implements AutoCloseable {
     req.response().putHeader("Connection", "close");
     ClientErrors.respond(req.response(), door, ClientErrors.failure(413,
         "request body larger than " + max + " bytes (limits.max-body-bytes)"));
-    gw.metrics.request(door.path, 413);
+    logRejected(door, Optional.empty(), "", 413, "body_too_large");
   }
 
   private void dispatch(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key,
@@ -139,34 +175,46 @@ public final class GatewayServer implements AutoCloseable {
     try {
       scan = RequestBody.scan(body);
     } catch (CodecException e) {
-      reject(req, door, 400, e.getMessage());
+      reject(req, door, key, "", 400, e.getMessage());
       return;
     }
     Optional<Route> route = gw.router.route(scan.model());
     if (route.isEmpty()) {
-      reject(req, door, 404, "model '" + scan.model() + "' is not routed by this gateway");
+      reject(req, door, key, scan.model(), 404,
+          "model '" + scan.model() + "' is not routed by this gateway");
       return;
     }
     if (key.isPresent() && !AccessControl.allows(key.get(), scan.model())) {
-      reject(req, door, 403, "key '" + key.get().id() + "' may not use model '"
+      reject(req, door, key, scan.model(), 403, "key '" + key.get().id() + "' may not use model '"
           + scan.model() + "'");
       return;
     }
     if (key.isPresent() && !gw.access.enter(key.get())) {
       req.response().putHeader("Retry-After", "1");
-      reject(req, door, 429, "key '" + key.get().id() + "' has reached its concurrency limit");
+      reject(req, door, key, scan.model(), 429,
+          "key '" + key.get().id() + "' has reached its concurrency limit");
       return;
     }
     new Exchange(gw, req, door, body, scan, route.get(), key).start();
   }
 
-  private void reject(HttpServerRequest req, FrontDoor door, int status, String message) {
+  private void reject(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key, String model,
+      int status, String message) {
     Failed f = ClientErrors.failure(status, message);
     if (status == 404) {
       f = new Failed(f.type(), "model_not_found", message, status, false);
     }
     ClientErrors.respond(req.response(), door, f);
+    logRejected(door, key, model, status, f.type());
+  }
+
+  /** A request refused before routing still gets its log line, usage entry and count. */
+  private void logRejected(FrontDoor door, Optional<AccessKey> key, String model, int status,
+      String errorClass) {
     gw.metrics.request(door.path, status);
+    gw.usageLog.write(new UsageEntry(System.currentTimeMillis(),
+        key.map(AccessKey::id).orElse(""), door.path, "", model, status, -1, 0, 0, 0, 0, 0, 0,
+        "", errorClass, "", ""));
   }
 
   private static long parseLong(String s) {
@@ -179,9 +227,6 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public void close() {
-    if (server != null) {
-      server.close();
-    }
     gw.close();
   }
 }

@@ -38,6 +38,9 @@ final class StreamRelay {
   private long idleTimer = -1;
   private String responseId = "";
   private boolean ended;
+  /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
+  private final byte[] tail = new byte[4];
+  private int tailLength;
 
   StreamRelay(Exchange ex, UpstreamAttempt attempt, HttpClientResponse upstream) {
     this.ex = ex;
@@ -80,10 +83,12 @@ final class StreamRelay {
     }
     attempt.firstByte();
     resetIdle();
+    byte[] bytes = chunk.getBytes();
     if (raw) {
       write(chunk);
+      remember(bytes);
     }
-    reader.feed(chunk.getBytes());
+    reader.feed(bytes);
     if (ex.response.writeQueueFull()) {
       upstream.pause();
     }
@@ -104,6 +109,14 @@ final class StreamRelay {
       return;
     }
     boolean upstreamTerminated = decoder.finished();
+    if (raw && !upstreamTerminated && !atEventBoundary()) {
+      // The upstream stopped inside an event (some servers omit the last blank line). Close it
+      // for the client and the decoder alike, so that our terminal event is not glued onto it.
+      byte[] blank = {'\n', '\n'};
+      write(Buffer.buffer(blank));
+      reader.feed(blank);
+      upstreamTerminated = decoder.finished() && ex.accounting.failure == null;
+    }
     reader.end(); // a missing terminal marker becomes a Failed(stream_truncated) event
     if (attempt.passThrough && !upstreamTerminated && ex.accounting.failure != null) {
       writeTerminal(ex.accounting.failure);
@@ -177,6 +190,29 @@ final class StreamRelay {
     ex.bodyStarted = true;
     ex.stopHeartbeat();
     ex.response.write(buffer);
+  }
+
+  private void remember(byte[] bytes) {
+    for (byte b : bytes) {
+      if (tailLength == tail.length) {
+        System.arraycopy(tail, 1, tail, 0, tail.length - 1);
+        tailLength--;
+      }
+      tail[tailLength++] = b;
+    }
+  }
+
+  /** True when the bytes so far end with a blank line (or there were none): WHATWG §9.2.6. */
+  private boolean atEventBoundary() {
+    int n = tailLength;
+    if (n == 0) {
+      return true;
+    }
+    if (tail[n - 1] != '\n' && tail[n - 1] != '\r') {
+      return false;
+    }
+    n -= (n >= 2 && tail[n - 2] == '\r' && tail[n - 1] == '\n') ? 2 : 1;
+    return n == 0 || tail[n - 1] == '\n' || tail[n - 1] == '\r';
   }
 
   private void resetIdle() {

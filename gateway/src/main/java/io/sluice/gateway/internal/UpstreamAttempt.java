@@ -90,6 +90,9 @@ final class UpstreamAttempt {
     if (!lease.apiKey().isEmpty()) {
       if (upstreamCodec.format() == WireFormat.ANTHROPIC_MESSAGES) {
         options.getHeaders().set("x-api-key", lease.apiKey());
+      } else if (upstreamCodec.format() == WireFormat.OPENAI_CHAT
+          && target.dialect() == io.sluice.core.codec.ChatDialect.AZURE) {
+        options.getHeaders().set("api-key", lease.apiKey()); // Azure OpenAI's key header
       } else {
         options.getHeaders().set("Authorization", "Bearer " + lease.apiKey());
       }
