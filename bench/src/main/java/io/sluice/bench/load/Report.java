@@ -20,12 +20,12 @@ final class Report {
   private record Metric(String header, ToDoubleFunction<PathResult> value) {}
 
   private static final List<Metric> LATENCY = List.of(
-      new Metric("TTFT p50 ms", p -> ms(p.clients().ttft().getValueAtPercentile(50))),
-      new Metric("TTFT p99 ms", p -> ms(p.clients().ttft().getValueAtPercentile(99))),
-      new Metric("TTFT p99.9 ms", p -> ms(p.clients().ttft().getValueAtPercentile(99.9))),
-      new Metric("gap p50 ms", p -> ms(p.clients().gaps().getValueAtPercentile(50))),
-      new Metric("gap p99 ms", p -> ms(p.clients().gaps().getValueAtPercentile(99))),
-      new Metric("gap p99.9 ms", p -> ms(p.clients().gaps().getValueAtPercentile(99.9))));
+      new Metric("TTFT p50 ms", p -> ms(p.clients().ttft(), 50)),
+      new Metric("TTFT p99 ms", p -> ms(p.clients().ttft(), 99)),
+      new Metric("TTFT p99.9 ms", p -> ms(p.clients().ttft(), 99.9)),
+      new Metric("gap p50 ms", p -> ms(p.clients().gaps(), 50)),
+      new Metric("gap p99 ms", p -> ms(p.clients().gaps(), 99)),
+      new Metric("gap p99.9 ms", p -> ms(p.clients().gaps(), 99.9)));
 
   private static final List<Metric> COSTS = List.of(
       new Metric("streams/s", p -> p.clients().streamsPerSecond()),
@@ -140,8 +140,9 @@ final class Report {
     return String.join(" ", parts);
   }
 
-  private static double ms(long nanos) {
-    return nanos / 1e6;
+  /** A percentile in milliseconds; NaN (a dash) when nothing was recorded. */
+  private static double ms(org.HdrHistogram.Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
   }
 
   /** Three significant digits, thousands separated; a dash for an unknown figure. */
@@ -150,7 +151,7 @@ final class Report {
       return "—";
     }
     double a = Math.abs(v);
-    if (v == 0) {
+    if (a < 0.0005) {
       return "0";
     }
     if (a >= 100 || v == Math.rint(v) && a >= 1) {
