@@ -61,6 +61,8 @@ final class ChildProcess implements Server {
   /** Starts any program that listens on {@code port}, and waits until it accepts connections. */
   static ChildProcess program(String name, ProcessBuilder builder, int port, Path log) {
     Process p = start(builder.redirectOutput(ProcessBuilder.Redirect.DISCARD), log);
+    // A JVM child stops at the end of its input; any other program is stopped with the harness.
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "stop-" + name));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
