@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param heartbeat interval of {@code : heartbeat} comments to a waiting streaming client
  *     ({@code limits.heartbeat})
  * @param connectTimeout connecting to an upstream ({@code limits.connect-timeout})
- * @param firstTokenTimeout from sending the request to the upstream's first body byte
- *     ({@code limits.first-token-timeout})
- * @param idleTimeout longest silence of an upstream mid-stream ({@code limits.idle-timeout})
+ * @param firstTokenTimeout from sending the request to the first model event, or to a
+ *     non-streaming answer's body ({@code limits.first-token-timeout}); as in the client, 600 s,
+ *     since reasoning models may think for minutes
+ * @param idleTimeout longest silence of an upstream mid-stream; any byte counts, and a stream
+ *     paused for a slow client is never idle ({@code limits.idle-timeout}); as in the client
  * @param streamBufferBytes bytes buffered per stream for a slow client before the upstream read
  *     pauses ({@code limits.stream-buffer-bytes})
  * @param maxAttempts upstream attempts per request before the first byte, across keys and targets
@@ -33,8 +35,8 @@ public record GatewayLimits(
   public static final int DEFAULT_QUEUE_SIZE = 256;
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  public static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(120);
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(600);
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
   public static final int DEFAULT_STREAM_BUFFER_BYTES = 256 * 1024;
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
 

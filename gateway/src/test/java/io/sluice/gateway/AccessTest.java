@@ -113,4 +113,18 @@ class AccessTest {
       return "";
     }
   }
+
+  @Test
+  void theOutputTextIsLoggedOnlyWhenConfigured(@TempDir Path dir) throws Exception {
+    Path usage = dir.resolve("usage.jsonl");
+    try (LoopbackUpstream up = LoopbackUpstream.streaming(PassThroughTest.CHAT);
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new GatewayConfig.Route(
+            "*", List.of(GatewayConfig.Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl())))))
+            .withUsageLog(usage.toString(), true))) {
+      gw.send(gw.post("/v1/chat/completions", chat("gpt-x")).build());
+      Awaits.until(() -> readQuietly(usage).contains("\n"));
+      assertThat(readQuietly(usage)).contains("\"output\":\"Hello\"")
+          .doesNotContain("the prompt text");
+    }
+  }
 }

@@ -37,12 +37,13 @@ class CorpusReplayTest {
     return Files.readString(file, StandardCharsets.UTF_8);
   }
 
-  /** Writes the capture in 7-byte pieces, so events straddle writes. */
+  /** Writes the capture in small pieces (7 bytes, more for long ones), so events straddle writes. */
   static LoopbackUpstream replaying(String capture) {
+    int piece = Math.max(7, capture.length() / 300);
     return new LoopbackUpstream(call -> {
       call.startStream();
-      for (int i = 0; i < capture.length(); i += 7) {
-        call.write(capture.substring(i, Math.min(capture.length(), i + 7)));
+      for (int i = 0; i < capture.length(); i += piece) {
+        call.write(capture.substring(i, Math.min(capture.length(), i + piece)));
       }
       call.end();
     });
@@ -114,6 +115,64 @@ class CorpusReplayTest {
       var use = m.content().get(1).toolUse().orElseThrow();
       assertThat(use.name()).isEqualTo("get_weather");
       assertThat(use._input().toString()).contains("Paris");
+    }
+  }
+
+  static final String RESPONSES_REASONING_TOOL =
+      "vercel-ai/openai-responses/openai-reasoning-encrypted-content.1.chunks.txt";
+
+  /** The capture's first response (its lines up to response.completed) framed as SSE. */
+  static String firstResponseAsSse() throws Exception {
+    StringBuilder sse = new StringBuilder();
+    for (String line : corpus(RESPONSES_REASONING_TOOL).split("\n")) {
+      String type = line.substring(line.indexOf("\"type\":\"") + 8);
+      type = type.substring(0, type.indexOf('"'));
+      sse.append("event: ").append(type).append("\ndata: ").append(line).append("\n\n");
+      if (type.equals("response.completed")) {
+        break;
+      }
+    }
+    return sse.toString();
+  }
+
+  @Test
+  void theOpenAiSdkAssemblesAResponsesCaptureWithReasoningAndAFunctionCall() throws Exception {
+    String capture = firstResponseAsSse();
+    try (LoopbackUpstream up = replaying(capture);
+        GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_RESPONSES,
+            up.baseUrl())) {
+      com.openai.helpers.ResponseAccumulator acc = com.openai.helpers.ResponseAccumulator.create();
+      try (com.openai.core.http.StreamResponse<com.openai.models.responses.ResponseStreamEvent> s =
+          OpenAIOkHttpClient.builder().baseUrl(gw.url("/v1")).apiKey("x").maxRetries(0).build()
+              .responses().createStreaming(com.openai.models.responses.ResponseCreateParams
+                  .builder().model("gpt-5.1-codex-max").input("12 + 7").build())) {
+        s.stream().forEach(acc::accumulate);
+      }
+      var output = acc.response().output();
+      assertThat(output).hasSize(2);
+      assertThat(output.get(0).isReasoning()).isTrue();
+      var call = output.get(1).functionCall().orElseThrow();
+      assertThat(call.name()).isEqualTo("calculator");
+      assertThat(call.arguments()).isEqualTo("{\"a\":12,\"b\":7,\"op\":\"add\"}");
+    }
+  }
+
+  @Test
+  void aResponsesCaptureIsTranslatedForAChatClient() throws Exception {
+    try (LoopbackUpstream up = replaying(firstResponseAsSse());
+        GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_RESPONSES,
+            up.baseUrl())) {
+      ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+      try (com.openai.core.http.StreamResponse<ChatCompletionChunk> s =
+          OpenAIOkHttpClient.builder().baseUrl(gw.url("/v1")).apiKey("x").maxRetries(0).build()
+              .chat().completions().createStreaming(ChatCompletionCreateParams.builder()
+                  .model("gpt-5.1-codex-max").addUserMessage("12 + 7").build())) {
+        s.stream().forEach(acc::accumulate);
+      }
+      var call = acc.chatCompletion().choices().get(0).message().toolCalls().orElseThrow().get(0)
+          .function().orElseThrow().function();
+      assertThat(call.name()).isEqualTo("calculator");
+      assertThat(call.arguments()).isEqualTo("{\"a\":12,\"b\":7,\"op\":\"add\"}");
     }
   }
 }

@@ -122,6 +122,17 @@ class FailuresTest {
     }
   }
 
+  @Test
+  void aRequestHeadOverTheLimitIsRefused() throws Exception {
+    try (GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
+        List.of(Target.of(UpstreamKind.OPENAI_CHAT, "http://127.0.0.1:9/v1"))))))) {
+      try (RawClient client = new RawClient(gw.gateway.port(), "/v1/chat/completions",
+          CHAT_STREAM, "x-big: " + "y".repeat(20_000))) {
+        assertThat(client.readUntil("\r\n")).startsWith("HTTP/1.1 431");
+      }
+    }
+  }
+
   private static String midStreamDrop(String path, String body) throws Exception {
     try (MockProvider mock = MockProvider.start(MockOptions.defaults());
         GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.SAME_AS_CLIENT,

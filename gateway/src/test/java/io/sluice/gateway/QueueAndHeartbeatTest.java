@@ -91,4 +91,26 @@ class QueueAndHeartbeatTest {
           "limits.idle-timeout").endsWith("data: [DONE]\n\n");
     }
   }
+
+  @Test
+  void aFirstTokenTimeoutAfterTheStreamBeganIsATerminalError() throws Exception {
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      call.startStream();
+      call.write("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":"
+          + "\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
+          + "\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}\n\n");
+    });
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
+            List.of(Target.of(UpstreamKind.ANTHROPIC, up.baseUrl())))))
+            .withLimits(GatewayLimits.defaults()
+                .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(30))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/messages", FailuresTest.MESSAGES_STREAM)
+          .build());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).startsWith("event: message_start")
+          .contains("event: error", "limits.first-token-timeout");
+      assertThat(up.calls.get(0).closedAtNanos.get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .isPositive();
+    }
+  }
 }

@@ -278,4 +278,13 @@ class SdkThroughGatewayTest {
         .model("gpt-via-anthropic").input("Hello there").build());
     assertThat(text(r).split(" ")).hasSize(4);
   }
+
+  @Test
+  void anthropicSdkGetsThinkingFromAChatUpstreamsReasoningTranslated() {
+    Message m = streamMessages(anthropic("tokens=3, reasoning=2"),
+        messages("claude-via-chat").build());
+    assertThat(m.content().get(0).isThinking()).isTrue();
+    assertThat(m.content().get(0).thinking().orElseThrow().thinking()).isNotEmpty();
+    assertThat(text(m).split(" ")).hasSize(3);
+  }
 }

@@ -42,7 +42,11 @@ class SlowReaderTest {
       call.startStream();
       pump(call.request.response());
     });
-        GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_CHAT, up.baseUrl());
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(java.util.List.of(
+            new GatewayConfig.Route("*", java.util.List.of(
+                GatewayConfig.Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl())))))
+            .withLimits(GatewayLimits.defaults().withTimeouts(
+                java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(200))));
         RawClient client = new RawClient(gw.gateway.port(), "/v1/chat/completions",
             FailuresTest.CHAT_STREAM)) {
       client.readUntil("\r\n\r\n"); // then reads nothing more
@@ -56,6 +60,8 @@ class SlowReaderTest {
       }
       assertThat(quiet).isTrue();
       assertThat(written.get()).isLessThan(64L * 1024 * 1024);
+      // Paused for the client, the upstream is not idle: the 200 ms idle timeout did not cut it.
+      assertThat(up.calls.get(0).closedAtNanos).isNotDone();
     }
   }
 }

@@ -26,7 +26,7 @@ final class BodyRelay {
 
   void start() {
     upstream.handler(b -> {
-      attempt.firstByte();
+      attempt.firstToken();
       if (body.length() + b.length() > max && !over) {
         over = true;
         ex.cancelUpstream();
@@ -60,6 +60,7 @@ final class BodyRelay {
       Headers.copyResponse(upstream.headers(), ex.response.headers());
       String type = upstream.getHeader("content-type");
       ex.response.headers().set("Content-Type", type == null ? "application/json" : type);
+      ex.finish();
       ex.response.end(Buffer.buffer(bytes));
     } else if (message == null) {
       ex.fail(new Failed(Failed.MALFORMED, "", "the upstream's answer could not be read", 502,
@@ -68,8 +69,9 @@ final class BodyRelay {
     } else {
       Headers.copyRequestIds(upstream.headers(), ex.response.headers());
       ex.response.headers().set("Content-Type", "application/json");
-      ex.response.end(Buffer.buffer(ex.door.codec().encodeResponse(message)));
+      byte[] encoded = ex.door.codec().encodeResponse(message);
+      ex.finish();
+      ex.response.end(Buffer.buffer(encoded));
     }
-    ex.finish();
   }
 }

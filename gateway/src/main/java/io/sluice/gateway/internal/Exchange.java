@@ -220,14 +220,15 @@ final class Exchange {
     if (committed) {
       status = 200;
       accounting.failure = failure;
+      finish();
       if (!response.ended() && !response.closed()) {
         response.end(ClientErrors.terminalEvent(door.format, failure, "", scan.model()));
       }
     } else {
       status = failure.httpStatus() > 0 ? failure.httpStatus() : 502;
+      finish();
       ClientErrors.respond(response, door, failure);
     }
-    finish();
   }
 
   /** A bug, not a failure of the upstream: the client gets a 500 and the log the class. */

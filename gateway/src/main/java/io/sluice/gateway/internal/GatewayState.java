@@ -45,6 +45,8 @@ final class GatewayState implements AutoCloseable {
     HttpClientOptions options = new HttpClientOptions()
         .setConnectTimeout((int) limits.connectTimeout().toMillis())
         .setKeepAlive(true)
+        .setVerifyHost(true)
+        .setForceSni(true) // providers behind CDNs route TLS by server name
         .setMaxInitialLineLength(64 * 1024)
         .setMaxHeaderSize(64 * 1024);
     // One connection per stream in flight: the key pools (concurrency-per-key, queue-size) are the

@@ -65,12 +65,18 @@ final class StreamRelay {
   }
 
   void start() {
+    attempt.relay = this;
     ex.phase = Exchange.Phase.STREAMING;
     ex.commitStream(attempt.passThrough ? upstream.headers() : null);
     if (!attempt.passThrough) {
       Headers.copyRequestIds(upstream.headers(), ex.response.headers());
     }
-    ex.response.drainHandler(v -> upstream.resume());
+    ex.response.drainHandler(v -> {
+      if (!ended) {
+        resetIdle(); // the upstream is read again: its silence counts from now
+        upstream.resume();
+      }
+    });
     upstream.handler(this::onChunk);
     upstream.exceptionHandler(this::onError);
     upstream.endHandler(v -> onEnd());
@@ -81,7 +87,6 @@ final class StreamRelay {
     if (ended) {
       return;
     }
-    attempt.firstByte();
     resetIdle();
     byte[] bytes = chunk.getBytes();
     if (raw) {
@@ -89,12 +94,17 @@ final class StreamRelay {
       remember(bytes);
     }
     reader.feed(bytes);
-    if (ex.response.writeQueueFull()) {
+    if (ex.response.writeQueueFull() && !ended) {
       upstream.pause();
+      cancelIdle(); // a slow reader that has not asked for more is never an idle upstream
     }
   }
 
   private void onEvent(StreamEvent event) {
+    if (event instanceof io.sluice.core.event.BlockEvent
+        || event instanceof StreamEvent.Terminal) {
+      attempt.firstToken();
+    }
     if (event instanceof io.sluice.core.event.ResponseStarted) {
       responseId = ((io.sluice.core.event.ResponseStarted) event).id();
     }
@@ -134,12 +144,17 @@ final class StreamRelay {
 
   private void idleTimeout() {
     idleTimer = -1;
+    timeout("the upstream sent nothing for " + ex.gw.limits.idleTimeout().toMillis()
+        + " ms (limits.idle-timeout)");
+  }
+
+  /** A timeout once the stream started: cancel the upstream, end the client's stream with it. */
+  void timeout(String message) {
     if (ended || ex.phase == Exchange.Phase.DONE) {
       return;
     }
     ex.cancelUpstream();
-    fail(new Failed(Failed.TIMEOUT, "", "the upstream sent nothing for "
-        + ex.gw.limits.idleTimeout().toMillis() + " ms (limits.idle-timeout)", 504, true));
+    fail(new Failed(Failed.TIMEOUT, "", message, 504, true));
   }
 
   /** Ends the client's stream with a terminal error in its own format. */
@@ -173,10 +188,10 @@ final class StreamRelay {
       ex.gw.vertx.cancelTimer(idleTimer);
     }
     ex.status = 200;
+    ex.finish(); // booked before the end goes out, so a client's next request sees the books
     if (!ex.response.ended() && !ex.response.closed()) {
       ex.response.end();
     }
-    ex.finish();
   }
 
   private void write(byte[] bytes, int offset, int length) {
@@ -215,10 +230,15 @@ final class StreamRelay {
     return n == 0 || tail[n - 1] == '\n' || tail[n - 1] == '\r';
   }
 
-  private void resetIdle() {
+  private void cancelIdle() {
     if (idleTimer >= 0) {
       ex.gw.vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
     }
+  }
+
+  private void resetIdle() {
+    cancelIdle();
     idleTimer = ex.gw.vertx.setTimer(ex.gw.limits.idleTimeout().toMillis(), id -> idleTimeout());
   }
 

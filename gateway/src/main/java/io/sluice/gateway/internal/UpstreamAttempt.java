@@ -31,6 +31,8 @@ final class UpstreamAttempt {
   final WireCodec upstreamCodec;
   final boolean passThrough;
   private long firstByteTimer = -1;
+  /** The stream relay once a 2xx streaming answer began; a late first token ends it. */
+  StreamRelay relay;
   private boolean over;
 
   UpstreamAttempt(Exchange ex, TargetPool.Lease lease) {
@@ -188,8 +190,8 @@ final class UpstreamAttempt {
       if (retryAfter != null) {
         ex.response.headers().set("Retry-After", retryAfter);
       }
-      ex.response.end(Buffer.buffer(errorBody));
       ex.finish();
+      ex.response.end(Buffer.buffer(errorBody));
       return;
     }
     Failed failure;
@@ -220,21 +222,25 @@ final class UpstreamAttempt {
 
   private void firstByteTimeout() {
     firstByteTimer = -1;
-    if (over || ex.bodyStarted) {
+    String message = "no token from the upstream within "
+        + ex.gw.limits.firstTokenTimeout().toMillis() + " ms (limits.first-token-timeout)";
+    if (relay != null) {
+      relay.timeout(message); // the stream began (headers, a message_start) but no token came
+      return;
+    }
+    if (over) {
       return;
     }
     over = true;
     if (ex.upstreamRequest != null) {
       ex.upstreamRequest.reset();
     }
-    String message = "no answer from the upstream within "
-        + ex.gw.limits.firstTokenTimeout().toMillis() + " ms (limits.first-token-timeout)";
     ex.attemptFailed("timeout", true, 0,
         () -> ex.fail(new Failed(Failed.TIMEOUT, "", message, 504, true), "timeout"));
   }
 
-  /** The relay got the first body byte: the first-token timeout is over. */
-  void firstByte() {
+  /** The first model event (or a non-streaming body) arrived: the first-token timeout is over. */
+  void firstToken() {
     cancelFirstByteTimer();
   }
 

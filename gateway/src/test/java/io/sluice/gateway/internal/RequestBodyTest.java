@@ -1,0 +1,70 @@
+package io.sluice.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.core.codec.CodecException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RequestBodyTest {
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void scanFindsModelStreamAndIncludeUsage() {
+    RequestBody.Scan scan = RequestBody.scan(bytes("""
+        {"messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true},
+         "model":"gpt-x","stream":true}"""));
+    assertThat(scan).isEqualTo(new RequestBody.Scan("gpt-x", true, true));
+  }
+
+  @Test
+  void aBodyWithoutModelIsRejected() {
+    assertThatThrownBy(() -> RequestBody.scan(bytes("{\"stream\":true}")))
+        .isInstanceOf(CodecException.class).hasMessageContaining("'model'");
+  }
+
+  @Test
+  void trailingContentIsRejected() {
+    assertThatThrownBy(() -> RequestBody.scan(bytes("{\"model\":\"m\"} {}")))
+        .isInstanceOf(CodecException.class);
+  }
+
+  @Test
+  void nothingToChangeReturnsTheSameBytes() {
+    byte[] body = bytes("{\"model\":\"m\",\"x\":1.50}");
+    assertThat(RequestBody.rewrite(body, "", false)).isSameAs(body);
+  }
+
+  @Test
+  void renameKeepsEveryOtherFieldAsWritten() {
+    String out = new String(RequestBody.rewrite(bytes(
+        "{\"model\":\"m\",\"temperature\":0.70,\"big\":12345678901234567890,"
+            + "\"x_vendor\":{\"a\":[1,null,\"é\"]}}"), "m-2024", false), StandardCharsets.UTF_8);
+    assertThat(out).isEqualTo("{\"model\":\"m-2024\",\"temperature\":0.70,"
+        + "\"big\":12345678901234567890,\"x_vendor\":{\"a\":[1,null,\"é\"]}}");
+  }
+
+  @Test
+  void includeUsageIsAddedOrSetKeepingOtherStreamOptions() {
+    assertThat(new String(RequestBody.rewrite(bytes("{\"model\":\"m\",\"stream\":true}"), "",
+        true), StandardCharsets.UTF_8))
+        .isEqualTo("{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+    assertThat(new String(RequestBody.rewrite(bytes("{\"model\":\"m\",\"stream_options\":"
+        + "{\"include_obfuscation\":false,\"include_usage\":false}}"), "", true),
+        StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"m\",\"stream_options\":"
+        + "{\"include_obfuscation\":false,\"include_usage\":true}}");
+  }
+
+  @Test
+  void theUsageOnlyChunkIsRecognisedAndNothingElse() {
+    assertThat(ChatUsageChunk.isUsageOnly("{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":1}}"))
+        .isTrue();
+    assertThat(ChatUsageChunk.isUsageOnly("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{}}],"
+        + "\"usage\":{\"prompt_tokens\":1}}")).isFalse(); // Mistral: usage on the finish chunk
+    assertThat(ChatUsageChunk.isUsageOnly("{\"choices\":[],\"usage\":null}")).isFalse();
+    assertThat(ChatUsageChunk.isUsageOnly("[DONE]")).isFalse();
+  }
+}
