@@ -12,19 +12,22 @@ import java.util.List;
  * @param rampSeconds negative means {@link #autoRamp}
  * @param jitWarmupSeconds before the first scenario, each path carries 200 streams of the first
  *     scenario for this long, unmeasured, so that no JIT compiler's CPU time is counted
+ * @param minStreams a window lasts until at least this many streams ended in it (at most 60 s
+ *     more); 0 keeps windows to their length
  */
 record LoadOptions(
     List<Integer> streams, List<Integer> events, List<String> modes, List<String> paths,
     int runs, double tps, double warmupSeconds, double windowSeconds, double rampSeconds,
     int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
-    String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds) {
+    String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds,
+    int minStreams) {
 
   static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey");
 
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
         2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
-        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15);
+        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0);
   }
 
   static LoadOptions parse(String... args) {
@@ -60,6 +63,7 @@ record LoadOptions(
         case "--portkey-version" -> o.with(x -> x.portkeyVersion = v);
         case "--markdown" -> o.with(x -> x.markdown = Path.of(v));
         case "--jit-warmup" -> o.with(x -> x.jitWarmup = Double.parseDouble(v));
+        case "--min-streams" -> o.with(x -> x.minStreams = Integer.parseInt(v));
         default -> throw new IllegalArgumentException("unknown option " + a);
       };
     }
@@ -132,6 +136,7 @@ record LoadOptions(
     boolean inProcess;
     Path markdown;
     double jitWarmup;
+    int minStreams;
   }
 
   private LoadOptions with(java.util.function.Consumer<Builder> change) {
@@ -154,9 +159,10 @@ record LoadOptions(
     b.inProcess = inProcess;
     b.markdown = markdown;
     b.jitWarmup = jitWarmupSeconds;
+    b.minStreams = minStreams;
     change.accept(b);
     return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
         b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
-        b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup);
+        b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams);
   }
 }
