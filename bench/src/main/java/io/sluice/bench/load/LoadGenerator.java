@@ -52,7 +52,7 @@ final class LoadGenerator implements AutoCloseable {
 
   /** How many streams, asking for what, for how long. */
   record Phase(int streams, String body, String mockHeader, long rampNanos, long warmupNanos,
-      long windowNanos, int minCompleted) {}
+      long windowNanos, int minCompleted, long streamIdleMillis) {}
 
   /**
    * The longest a window is stretched to see {@code minCompleted} streams end: a bound, so that a
@@ -154,7 +154,10 @@ final class LoadGenerator implements AutoCloseable {
           .setPort(endpoint.port()).setURI(endpoint.path())
           .putHeader("content-type", "application/json")
           .putHeader("accept", "text/event-stream")
-          .putHeader("x-sluice-mock", phase.mockHeader());
+          .putHeader("x-sluice-mock", phase.mockHeader())
+          // A stream silent this long fails and its slot starts the next, so that one stuck
+          // stream cannot quietly take a slot out of the load for the rest of the phase.
+          .setIdleTimeout(phase.streamIdleMillis());
       endpoint.headers().forEach(options::putHeader);
     }
 

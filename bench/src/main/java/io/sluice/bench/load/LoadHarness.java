@@ -145,7 +145,7 @@ public final class LoadHarness {
           System.err.println("load: JIT warm-up of " + e.name() + ", "
               + Report.num(options.jitWarmupSeconds()) + " s");
           clients.run(e, new Phase(first.streams(), body(first), mockHeader(first), 0, 0,
-              seconds(options.jitWarmupSeconds()), 0), NO_PROBE);
+              seconds(options.jitWarmupSeconds()), 0, options.streamIdleMillis()), NO_PROBE);
         }
       }
       for (int streams : options.streams()) {
@@ -198,7 +198,7 @@ public final class LoadHarness {
     double[] loaded = new double[2];
     Phase phase = new Phase(s.streams(), body(s), mockHeader(s),
         seconds(options.rampFor(s.streams())), seconds(options.warmupSeconds()),
-        seconds(options.windowSeconds()), options.minStreams());
+        seconds(options.windowSeconds()), options.minStreams(), options.streamIdleMillis());
     Result result = clients.run(endpoint, phase, new LoadGenerator.Probe() {
       @Override
       public void windowStarts() {

@@ -14,20 +14,21 @@ import java.util.List;
  *     scenario for this long, unmeasured, so that no JIT compiler's CPU time is counted
  * @param minStreams a window lasts until at least this many streams ended in it (at most 60 s
  *     more); 0 keeps windows to their length
+ * @param streamIdleMillis a stream that receives nothing for this long fails (an error)
  */
 record LoadOptions(
     List<Integer> streams, List<Integer> events, List<String> modes, List<String> paths,
     int runs, double tps, double warmupSeconds, double windowSeconds, double rampSeconds,
     int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
     String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds,
-    int minStreams) {
+    int minStreams, long streamIdleMillis) {
 
   static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey");
 
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
         2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
-        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0);
+        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000);
   }
 
   static LoadOptions parse(String... args) {
@@ -64,6 +65,7 @@ record LoadOptions(
         case "--markdown" -> o.with(x -> x.markdown = Path.of(v));
         case "--jit-warmup" -> o.with(x -> x.jitWarmup = Double.parseDouble(v));
         case "--min-streams" -> o.with(x -> x.minStreams = Integer.parseInt(v));
+        case "--stream-idle" -> o.with(x -> x.streamIdle = (long) (Double.parseDouble(v) * 1000));
         default -> throw new IllegalArgumentException("unknown option " + a);
       };
     }
@@ -137,6 +139,7 @@ record LoadOptions(
     Path markdown;
     double jitWarmup;
     int minStreams;
+    long streamIdle;
   }
 
   private LoadOptions with(java.util.function.Consumer<Builder> change) {
@@ -160,9 +163,11 @@ record LoadOptions(
     b.markdown = markdown;
     b.jitWarmup = jitWarmupSeconds;
     b.minStreams = minStreams;
+    b.streamIdle = streamIdleMillis;
     change.accept(b);
     return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
         b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
-        b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams);
+        b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams,
+        b.streamIdle);
   }
 }
