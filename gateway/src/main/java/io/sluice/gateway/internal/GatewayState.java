@@ -27,6 +27,9 @@ final class GatewayState implements AutoCloseable {
   final RetryPolicy retry = RetryPolicy.defaults();
   private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
 
+  /** Connections per upstream host: more than one host's ephemeral ports allow. */
+  private static final int UPSTREAM_POOL = 65_536;
+
   GatewayState(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
     this.vertx = vertx;
     this.config = config;
@@ -46,7 +49,11 @@ final class GatewayState implements AutoCloseable {
         .setForceSni(true) // providers behind CDNs route TLS by server name
         .setMaxInitialLineLength(64 * 1024)
         .setMaxHeaderSize(64 * 1024);
-    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(512));
+    // One connection per stream in flight: the key pools (concurrency-per-key, queue-size) are the
+    // limit. A smaller pool would queue streams unseen, before the first byte; at 512 it held
+    // 1,000 concurrent streams' time to first token at a whole stream's length (BENCHMARKS.md).
+    this.client = vertx.createHttpClient(options,
+        new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL));
   }
 
   TargetPool pool(Target target) {

@@ -1,0 +1,249 @@
+package io.sluice.bench.load;
+
+import io.sluice.bench.load.LoadGenerator.Endpoint;
+import io.sluice.bench.load.LoadGenerator.Phase;
+import io.sluice.bench.load.LoadGenerator.Result;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway load harness (docs/benchmarks-load.md): the same streaming clients straight to the
+ * simulated provider, through the sluice gateway and through Portkey, one after the other in the
+ * same run, each server in a process of its own, and the added latency and the costs of each
+ * gateway as differences and ratios.
+ *
+ * <pre>
+ * ./mvnw -q -ntp -DskipTests -pl bench -am package
+ * java -cp bench/target/benchmarks.jar io.sluice.bench.load.LoadHarness --streams 1000 --runs 3
+ * </pre>
+ */
+public final class LoadHarness {
+
+  private final LoadOptions options;
+
+  LoadHarness(LoadOptions options) {
+    this.options = options;
+  }
+
+  /** Held so that the settings stick: java.util.logging keeps loggers weakly. */
+  private static final java.util.logging.Logger VERTX_LOG =
+      java.util.logging.Logger.getLogger("io.vertx");
+
+  public static void main(String[] args) {
+    // A reset connection is counted as an error of its path; one log line each would drown the run.
+    VERTX_LOG.setLevel(java.util.logging.Level.OFF);
+    LoadOptions options;
+    try {
+      options = LoadOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("load: " + e.getMessage() + "; see docs/benchmarks-load.md for the options");
+      System.exit(1);
+      return;
+    }
+    String before = Machine.loadAverage();
+    List<ScenarioReport> reports = new LoadHarness(options).run();
+    String md = Report.markdown(reports, options, Machine.describe(String.join(" ", args), before));
+    System.out.println(md);
+    if (options.markdown() != null) {
+      try {
+        Files.writeString(options.markdown(), md + "\n", StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    System.exit(0);
+  }
+
+  /** One scenario: how many streams, how many tokens each, and whether the gateway translates. */
+  record Scenario(int streams, int events, boolean translated, double tps) {
+    String title() {
+      return String.format("%,d streams × %,d tokens, %s, %s tok/s per stream", streams, events,
+          translated ? "translated (OpenAI Chat client → Anthropic upstream)" : "pass-through",
+          Report.num(tps));
+    }
+  }
+
+  /** What one path did in one run, with its server's costs. */
+  record PathResult(String path, Result clients, double cpuSeconds, double rssIdle,
+      double rssLoaded, double heapIdle, double heapLoaded) {
+
+    double cpuPer1000Streams() {
+      return clients.completed() == 0 ? Double.NaN : cpuSeconds / clients.completed() * 1000;
+    }
+
+    double cpuPerMillionEvents() {
+      return clients.textEvents() == 0 ? Double.NaN : cpuSeconds / clients.textEvents() * 1e6;
+    }
+
+    double rssPerStream() {
+      return perStream(rssLoaded - rssIdle);
+    }
+
+    double heapPerStream() {
+      return perStream(heapLoaded - heapIdle);
+    }
+
+    private double perStream(double bytes) {
+      return clients.openAtEnd() == 0 ? Double.NaN : bytes / clients.openAtEnd();
+    }
+  }
+
+  /** Every run of one scenario: per run, the result of each path. */
+  record ScenarioReport(Scenario scenario, List<Map<String, PathResult>> runs, String note) {}
+
+  List<ScenarioReport> run() {
+    Path scratch = options.scratch();
+    List<ScenarioReport> reports = new ArrayList<>();
+    Server mock = null;
+    Server gateway = null;
+    Server portkey = null;
+    String note = "";
+    try (LoadGenerator clients = new LoadGenerator(options.eventLoops())) {
+      if (options.inProcess()) {
+        mock = InProcess.mock();
+      } else {
+        mock = ChildProcess.jvm("mock", options.mockJvm(), scratch.resolve("mock.log"), "mock", "0");
+      }
+      String mockBase = "http://127.0.0.1:" + mock.port() + "/v1";
+      if (options.paths().contains("sluice")) {
+        gateway = options.inProcess() ? InProcess.gateway(mockBase)
+            : ChildProcess.jvm("sluice", options.gatewayJvm(), scratch.resolve("gateway.log"),
+                "gateway", "0", mockBase);
+      }
+      if (options.paths().contains("portkey")) {
+        StringBuilder why = new StringBuilder();
+        Optional<Path> entry = options.inProcess() ? Optional.empty()
+            : Portkey.install(options.portkeyDir(), options.portkeyVersion(), why);
+        if (entry.isPresent()) {
+          portkey = Portkey.start(entry.get(), scratch.resolve("portkey.log"));
+        } else {
+          note = "Portkey skipped: " + (options.inProcess() ? "in-process run" : why);
+          System.err.println("load: " + note);
+        }
+      }
+      if (options.jitWarmupSeconds() > 0) {
+        Scenario first = new Scenario(Math.min(200, options.streams().get(0)),
+            options.events().get(0), false, LoadOptions.autoTps(200));
+        List<Endpoint> all = new ArrayList<>(List.of(direct(mock)));
+        if (gateway != null) {
+          all.add(viaSluice(gateway));
+        }
+        if (portkey != null) {
+          all.add(viaPortkey(portkey, mockBase, false));
+        }
+        for (Endpoint e : all) {
+          System.err.println("load: JIT warm-up of " + e.name() + ", "
+              + Report.num(options.jitWarmupSeconds()) + " s");
+          clients.run(e, new Phase(first.streams(), body(first), mockHeader(first), 0, 0,
+              seconds(options.jitWarmupSeconds()), 0, options.streamIdleMillis()), NO_PROBE);
+        }
+      }
+      for (int streams : options.streams()) {
+        for (int events : options.events()) {
+          for (String mode : options.modes()) {
+            Scenario s = new Scenario(streams, events, mode.equals("translated"),
+                options.tpsFor(streams));
+            List<Map<String, PathResult>> runs = new ArrayList<>();
+            for (int r = 1; r <= options.runs(); r++) {
+              Map<String, PathResult> byPath = new LinkedHashMap<>();
+              byPath.put("direct", measure(clients, s, mock, direct(mock), r));
+              if (gateway != null) {
+                byPath.put("sluice", measure(clients, s, gateway, viaSluice(gateway), r));
+              }
+              if (portkey != null) {
+                byPath.put("portkey", measure(clients, s, portkey,
+                    viaPortkey(portkey, mockBase, s.translated()), r));
+              }
+              runs.add(byPath);
+            }
+            reports.add(new ScenarioReport(s, runs, note));
+          }
+        }
+      }
+    } finally {
+      for (Server server : new Server[] {portkey, gateway, mock}) {
+        if (server != null) {
+          server.close();
+        }
+      }
+    }
+    return reports;
+  }
+
+  private static final LoadGenerator.Probe NO_PROBE = new LoadGenerator.Probe() {
+    @Override
+    public void windowStarts() {}
+
+    @Override
+    public void windowEnds(int openStreams) {}
+  };
+
+  private PathResult measure(LoadGenerator clients, Scenario s, Server server, Endpoint endpoint,
+      int run) {
+    // Let the previous phase's connections close before the idle figures are taken.
+    LoadGenerator.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500));
+    double rssIdle = server.rssBytes();
+    double heapIdle = server.liveHeapBytes();
+    double[] cpu = new double[2];
+    double[] loaded = new double[2];
+    Phase phase = new Phase(s.streams(), body(s), mockHeader(s),
+        seconds(options.rampFor(s.streams())), seconds(options.warmupSeconds()),
+        seconds(options.windowSeconds()), options.minStreams(), options.streamIdleMillis());
+    Result result = clients.run(endpoint, phase, new LoadGenerator.Probe() {
+      @Override
+      public void windowStarts() {
+        cpu[0] = server.cpuSeconds();
+      }
+
+      @Override
+      public void windowEnds(int openStreams) {
+        cpu[1] = server.cpuSeconds();
+        loaded[0] = server.rssBytes();
+        loaded[1] = server.liveHeapBytes();
+      }
+    });
+    PathResult p = new PathResult(endpoint.name(), result, cpu[1] - cpu[0], rssIdle, loaded[0],
+        heapIdle, loaded[1]);
+    System.err.println("load: run " + run + " " + s.title() + " " + Report.oneLine(p));
+    return p;
+  }
+
+  private static long seconds(double s) {
+    return (long) (s * 1e9);
+  }
+
+  /** The body every client sends: an OpenAI Chat streaming request. */
+  static String body(Scenario s) {
+    String model = s.translated() ? ServerMain.TRANSLATED_MODEL : "sluice-bench";
+    return "{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":" + (s.events() + 100)
+        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about rivers.\"}]}";
+  }
+
+  /** What the simulated provider is asked to do: no wait, then the scenario's pace and length. */
+  static String mockHeader(Scenario s) {
+    return "ttft=0, tps=" + Report.num(s.tps()) + ", tokens=" + s.events();
+  }
+
+  static Endpoint direct(Server mock) {
+    return new Endpoint("direct", mock.host(), mock.port(), "/v1/chat/completions", Map.of());
+  }
+
+  static Endpoint viaSluice(Server gateway) {
+    return new Endpoint("sluice", gateway.host(), gateway.port(), "/v1/chat/completions", Map.of());
+  }
+
+  static Endpoint viaPortkey(Server portkey, String mockBase, boolean translated) {
+    return new Endpoint("portkey", portkey.host(), portkey.port(), "/v1/chat/completions",
+        Portkey.headers(mockBase, translated));
+  }
+}

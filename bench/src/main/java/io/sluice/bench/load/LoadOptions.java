@@ -1,0 +1,173 @@
+package io.sluice.bench.load;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The harness's command line (docs/benchmarks-load.md lists every option with its default).
+ *
+ * @param tps the mock's tokens per second per stream; negative means {@link #autoTps}
+ * @param rampSeconds negative means {@link #autoRamp}
+ * @param jitWarmupSeconds before the first scenario, each path carries 200 streams of the first
+ *     scenario for this long, unmeasured, so that no JIT compiler's CPU time is counted
+ * @param minStreams a window lasts until at least this many streams ended in it (at most 60 s
+ *     more); 0 keeps windows to their length
+ * @param streamIdleMillis a stream that receives nothing for this long fails (an error)
+ */
+record LoadOptions(
+    List<Integer> streams, List<Integer> events, List<String> modes, List<String> paths,
+    int runs, double tps, double warmupSeconds, double windowSeconds, double rampSeconds,
+    int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
+    String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds,
+    int minStreams, long streamIdleMillis) {
+
+  static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey");
+
+  static LoadOptions defaults() {
+    return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
+        2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
+        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000);
+  }
+
+  static LoadOptions parse(String... args) {
+    LoadOptions o = defaults();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--in-process")) {
+        o = o.with(x -> x.inProcess = true);
+        continue;
+      }
+      if (a.equals("-h") || a.equals("--help")) {
+        throw new IllegalArgumentException("usage");
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(a + " needs a value");
+      }
+      String v = args[++i];
+      o = switch (a) {
+        case "--streams" -> o.with(x -> x.streams = ints(v));
+        case "--events" -> o.with(x -> x.events = ints(v));
+        case "--mode" -> o.with(x -> x.modes = words(v, List.of("pass", "translated")));
+        case "--paths" -> o.with(x -> x.paths = words(v, ALL_PATHS));
+        case "--runs" -> o.with(x -> x.runs = Integer.parseInt(v));
+        case "--tps" -> o.with(x -> x.tps = v.equals("auto") ? -1 : Double.parseDouble(v));
+        case "--warmup" -> o.with(x -> x.warmup = Double.parseDouble(v));
+        case "--window" -> o.with(x -> x.window = Double.parseDouble(v));
+        case "--ramp" -> o.with(x -> x.ramp = v.equals("auto") ? -1 : Double.parseDouble(v));
+        case "--event-loops" -> o.with(x -> x.eventLoops = Integer.parseInt(v));
+        case "--gateway-jvm" -> o.with(x -> x.gatewayJvm = jvm(v));
+        case "--mock-jvm" -> o.with(x -> x.mockJvm = jvm(v));
+        case "--scratch" -> o.with(x -> x.scratch = Path.of(v));
+        case "--portkey-dir" -> o.with(x -> x.portkeyDir = Path.of(v));
+        case "--portkey-version" -> o.with(x -> x.portkeyVersion = v);
+        case "--markdown" -> o.with(x -> x.markdown = Path.of(v));
+        case "--jit-warmup" -> o.with(x -> x.jitWarmup = Double.parseDouble(v));
+        case "--min-streams" -> o.with(x -> x.minStreams = Integer.parseInt(v));
+        case "--stream-idle" -> o.with(x -> x.streamIdle = (long) (Double.parseDouble(v) * 1000));
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      };
+    }
+    return o;
+  }
+
+  /**
+   * Unless {@code --tps} says otherwise: 100 tokens a second per stream (a fast model), lowered so
+   * that all streams together ask for at most 20,000 events a second, a load the two cores can
+   * carry three times over (mock, gateway, clients) without the clients measuring their own wait.
+   */
+  double tpsFor(int streamCount) {
+    return tps >= 0 ? tps : autoTps(streamCount);
+  }
+
+  static double autoTps(int streamCount) {
+    return Math.max(1, Math.min(100, 20_000.0 / streamCount));
+  }
+
+  /** Streams start spread over the ramp: 1 s per 2,000 streams, at most 5 s. */
+  double rampFor(int streamCount) {
+    return rampSeconds >= 0 ? rampSeconds : autoRamp(streamCount);
+  }
+
+  static double autoRamp(int streamCount) {
+    return Math.min(5, streamCount / 2000.0);
+  }
+
+  private static List<Integer> ints(String v) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : v.split(",")) {
+      out.add(Integer.parseInt(s.trim().replace("_", "")));
+    }
+    return out;
+  }
+
+  private static List<String> words(String v, List<String> allowed) {
+    List<String> out = new ArrayList<>();
+    for (String s : v.split(",")) {
+      String w = s.trim();
+      if (!allowed.contains(w)) {
+        throw new IllegalArgumentException("'" + w + "' is not one of " + allowed);
+      }
+      out.add(w);
+    }
+    return out;
+  }
+
+  private static List<String> jvm(String v) {
+    return v.isBlank() ? List.of() : Arrays.asList(v.trim().split("\\s+"));
+  }
+
+  /** A mutable copy, so that parse can set one field at a time. */
+  private static final class Builder {
+    List<Integer> streams;
+    List<Integer> events;
+    List<String> modes;
+    List<String> paths;
+    int runs;
+    double tps;
+    double warmup;
+    double window;
+    double ramp;
+    int eventLoops;
+    List<String> gatewayJvm;
+    List<String> mockJvm;
+    Path scratch;
+    Path portkeyDir;
+    String portkeyVersion;
+    boolean inProcess;
+    Path markdown;
+    double jitWarmup;
+    int minStreams;
+    long streamIdle;
+  }
+
+  private LoadOptions with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder();
+    b.streams = streams;
+    b.events = events;
+    b.modes = modes;
+    b.paths = paths;
+    b.runs = runs;
+    b.tps = tps;
+    b.warmup = warmupSeconds;
+    b.window = windowSeconds;
+    b.ramp = rampSeconds;
+    b.eventLoops = eventLoops;
+    b.gatewayJvm = gatewayJvm;
+    b.mockJvm = mockJvm;
+    b.scratch = scratch;
+    b.portkeyDir = portkeyDir;
+    b.portkeyVersion = portkeyVersion;
+    b.inProcess = inProcess;
+    b.markdown = markdown;
+    b.jitWarmup = jitWarmupSeconds;
+    b.minStreams = minStreams;
+    b.streamIdle = streamIdleMillis;
+    change.accept(b);
+    return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
+        b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
+        b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams,
+        b.streamIdle);
+  }
+}

@@ -1,0 +1,169 @@
+package io.sluice.bench.load;
+
+import io.sluice.bench.load.LoadHarness.PathResult;
+import io.sluice.bench.load.LoadHarness.ScenarioReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Markdown tables of a harness run: per scenario, the median over runs of each path's figures,
+ * then each gateway's added latency (its percentile minus the direct path's percentile in the same
+ * run, then the median of those differences over runs) and Portkey's figures as multiples of
+ * sluice's.
+ */
+final class Report {
+  private Report() {}
+
+  private record Metric(String header, ToDoubleFunction<PathResult> value) {}
+
+  private static final List<Metric> LATENCY = List.of(
+      new Metric("TTFT p50 ms", p -> ms(p.clients().ttft(), 50)),
+      new Metric("TTFT p99 ms", p -> ms(p.clients().ttft(), 99)),
+      new Metric("TTFT p99.9 ms", p -> ms(p.clients().ttft(), 99.9)),
+      new Metric("gap p50 ms", p -> ms(p.clients().gaps(), 50)),
+      new Metric("gap p99 ms", p -> ms(p.clients().gaps(), 99)),
+      new Metric("gap p99.9 ms", p -> ms(p.clients().gaps(), 99.9)));
+
+  private static final List<Metric> COSTS = List.of(
+      new Metric("streams/s", p -> p.clients().streamsPerSecond()),
+      new Metric("events/s", p -> p.clients().eventsPerSecond()),
+      new Metric("CPU s per 1k streams", PathResult::cpuPer1000Streams),
+      new Metric("CPU s per 1M events", PathResult::cpuPerMillionEvents),
+      new Metric("open streams", p -> p.clients().openAtEnd()),
+      new Metric("RSS KB/stream", p -> p.rssPerStream() / 1024),
+      new Metric("heap KB/stream", p -> p.heapPerStream() / 1024),
+      new Metric("live heap MB", p -> p.heapLoaded() / (1 << 20)),
+      new Metric("errors", p -> p.clients().errors() + p.clients().incomplete()));
+
+  static String markdown(List<ScenarioReport> reports, LoadOptions options, String machine) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(machine).append("\n\n");
+    for (ScenarioReport r : reports) {
+      sb.append("#### ").append(r.scenario().title()).append("\n\n");
+      sb.append("Medians of ").append(r.runs().size()).append(r.runs().size() == 1 ? " run" : " runs")
+          .append("; window ").append(num(options.windowSeconds())).append(" s after ")
+          .append(num(options.rampFor(r.scenario().streams()))).append(" s ramp and ")
+          .append(num(options.warmupSeconds())).append(" s warm-up. Direct = clients straight to"
+              + " the mock; its CPU and memory columns are the mock's.\n\n");
+      table(sb, r, LATENCY);
+      sb.append('\n');
+      table(sb, r, COSTS);
+      sb.append('\n');
+      added(sb, r);
+      if (!r.note().isEmpty()) {
+        sb.append("\n").append(r.note()).append("\n");
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void table(StringBuilder sb, ScenarioReport r, List<Metric> metrics) {
+    sb.append("| path |");
+    metrics.forEach(m -> sb.append(' ').append(m.header()).append(" |"));
+    sb.append("\n|---|");
+    metrics.forEach(m -> sb.append("---:|"));
+    sb.append('\n');
+    for (String path : r.runs().get(0).keySet()) {
+      sb.append("| ").append(path).append(" |");
+      for (Metric m : metrics) {
+        sb.append(' ').append(num(median(r.runs(), run -> m.value().applyAsDouble(run.get(path)))))
+            .append(" |");
+      }
+      sb.append('\n');
+    }
+  }
+
+  private static void added(StringBuilder sb, ScenarioReport r) {
+    Map<String, PathResult> first = r.runs().get(0);
+    List<String> gateways = first.keySet().stream().filter(p -> !p.equals("direct")).toList();
+    if (gateways.isEmpty()) {
+      return;
+    }
+    sb.append("| added by (same-run difference) |");
+    LATENCY.forEach(m -> sb.append(' ').append(m.header()).append(" |"));
+    sb.append("\n|---|");
+    LATENCY.forEach(m -> sb.append("---:|"));
+    sb.append('\n');
+    for (String g : gateways) {
+      sb.append("| ").append(g).append(" |");
+      for (Metric m : LATENCY) {
+        sb.append(' ').append(num(median(r.runs(), run -> m.value().applyAsDouble(run.get(g))
+            - m.value().applyAsDouble(run.get("direct"))))).append(" |");
+      }
+      sb.append('\n');
+    }
+    if (first.containsKey("sluice") && first.containsKey("portkey")) {
+      sb.append("\nPortkey ÷ sluice, same run: added TTFT p50 ")
+          .append(ratio(r, LATENCY.get(0), true)).append("×, added TTFT p99 ")
+          .append(ratio(r, LATENCY.get(1), true)).append("×, added gap p99 ")
+          .append(ratio(r, LATENCY.get(4), true)).append("×, streams/s ")
+          .append(ratio(r, COSTS.get(0), false)).append("×, CPU per 1k streams ")
+          .append(ratio(r, COSTS.get(2), false)).append("×, CPU per 1M events ")
+          .append(ratio(r, COSTS.get(3), false)).append("×, RSS per stream ")
+          .append(ratio(r, COSTS.get(5), false)).append("×.\n");
+    }
+  }
+
+  private static String ratio(ScenarioReport r, Metric m, boolean added) {
+    return num(median(r.runs(), run -> {
+      double base = added ? m.value().applyAsDouble(run.get("direct")) : 0;
+      return (m.value().applyAsDouble(run.get("portkey")) - base)
+          / (m.value().applyAsDouble(run.get("sluice")) - base);
+    }));
+  }
+
+  static double median(List<Map<String, PathResult>> runs,
+      ToDoubleFunction<Map<String, PathResult>> value) {
+    double[] v = runs.stream().mapToDouble(value).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  static String oneLine(PathResult p) {
+    List<String> parts = new ArrayList<>();
+    parts.add(p.path() + ":");
+    for (Metric m : LATENCY) {
+      parts.add(m.header().replace(" ms", "") + "=" + num(m.value().applyAsDouble(p)));
+    }
+    for (Metric m : COSTS) {
+      parts.add(m.header().replace(' ', '_') + "=" + num(m.value().applyAsDouble(p)));
+    }
+    if (p.clients().firstError() != null) {
+      parts.add("first error: " + p.clients().firstError());
+    }
+    return String.join(" ", parts);
+  }
+
+  /** A percentile in milliseconds; NaN (a dash) when nothing was recorded. */
+  private static double ms(org.HdrHistogram.Histogram h, double percentile) {
+    return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e6;
+  }
+
+  /** Three significant digits, thousands separated; a dash for an unknown figure. */
+  static String num(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return "—";
+    }
+    double a = Math.abs(v);
+    if (a < 0.0005) {
+      return "0";
+    }
+    if (a >= 100 || v == Math.rint(v) && a >= 1) {
+      return String.format(Locale.ROOT, "%,d", Math.round(v));
+    }
+    if (a >= 10) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    if (a >= 1) {
+      return String.format(Locale.ROOT, "%.2f", v);
+    }
+    return String.format(Locale.ROOT, "%.3f", v);
+  }
+
+}

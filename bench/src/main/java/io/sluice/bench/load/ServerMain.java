@@ -1,0 +1,87 @@
+package io.sluice.bench.load;
+
+import io.sluice.gateway.Gateway;
+import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.gateway.GatewayConfig.Target;
+import io.sluice.gateway.GatewayLimits;
+import io.sluice.gateway.UpstreamKind;
+import io.sluice.gateway.mock.MockOptions;
+import io.sluice.gateway.mock.MockProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The main class of the harness's child JVMs: {@code mock PORT} runs the simulated provider,
+ * {@code gateway PORT MOCK_BASE_URL} the gateway configured by {@link #gatewayConfig}. It prints
+ * {@code ready PORT} once listening, answers {@code heap} on standard input with
+ * {@code heap BYTES} (the live heap after a full collection), and stops at the end of its input,
+ * so a child never outlives the harness.
+ */
+public final class ServerMain {
+
+  /** The model name the gateway routes to the simulated provider's Anthropic endpoint. */
+  static final String TRANSLATED_MODEL = "translated";
+
+  private ServerMain() {}
+
+  /**
+   * The gateway under test, as {@code sluice.yaml} would say it (see docs/benchmarks-load.md): the
+   * model {@code translated} goes to the Anthropic Messages endpoint of the simulated provider, so
+   * an OpenAI Chat client's stream is translated both ways; every other model passes through to
+   * the same endpoint the client called. Limits allow every stream of the largest scenario at
+   * once: the defaults would queue beyond 64 per upstream key, which is not what is measured.
+   */
+  static GatewayConfig gatewayConfig(String mockBaseUrl, int port) {
+    return GatewayConfig.of(List.of(
+            new Route(TRANSLATED_MODEL, List.of(Target.of(UpstreamKind.ANTHROPIC, mockBaseUrl))),
+            new Route("*", List.of(Target.of(UpstreamKind.SAME_AS_CLIENT, mockBaseUrl)))))
+        .withPort(port)
+        .withLimits(GatewayLimits.defaults().withConcurrency(1_000_000, 1_000_000));
+  }
+
+  public static void main(String[] args) throws IOException {
+    AutoCloseable server;
+    int port;
+    switch (args[0]) {
+      case "mock" -> {
+        MockProvider mock =
+            MockProvider.start(MockOptions.defaults().withPort(Integer.parseInt(args[1])));
+        server = mock;
+        port = mock.port();
+      }
+      case "gateway" -> {
+        // The same start as `sluice gateway`, with its one log line per request to stderr.
+        Gateway gateway = Gateway.start(gatewayConfig(args[2], Integer.parseInt(args[1])));
+        server = gateway;
+        port = gateway.port();
+      }
+      default -> throw new IllegalArgumentException("unknown server " + args[0]);
+    }
+    System.out.println("ready " + port);
+    System.out.flush();
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (line.equals("heap")) {
+        System.out.println("heap " + liveHeap());
+        System.out.flush();
+      }
+    }
+    try {
+      server.close();
+    } catch (Exception e) {
+      // Exiting anyway.
+    }
+    System.exit(0);
+  }
+
+  static long liveHeap() {
+    System.gc();
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}
