@@ -374,9 +374,18 @@ final class Exchange implements Flow.Subscription {
     }
     if (event instanceof StreamEvent.Terminal) {
       queueTerminal((StreamEvent.Terminal) event);
+      if (event instanceof Failed && unreadable((Failed) event)) {
+        // What follows a broken event is no stream we can read: draining it for reuse could wait
+        // for the idle timeout on a server that keeps sending. Close the connection now.
+        cancelBody();
+      }
     } else {
       pending.add(event);
     }
+  }
+
+  private static boolean unreadable(Failed failed) {
+    return failed.type().equals(Failed.MALFORMED) || failed.type().equals(Failed.LIMIT);
   }
 
   private void queueTerminal(StreamEvent.Terminal terminal) {
