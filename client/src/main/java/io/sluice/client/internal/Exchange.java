@@ -368,6 +368,13 @@ final class Exchange implements Flow.Subscription {
         event = new ResponseStarted(s.id(), s.model(), s.created(), requestId);
       }
     }
+    if (event instanceof Failed) {
+      Failed f = (Failed) event;
+      String message = endpoint.redact(f.message()); // a provider's error may repeat the key
+      if (!message.equals(f.message())) {
+        event = new Failed(f.type(), f.code(), message, f.httpStatus(), f.retryable());
+      }
+    }
     if (!anyEvent) {
       anyEvent = true;
       cancelTimer(firstEventTimer);
