@@ -149,7 +149,7 @@ class FaultMatrixTest {
       HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(r.body()).startsWith("{\"error\":");
-      assertThat(oneLogLine(gw)).contains(" 502 ", " error=");
+      assertThat(oneLogLine(gw)).contains(" 502 ", " error=transport");
     }
   }
 
@@ -174,7 +174,7 @@ class FaultMatrixTest {
           "http://127.0.0.1:" + upstream.getLocalPort() + "/v1")) {
         HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
         assertThat(r.statusCode()).isEqualTo(502);
-        assertThat(oneLogLine(gw)).contains(" 502 ", " error=");
+        assertThat(oneLogLine(gw)).contains(" 502 ", " error=transport");
         assertThat(accepted.get()).isEqualTo(GatewayLimits.DEFAULT_MAX_ATTEMPTS);
         assertNothingLeaks(gw, upstream.getLocalPort(), false);
       }
@@ -212,7 +212,8 @@ class FaultMatrixTest {
 
   /**
    * A 429 cools the key down for what Retry-After asks (seconds, HTTP date or retry-after-ms); with
-   * one key and one target, the client gets the 429 and the wait.
+   * one key and one target the retry finds every key cooling, and the client gets one 429 with
+   * the cool-down as its Retry-After.
    */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
@@ -229,7 +230,7 @@ class FaultMatrixTest {
       HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
       assertThat(r.statusCode()).isEqualTo(429);
       assertThat(r.headers().firstValue("retry-after")).isPresent();
-      assertThat(oneLogLine(gw)).contains(" 429 ", "error=");
+      assertThat(oneLogLine(gw)).contains(" 429 ", "error=keys_cooling");
       assertThat(up.calls).hasSize(1);
       assertNothingLeaks(gw, up.port, true);
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Streams through the gateway to the simulated provider with random faults and random client
@@ -125,6 +126,7 @@ class SoakTest {
   }
 
   @Test
+  @Timeout(value = 20, unit = TimeUnit.MINUTES) // bounded by sluice.soak.max-seconds instead
   void manyStreamsWithRandomFaultsLeakNothingAndLoseNothing() throws Exception {
     int fdBaseline = Sockets.openFileDescriptors();
     LongAdder logLines = new LongAdder();
