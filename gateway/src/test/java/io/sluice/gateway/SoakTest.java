@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -50,7 +51,7 @@ class SoakTest {
   private static final int[] TOKENS = {8, 40};
 
   /** What one stream was asked to suffer. */
-  enum Fault { NONE, DROP, ERROR, MALFORMED, RETRIED_503, STATUS_400, CLIENT_LEAVES }
+  enum Fault { NONE, DROP, STALL, ERROR, MALFORMED, RETRIED_503, STATUS_400, CLIENT_LEAVES }
 
   record Plan(int index, int model, int tokens, Fault fault, int at) {
     String header() {
@@ -58,6 +59,8 @@ class SoakTest {
       switch (fault) {
         case DROP:
           return base + ", fault=drop-after:" + at;
+        case STALL:
+          return base + ", fault=stall-after:" + at;
         case ERROR:
           return base + ", fault=error-after:" + at;
         case MALFORMED:
@@ -85,7 +88,8 @@ class SoakTest {
     int model = random.nextInt(MODELS);
     int tokens = TOKENS[random.nextInt(TOKENS.length)];
     int roll = random.nextInt(100);
-    Fault fault = roll < 55 ? Fault.NONE : roll < 65 ? Fault.DROP : roll < 73 ? Fault.ERROR
+    Fault fault = roll < 52 ? Fault.NONE : roll < 55 ? Fault.STALL : roll < 65 ? Fault.DROP
+        : roll < 73 ? Fault.ERROR
         : roll < 78 ? Fault.MALFORMED : roll < 85 ? Fault.RETRIED_503
         : roll < 90 ? Fault.STATUS_400 : Fault.CLIENT_LEAVES;
     return new Plan(index, model, tokens, fault, 1 + random.nextInt(tokens));
@@ -141,7 +145,10 @@ class SoakTest {
     try (MockProvider mock = MockProvider.start(MockOptions.defaults());
         Gateway gateway = Gateway.start(GatewayConfig.of(List.of(new Route("*", List.of(
                 Target.of(UpstreamKind.SAME_AS_CLIENT, mock.baseUrl())))))
-            .withLimits(GatewayLimits.defaults().withConcurrency(CONCURRENCY * 2, CONCURRENCY)),
+            .withLimits(GatewayLimits.defaults().withConcurrency(CONCURRENCY * 2, CONCURRENCY)
+                // a stalled stream ends after 1 s of silence: short for the soak, long enough
+                // that a busy machine's pauses are not taken for stalls
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(1))),
             line -> {
               logLines.increment();
               Matcher m = statusAndError.matcher(line);
@@ -211,6 +218,7 @@ class SoakTest {
       assertThat(logLines.sum()).as("request log lines").isEqualTo(total);
       long leaves = count(outcomes, Fault.CLIENT_LEAVES);
       long failedInStream = count(outcomes, Fault.DROP) + count(outcomes, Fault.ERROR);
+      assertThat(count(logged, "200 timeout")).isEqualTo(count(outcomes, Fault.STALL));
       assertThat(count(logged, "499 client_closed")).isLessThanOrEqualTo(leaves);
       assertThat(count(logged, "400 http_400")).isEqualTo(count(outcomes, Fault.STATUS_400));
       assertThat(count(logged, "200 transport_error") + count(logged, "200 server_error"))
@@ -248,6 +256,7 @@ class SoakTest {
         }
         return;
       case DROP:
+      case STALL:
       case ERROR:
         if (r.status() != 200 || r.dones() != 1 || r.errors() != 1 || !text.startsWith(r.text())) {
           problem(p + ": " + r);
