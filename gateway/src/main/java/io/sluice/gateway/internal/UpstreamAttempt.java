@@ -193,8 +193,11 @@ final class UpstreamAttempt {
 
   /** A non-2xx answer in the client's format, with the upstream's status. */
   private void tellClient(int status, byte[] unmasked, HttpClientResponse head) {
-    byte[] errorBody = mask(new String(unmasked, java.nio.charset.StandardCharsets.UTF_8))
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String text = new String(unmasked, java.nio.charset.StandardCharsets.UTF_8);
+    String masked = mask(text);
+    // Re-encoded only when the key was there, so that any other body passes on byte for byte.
+    byte[] errorBody = masked.equals(text) ? unmasked
+        : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (passThrough && !ex.committed && looksLikeJson(errorBody)) {
       ex.status = status;
       ex.response.setStatusCode(status);
