@@ -349,8 +349,13 @@ class FaultMatrixTest {
   void anOpenAiErrorChunkIsTheOneTerminal() throws Exception {
     Result r = throughMock("/v1/chat/completions", CHAT, "tokens=10, fault=error-after:3",
         fast(), true);
-    assertThat(r.body()).contains("\"error\"");
-    assertThat(count(r.body(), "data: [DONE]")).isLessThanOrEqualTo(1);
+    // Passed through as the mock sends it: one error chunk, then the one [DONE].
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(count(r.body(), "\"error\":")).isEqualTo(1);
+    assertThat(count(r.body(), "data: [DONE]")).isEqualTo(1);
+    assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    String beforeDone = r.body().substring(0, r.body().length() - "data: [DONE]\n\n".length());
+    assertThat(beforeDone.substring(beforeDone.lastIndexOf("data: "))).contains("\"error\":");
     assertThat(r.logLine()).contains(" 200 ", "error=server_error");
   }
 
