@@ -73,6 +73,8 @@ final class RawServer implements AutoCloseable {
   private final ServerSocket server;
   private final Script script;
   final AtomicInteger connections = new AtomicInteger();
+  /** Connections accepted and not yet closed by either side: 0 once nothing leaks. */
+  final AtomicInteger open = new AtomicInteger();
   final CountDownLatch clientClosed = new CountDownLatch(1);
   final CountDownLatch requestRead = new CountDownLatch(1);
 
@@ -93,6 +95,7 @@ final class RawServer implements AutoCloseable {
         return;
       }
       connections.incrementAndGet();
+      open.incrementAndGet();
       Thread t = new Thread(() -> serve(socket), "raw-conn");
       t.setDaemon(true);
       t.start();
@@ -111,6 +114,8 @@ final class RawServer implements AutoCloseable {
       }
     } catch (IOException | InterruptedException e) {
       clientClosed.countDown();
+    } finally {
+      open.decrementAndGet();
     }
   }
 

@@ -39,6 +39,27 @@ final class RawClient implements AutoCloseable {
     return received.toString();
   }
 
+  /** Reads until {@code text} occurs {@code n} times; returns everything so far. */
+  String readUntilCount(String text, int n) throws IOException {
+    byte[] buf = new byte[8192];
+    while (occurrences(text) < n) {
+      int read = in.read(buf);
+      if (read < 0) {
+        throw new IOException("closed before " + n + " of '" + text + "'; got: " + received);
+      }
+      received.append(new String(buf, 0, read, StandardCharsets.ISO_8859_1));
+    }
+    return received.toString();
+  }
+
+  private int occurrences(String text) {
+    int count = 0;
+    for (int i = received.indexOf(text); i >= 0; i = received.indexOf(text, i + 1)) {
+      count++;
+    }
+    return count;
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

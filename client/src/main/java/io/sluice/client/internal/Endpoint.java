@@ -67,6 +67,12 @@ final class Endpoint {
         .header("content-type", "application/json")
         .header("accept", stream ? "text/event-stream" : "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if ("http".equalsIgnoreCase(uri.getScheme())) {
+      // Cleartext: no "Upgrade: h2c". With it, a server that upgrades and then closes mid-stream
+      // (GOAWAY) made the JDK client lose delivered-but-unread data, reuse the dying connection
+      // (ClosedChannelException) or wait forever for headers (ClientDropTest in the gateway).
+      b.version(java.net.http.HttpClient.Version.HTTP_1_1);
+    }
     String key = settings.apiKey();
     if (settings.kind() == ProviderKind.ANTHROPIC) {
       if (!key.isEmpty()) {

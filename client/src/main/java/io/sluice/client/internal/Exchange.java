@@ -368,15 +368,31 @@ final class Exchange implements Flow.Subscription {
         event = new ResponseStarted(s.id(), s.model(), s.created(), requestId);
       }
     }
+    if (event instanceof Failed) {
+      Failed f = (Failed) event;
+      String message = endpoint.redact(f.message()); // a provider's error may repeat the key
+      if (!message.equals(f.message())) {
+        event = new Failed(f.type(), f.code(), message, f.httpStatus(), f.retryable());
+      }
+    }
     if (!anyEvent) {
       anyEvent = true;
       cancelTimer(firstEventTimer);
     }
     if (event instanceof StreamEvent.Terminal) {
       queueTerminal((StreamEvent.Terminal) event);
+      if (event instanceof Failed && unreadable((Failed) event)) {
+        // What follows a broken event is no stream we can read: draining it for reuse could wait
+        // for the idle timeout on a server that keeps sending. Close the connection now.
+        cancelBody();
+      }
     } else {
       pending.add(event);
     }
+  }
+
+  private static boolean unreadable(Failed failed) {
+    return failed.type().equals(Failed.MALFORMED) || failed.type().equals(Failed.LIMIT);
   }
 
   private void queueTerminal(StreamEvent.Terminal terminal) {

@@ -101,6 +101,9 @@ final class StreamRelay {
   }
 
   private void onEvent(StreamEvent event) {
+    if (event instanceof Failed) {
+      event = attempt.mask((Failed) event); // an in-stream error may repeat the upstream's key
+    }
     if (event instanceof io.sluice.core.event.BlockEvent
         || event instanceof StreamEvent.Terminal) {
       attempt.firstToken();

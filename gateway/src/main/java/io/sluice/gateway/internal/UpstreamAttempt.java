@@ -180,8 +180,24 @@ final class UpstreamAttempt {
         () -> tellClient(status, errorBody, head));
   }
 
+  /** The upstream's own words with this attempt's key masked: some repeat the key they refused. */
+  String mask(String text) {
+    return lease.apiKey().isEmpty() ? text : text.replace(lease.apiKey(), "***");
+  }
+
+  Failed mask(Failed failure) {
+    String message = mask(failure.message());
+    return message.equals(failure.message()) ? failure : new Failed(failure.type(),
+        failure.code(), message, failure.httpStatus(), failure.retryable());
+  }
+
   /** A non-2xx answer in the client's format, with the upstream's status. */
-  private void tellClient(int status, byte[] errorBody, HttpClientResponse head) {
+  private void tellClient(int status, byte[] unmasked, HttpClientResponse head) {
+    String text = new String(unmasked, java.nio.charset.StandardCharsets.UTF_8);
+    String masked = mask(text);
+    // Re-encoded only when the key was there, so that any other body passes on byte for byte.
+    byte[] errorBody = masked.equals(text) ? unmasked
+        : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     if (passThrough && !ex.committed && looksLikeJson(errorBody)) {
       ex.status = status;
       ex.response.setStatusCode(status);
@@ -200,6 +216,7 @@ final class UpstreamAttempt {
     } catch (RuntimeException e) {
       failure = ClientErrors.failure(status, "upstream answered HTTP " + status);
     }
+    failure = mask(failure);
     if (failure.httpStatus() != status) {
       failure = new Failed(failure.type(), failure.code(), failure.message(), status,
           failure.retryable());
