@@ -20,7 +20,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cells of the fault matrix (docs/reliability-faults.md) that no other client test covers.
+ * The cells of the fault matrix (docs/reliability.md) that no other client test covers.
  * Each case ends in exactly one terminal outcome, and the raw server sees every connection closed.
  */
 class FaultMatrixTest {

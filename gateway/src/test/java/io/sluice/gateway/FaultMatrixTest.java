@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The cells of the fault matrix (docs/reliability-faults.md) for the gateway. Every case checks
+ * The cells of the fault matrix (docs/reliability.md) for the gateway. Every case checks
  * the three promises: the client sees exactly one terminal outcome (an error answer, or one
  * terminal event), the upstream connection is closed (or idle in the pool after a clean end) and
  * the active-stream gauge is back to zero, and the request log has exactly one line for it.

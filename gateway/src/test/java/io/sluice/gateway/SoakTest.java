@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Streams through the gateway to the simulated provider with random faults and random client
- * disconnects, then checks that nothing leaked and nothing was lost: see docs/reliability-faults.md.
+ * disconnects, then checks that nothing leaked and nothing was lost: see docs/reliability.md.
  *
  * <p>System properties: {@code sluice.soak.streams} (default 3000), {@code sluice.soak.concurrency}
  * (64), {@code sluice.soak.max-seconds} (60: the run stops starting streams after this and
