@@ -21,6 +21,9 @@ import java.util.Map;
  * resets that request, which cancels the upstream call as it does for any HTTP client.
  */
 final class BridgedTurn implements WsSession.Turn, SseListener {
+  /** Headers of the upgrade that do not belong on the bridged POST; the rest go as they came. */
+  private static final java.util.Set<String> UPGRADE_ONLY = java.util.Set.of("host", "upgrade",
+      "connection", "content-length", "transfer-encoding", "keep-alive", "te", "origin");
   private final WsSession session;
   private final JsonObject message;
   private HttpClientRequest request;
@@ -45,7 +48,7 @@ final class BridgedTurn implements WsSession.Turn, SseListener {
         .setAbsoluteURI("http://" + gw.selfHost() + ":" + gw.selfPort + "/v1/responses");
     for (Map.Entry<String, String> h : session.upgradeHeaders) {
       String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
-      if (name.equals("authorization") || name.equals("x-api-key") || name.startsWith("openai-")) {
+      if (!name.startsWith("sec-websocket-") && !UPGRADE_ONLY.contains(name)) {
         options.getHeaders().add(h.getKey(), h.getValue());
       }
     }
