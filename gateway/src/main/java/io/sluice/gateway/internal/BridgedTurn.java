@@ -92,7 +92,7 @@ final class BridgedTurn implements WsSession.Turn, SseListener {
     head.exceptionHandler(this::fail);
     head.endHandler(v -> {
       reader.end();
-      if (!terminal) {
+      if (!terminal && !ended) {
         session.sendError(502, "api_error", "stream_truncated",
             "the stream ended before its terminal event");
       }
@@ -111,6 +111,9 @@ final class BridgedTurn implements WsSession.Turn, SseListener {
       terminal = true;
     }
     session.send(event.data(), response);
+    if (terminal) {
+      end(); // the client may send its next turn now, before this HTTP answer's last bytes
+    }
   }
 
   /** A refused turn: the front door's JSON error as the WebSocket {@code error} event. */

@@ -32,6 +32,7 @@ final class RelayedTurn implements WsSession.Turn {
   private TargetPool.Lease lease;
   private WebSocket upstream;
   private boolean entered;
+  private long timer = -1;
   private boolean over;
   private String errorClass = "";
   private int status = 200;
@@ -104,6 +105,8 @@ final class RelayedTurn implements WsSession.Turn {
       }
       upstream = ar.result();
       upstream.writeTextMessage(message.encode());
+      arm(gw.limits.firstTokenTimeout().toMillis(), "no event from the upstream within "
+          + gw.limits.firstTokenTimeout().toMillis() + " ms (limits.first-token-timeout)");
     });
   }
 
@@ -113,6 +116,8 @@ final class RelayedTurn implements WsSession.Turn {
       return;
     }
     String type = typeOf(text);
+    arm(gw.limits.idleTimeout().toMillis(), "the upstream sent nothing for "
+        + gw.limits.idleTimeout().toMillis() + " ms (limits.idle-timeout)");
     session.send(text, upstream);
     decoder.onEvent(SseEvent.of(type.equals("response.done") ? "response.completed" : type, text));
     if (type.equals("response.completed") || type.equals("response.failed")
@@ -122,6 +127,33 @@ final class RelayedTurn implements WsSession.Turn {
         errorClass = "upstream_error";
       }
       finish();
+    }
+  }
+
+  /**
+   * (Re)starts the turn's timer. A paused upstream (slow client) is not idle: the timer only runs
+   * while the client's queue has room.
+   */
+  private void arm(long millis, String message) {
+    disarm();
+    timer = gw.vertx.setTimer(millis, id -> {
+      timer = -1;
+      if (over) {
+        return;
+      }
+      if (session.client.writeQueueFull()) {
+        arm(millis, message);
+        return;
+      }
+      refuse(504, Failed.TIMEOUT, message, "timeout");
+      session.dropUpstream(); // the upstream response may still be running: not reusable
+    });
+  }
+
+  private void disarm() {
+    if (timer >= 0) {
+      gw.vertx.cancelTimer(timer);
+      timer = -1;
     }
   }
 
@@ -156,6 +188,7 @@ final class RelayedTurn implements WsSession.Turn {
       return;
     }
     over = true;
+    disarm();
     if (waiter != null) {
       gw.pool(target).cancel(waiter);
       waiter = null;

@@ -197,6 +197,12 @@ final class WsSession {
     closeUpstream();
   }
 
+  /** Closes the upstream socket after a turn that cannot be trusted to have ended there. */
+  void dropUpstream() {
+    relaying = null;
+    closeUpstream();
+  }
+
   private void closeUpstream() {
     WebSocket ws = upstream;
     upstream = null;

@@ -16,7 +16,10 @@ import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.Message;
 import io.sluice.core.message.MessageAccumulator;
 import io.sluice.gateway.Gateway;
+import io.sluice.core.event.Done;
+import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayLimits;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
@@ -30,6 +33,7 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -42,6 +46,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The gateway's {@code /v1/responses} WebSocket, with the sluice client's {@code ResponsesSessions}
@@ -56,11 +62,16 @@ class ResponsesWebSocketTest {
   private final List<String> log = new CopyOnWriteArrayList<>();
 
   private Gateway gateway(Target target) throws Exception {
+    return gateway(target, GatewayLimits.defaults());
+  }
+
+  private Gateway gateway(Target target, GatewayLimits limits) throws Exception {
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
         .digest(SECRET.getBytes(StandardCharsets.UTF_8)));
     return Gateway.start(GatewayConfig.of(List.of(new Route("*", List.of(target))))
         .withHost("127.0.0.1")
         .withAccessKeys(List.of(new AccessKey("team", sha, List.of(), 0)))
+        .withLimits(limits)
         .withUsageLog(dir.resolve("usage.jsonl").toString(), false), log::add);
   }
 
@@ -162,6 +173,40 @@ class ResponsesWebSocketTest {
       FinalMessage overWs = finish(sessions.stream("s", ask("Tell me something")));
       FinalMessage overSse = finish(http.stream(ask("Tell me something")));
       assertThat(overWs.text()).isNotEmpty().isEqualTo(overSse.text());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = UpstreamKind.class, names = {"OPENAI_CHAT", "ANTHROPIC"})
+  void turnsAreTranslatedForChatAndAnthropicUpstreams(UpstreamKind kind) throws Exception {
+    try (MockProvider mock = MockProvider.start(MockOptions.defaults());
+        Gateway gw = gateway(Target.of(kind, mock.baseUrl(), "k"));
+        SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
+      List<StreamEvent> events = new ArrayList<>();
+      try (EventStream stream = sessions.stream("s", ask("Tell me something"))) {
+        stream.forEach(events::add);
+      }
+      FinalMessage overSse = finish(http.stream(ask("Tell me something")));
+      assertThat(events).last().isInstanceOf(Done.class);
+      assertThat(MessageAccumulator.assemble(events).text()).isNotEmpty()
+          .isEqualTo(overSse.text());
+    }
+  }
+
+  @Test
+  void aSilentRelayedUpstreamEndsTheTurnWithATimeout() throws Exception {
+    try (WsUpstream up = new WsUpstream();
+        Gateway gw = gateway(relayTo(up), GatewayLimits.defaults()
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofMillis(300)));
+        SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
+      up.hold = true;
+      List<StreamEvent> events = new ArrayList<>();
+      try (EventStream stream = sessions.stream("s", ask("held"))) {
+        stream.forEach(events::add);
+      }
+      assertThat(events).last().isInstanceOfSatisfying(Failed.class,
+          f -> assertThat(f.message()).contains("limits.idle-timeout"));
+      assertThat(up.heldClosed.await(10, TimeUnit.SECONDS)).isTrue();
     }
   }
 
