@@ -81,7 +81,8 @@ final class BridgedTurn implements WsSession.Turn, SseListener {
     response = head;
     int status = head.statusCode();
     if (status < 200 || status >= 300) {
-      head.body().onComplete(b -> errorAnswer(status, b.succeeded() ? b.result() : Buffer.buffer()));
+      head.body().onComplete(b ->
+          errorAnswer(status, b.succeeded() ? b.result() : Buffer.buffer()));
       return;
     }
     SseReader reader = SseReader.create(this);

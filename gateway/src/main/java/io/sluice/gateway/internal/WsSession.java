@@ -211,7 +211,7 @@ final class WsSession {
     }
   }
 
-  /** {@code http://host/v1} becomes {@code ws://host/v1/responses}, as the OpenAI SDKs derive it. */
+  /** {@code http://host/v1} becomes {@code ws://host/v1/responses}, as the OpenAI SDKs do. */
   static String webSocketUrl(String baseUrl) {
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     int query = base.indexOf('?');

@@ -44,6 +44,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -269,8 +270,8 @@ class ResponsesWebSocketTest {
       up.hold = true;
       BlockingQueue<String> received = new LinkedBlockingQueue<>();
       WebSocket ws = connect(gw, SECRET, received);
-      String create = "{\"type\":\"response.create\",\"model\":\"gpt-ws\",\"input\":[{\"role\":\"user\","
-          + "\"content\":\"hi\"}]}";
+      String create = "{\"type\":\"response.create\",\"model\":\"gpt-ws\","
+          + "\"input\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
       ws.sendText(create, true).get(5, TimeUnit.SECONDS);
       assertThat(received.poll(10, TimeUnit.SECONDS)).contains("response.created");
       ws.sendText(create, true).get(5, TimeUnit.SECONDS);
@@ -281,6 +282,41 @@ class ResponsesWebSocketTest {
       } while (!next.contains("\"type\":\"error\""));
       assertThat(next).contains("response_already_in_flight", "invalid_request_error");
       assertThat(up.creates).hasSize(1);
+      ws.abort();
+    }
+  }
+
+  @Test
+  void aClientThatDoesNotReadPausesTheRelayedUpstream() throws Exception {
+    try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up))) {
+      up.flood = 512; // 32 MiB: far more than the socket buffers on the way hold (~12 MiB)
+      AtomicInteger received = new AtomicInteger();
+      WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+          .header("Authorization", "Bearer " + SECRET)
+          .buildAsync(URI.create("ws://127.0.0.1:" + gw.port() + "/v1/responses"),
+              new WebSocket.Listener() {
+                @Override
+                public void onOpen(WebSocket webSocket) {
+                  // requests nothing yet: the client does not read
+                }
+
+                @Override
+                public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                  if (last) {
+                    received.incrementAndGet();
+                  }
+                  return null;
+                }
+              }).get(10, TimeUnit.SECONDS);
+      ws.sendText("{\"type\":\"response.create\",\"model\":\"gpt-ws\",\"input\":[]}", true)
+          .get(5, TimeUnit.SECONDS);
+      // Without back-pressure the gateway would take all 32 MiB into its memory in about a
+      // second; with it, the upstream stalls once the socket buffers are full.
+      assertThat(up.floodDone.await(2, TimeUnit.SECONDS)).isFalse();
+      assertThat(up.floodSent.get()).isLessThan(400);
+      ws.request(Long.MAX_VALUE);
+      assertThat(up.floodDone.await(20, TimeUnit.SECONDS)).isTrue();
+      awaitUntil(() -> received.get() == 512);
       ws.abort();
     }
   }

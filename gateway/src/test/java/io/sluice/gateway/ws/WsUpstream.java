@@ -29,6 +29,12 @@ final class WsUpstream implements AutoCloseable {
   /** Counted down when a held turn's connection (socket or HTTP) closes. */
   final CountDownLatch heldClosed = new CountDownLatch(1);
   volatile boolean hold;
+  /** When positive, a turn is this many 64 KiB deltas, written as fast as the socket takes them. */
+  volatile int flood;
+  /** Counted down when a flood was written whole. */
+  final CountDownLatch floodDone = new CountDownLatch(1);
+  /** Deltas of the flood written so far. */
+  final AtomicInteger floodSent = new AtomicInteger();
 
   WsUpstream() throws Exception {
     server = vertx.createHttpServer()
@@ -53,11 +59,33 @@ final class WsUpstream implements AutoCloseable {
       if (held) {
         ws.closeHandler(v -> heldClosed.countDown());
       }
+      if (flood > 0) {
+        flood(ws, flood);
+        return;
+      }
       List<JsonObject> events = answer(m);
       for (JsonObject e : held ? events.subList(0, 2) : events) {
         ws.writeTextMessage(e.encode());
       }
     });
+  }
+
+  private void flood(ServerWebSocket ws, int left) {
+    String piece = "x".repeat(64 * 1024);
+    int n = left;
+    while (n > 0 && !ws.writeQueueFull() && !ws.isClosed()) {
+      ws.writeTextMessage(new JsonObject().put("type", "response.output_text.delta")
+          .put("item_id", "msg_f").put("output_index", 0).put("content_index", 0)
+          .put("delta", piece).encode());
+      n--;
+      floodSent.incrementAndGet();
+    }
+    if (n == 0) {
+      floodDone.countDown();
+    } else if (ws.writeQueueFull()) {
+      int rest = n;
+      ws.drainHandler(v -> flood(ws, rest));
+    }
   }
 
   private void post(HttpServerRequest request) {
