@@ -92,10 +92,13 @@ public record GatewayConfig(
    * @param rename the model name to send upstream, or empty to keep the client's
    * @param apiKeys the pool of upstream keys; may be empty for servers without auth
    * @param concurrency requests in flight per key; 0 means {@link GatewayLimits#concurrencyPerKey()}
+   * @param websocket an {@code openai-responses} upstream that also serves the Responses WebSocket
+   *     at {@code /responses}: WebSocket clients of the gateway are relayed to it instead of being
+   *     bridged to HTTP SSE
    */
   public record Target(
       UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename, List<String> apiKeys,
-      int concurrency) {
+      int concurrency, boolean websocket) {
     public Target {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(dialect, "dialect");
@@ -106,6 +109,21 @@ public record GatewayConfig(
         throw new GatewayException("base-url must start with http:// or https://, was '"
             + baseUrl + "'");
       }
+      if (websocket && kind != UpstreamKind.OPENAI_RESPONSES) {
+        throw new GatewayException("websocket: true needs kind openai-responses, was "
+            + kind.configName());
+      }
+    }
+
+    /** A target without a WebSocket. */
+    public Target(UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename,
+        List<String> apiKeys, int concurrency) {
+      this(kind, dialect, baseUrl, rename, apiKeys, concurrency, false);
+    }
+
+    /** This target, relaying WebSocket clients to its WebSocket or not. */
+    public Target withWebSocket(boolean value) {
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value);
     }
 
     public static Target of(UpstreamKind kind, String baseUrl, String... apiKeys) {

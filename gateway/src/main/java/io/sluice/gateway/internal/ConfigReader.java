@@ -61,7 +61,8 @@ public final class ConfigReader {
             t.required("base-url"),
             t.string("rename", ""),
             t.strings("api-keys"),
-            t.integer("concurrency", 0)));
+            t.integer("concurrency", 0),
+            t.bool("websocket", false)));
       }
       routes.add(new Route(r.required("model"), targets));
     }

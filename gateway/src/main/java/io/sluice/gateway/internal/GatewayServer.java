@@ -61,6 +61,7 @@ public final class GatewayServer implements AutoCloseable {
           return Future.failedFuture("event loops listen on different ports");
         }
       }
+      gw.selfPort = port;
       return Future.succeededFuture(port);
     });
   }
@@ -79,7 +80,9 @@ public final class GatewayServer implements AutoCloseable {
       HttpServerOptions options = new HttpServerOptions()
           .setMaxHeaderSize(gw.limits.maxHeaderBytes())
           .setMaxInitialLineLength(8192)
-          .setCompressionSupported(false);
+          .setCompressionSupported(false)
+          .setMaxWebSocketFrameSize(gw.limits.maxBodyBytes())
+          .setMaxWebSocketMessageSize(gw.limits.maxBodyBytes());
       HttpServer server = vertx.createHttpServer(options).requestHandler(GatewayServer.this::handle);
       return server.listen(requestedPort, bindHost()).onSuccess(s -> port = s.actualPort());
     }
@@ -87,6 +90,10 @@ public final class GatewayServer implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     String path = req.path();
+    if (isUpgrade(req)) {
+      upgrade(req);
+      return;
+    }
     if (req.method() == HttpMethod.GET) {
       switch (path) {
         case "/healthz":
@@ -120,6 +127,30 @@ public final class GatewayServer implements AutoCloseable {
       }
     }
     readBody(req, door.get(), key);
+  }
+
+  private static boolean isUpgrade(HttpServerRequest req) {
+    String upgrade = req.getHeader("upgrade");
+    return req.method() == HttpMethod.GET && upgrade != null
+        && upgrade.equalsIgnoreCase("websocket");
+  }
+
+  /** The Responses WebSocket: the same key check as HTTP before the upgrade is accepted. */
+  private void upgrade(HttpServerRequest req) {
+    if (!req.path().equals(FrontDoor.RESPONSES.path)) {
+      ClientErrors.respond(req.response(), FrontDoor.RESPONSES,
+          ClientErrors.failure(404, "no WebSocket endpoint at " + req.path()));
+      return;
+    }
+    Optional<AccessKey> key = Optional.empty();
+    if (!gw.access.open()) {
+      key = authorize(req, FrontDoor.RESPONSES);
+      if (key.isEmpty()) {
+        return;
+      }
+    }
+    Optional<AccessKey> accepted = key;
+    req.toWebSocket().onSuccess(ws -> new WsSession(gw, ws, accepted, req.headers()).start());
   }
 
   /** The presented key, or empty after answering 401. */

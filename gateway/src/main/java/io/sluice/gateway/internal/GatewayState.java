@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,8 @@ import java.util.function.Consumer;
 
 /** What every request shares: config, router, key pools, upstream client, meters and logs. */
 final class GatewayState implements AutoCloseable {
+  /** An upstream WebSocket message (a whole {@code response.completed}) is at most this long. */
+  private static final int MAX_UPSTREAM_MESSAGE = 64 * 1024 * 1024;
   final Vertx vertx;
   final GatewayConfig config;
   final GatewayLimits limits;
@@ -25,6 +29,10 @@ final class GatewayState implements AutoCloseable {
   final UsageLog usageLog;
   final HttpClientAgent client;
   final RetryPolicy retry = RetryPolicy.defaults();
+  /** Opens upstream Responses WebSockets for relayed WebSocket clients. */
+  final WebSocketClient webSockets;
+  /** The port the front doors listen on, once they do: WebSocket turns bridged to SSE call it. */
+  volatile int selfPort;
   private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
 
   /** Connections per upstream host: more than one host's ephemeral ports allow. */
@@ -54,6 +62,18 @@ final class GatewayState implements AutoCloseable {
     // 1,000 concurrent streams' time to first token at a whole stream's length (BENCHMARKS.md).
     this.client = vertx.createHttpClient(options,
         new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL));
+    this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setConnectTimeout((int) limits.connectTimeout().toMillis())
+        .setVerifyHost(true)
+        .setMaxFrameSize(MAX_UPSTREAM_MESSAGE)
+        .setMaxMessageSize(MAX_UPSTREAM_MESSAGE));
+  }
+
+  /** The host to call this gateway on from inside: loopback when it listens on all interfaces. */
+  String selfHost() {
+    String host = config.host();
+    return host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1"
+        : host.equals("::") ? "[::1]" : host.contains(":") ? "[" + host + "]" : host;
   }
 
   TargetPool pool(Target target) {
