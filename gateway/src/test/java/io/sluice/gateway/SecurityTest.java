@@ -102,6 +102,36 @@ class SecurityTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anInStreamErrorThatRepeatsTheKeyDoesNotShowItOnAPassedThroughStream(boolean askUsage,
+      @TempDir Path dir) throws Exception {
+    // Passed through byte for byte (the client asked for usage) or re-framed event by event (the
+    // gateway strips the usage chunk it added): the key is masked either way, even when the
+    // upstream's write splits it.
+    Path usage = dir.resolve("usage.jsonl");
+    String error = "data: {\"error\":{\"message\":\"key " + UPSTREAM_SECRET + " revoked\","
+        + "\"type\":\"server_error\"}}\n\n";
+    int split = error.indexOf(UPSTREAM_SECRET) + UPSTREAM_SECRET.length() / 2;
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+          call.startStream();
+          call.write("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":"
+              + "{\"content\":\"a\"}}]}\n\n" + error.substring(0, split));
+          call.write(error.substring(split));
+          call.end();
+        });
+        GatewayHarness gw = guarded(up.baseUrl(), UpstreamKind.OPENAI_CHAT, usage)) {
+      String body = askUsage
+          ? chat("m").replace("\"stream\":true", "\"stream\":true,"
+              + "\"stream_options\":{\"include_usage\":true}")
+          : chat("m");
+      HttpResponse<String> r = gw.send(authorized(gw, "/v1/chat/completions", body).build());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("key *** revoked");
+      assertNoSecretIn(r, gw, usage);
+    }
+  }
+
   @Test
   void aRefusedUpstreamAndAWrongKeyShowNoSecret(@TempDir Path dir) throws Exception {
     Path usage = dir.resolve("usage.jsonl");

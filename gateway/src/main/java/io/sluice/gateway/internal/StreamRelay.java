@@ -35,6 +35,8 @@ final class StreamRelay {
   private final SseReader reader;
   private final StreamEncoder encoder;
   private final boolean raw;
+  /** Pass-through bytes are not re-encoded, so an upstream that repeats its key is masked here. */
+  private final KeyMasker masker;
   private long idleTimer = -1;
   private String responseId = "";
   private boolean ended;
@@ -47,6 +49,7 @@ final class StreamRelay {
     this.attempt = attempt;
     this.upstream = upstream;
     this.decoder = attempt.upstreamCodec.decoder(this::onEvent);
+    this.masker = new KeyMasker(attempt.apiKey());
     SseWriter writer = SseWriter.create(this::write);
     if (!attempt.passThrough) {
       raw = false;
@@ -56,7 +59,7 @@ final class StreamRelay {
     } else if (attempt.stripsUsage()) {
       raw = false;
       encoder = null;
-      reader = SseReader.create(new UsageChunkFilter(decoder, writer));
+      reader = SseReader.create(new UsageChunkFilter(decoder, writer, attempt::mask));
     } else {
       raw = true;
       encoder = null;
@@ -90,8 +93,13 @@ final class StreamRelay {
     resetIdle();
     byte[] bytes = chunk.getBytes();
     if (raw) {
-      write(chunk);
-      remember(bytes);
+      byte[] masked = masker.apply(bytes);
+      if (masked == bytes) {
+        write(chunk);
+      } else if (masked.length > 0) {
+        write(Buffer.buffer(masked));
+      }
+      remember(masked);
     }
     reader.feed(bytes);
     if (ex.response.writeQueueFull() && !ended) {
@@ -122,6 +130,13 @@ final class StreamRelay {
       return;
     }
     boolean upstreamTerminated = decoder.finished();
+    if (raw) {
+      byte[] rest = masker.flush();
+      if (rest.length > 0) {
+        write(Buffer.buffer(rest));
+        remember(rest);
+      }
+    }
     if (raw && !upstreamTerminated && !atEventBoundary()) {
       // The upstream stopped inside an event (some servers omit the last blank line). Close it
       // for the client and the decoder alike, so that our terminal event is not glued onto it.
@@ -252,17 +267,20 @@ final class StreamRelay {
   private static final class UsageChunkFilter implements SseListener {
     private final SseListener decoder;
     private final SseWriter writer;
+    private final java.util.function.UnaryOperator<String> mask;
 
-    UsageChunkFilter(SseListener decoder, SseWriter writer) {
+    UsageChunkFilter(SseListener decoder, SseWriter writer,
+        java.util.function.UnaryOperator<String> mask) {
       this.decoder = decoder;
       this.writer = writer;
+      this.mask = mask;
     }
 
     @Override
     public void onEvent(SseEvent event) {
       decoder.onEvent(event);
       if (!ChatUsageChunk.isUsageOnly(event.data())) {
-        writer.event(event.name(), event.data());
+        writer.event(event.name(), mask.apply(event.data()));
       }
     }
 

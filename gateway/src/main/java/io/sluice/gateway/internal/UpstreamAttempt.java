@@ -180,6 +180,11 @@ final class UpstreamAttempt {
         () -> tellClient(status, errorBody, head));
   }
 
+  /** The upstream key this attempt sends; empty when the target has none. */
+  String apiKey() {
+    return lease.apiKey();
+  }
+
   /** The upstream's own words with this attempt's key masked: some repeat the key they refused. */
   String mask(String text) {
     return lease.apiKey().isEmpty() ? text : text.replace(lease.apiKey(), "***");
