@@ -2,6 +2,7 @@ package io.sluice.client;
 
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.message.FinalMessage;
+import io.sluice.core.message.MessageAccumulator;
 import java.util.Iterator;
 import java.util.concurrent.Flow;
 import java.util.stream.Stream;
@@ -33,7 +34,17 @@ public interface EventStream extends Iterable<StreamEvent>, Flow.Publisher<Strea
   void listen(StreamListener listener);
 
   /** Reads the whole stream and assembles its message; the outcome says whether it failed. */
-  FinalMessage finish();
+  default FinalMessage finish() {
+    MessageAccumulator accumulator = MessageAccumulator.create();
+    try {
+      for (StreamEvent event : this) {
+        accumulator.accept(event);
+      }
+    } finally {
+      close();
+    }
+    return accumulator.result();
+  }
 
   /** Cancels the call; idempotent. */
   @Override

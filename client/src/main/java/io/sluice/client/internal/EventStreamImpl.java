@@ -4,8 +4,6 @@ import io.sluice.client.ClientException;
 import io.sluice.client.EventStream;
 import io.sluice.client.StreamListener;
 import io.sluice.core.event.StreamEvent;
-import io.sluice.core.message.FinalMessage;
-import io.sluice.core.message.MessageAccumulator;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -111,19 +109,6 @@ final class EventStreamImpl implements EventStream {
       });
       subscriber.onError(e);
     }
-  }
-
-  @Override
-  public FinalMessage finish() {
-    MessageAccumulator accumulator = MessageAccumulator.create();
-    try {
-      for (StreamEvent event : this) {
-        accumulator.accept(event);
-      }
-    } finally {
-      close();
-    }
-    return accumulator.result();
   }
 
   @Override

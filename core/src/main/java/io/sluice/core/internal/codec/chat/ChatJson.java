@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.Usage;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.message.Part;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -113,5 +114,40 @@ final class ChatJson {
 
   static UncheckedIOException unchecked(IOException e) {
     return new UncheckedIOException(e);
+  }
+
+  /**
+   * One {@code {"id", "function": {"name", "arguments"}}} object of an assistant message's
+   * {@code tool_calls}, the parser on its START_OBJECT; arguments given as an object are kept as
+   * JSON text.
+   */
+  static Part.ToolCall toolCall(JsonParser p) throws IOException {
+    String id = "";
+    String name = "";
+    String arguments = "";
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      if ("id".equals(field) && v == JsonToken.VALUE_STRING) {
+        id = p.getText();
+      } else if ("function".equals(field) && v == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String f = p.currentName();
+          JsonToken fv = p.nextToken();
+          if ("name".equals(f) && fv == JsonToken.VALUE_STRING) {
+            name = p.getText();
+          } else if ("arguments".equals(f) && fv == JsonToken.VALUE_STRING) {
+            arguments = p.getText();
+          } else if ("arguments".equals(f) && fv == JsonToken.START_OBJECT) {
+            arguments = copyToString(p);
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    return Part.ToolCall.function(id, name, arguments);
   }
 }

@@ -329,33 +329,7 @@ final class ChatRequestDecoder {
       if (p.currentToken() != JsonToken.START_OBJECT) {
         throw new CodecException("each of 'tool_calls' must be an object");
       }
-      String id = "";
-      String name = "";
-      String arguments = "";
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        if ("id".equals(field) && v == JsonToken.VALUE_STRING) {
-          id = p.getText();
-        } else if ("function".equals(field) && v == JsonToken.START_OBJECT) {
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            JsonToken fv = p.nextToken();
-            if ("name".equals(f) && fv == JsonToken.VALUE_STRING) {
-              name = p.getText();
-            } else if ("arguments".equals(f) && fv == JsonToken.VALUE_STRING) {
-              arguments = p.getText();
-            } else if ("arguments".equals(f) && fv == JsonToken.START_OBJECT) {
-              arguments = ChatJson.copyToString(p);
-            } else {
-              p.skipChildren();
-            }
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-      calls.add(Part.ToolCall.function(id, name, arguments));
+      calls.add(ChatJson.toolCall(p));
     }
     return calls;
   }
