@@ -24,6 +24,10 @@ import io.vertx.core.http.HttpClientResponse;
  * data, one write per event) so that the extra {@code choices: []} usage chunk can be dropped.
  * Translation: the upstream's decoder feeds the client format's encoder.
  *
+ * <p>What one upstream read produces (re-framed or translated events) is gathered and written to the
+ * client at once: the write is flushed at once (it is not the channel being read), so a write per
+ * event would cost a system call per event when the upstream sends several in one packet.
+ *
  * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
  * upstream read pauses, and resumes on drain, so a slow reader holds a bounded buffer.
  */
@@ -38,6 +42,12 @@ final class StreamRelay {
   /** Pass-through bytes are not re-encoded, so an upstream that repeats its key is masked here. */
   private final KeyMasker masker;
   private long idleTimer = -1;
+  /** When the upstream was last read, or last asked to resume: idle time counts from here. */
+  private long lastReadNanos;
+  /** The upstream is paused for a slow client, which is never an idle upstream. */
+  private boolean paused;
+  /** Output of the current upstream read, written once when the read is processed; or null. */
+  private Buffer gathered;
   private String responseId = "";
   private boolean ended;
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
@@ -75,22 +85,24 @@ final class StreamRelay {
       Headers.copyRequestIds(upstream.headers(), ex.response.headers());
     }
     ex.response.drainHandler(v -> {
-      if (!ended) {
-        resetIdle(); // the upstream is read again: its silence counts from now
+      if (!ended && paused) {
+        paused = false;
+        lastReadNanos = System.nanoTime(); // the upstream is read again: its silence counts from now
         upstream.resume();
       }
     });
     upstream.handler(this::onChunk);
     upstream.exceptionHandler(this::onError);
     upstream.endHandler(v -> onEnd());
-    resetIdle();
+    lastReadNanos = System.nanoTime();
+    armIdle(ex.gw.limits.idleTimeout().toMillis());
   }
 
   private void onChunk(Buffer chunk) {
     if (ended) {
       return;
     }
-    resetIdle();
+    lastReadNanos = System.nanoTime();
     byte[] bytes = chunk.getBytes();
     if (raw) {
       byte[] masked = masker.apply(bytes);
@@ -100,11 +112,15 @@ final class StreamRelay {
         write(Buffer.buffer(masked));
       }
       remember(masked);
+      reader.feed(bytes);
+    } else {
+      gathered = Buffer.buffer(bytes.length + 64);
+      reader.feed(bytes);
+      flushGathered();
     }
-    reader.feed(bytes);
     if (ex.response.writeQueueFull() && !ended) {
       upstream.pause();
-      cancelIdle(); // a slow reader that has not asked for more is never an idle upstream
+      paused = true;
     }
   }
 
@@ -160,8 +176,22 @@ final class StreamRelay {
         + UpstreamAttempt.safeMessage(cause), 502, true));
   }
 
-  private void idleTimeout() {
+  private void armIdle(long delayMillis) {
+    idleTimer = ex.gw.vertx.setTimer(Math.max(1, delayMillis), id -> checkIdle());
+  }
+
+  /** One timer per stream, moved on by reads: cheaper than a new timer for every chunk. */
+  private void checkIdle() {
     idleTimer = -1;
+    if (ended) {
+      return;
+    }
+    long limit = ex.gw.limits.idleTimeout().toNanos();
+    long quiet = System.nanoTime() - lastReadNanos;
+    if (paused || quiet < limit) {
+      armIdle(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(paused ? limit : limit - quiet));
+      return;
+    }
     timeout("the upstream sent nothing for " + ex.gw.limits.idleTimeout().toMillis()
         + " ms (limits.idle-timeout)");
   }
@@ -192,6 +222,7 @@ final class StreamRelay {
   }
 
   private void writeTerminal(Failed failure) {
+    flushGathered();
     if (ex.response.ended() || ex.response.closed()) {
       return;
     }
@@ -200,10 +231,12 @@ final class StreamRelay {
   }
 
   private void close() {
+    flushGathered();
     ended = true;
     attempt.end();
     if (idleTimer >= 0) {
       ex.gw.vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
     }
     ex.status = 200;
     ex.finish(); // booked before the end goes out, so a client's next request sees the books
@@ -212,8 +245,21 @@ final class StreamRelay {
     }
   }
 
+  /** The SSE writer's sink: gathered during an upstream read, written at once otherwise. */
   private void write(byte[] bytes, int offset, int length) {
-    write(Buffer.buffer().appendBytes(bytes, offset, length));
+    if (gathered != null) {
+      gathered.appendBytes(bytes, offset, length);
+    } else {
+      write(Buffer.buffer(length).appendBytes(bytes, offset, length));
+    }
+  }
+
+  private void flushGathered() {
+    Buffer out = gathered;
+    gathered = null;
+    if (out != null && out.length() > 0) {
+      write(out);
+    }
   }
 
   private void write(Buffer buffer) {
@@ -246,18 +292,6 @@ final class StreamRelay {
     }
     n -= (n >= 2 && tail[n - 2] == '\r' && tail[n - 1] == '\n') ? 2 : 1;
     return n == 0 || tail[n - 1] == '\n' || tail[n - 1] == '\r';
-  }
-
-  private void cancelIdle() {
-    if (idleTimer >= 0) {
-      ex.gw.vertx.cancelTimer(idleTimer);
-      idleTimer = -1;
-    }
-  }
-
-  private void resetIdle() {
-    cancelIdle();
-    idleTimer = ex.gw.vertx.setTimer(ex.gw.limits.idleTimeout().toMillis(), id -> idleTimeout());
   }
 
   /**

@@ -105,7 +105,7 @@ final class UpstreamAttempt {
     }
     firstByteTimer = ex.gw.vertx.setTimer(ex.gw.limits.firstTokenTimeout().toMillis(),
         id -> firstByteTimeout());
-    ex.gw.client.request(options).onComplete(ar -> {
+    ex.gw.client().request(options).onComplete(ar -> {
       if (ar.failed()) {
         transportFailed(ar.cause());
         return;
