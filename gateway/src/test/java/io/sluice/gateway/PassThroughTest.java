@@ -60,6 +60,27 @@ class PassThroughTest {
   }
 
   @Test
+  void aStrippedStreamKeepsEveryOtherEventAsItCame() throws Exception {
+    String named = """
+        event: delta
+        data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-x",
+        data: "choices":[{"index":0,"delta":{"content":" there"},"finish_reason":null}]}
+
+        """;
+    String usage = CHAT.substring(CHAT.indexOf("data: {\"id\":\"chatcmpl-1\"", CHAT.indexOf("\"stop\"")),
+        CHAT.indexOf("data: [DONE]"));
+    String upstream = CHAT.replace("data: [DONE]", named + "data: [DONE]");
+    try (LoopbackUpstream up = LoopbackUpstream.streaming(upstream);
+        GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_CHAT, up.baseUrl())) {
+      String request = """
+          {"model":"gpt-x","stream":true,"messages":[{"role":"user","content":"hi"}]}""";
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", request).build());
+      assertThat(usage).contains("\"choices\":[],\"usage\"");
+      assertThat(r.body()).isEqualTo(upstream.replace(usage, ""));
+    }
+  }
+
+  @Test
   void writesOneLogLinePerRequestWithTheUsage() throws Exception {
     try (LoopbackUpstream up = LoopbackUpstream.streaming(CHAT);
         GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_CHAT, up.baseUrl(),

@@ -85,12 +85,7 @@ final class KeyMasker {
   }
 
   private int indexOf(byte[] data, int from) {
-    for (int i = from; i <= data.length - key.length; i++) {
-      if (data[i] == key[0] && Arrays.equals(data, i, i + key.length, key, 0, key.length)) {
-        return i;
-      }
-    }
-    return -1;
+    return Bytes.indexOf(data, from, data.length, key);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

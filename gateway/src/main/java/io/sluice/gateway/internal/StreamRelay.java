@@ -69,7 +69,7 @@ final class StreamRelay {
     } else if (attempt.stripsUsage()) {
       raw = false;
       encoder = null;
-      reader = SseReader.create(new UsageChunkFilter(decoder, writer, attempt::mask));
+      reader = SseReader.create(new UsageChunkFilter(writer));
     } else {
       raw = true;
       encoder = null;
@@ -296,25 +296,37 @@ final class StreamRelay {
 
   /**
    * Re-frames a Chat stream event by event, dropping the {@code choices: []} usage chunk the
-   * client did not ask for; the decoder still sees it, so the books have the usage.
+   * client did not ask for; the decoder still sees it, so the books have the usage. Events come as
+   * bytes and go out as bytes, framed here; only an event that holds the upstream's key takes the
+   * slower way through a {@code String}, to be masked.
    */
-  private static final class UsageChunkFilter implements SseListener {
-    private final SseListener decoder;
+  private final class UsageChunkFilter implements SseListener {
     private final SseWriter writer;
-    private final java.util.function.UnaryOperator<String> mask;
+    private final byte[] key;
 
-    UsageChunkFilter(SseListener decoder, SseWriter writer,
-        java.util.function.UnaryOperator<String> mask) {
-      this.decoder = decoder;
+    UsageChunkFilter(SseWriter writer) {
       this.writer = writer;
-      this.mask = mask;
+      this.key = attempt.apiKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean onEventBytes(String name, byte[] data, int offset, int length,
+        String lastEventId) {
+      if (key.length > 0 && Bytes.indexOf(data, offset, offset + length, key) >= 0) {
+        return false; // onEvent masks it
+      }
+      decoder.onEventBytes(name, data, offset, length, lastEventId);
+      if (!ChatUsageChunk.isUsageOnly(data, offset, length)) {
+        writeEvent(name, data, offset, length);
+      }
+      return true;
     }
 
     @Override
     public void onEvent(SseEvent event) {
       decoder.onEvent(event);
       if (!ChatUsageChunk.isUsageOnly(event.data())) {
-        writer.event(event.name(), mask.apply(event.data()));
+        writer.event(event.name(), attempt.mask(event.data()));
       }
     }
 
@@ -331,6 +343,29 @@ final class StreamRelay {
     @Override
     public void onFailure(SluiceException failure) {
       decoder.onFailure(failure);
+    }
+  }
+
+  private static final byte[] EVENT_FIELD = {'e', 'v', 'e', 'n', 't', ':', ' '};
+  private static final byte[] DATA_FIELD = {'d', 'a', 't', 'a', ':', ' '};
+
+  /** Frames one event whose data is LF-joined lines, as {@link SseWriter} would. */
+  private void writeEvent(String name, byte[] data, int offset, int length) {
+    Buffer out = gathered != null ? gathered : Buffer.buffer(length + 16);
+    if (!name.isEmpty()) {
+      out.appendBytes(EVENT_FIELD).appendString(name).appendByte((byte) '\n');
+    }
+    int end = offset + length;
+    int line = offset;
+    for (int i = offset; i <= end; i++) {
+      if (i == end || data[i] == '\n') {
+        out.appendBytes(DATA_FIELD).appendBytes(data, line, i - line).appendByte((byte) '\n');
+        line = i + 1;
+      }
+    }
+    out.appendByte((byte) '\n');
+    if (out != gathered) {
+      write(out);
     }
   }
 }
