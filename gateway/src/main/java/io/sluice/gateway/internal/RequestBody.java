@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What the gateway reads of a client's body before routing, and the two edits a pass-through makes
@@ -16,8 +17,11 @@ import java.io.IOException;
 final class RequestBody {
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** The routing facts of a body. */
-  record Scan(String model, boolean stream, boolean includeUsage) {}
+  /** The routing facts of a body; {@code streamOptions} tells whether it has that field at all. */
+  record Scan(String model, boolean stream, boolean includeUsage, boolean streamOptions) {}
+
+  private static final byte[] INCLUDE_USAGE =
+      ",\"stream_options\":{\"include_usage\":true}".getBytes(StandardCharsets.US_ASCII);
 
   private RequestBody() {}
 
@@ -25,6 +29,7 @@ final class RequestBody {
     String model = null;
     boolean stream = false;
     boolean includeUsage = false;
+    boolean streamOptions = false;
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new CodecException("the request body must be a JSON object");
@@ -37,6 +42,7 @@ final class RequestBody {
         } else if (name.equals("stream")) {
           stream = value == JsonToken.VALUE_TRUE;
         } else if (name.equals("stream_options") && value == JsonToken.START_OBJECT) {
+          streamOptions = true;
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String option = p.currentName();
             JsonToken v = p.nextToken();
@@ -46,6 +52,7 @@ final class RequestBody {
             p.skipChildren();
           }
         } else {
+          streamOptions |= name.equals("stream_options");
           p.skipChildren();
         }
       }
@@ -62,7 +69,27 @@ final class RequestBody {
     if (model == null || model.isEmpty()) {
       throw new CodecException("the request has no 'model'");
     }
-    return new Scan(model, stream, includeUsage);
+    return new Scan(model, stream, includeUsage, streamOptions);
+  }
+
+  /**
+   * {@link #rewrite(byte[], String, boolean)} for a scanned body. The common edit — adding
+   * {@code stream_options} to a body without one — is a splice before the closing brace, with no
+   * copy through a JSON generator: request bodies of long conversations are large.
+   */
+  static byte[] rewrite(byte[] body, Scan scan, String rename, boolean addIncludeUsage) {
+    if (!rename.isEmpty() || !addIncludeUsage || scan.streamOptions()) {
+      return rewrite(body, rename, addIncludeUsage);
+    }
+    int end = body.length - 1;
+    while (body[end] != '}') {
+      end--; // whitespace after the object: scan() accepted nothing else there
+    }
+    byte[] out = new byte[body.length + INCLUDE_USAGE.length];
+    System.arraycopy(body, 0, out, 0, end);
+    System.arraycopy(INCLUDE_USAGE, 0, out, end, INCLUDE_USAGE.length);
+    System.arraycopy(body, end, out, end + INCLUDE_USAGE.length, body.length - end);
+    return out;
   }
 
   /**

@@ -69,7 +69,8 @@ final class UpstreamAttempt {
     byte[] payload;
     try {
       payload = passThrough
-          ? RequestBody.rewrite(ex.body, target.rename(), addsUsage() && !ex.scan.includeUsage())
+          ? RequestBody.rewrite(ex.body, ex.scan, target.rename(),
+              addsUsage() && !ex.scan.includeUsage())
           : translatedBody();
     } catch (CodecException e) {
       ex.attemptFailed("bad_request", false, 0,

@@ -17,7 +17,7 @@ class RequestBodyTest {
     RequestBody.Scan scan = RequestBody.scan(bytes("""
         {"messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true},
          "model":"gpt-x","stream":true}"""));
-    assertThat(scan).isEqualTo(new RequestBody.Scan("gpt-x", true, true));
+    assertThat(scan).isEqualTo(new RequestBody.Scan("gpt-x", true, true, true));
   }
 
   @Test
@@ -56,6 +56,29 @@ class RequestBodyTest {
         + "{\"include_obfuscation\":false,\"include_usage\":false}}"), "", true),
         StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"m\",\"stream_options\":"
         + "{\"include_obfuscation\":false,\"include_usage\":true}}");
+  }
+
+  @Test
+  void theSplicedIncludeUsageIsWhatTheFullRewriteWrites() {
+    for (String body : new String[] {"{\"model\":\"m\",\"stream\":true}",
+        " {\"model\":\"m\",\"messages\":[{\"content\":\"}\"}]} \n",
+        "{\"model\":\"m\",\"x\":{\"stream_options\":1}}"}) {
+      byte[] bytes = bytes(body);
+      RequestBody.Scan scan = RequestBody.scan(bytes);
+      assertThat(scan.streamOptions()).isFalse();
+      assertThat(new String(RequestBody.rewrite(bytes, scan, "", true), StandardCharsets.UTF_8)
+          .strip()) // the splice keeps the whitespace around the object; the generator drops it
+          .isEqualTo(new String(RequestBody.rewrite(bytes, "", true), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aBodyWithStreamOptionsOfAnyKindIsRewrittenNotSpliced() {
+    byte[] bytes = bytes("{\"model\":\"m\",\"stream_options\":null}");
+    RequestBody.Scan scan = RequestBody.scan(bytes);
+    assertThat(scan.streamOptions()).isTrue();
+    assertThat(new String(RequestBody.rewrite(bytes, scan, "", true), StandardCharsets.UTF_8))
+        .isEqualTo("{\"model\":\"m\",\"stream_options\":{\"include_usage\":true}}");
   }
 
   @Test
