@@ -13,6 +13,7 @@ final class RawClient implements AutoCloseable {
 
   RawClient(int port, String path, String body, String... headers) throws IOException {
     socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(20_000); // a read that never ends fails the test instead of hanging it
     StringBuilder req = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + "Content-Type: application/json\r\n");
     for (String h : headers) {
