@@ -2,6 +2,7 @@ package io.sluice.gateway;
 
 import io.sluice.gateway.internal.GatewayServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +32,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway that hands its one line per request to {@code requestLog}. */
   public static Gateway start(GatewayConfig config, Consumer<String> requestLog) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       GatewayServer server = new GatewayServer(vertx, config, requestLog);
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());

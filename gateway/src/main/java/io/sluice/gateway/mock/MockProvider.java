@@ -2,6 +2,7 @@ package io.sluice.gateway.mock;
 
 import io.sluice.gateway.mock.internal.MockServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.Objects;
@@ -43,7 +44,7 @@ public final class MockProvider implements AutoCloseable {
 
   /** Starts on its own Vert.x instance, which {@link #close()} closes; returns once listening. */
   public static MockProvider start(MockOptions options) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       return start(vertx, options, true);
     } catch (RuntimeException e) {
