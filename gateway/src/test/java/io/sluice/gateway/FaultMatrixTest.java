@@ -31,6 +31,9 @@ class FaultMatrixTest {
   static final String CHAT = FailuresTest.CHAT_STREAM;
   static final String MESSAGES = FailuresTest.MESSAGES_STREAM;
   static final String RESPONSES = FailuresTest.RESPONSES_STREAM;
+  static final String CHAT_WITH_USAGE = """
+      {"model":"m","stream":true,"stream_options":{"include_usage":true},\
+      "messages":[{"role":"user","content":"hi"}]}""";
 
   private static GatewayConfig toMock(MockProvider mock, GatewayLimits limits) {
     return GatewayConfig.of(List.of(new Route("*", List.of(
@@ -289,15 +292,28 @@ class FaultMatrixTest {
 
   /**
    * Pass-through forwards the upstream's bytes as they are, the broken event included, so the
-   * client's own reader meets it exactly as it would from the provider; the log names it.
+   * client's own reader meets it exactly as it would from the provider. The books count on past
+   * it: the log line names the broken event and carries the usage the stream reported after it.
+   * Chat runs twice: with the usage chunk the gateway asked for and removes (re-framed), and with
+   * the client's own {@code include_usage} (bytes as they came).
    */
-  @Test
-  void aMalformedEventIsPassedThroughAndTheLogNamesIt() throws Exception {
-    Result r = throughMock("/v1/chat/completions", CHAT, "tokens=10, fault=malformed-after:3",
-        fast(), true);
-    oneChatTerminal(r, false);
+  @ParameterizedTest
+  @ValueSource(strings = {"chat", "chat-with-usage", "messages", "responses"})
+  void aMalformedEventIsPassedThroughAndTheBooksCountOnPastIt(String front) throws Exception {
+    String path = front.startsWith("chat") ? "/v1/chat/completions" : "/v1/" + front;
+    String body = front.equals("chat") ? CHAT : front.equals("chat-with-usage") ? CHAT_WITH_USAGE
+        : front.equals("messages") ? MESSAGES : RESPONSES;
+    Result r = throughMock(path, body, "tokens=10, fault=malformed-after:3", fast(), true);
+    if (front.startsWith("chat")) {
+      oneChatTerminal(r, false);
+    } else if (front.equals("messages")) {
+      oneAnthropicTerminal(r, "event: message_stop");
+    } else {
+      oneResponsesTerminal(r, "event: response.completed");
+    }
     assertThat(r.body()).contains("the JSON stops here");
-    assertThat(r.logLine()).contains(" 200 ", "error=malformed_event");
+    assertThat(r.logLine()).contains(" 200 ", " out=10 ", "finish=stop", "error=malformed_event")
+        .doesNotContain(" in=0 ");
   }
 
   @Test

@@ -284,6 +284,9 @@ final class Exchange {
     if (errorClass.isEmpty() && accounting.failure != null) {
       errorClass = accounting.failure.type();
     }
+    if (errorClass.isEmpty() && accounting.skipped != null) {
+      errorClass = accounting.skipped.type(); // named, though the stream itself ended well
+    }
     var u = accounting.usage;
     gw.usageLog.write(new UsageEntry(startMillis, key.map(AccessKey::id).orElse(""), routeName,
         upstreamLabel, scan.model(), status, accounting.firstTokenMillis(), duration,
