@@ -240,21 +240,77 @@ class FaultMatrixTest {
   }
 
   /**
-   * A 200 that is not an event stream, to a streaming request: the gateway has no stream to
-   * relay, so the client gets one truncation error event; the body is not passed on.
+   * A 200 that is not an event stream, to a streaming request (a proxy's login page, an error
+   * body sent with 200): nothing went to the client yet, so it gets one 502 in its own format
+   * naming the upstream's status and content type; a JSON error is passed on with the upstream
+   * key masked, an HTML page is not shown. The upstream failed, so each attempt is used.
    */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "application/json|{\"error\":{\"message\":\"streaming is off\",\"type\":\"invalid_request_error\"}}",
-      "text/html|<html><body>Proxy login</body></html>"})
-  void a200ThatIsNotAnEventStreamIsOneErrorEvent(String type, String body) throws Exception {
+      "/v1/chat/completions|application/json|{\"error\":{\"message\":\"streaming is off for sk-up-secret\",\"type\":\"invalid_request_error\"}}|streaming is off for ***",
+      "/v1/chat/completions|text/html; charset=utf-8|<html><body>Proxy login</body></html>|HTTP 200 text/html; charset=utf-8",
+      "/v1/messages|text/html|<html><body>Proxy login</body></html>|HTTP 200 text/html"})
+  void a200ThatIsNotAnEventStreamIsOne502NamingIt(String path, String type, String body,
+      String told) throws Exception {
     try (LoopbackUpstream up = new LoopbackUpstream(call -> call.answer(200, type, body));
+        GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_CHAT, up.baseUrl(),
+            "sk-up-secret")) {
+      HttpResponse<String> r = gw.send(gw.post(path, path.equals("/v1/messages") ? MESSAGES
+          : CHAT).build());
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+      assertThat(r.body()).startsWith(path.equals("/v1/messages") ? "{\"type\":\"error\""
+          : "{\"error\":").contains("expected text/event-stream", told)
+          .doesNotContain("Proxy login", "sk-up-secret");
+      assertThat(oneLogLine(gw)).contains(" 502 ", "error=not_event_stream");
+      assertThat(up.calls).hasSize(GatewayLimits.DEFAULT_MAX_ATTEMPTS);
+      assertNothingLeaks(gw, up.port, true);
+    }
+  }
+
+  /** A proxy's page at the first target is an upstream failure: the next target serves. */
+  @Test
+  void a200ThatIsNotAnEventStreamFailsOverToTheNextTarget() throws Exception {
+    try (LoopbackUpstream proxy = new LoopbackUpstream(call -> call.answer(200, "text/html",
+        "<html><body>Proxy login</body></html>"));
+        MockProvider mock = MockProvider.start(MockOptions.defaults());
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*", List.of(
+            Target.of(UpstreamKind.OPENAI_CHAT, proxy.baseUrl()),
+            Target.of(UpstreamKind.OPENAI_CHAT, mock.baseUrl()))))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT)
+          .header("x-sluice-mock", "tokens=5").build());
+      Result result = new Result(r.statusCode(), r.body(), oneLogLine(gw));
+      oneChatTerminal(result, false);
+      assertThat(result.logLine()).contains(" 200 ", "out=5", "finish=stop")
+          .doesNotContain("error=");
+      assertThat(proxy.calls).hasSize(1);
+      assertNothingLeaks(gw, proxy.port, true);
+      assertNothingLeaks(gw, mock.port(), true);
+    }
+  }
+
+  /**
+   * {@code text/event-stream} with parameters is an event stream, and so, leniently, is an answer
+   * without a Content-Type (some OpenAI-compatible servers send none).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"text/event-stream; charset=utf-8", "Text/Event-Stream", ""})
+  void anEventStreamWithParametersOrWithoutAContentTypeIsRelayed(String type) throws Exception {
+    String events = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},"
+        + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      if (!type.isEmpty()) {
+        call.request.response().putHeader("Content-Type", type);
+      }
+      call.request.response().setChunked(true).end(events);
+    });
         GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_CHAT, up.baseUrl())) {
       HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
       Result result = new Result(r.statusCode(), r.body(), oneLogLine(gw));
-      oneChatTerminal(result, true);
-      assertThat(result.body()).doesNotContain("Proxy login", "streaming is off");
-      assertThat(result.logLine()).contains(" 200 ", "error=stream_truncated");
+      oneChatTerminal(result, false);
+      assertThat(result.body()).contains("\"content\":\"a\"");
+      assertThat(result.logLine()).contains(" 200 ", "finish=stop").doesNotContain("error=");
+      assertThat(up.calls).hasSize(1);
       assertNothingLeaks(gw, up.port, true);
     }
   }
