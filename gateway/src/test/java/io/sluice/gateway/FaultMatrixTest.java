@@ -469,6 +469,63 @@ class FaultMatrixTest {
     }
   }
 
+  /**
+   * With {@code limits.total-timeout} set, the same healthy drip ends at it: one terminal error
+   * in the client's format naming the setting, the upstream closed, {@code error=timeout}.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/chat/completions", "/v1/messages", "/v1/responses"})
+  void anEndlessSlowDripEndsAtTheTotalTimeout(String path) throws Exception {
+    String body = path.equals("/v1/messages") ? MESSAGES
+        : path.equals("/v1/responses") ? RESPONSES : CHAT;
+    Result r;
+    try (MockProvider mock = MockProvider.start(MockOptions.defaults());
+        GatewayHarness gw = new GatewayHarness(toMock(mock,
+            fast().withTotalTimeout(Duration.ofMillis(1500))))) {
+      // The first stream of a fresh JVM may take longer than the limit to begin: warm up first.
+      gw.send(gw.post(path, body).header("x-sluice-mock", "tokens=2").build());
+      Awaits.until(() -> gw.log.size() == 1);
+      gw.log.clear();
+      // 10,000 tokens at 10 a second: 1,000 s, endless for this test
+      HttpResponse<String> answer = gw.send(gw.post(path, body)
+          .header("x-sluice-mock", "tps=10, tokens=10000").build());
+      r = new Result(answer.statusCode(), answer.body(), oneLogLine(gw));
+      assertNothingLeaks(gw, mock.port(), false);
+    }
+    if (path.equals("/v1/messages")) {
+      oneAnthropicTerminal(r, "event: error");
+      assertThat(r.body()).contains("text_delta"); // the drip flowed until the limit
+    } else if (path.equals("/v1/responses")) {
+      oneResponsesTerminal(r, "event: response.failed");
+      assertThat(r.body()).contains("response.output_text.delta");
+    } else {
+      oneChatTerminal(r, true);
+      assertThat(r.body()).contains("\"content\":\"");
+    }
+    assertThat(r.body()).contains("limits.total-timeout");
+    assertThat(r.logLine()).contains(" 200 ", "error=timeout");
+  }
+
+  /**
+   * The total timeout before anything reached the client: one 504 in its format, the upstream
+   * connection closed, no retry (the time is the request's, not one attempt's).
+   */
+  @Test
+  void aTotalTimeoutBeforeTheFirstByteIsOne504AndTheUpstreamIsClosed() throws Exception {
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> { /* never answers */ });
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*", List.of(
+            Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl())))))
+            .withLimits(GatewayLimits.defaults().withTotalTimeout(Duration.ofMillis(500))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
+      assertThat(r.statusCode()).isEqualTo(504);
+      assertThat(r.body()).startsWith("{\"error\":").contains("limits.total-timeout");
+      assertThat(oneLogLine(gw)).contains(" 504 ", "error=timeout");
+      assertThat(up.calls).hasSize(1);
+      up.calls.get(0).closedAtNanos.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertNothingLeaks(gw, up.port, false);
+    }
+  }
+
   @Test
   void aClientThatLeavesMidStreamIsOneLogLineAndTheUpstreamIsClosed() throws Exception {
     try (MockProvider mock = MockProvider.start(MockOptions.defaults());

@@ -27,7 +27,7 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
 
   private final Consumer<StreamEvent> sink;
   private boolean finished;
-  /** Where skipped payloads are reported; null while a payload that does not parse ends the stream. */
+  /** Where skipped payloads go; null while a payload that does not parse ends the stream. */
   private Consumer<Failed> skipped;
 
   protected BaseStreamDecoder(Consumer<StreamEvent> sink) {
