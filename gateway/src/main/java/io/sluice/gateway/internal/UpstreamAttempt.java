@@ -227,7 +227,7 @@ final class UpstreamAttempt {
     String answer = "expected text/event-stream but the upstream answered HTTP " + status + " "
         + (type == null ? "with no content type"
             : io.sluice.core.internal.codec.BaseStreamDecoder.excerpt(type));
-    Failed failure = ClientErrors.failure(502, answer);
+    Failed failure = new Failed(ClientErrors.typeFor(502), "", answer, 502, true);
     if (looksLikeJson(body)) {
       try {
         Failed decoded = mask(upstreamCodec.decodeError(status, body));
