@@ -23,11 +23,14 @@ import java.util.Objects;
  *     pauses ({@code limits.stream-buffer-bytes})
  * @param maxAttempts upstream attempts per request before the first byte, across keys and targets
  *     ({@code limits.max-attempts})
+ * @param totalTimeout the longest a request may take from its arrival to its end, queue and
+ *     retries included, or {@link Duration#ZERO} for none, the default, as in the client: a
+ *     healthy stream of a long answer may run for many minutes ({@code limits.total-timeout})
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
     Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
-    int streamBufferBytes, int maxAttempts) {
+    int streamBufferBytes, int maxAttempts, Duration totalTimeout) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -39,6 +42,8 @@ public record GatewayLimits(
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(120);
   public static final int DEFAULT_STREAM_BUFFER_BYTES = 256 * 1024;
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** None: an endless healthy stream ends when its client leaves. */
+  public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ZERO;
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -53,38 +58,62 @@ public record GatewayLimits(
     positive("idle-timeout", idleTimeout);
     positive("stream-buffer-bytes", streamBufferBytes);
     positive("max-attempts", maxAttempts);
+    Objects.requireNonNull(totalTimeout, "total-timeout");
+    if (totalTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "limits.total-timeout must not be negative (0 for none), was " + totalTimeout);
+    }
+  }
+
+  /** The limits without a total timeout, as before {@code limits.total-timeout} existed. */
+  public GatewayLimits(
+      int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
+      Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
+      int streamBufferBytes, int maxAttempts) {
+    this(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize, heartbeat, connectTimeout,
+        firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts, DEFAULT_TOTAL_TIMEOUT);
   }
 
   public static GatewayLimits defaults() {
     return new GatewayLimits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
         DEFAULT_CONCURRENCY_PER_KEY, DEFAULT_QUEUE_SIZE, DEFAULT_HEARTBEAT,
         DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-        DEFAULT_STREAM_BUFFER_BYTES, DEFAULT_MAX_ATTEMPTS);
+        DEFAULT_STREAM_BUFFER_BYTES, DEFAULT_MAX_ATTEMPTS, DEFAULT_TOTAL_TIMEOUT);
   }
 
   public GatewayLimits withMaxBodyBytes(int v) {
     return new GatewayLimits(v, maxHeaderBytes, concurrencyPerKey, queueSize, heartbeat,
-        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts);
+        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts,
+        totalTimeout);
   }
 
   public GatewayLimits withConcurrency(int perKey, int queue) {
     return new GatewayLimits(maxBodyBytes, maxHeaderBytes, perKey, queue, heartbeat,
-        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts);
+        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts,
+        totalTimeout);
   }
 
   public GatewayLimits withHeartbeat(Duration v) {
     return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize, v,
-        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts);
+        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts,
+        totalTimeout);
   }
 
   public GatewayLimits withTimeouts(Duration firstToken, Duration idle) {
     return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
-        heartbeat, connectTimeout, firstToken, idle, streamBufferBytes, maxAttempts);
+        heartbeat, connectTimeout, firstToken, idle, streamBufferBytes, maxAttempts, totalTimeout);
   }
 
   public GatewayLimits withStreamBufferBytes(int v) {
     return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
-        heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, v, maxAttempts);
+        heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, v, maxAttempts, totalTimeout);
+  }
+
+  /** {@link Duration#ZERO} for none. */
+  public GatewayLimits withTotalTimeout(Duration v) {
+    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
+        heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts,
+        v);
   }
 
   private static void positive(String name, long v) {

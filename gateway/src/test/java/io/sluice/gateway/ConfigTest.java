@@ -100,6 +100,19 @@ class ConfigTest {
   }
 
   @Test
+  void theTotalTimeoutIsOffUnlessSet() {
+    assertThat(GatewayConfig.parse("", Map.of()).limits().totalTimeout()).isEqualTo(Duration.ZERO);
+    assertThat(GatewayConfig.parse("limits:\n  total-timeout: 30m\n", Map.of()).limits()
+        .totalTimeout()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void aNegativeTotalTimeoutIsAnErrorNamingTheSetting() {
+    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  total-timeout: -1s\n", Map.of()))
+        .hasMessageContaining("limits.total-timeout");
+  }
+
+  @Test
   void anEmptyFileIsAValidGatewayWithNoRoutes() {
     assertThat(GatewayConfig.parse("", Map.of()).routes()).isEqualTo(List.of());
   }

@@ -31,6 +31,9 @@ class FaultMatrixTest {
   static final String CHAT = FailuresTest.CHAT_STREAM;
   static final String MESSAGES = FailuresTest.MESSAGES_STREAM;
   static final String RESPONSES = FailuresTest.RESPONSES_STREAM;
+  static final String CHAT_WITH_USAGE = """
+      {"model":"m","stream":true,"stream_options":{"include_usage":true},\
+      "messages":[{"role":"user","content":"hi"}]}""";
 
   private static GatewayConfig toMock(MockProvider mock, GatewayLimits limits) {
     return GatewayConfig.of(List.of(new Route("*", List.of(
@@ -237,21 +240,77 @@ class FaultMatrixTest {
   }
 
   /**
-   * A 200 that is not an event stream, to a streaming request: the gateway has no stream to
-   * relay, so the client gets one truncation error event; the body is not passed on.
+   * A 200 that is not an event stream, to a streaming request (a proxy's login page, an error
+   * body sent with 200): nothing went to the client yet, so it gets one 502 in its own format
+   * naming the upstream's status and content type; a JSON error is passed on with the upstream
+   * key masked, an HTML page is not shown. The upstream failed, so each attempt is used.
    */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "application/json|{\"error\":{\"message\":\"streaming is off\",\"type\":\"invalid_request_error\"}}",
-      "text/html|<html><body>Proxy login</body></html>"})
-  void a200ThatIsNotAnEventStreamIsOneErrorEvent(String type, String body) throws Exception {
+      "/v1/chat/completions|application/json|{\"error\":{\"message\":\"streaming is off for sk-up-secret\",\"type\":\"invalid_request_error\"}}|streaming is off for ***",
+      "/v1/chat/completions|text/html; charset=utf-8|<html><body>Proxy login</body></html>|HTTP 200 text/html; charset=utf-8",
+      "/v1/messages|text/html|<html><body>Proxy login</body></html>|HTTP 200 text/html"})
+  void a200ThatIsNotAnEventStreamIsOne502NamingIt(String path, String type, String body,
+      String told) throws Exception {
     try (LoopbackUpstream up = new LoopbackUpstream(call -> call.answer(200, type, body));
+        GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_CHAT, up.baseUrl(),
+            "sk-up-secret")) {
+      HttpResponse<String> r = gw.send(gw.post(path, path.equals("/v1/messages") ? MESSAGES
+          : CHAT).build());
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+      assertThat(r.body()).startsWith(path.equals("/v1/messages") ? "{\"type\":\"error\""
+          : "{\"error\":").contains("expected text/event-stream", told)
+          .doesNotContain("Proxy login", "sk-up-secret");
+      assertThat(oneLogLine(gw)).contains(" 502 ", "error=not_event_stream");
+      assertThat(up.calls).hasSize(GatewayLimits.DEFAULT_MAX_ATTEMPTS);
+      assertNothingLeaks(gw, up.port, true);
+    }
+  }
+
+  /** A proxy's page at the first target is an upstream failure: the next target serves. */
+  @Test
+  void a200ThatIsNotAnEventStreamFailsOverToTheNextTarget() throws Exception {
+    try (LoopbackUpstream proxy = new LoopbackUpstream(call -> call.answer(200, "text/html",
+        "<html><body>Proxy login</body></html>"));
+        MockProvider mock = MockProvider.start(MockOptions.defaults());
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*", List.of(
+            Target.of(UpstreamKind.OPENAI_CHAT, proxy.baseUrl()),
+            Target.of(UpstreamKind.OPENAI_CHAT, mock.baseUrl()))))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT)
+          .header("x-sluice-mock", "tokens=5").build());
+      Result result = new Result(r.statusCode(), r.body(), oneLogLine(gw));
+      oneChatTerminal(result, false);
+      assertThat(result.logLine()).contains(" 200 ", "out=5", "finish=stop")
+          .doesNotContain("error=");
+      assertThat(proxy.calls).hasSize(1);
+      assertNothingLeaks(gw, proxy.port, true);
+      assertNothingLeaks(gw, mock.port(), true);
+    }
+  }
+
+  /**
+   * {@code text/event-stream} with parameters is an event stream, and so, leniently, is an answer
+   * without a Content-Type (some OpenAI-compatible servers send none).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"text/event-stream; charset=utf-8", "Text/Event-Stream", ""})
+  void anEventStreamWithParametersOrWithoutAContentTypeIsRelayed(String type) throws Exception {
+    String events = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},"
+        + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      if (!type.isEmpty()) {
+        call.request.response().putHeader("Content-Type", type);
+      }
+      call.request.response().setChunked(true).end(events);
+    });
         GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.OPENAI_CHAT, up.baseUrl())) {
       HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
       Result result = new Result(r.statusCode(), r.body(), oneLogLine(gw));
-      oneChatTerminal(result, true);
-      assertThat(result.body()).doesNotContain("Proxy login", "streaming is off");
-      assertThat(result.logLine()).contains(" 200 ", "error=stream_truncated");
+      oneChatTerminal(result, false);
+      assertThat(result.body()).contains("\"content\":\"a\"");
+      assertThat(result.logLine()).contains(" 200 ", "finish=stop").doesNotContain("error=");
+      assertThat(up.calls).hasSize(1);
       assertNothingLeaks(gw, up.port, true);
     }
   }
@@ -289,15 +348,28 @@ class FaultMatrixTest {
 
   /**
    * Pass-through forwards the upstream's bytes as they are, the broken event included, so the
-   * client's own reader meets it exactly as it would from the provider; the log names it.
+   * client's own reader meets it exactly as it would from the provider. The books count on past
+   * it: the log line names the broken event and carries the usage the stream reported after it.
+   * Chat runs twice: with the usage chunk the gateway asked for and removes (re-framed), and with
+   * the client's own {@code include_usage} (bytes as they came).
    */
-  @Test
-  void aMalformedEventIsPassedThroughAndTheLogNamesIt() throws Exception {
-    Result r = throughMock("/v1/chat/completions", CHAT, "tokens=10, fault=malformed-after:3",
-        fast(), true);
-    oneChatTerminal(r, false);
+  @ParameterizedTest
+  @ValueSource(strings = {"chat", "chat-with-usage", "messages", "responses"})
+  void aMalformedEventIsPassedThroughAndTheBooksCountOnPastIt(String front) throws Exception {
+    String path = front.startsWith("chat") ? "/v1/chat/completions" : "/v1/" + front;
+    String body = front.equals("chat") ? CHAT : front.equals("chat-with-usage") ? CHAT_WITH_USAGE
+        : front.equals("messages") ? MESSAGES : RESPONSES;
+    Result r = throughMock(path, body, "tokens=10, fault=malformed-after:3", fast(), true);
+    if (front.startsWith("chat")) {
+      oneChatTerminal(r, false);
+    } else if (front.equals("messages")) {
+      oneAnthropicTerminal(r, "event: message_stop");
+    } else {
+      oneResponsesTerminal(r, "event: response.completed");
+    }
     assertThat(r.body()).contains("the JSON stops here");
-    assertThat(r.logLine()).contains(" 200 ", "error=malformed_event");
+    assertThat(r.logLine()).contains(" 200 ", " out=10 ", "finish=stop", "error=malformed_event")
+        .doesNotContain(" in=0 ");
   }
 
   @Test
@@ -394,6 +466,63 @@ class FaultMatrixTest {
       }
       assertThat(oneLogLine(gw)).contains(" 499 ", "error=client_closed");
       assertNothingLeaks(gw, mock.port(), false);
+    }
+  }
+
+  /**
+   * With {@code limits.total-timeout} set, the same healthy drip ends at it: one terminal error
+   * in the client's format naming the setting, the upstream closed, {@code error=timeout}.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/chat/completions", "/v1/messages", "/v1/responses"})
+  void anEndlessSlowDripEndsAtTheTotalTimeout(String path) throws Exception {
+    String body = path.equals("/v1/messages") ? MESSAGES
+        : path.equals("/v1/responses") ? RESPONSES : CHAT;
+    Result r;
+    try (MockProvider mock = MockProvider.start(MockOptions.defaults());
+        GatewayHarness gw = new GatewayHarness(toMock(mock,
+            fast().withTotalTimeout(Duration.ofMillis(1500))))) {
+      // The first stream of a fresh JVM may take longer than the limit to begin: warm up first.
+      gw.send(gw.post(path, body).header("x-sluice-mock", "tokens=2").build());
+      Awaits.until(() -> gw.log.size() == 1);
+      gw.log.clear();
+      // 10,000 tokens at 10 a second: 1,000 s, endless for this test
+      HttpResponse<String> answer = gw.send(gw.post(path, body)
+          .header("x-sluice-mock", "tps=10, tokens=10000").build());
+      r = new Result(answer.statusCode(), answer.body(), oneLogLine(gw));
+      assertNothingLeaks(gw, mock.port(), false);
+    }
+    if (path.equals("/v1/messages")) {
+      oneAnthropicTerminal(r, "event: error");
+      assertThat(r.body()).contains("text_delta"); // the drip flowed until the limit
+    } else if (path.equals("/v1/responses")) {
+      oneResponsesTerminal(r, "event: response.failed");
+      assertThat(r.body()).contains("response.output_text.delta");
+    } else {
+      oneChatTerminal(r, true);
+      assertThat(r.body()).contains("\"content\":\"");
+    }
+    assertThat(r.body()).contains("limits.total-timeout");
+    assertThat(r.logLine()).contains(" 200 ", "error=timeout");
+  }
+
+  /**
+   * The total timeout before anything reached the client: one 504 in its format, the upstream
+   * connection closed, no retry (the time is the request's, not one attempt's).
+   */
+  @Test
+  void aTotalTimeoutBeforeTheFirstByteIsOne504AndTheUpstreamIsClosed() throws Exception {
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> { /* never answers */ });
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*", List.of(
+            Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl())))))
+            .withLimits(GatewayLimits.defaults().withTotalTimeout(Duration.ofMillis(500))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
+      assertThat(r.statusCode()).isEqualTo(504);
+      assertThat(r.body()).startsWith("{\"error\":").contains("limits.total-timeout");
+      assertThat(oneLogLine(gw)).contains(" 504 ", "error=timeout");
+      assertThat(up.calls).hasSize(1);
+      up.calls.get(0).closedAtNanos.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertNothingLeaks(gw, up.port, false);
     }
   }
 

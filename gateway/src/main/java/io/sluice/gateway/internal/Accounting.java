@@ -26,6 +26,8 @@ final class Accounting implements Consumer<StreamEvent> {
   String finishReason = "";
   String responseModel = "";
   Failed failure;
+  /** The first event of a passed-through stream that did not parse; the books went on past it. */
+  Failed skipped;
   boolean terminal;
 
   Accounting(long startNanos, boolean keepText) {
@@ -71,6 +73,13 @@ final class Accounting implements Consumer<StreamEvent> {
     }
     message.error().ifPresent(f -> failure = f);
     terminal = true;
+  }
+
+  /** A passed-through event that did not parse: the client reads it itself, the books go on. */
+  void malformedSkipped(Failed malformed) {
+    if (skipped == null) {
+      skipped = malformed;
+    }
   }
 
   long firstTokenMillis() {

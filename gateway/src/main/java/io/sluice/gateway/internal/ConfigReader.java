@@ -88,7 +88,8 @@ public final class ConfigReader {
         n.duration("first-token-timeout", d.firstTokenTimeout()),
         n.duration("idle-timeout", d.idleTimeout()),
         n.integer("stream-buffer-bytes", d.streamBufferBytes()),
-        n.integer("max-attempts", d.maxAttempts()));
+        n.integer("max-attempts", d.maxAttempts()),
+        n.duration("total-timeout", d.totalTimeout()));
   }
 
   private static ChatDialect dialect(String name) {

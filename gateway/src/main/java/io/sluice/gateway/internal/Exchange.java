@@ -53,6 +53,10 @@ final class Exchange {
   private TargetPool waitingOn;
   private TargetPool.Lease lease;
   private long heartbeatTimer = -1;
+  /** {@code limits.total-timeout}: one timer per request, from its arrival to finish(). */
+  private long totalTimer = -1;
+  /** The attempt under way, or the last one; its relay is the stream once one began. */
+  private UpstreamAttempt attempt;
   private long coolingNanos = Long.MAX_VALUE;
   private boolean queueFull;
 
@@ -73,6 +77,9 @@ final class Exchange {
 
   void start() {
     response.closeHandler(v -> clientGone());
+    if (!gw.limits.totalTimeout().isZero()) {
+      totalTimer = gw.vertx.setTimer(gw.limits.totalTimeout().toMillis(), id -> totalTimeout());
+    }
     if (scan.stream()) {
       gw.metrics.streamStarted();
       heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
@@ -135,7 +142,8 @@ final class Exchange {
         + (query < 0 ? url : url.substring(0, query));
     upstreamKey = granted.keyLabel();
     try {
-      new UpstreamAttempt(this, granted).send();
+      attempt = new UpstreamAttempt(this, granted);
+      attempt.send();
     } catch (RuntimeException e) {
       crashed(e);
     }
@@ -238,6 +246,33 @@ final class Exchange {
         "internal:" + e.getClass().getSimpleName());
   }
 
+  /**
+   * {@code limits.total-timeout} passed: cancel whatever is under way. A stream that began ends
+   * with a terminal error in the client's format, as for the idle timeout; before that the client
+   * gets a 504 (or, once a heartbeat committed the head, the same terminal event). Not retried:
+   * the time is the request's, not one attempt's.
+   */
+  private void totalTimeout() {
+    totalTimer = -1;
+    if (phase == Phase.DONE) {
+      return;
+    }
+    String message = "the request took longer than " + gw.limits.totalTimeout().toMillis()
+        + " ms (limits.total-timeout)";
+    if (attempt != null && attempt.relay != null) {
+      attempt.relay.timeout(message);
+      return;
+    }
+    if (waiter != null) {
+      waitingOn.cancel(waiter);
+    }
+    if (attempt != null) {
+      attempt.end(); // its first-token timer goes, and a late answer finds it over
+    }
+    cancelUpstream();
+    fail(new Failed(Failed.TIMEOUT, "", message, 504, true), "timeout");
+  }
+
   /** The client closed its connection: cancel whatever is under way, in every phase. */
   private void clientGone() {
     if (phase == Phase.DONE || response.ended()) {
@@ -266,6 +301,10 @@ final class Exchange {
     }
     phase = Phase.DONE;
     stopHeartbeat();
+    if (totalTimer >= 0) {
+      gw.vertx.cancelTimer(totalTimer);
+      totalTimer = -1;
+    }
     if (lease != null) {
       lease.pool().release(lease);
       lease = null;
@@ -283,6 +322,9 @@ final class Exchange {
     gw.metrics.tokens("out", accounting.usage.outputTokens());
     if (errorClass.isEmpty() && accounting.failure != null) {
       errorClass = accounting.failure.type();
+    }
+    if (errorClass.isEmpty() && accounting.skipped != null) {
+      errorClass = accounting.skipped.type(); // named, though the stream itself ended well
     }
     var u = accounting.usage;
     gw.usageLog.write(new UsageEntry(startMillis, key.map(AccessKey::id).orElse(""), routeName,

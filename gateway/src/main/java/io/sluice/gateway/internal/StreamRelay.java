@@ -6,6 +6,7 @@ import io.sluice.core.codec.StreamEncoder;
 import io.sluice.core.codec.WireFormat;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
+import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.chat.ChatCodec;
 import io.sluice.core.sse.SseEnd;
 import io.sluice.core.sse.SseEvent;
@@ -59,6 +60,10 @@ final class StreamRelay {
     this.attempt = attempt;
     this.upstream = upstream;
     this.decoder = attempt.upstreamCodec.decoder(this::onEvent);
+    if (attempt.passThrough && decoder instanceof BaseStreamDecoder) {
+      // The client's own reader meets a broken event in the bytes; the books count on past it.
+      ((BaseStreamDecoder) decoder).skipMalformed(ex.accounting::malformedSkipped);
+    }
     this.masker = new KeyMasker(attempt.apiKey());
     SseWriter writer = SseWriter.create(this::write);
     if (!attempt.passThrough) {

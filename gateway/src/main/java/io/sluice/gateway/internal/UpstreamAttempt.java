@@ -24,6 +24,8 @@ import java.util.Optional;
 final class UpstreamAttempt {
   /** Error bodies are read up to this size; the rest is not needed to tell the client. */
   private static final int MAX_ERROR_BODY = 1024 * 1024;
+  /** The log's and the metrics' name for a 2xx streaming answer that is no event stream. */
+  static final String NOT_EVENT_STREAM = "not_event_stream";
 
   private final Exchange ex;
   private final TargetPool.Lease lease;
@@ -145,7 +147,9 @@ final class UpstreamAttempt {
     }
     int status = head.statusCode();
     if (status >= 200 && status < 300) {
-      if (ex.scan.stream()) {
+      if (ex.scan.stream() && !isEventStream(head.getHeader("content-type"))) {
+        readNotAnEventStream(head);
+      } else if (ex.scan.stream()) {
         new StreamRelay(ex, this, head).start();
       } else {
         new BodyRelay(ex, this, head).start();
@@ -179,6 +183,63 @@ final class UpstreamAttempt {
     }
     ex.attemptFailed("http_" + status, retryable, cool,
         () -> tellClient(status, errorBody, head));
+  }
+
+  /**
+   * Whether a 2xx answer to a streaming request is an event stream: {@code text/event-stream},
+   * parameters such as {@code charset=utf-8} allowed. An answer without a Content-Type is taken as
+   * one, since some OpenAI-compatible servers send none; if it is not, the stream ends truncated.
+   */
+  static boolean isEventStream(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return true;
+    }
+    int semicolon = contentType.indexOf(';');
+    String media = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+    return media.trim().equalsIgnoreCase("text/event-stream");
+  }
+
+  /** A 2xx that is no event stream (a proxy's login page, an error in a 200): read it, bounded. */
+  private void readNotAnEventStream(HttpClientResponse head) {
+    Buffer body = Buffer.buffer();
+    head.handler(b -> {
+      if (body.length() < MAX_ERROR_BODY) {
+        body.appendBuffer(b);
+      }
+    });
+    head.exceptionHandler(this::transportFailed);
+    head.endHandler(v -> notAnEventStream(head, body.getBytes()));
+  }
+
+  /**
+   * Nothing went to the client yet, so it gets a 502 in its format naming the upstream's status
+   * and content type (as the client module's ApiException does); a JSON body is decoded as the
+   * upstream's error, so an error sent with a 200 is passed on as that error, key masked. The
+   * upstream failed, so the next target may serve: retryable, before the first byte only.
+   */
+  private void notAnEventStream(HttpClientResponse head, byte[] body) {
+    if (over) {
+      return;
+    }
+    over = true;
+    cancelFirstByteTimer();
+    int status = head.statusCode();
+    String type = head.getHeader("content-type");
+    String answer = "expected text/event-stream but the upstream answered HTTP " + status + " "
+        + (type == null ? "with no content type"
+            : io.sluice.core.internal.codec.BaseStreamDecoder.excerpt(type));
+    Failed failure = new Failed(ClientErrors.typeFor(502), "", answer, 502, true);
+    if (looksLikeJson(body)) {
+      try {
+        Failed decoded = mask(upstreamCodec.decodeError(status, body));
+        failure = new Failed(decoded.type(), decoded.code(), answer + ": " + decoded.message(),
+            502, true);
+      } catch (RuntimeException e) {
+        // the status and the content type alone still say what happened
+      }
+    }
+    Failed told = failure;
+    ex.attemptFailed(NOT_EVENT_STREAM, true, 0, () -> ex.fail(told, NOT_EVENT_STREAM));
   }
 
   /** The upstream key this attempt sends; empty when the target has none. */

@@ -27,6 +27,8 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
 
   private final Consumer<StreamEvent> sink;
   private boolean finished;
+  /** Where skipped payloads go; null while a payload that does not parse ends the stream. */
+  private Consumer<Failed> skipped;
 
   protected BaseStreamDecoder(Consumer<StreamEvent> sink) {
     if (sink == null) {
@@ -66,9 +68,31 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
       throw e.unwrap();
     } catch (IOException | RuntimeException e) {
       // A payload we cannot read ends the stream: skipping it could lose content silently.
-      finish(malformed(name, new String(data, offset, length, StandardCharsets.UTF_8), e));
+      Failed failure = malformed(name, new String(data, offset, length, StandardCharsets.UTF_8), e);
+      if (skipped == null) {
+        finish(failure);
+      } else {
+        skipped.accept(failure);
+      }
     }
     return true;
+  }
+
+  /**
+   * From now on an event whose payload does not parse is reported to {@code onSkipped} (as the
+   * {@link Failed#MALFORMED} failure it would otherwise end the stream with) and skipped; the
+   * decoder goes on with the next event. Only for a reader that keeps books of bytes which reach
+   * their consumer unchanged by another way, such as a gateway's pass-through: it must not lose
+   * the usage reported after one broken event, while the consumer's own decoder still meets the
+   * broken event. What the skipped event would have opened is missing, so a later event that
+   * depends on it (a delta for a block never started) is skipped and reported in turn. Failures
+   * of the SSE reader (a limit), a provider's error and a missing terminal marker stay terminal.
+   */
+  public final void skipMalformed(Consumer<Failed> onSkipped) {
+    if (onSkipped == null) {
+      throw new NullPointerException("onSkipped");
+    }
+    this.skipped = onSkipped;
   }
 
   /** True if the data starts with {@code prefix}, an ASCII string such as {@code [DONE]}. */
