@@ -17,8 +17,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The gateway's translation path, one wire format's stream to another's SSE bytes: sluice
  * ({@link SluiceTranslator}, what the gateway's {@code StreamRelay} does on a translated stream)
- * beside what a Java team would write with the official SDKs on the same bytes (for Anthropic to
- * Chat, {@link AnthropicJavaToOpenAiJava}). One operation translates every response body once,
+ * beside what a Java team would write with the official SDKs on the same bytes
+ * ({@link AnthropicJavaToOpenAiJava}, {@link OpenAiJavaToAnthropicJava}). One operation translates every response body once,
  * each with a fresh translator state, into one reused {@link CountingSink}; the byte count goes
  * to the Blackhole.
  *
@@ -35,24 +35,32 @@ public class TranslateBenchmark {
 
   /** A source format, a target format, and the SDK pair that translates between them. */
   enum Direction {
-    ANTHROPIC_TO_CHAT(DecodeCorpus.Format.ANTHROPIC);
+    ANTHROPIC_TO_CHAT(DecodeCorpus.Format.ANTHROPIC, WireCodec.anthropic(),
+        WireCodec.openAiChat(ChatDialect.OPENAI)),
+    CHAT_TO_ANTHROPIC(DecodeCorpus.Format.CHAT, WireCodec.openAiChat(ChatDialect.OPENAI),
+        WireCodec.anthropic());
 
     final DecodeCorpus.Format source;
+    private final WireCodec from;
+    private final WireCodec to;
 
-    Direction(DecodeCorpus.Format source) {
+    Direction(DecodeCorpus.Format source, WireCodec from, WireCodec to) {
       this.source = source;
+      this.from = from;
+      this.to = to;
     }
 
     SluiceTranslator sluice() {
-      return new SluiceTranslator(WireCodec.anthropic(), WireCodec.openAiChat(ChatDialect.OPENAI));
+      return new SluiceTranslator(from, to);
     }
 
     ResponseTranslator sdk() {
-      return new AnthropicJavaToOpenAiJava();
+      return this == ANTHROPIC_TO_CHAT ? new AnthropicJavaToOpenAiJava()
+          : new OpenAiJavaToAnthropicJava();
     }
   }
 
-  @Param({"ANTHROPIC_TO_CHAT"})
+  @Param({"ANTHROPIC_TO_CHAT", "CHAT_TO_ANTHROPIC"})
   public String direction;
 
   private byte[][] bodies;

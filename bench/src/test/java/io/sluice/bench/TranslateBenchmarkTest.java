@@ -28,12 +28,23 @@ class TranslateBenchmarkTest {
     int withText = 0;
     int withTools = 0;
     for (byte[] body : benchmark.bodies()) {
-      ChatStreamSummary sluice = summary(benchmark.sluiceTranslator(), body);
-      ChatStreamSummary sdk = summary(benchmark.sdkTranslator(), body);
-      assertThat(sluice.done()).as("sluice's stream ends with [DONE]").isTrue();
-      assertThat(sdk).as("what a Chat client reads").isEqualTo(sluice);
-      withText += sluice.text().isEmpty() ? 0 : 1;
-      withTools += sluice.toolArguments().isEmpty() ? 0 : 1;
+      byte[] sluiceOut = output(benchmark.sluiceTranslator(), body);
+      byte[] sdkOut = output(benchmark.sdkTranslator(), body);
+      if (direction == TranslateBenchmark.Direction.ANTHROPIC_TO_CHAT) {
+        ChatStreamSummary sluice = ChatStreamSummary.read(sluiceOut);
+        assertThat(sluice.done()).as("sluice's stream ends with [DONE]").isTrue();
+        assertThat(ChatStreamSummary.read(sdkOut)).as("what a Chat client reads")
+            .isEqualTo(sluice);
+        withText += sluice.text().isEmpty() ? 0 : 1;
+        withTools += sluice.toolArguments().isEmpty() ? 0 : 1;
+      } else {
+        AnthropicStreamSummary sluice = AnthropicStreamSummary.read(sluiceOut);
+        assertThat(sluice.stopped()).as("sluice's stream ends with message_stop").isTrue();
+        assertThat(AnthropicStreamSummary.read(sdkOut)).as("what an Anthropic client reads")
+            .isEqualTo(sluice);
+        withText += sluice.text().isEmpty() ? 0 : 1;
+        withTools += sluice.toolInputs().isEmpty() ? 0 : 1;
+      }
     }
     // The comparison covers text and tool calls, not just empty streams.
     assertThat(withText).isGreaterThan(benchmark.bodies().length / 2);
@@ -46,10 +57,9 @@ class TranslateBenchmarkTest {
     assertThat(sdkEvents).isEqualTo(sluiceEvents).isGreaterThan(100);
   }
 
-  private static ChatStreamSummary summary(ResponseTranslator translator, byte[] body)
-      throws Throwable {
+  private static byte[] output(ResponseTranslator translator, byte[] body) throws Throwable {
     ChatStreamSummary.Capture capture = new ChatStreamSummary.Capture();
     translator.translate(body, capture);
-    return ChatStreamSummary.read(capture.out.toByteArray());
+    return capture.out.toByteArray();
   }
 }
