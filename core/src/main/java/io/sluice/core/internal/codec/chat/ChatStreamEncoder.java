@@ -100,7 +100,8 @@ final class ChatStreamEncoder implements StreamEncoder {
       if (id == null) {
         id = r.id();
         model = r.model();
-        created = r.created();
+        // Anthropic names no time; a Chat client still expects one in every chunk.
+        created = r.created() > 0 ? r.created() : System.currentTimeMillis() / 1000;
       }
     } else if (event instanceof TextDelta) {
       TextDelta d = (TextDelta) event;
