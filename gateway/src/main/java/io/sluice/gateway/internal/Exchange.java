@@ -301,6 +301,14 @@ final class Exchange {
     }
     phase = Phase.DONE;
     stopHeartbeat();
+    if (attempt != null) {
+      // A client that left, or a limit, ended it: no timer of the attempt or its relay may keep
+      // the exchange (and its buffers) reachable until it fires, up to limits.idle-timeout later.
+      attempt.end();
+      if (attempt.relay != null) {
+        attempt.relay.stop();
+      }
+    }
     if (totalTimer >= 0) {
       gw.vertx.cancelTimer(totalTimer);
       totalTimer = -1;

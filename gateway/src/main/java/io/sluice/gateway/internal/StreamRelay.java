@@ -235,6 +235,15 @@ final class StreamRelay {
         ex.accounting.responseModel.isEmpty() ? ex.scan.model() : ex.accounting.responseModel));
   }
 
+  /** The exchange is over: stop reading for the client and let go of the idle timer. */
+  void stop() {
+    ended = true;
+    if (idleTimer >= 0) {
+      ex.gw.vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+  }
+
   private void close() {
     flushGathered();
     ended = true;
