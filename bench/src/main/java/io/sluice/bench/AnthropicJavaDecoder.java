@@ -39,7 +39,7 @@ import java.util.Iterator;
 final class AnthropicJavaDecoder implements ResponseDecoder {
 
   private static final JsonMapper MAPPER = ObjectMappers.jsonMapper();
-  private static final MethodHandle JSON_NODE;
+  static final MethodHandle JSON_NODE;
 
   static {
     try {
@@ -55,7 +55,7 @@ final class AnthropicJavaDecoder implements ResponseDecoder {
    * {@code @JvmSynthetic}), so javac does not see it; called once, through a method handle.
    */
   @SuppressWarnings("unchecked")
-  private static HttpResponse.Handler<StreamResponse<SseMessage>> sseHandler() {
+  static HttpResponse.Handler<StreamResponse<SseMessage>> sseHandler() {
     try {
       return (HttpResponse.Handler<StreamResponse<SseMessage>>) MethodHandles.publicLookup()
           .findStatic(SseHandler.class, "sseHandler",
@@ -99,7 +99,7 @@ final class AnthropicJavaDecoder implements ResponseDecoder {
   }
 
   /** A 200 response whose body is the bytes, as the SDK's HTTP client would hand it over. */
-  private static final class BodyResponse implements HttpResponse {
+  static final class BodyResponse implements HttpResponse {
     private static final Headers HEADERS = Headers.builder().build();
     private final InputStream body;
 

@@ -46,7 +46,7 @@ import java.util.Iterator;
 final class OpenAiJavaDecoder implements ResponseDecoder {
 
   private static final JsonMapper MAPPER = ObjectMappers.jsonMapper();
-  private static final MethodHandle JSON_NODE;
+  static final MethodHandle JSON_NODE;
 
   static {
     try {
@@ -62,7 +62,7 @@ final class OpenAiJavaDecoder implements ResponseDecoder {
    * {@code @JvmSynthetic}), so javac does not see it; called once, through a method handle.
    */
   @SuppressWarnings("unchecked")
-  private static HttpResponse.Handler<StreamResponse<SseMessage>> sseHandler() {
+  static HttpResponse.Handler<StreamResponse<SseMessage>> sseHandler() {
     try {
       return (HttpResponse.Handler<StreamResponse<SseMessage>>) MethodHandles.publicLookup()
           .findStatic(SseHandler.class, "sseHandler",
@@ -127,7 +127,7 @@ final class OpenAiJavaDecoder implements ResponseDecoder {
   }
 
   /** A 200 response whose body is the bytes, as the SDK's HTTP client would hand it over. */
-  private static final class BodyResponse implements HttpResponse {
+  static final class BodyResponse implements HttpResponse {
     private static final Headers HEADERS = Headers.builder().build();
     private final InputStream body;
 

@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.openai.core.JsonValue;
 import com.openai.core.handlers.SseHandler;
-import com.openai.core.http.Headers;
 import com.openai.core.http.HttpResponse;
 import com.openai.core.http.SseMessage;
 import com.openai.core.http.StreamResponse;
@@ -30,12 +29,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionChunk.Choice;
 import com.openai.models.completions.CompletionUsage;
 import io.sluice.core.sse.SseWriter;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -68,42 +62,22 @@ final class OpenAiJavaToAnthropicJava implements ResponseTranslator {
 
   private static final JsonMapper OPENAI = com.openai.core.ObjectMappers.jsonMapper();
   private static final JsonMapper ANTHROPIC = com.anthropic.core.ObjectMappers.jsonMapper();
-  private static final MethodHandle JSON_NODE;
   private static final byte[] DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
-  static {
-    try {
-      JSON_NODE = MethodHandles.publicLookup().findStatic(SseMessage.class, "access$getJsonNode",
-          MethodType.methodType(JsonNode.class, SseMessage.class));
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
-  /** The SDK's {@code sseHandler(jsonMapper)}, reached as {@link OpenAiJavaDecoder} does. */
-  @SuppressWarnings("unchecked")
-  private static HttpResponse.Handler<StreamResponse<SseMessage>> sseHandler() {
-    try {
-      return (HttpResponse.Handler<StreamResponse<SseMessage>>) MethodHandles.publicLookup()
-          .findStatic(SseHandler.class, "sseHandler",
-              MethodType.methodType(HttpResponse.Handler.class, JsonMapper.class))
-          .invoke(OPENAI);
-    } catch (Throwable e) {
-      throw new IllegalStateException("the SDK's SSE handler is not where it was", e);
-    }
-  }
 
-  private final HttpResponse.Handler<StreamResponse<SseMessage>> handler = sseHandler();
+  private final HttpResponse.Handler<StreamResponse<SseMessage>> handler =
+      OpenAiJavaDecoder.sseHandler(); // the SDK's own SSE handler, reached as the decode benchmark does
 
   @Override
   public void translate(byte[] body, SseWriter.Sink sink) throws Throwable {
-    try (StreamResponse<SseMessage> stream = handler.handle(new BodyResponse(body))) {
+    try (StreamResponse<SseMessage> stream = handler.handle(new OpenAiJavaDecoder.BodyResponse(body))) {
       Iterator<SseMessage> messages = stream.stream().iterator();
       Mapping mapping = new Mapping(sink);
       while (messages.hasNext()) {
         mapping.accept(OPENAI.readerFor(ChatCompletionChunk.class)
-            .readValue((JsonNode) JSON_NODE.invokeExact(messages.next())));
+            .readValue((JsonNode) OpenAiJavaDecoder.JSON_NODE.invokeExact(messages.next())));
       }
       mapping.end();
     }
@@ -300,33 +274,5 @@ final class OpenAiJavaToAnthropicJava implements ResponseTranslator {
       sink.write(json, 0, json.length);
       sink.write(END, 0, END.length);
     }
-  }
-
-  /** A 200 response whose body is the bytes, as the SDK's HTTP client would hand it over. */
-  private static final class BodyResponse implements HttpResponse {
-    private static final Headers HEADERS = Headers.builder().build();
-    private final InputStream body;
-
-    BodyResponse(byte[] bytes) {
-      this.body = new ByteArrayInputStream(bytes);
-    }
-
-    @Override
-    public int statusCode() {
-      return 200;
-    }
-
-    @Override
-    public Headers headers() {
-      return HEADERS;
-    }
-
-    @Override
-    public InputStream body() {
-      return body;
-    }
-
-    @Override
-    public void close() {}
   }
 }
