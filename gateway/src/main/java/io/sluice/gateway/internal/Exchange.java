@@ -189,6 +189,14 @@ final class Exchange {
 
   /** Writes the SSE response head once; a pass-through copies the upstream's headers. */
   void commitStream(MultiMap upstreamHeaders) {
+    commitStream(upstreamHeaders, true);
+  }
+
+  /**
+   * As {@link #commitStream(MultiMap)}; with {@code sendHead} false the head waits for the first
+   * write (or an explicit {@code writeHead}), so that it leaves in the same packet as the body.
+   */
+  void commitStream(MultiMap upstreamHeaders, boolean sendHead) {
     if (committed) {
       return;
     }
@@ -200,7 +208,9 @@ final class Exchange {
     }
     Headers.sseHeaders(response.headers());
     response.setWriteQueueMaxSize(gw.limits.streamBufferBytes());
-    response.writeHead();
+    if (sendHead) {
+      response.writeHead();
+    }
   }
 
   private void heartbeat() {

@@ -25,9 +25,12 @@ import io.vertx.core.http.HttpClientResponse;
  * data, one write per event) so that the extra {@code choices: []} usage chunk can be dropped.
  * Translation: the upstream's decoder feeds the client format's encoder.
  *
- * <p>What one upstream read produces (re-framed or translated events) is gathered and written to the
- * client at once: the write is flushed at once (it is not the channel being read), so a write per
- * event would cost a system call per event when the upstream sends several in one packet.
+ * <p>Everything one upstream read produces (the response head, raw bytes, re-framed or translated
+ * events) is gathered and written to the client once, by a task that runs when the event loop has
+ * delivered the whole read: Netty hands a chunked body over one HTTP chunk at a time, and a write
+ * to the client is flushed at once (it is not the channel being read), so writing as chunks come
+ * would cost a system call per chunk, and the head a packet of its own, when the upstream sends
+ * several in one packet.
  *
  * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
  * upstream read pauses, and resumes on drain, so a slow reader holds a bounded buffer.
@@ -47,8 +50,14 @@ final class StreamRelay {
   private long lastReadNanos;
   /** The upstream is paused for a slow client, which is never an idle upstream. */
   private boolean paused;
-  /** Output of the current upstream read, written once when the read is processed; or null. */
-  private Buffer gathered;
+  /** Output not yet written to the client: what the current upstream read has produced. */
+  private Buffer pending;
+  /** A flush of {@link #pending} is queued on the event loop, behind the rest of the read. */
+  private boolean flushQueued;
+  private final io.vertx.core.Handler<Void> flushTask = v -> {
+    flushQueued = false;
+    flush();
+  };
   private String responseId = "";
   private boolean ended;
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
@@ -85,7 +94,10 @@ final class StreamRelay {
   void start() {
     attempt.relay = this;
     ex.phase = Exchange.Phase.STREAMING;
-    ex.commitStream(attempt.passThrough ? upstream.headers() : null);
+    // The head leaves with the first bytes of the body when they came in the same read, else
+    // alone once the read is done: a client sees the stream begin when the upstream's began.
+    ex.commitStream(attempt.passThrough ? upstream.headers() : null, false);
+    queueFlush();
     if (!attempt.passThrough) {
       Headers.copyRequestIds(upstream.headers(), ex.response.headers());
     }
@@ -111,22 +123,12 @@ final class StreamRelay {
     byte[] bytes = chunk.getBytes();
     if (raw) {
       byte[] masked = masker.apply(bytes);
-      if (masked == bytes) {
-        write(chunk);
-      } else if (masked.length > 0) {
-        write(Buffer.buffer(masked));
+      if (masked.length > 0) {
+        write(masked, 0, masked.length);
       }
       remember(masked);
-      reader.feed(bytes);
-    } else {
-      gathered = Buffer.buffer(bytes.length + 64);
-      reader.feed(bytes);
-      flushGathered();
     }
-    if (ex.response.writeQueueFull() && !ended) {
-      upstream.pause();
-      paused = true;
-    }
+    reader.feed(bytes);
   }
 
   private void onEvent(StreamEvent event) {
@@ -154,7 +156,7 @@ final class StreamRelay {
     if (raw) {
       byte[] rest = masker.flush();
       if (rest.length > 0) {
-        write(Buffer.buffer(rest));
+        write(rest, 0, rest.length);
         remember(rest);
       }
     }
@@ -162,7 +164,7 @@ final class StreamRelay {
       // The upstream stopped inside an event (some servers omit the last blank line). Close it
       // for the client and the decoder alike, so that our terminal event is not glued onto it.
       byte[] blank = {'\n', '\n'};
-      write(Buffer.buffer(blank));
+      write(blank, 0, blank.length);
       reader.feed(blank);
       upstreamTerminated = decoder.finished() && ex.accounting.failure == null;
     }
@@ -227,16 +229,17 @@ final class StreamRelay {
   }
 
   private void writeTerminal(Failed failure) {
-    flushGathered();
-    if (ex.response.ended() || ex.response.closed()) {
-      return;
-    }
-    ex.response.write(ClientErrors.terminalEvent(ex.door.format, failure, responseId,
-        ex.accounting.responseModel.isEmpty() ? ex.scan.model() : ex.accounting.responseModel));
+    Buffer event = ClientErrors.terminalEvent(ex.door.format, failure, responseId,
+        ex.accounting.responseModel.isEmpty() ? ex.scan.model() : ex.accounting.responseModel);
+    write(event.getBytes(), 0, event.length());
   }
 
-  /** The exchange is over: stop reading for the client and let go of the idle timer. */
+  /**
+   * The exchange is over: what the last read produced goes out (the caller ends the response
+   * after it), and the relay stops reading for the client and lets go of the idle timer.
+   */
   void stop() {
+    flush();
     ended = true;
     if (idleTimer >= 0) {
       ex.gw.vertx.cancelTimer(idleTimer);
@@ -245,7 +248,8 @@ final class StreamRelay {
   }
 
   private void close() {
-    flushGathered();
+    Buffer last = pending; // goes out with the end of the response, in one write
+    pending = null;
     ended = true;
     attempt.end();
     if (idleTimer >= 0) {
@@ -255,34 +259,55 @@ final class StreamRelay {
     ex.status = 200;
     ex.finish(); // booked before the end goes out, so a client's next request sees the books
     if (!ex.response.ended() && !ex.response.closed()) {
-      ex.response.end();
+      if (last != null && last.length() > 0) {
+        ex.bodyStarted = true;
+        ex.response.end(last);
+      } else {
+        ex.response.end();
+      }
     }
   }
 
-  /** The SSE writer's sink: gathered during an upstream read, written at once otherwise. */
+  /** The SSE writer's sink, and every other output: gathered until the read is processed. */
   private void write(byte[] bytes, int offset, int length) {
-    if (gathered != null) {
-      gathered.appendBytes(bytes, offset, length);
-    } else {
-      write(Buffer.buffer(length).appendBytes(bytes, offset, length));
+    pendingBuffer(length).appendBytes(bytes, offset, length);
+  }
+
+  private Buffer pendingBuffer(int length) {
+    if (pending == null) {
+      pending = Buffer.buffer(Math.max(256, length + 64));
+      queueFlush();
+    }
+    return pending;
+  }
+
+  private void queueFlush() {
+    if (!flushQueued) {
+      flushQueued = true;
+      ex.context.runOnContext(flushTask);
     }
   }
 
-  private void flushGathered() {
-    Buffer out = gathered;
-    gathered = null;
-    if (out != null && out.length() > 0) {
-      write(out);
-    }
-  }
-
-  private void write(Buffer buffer) {
+  /** Writes what is pending in one write (the head with it, if it has not gone yet). */
+  private void flush() {
+    Buffer out = pending;
+    pending = null;
     if (ex.response.closed() || ex.response.ended()) {
+      return;
+    }
+    if (out == null || out.length() == 0) {
+      if (!ended && !ex.response.headWritten()) {
+        ex.response.writeHead();
+      }
       return;
     }
     ex.bodyStarted = true;
     ex.stopHeartbeat();
-    ex.response.write(buffer);
+    ex.response.write(out);
+    if (ex.response.writeQueueFull() && !ended && !paused) {
+      upstream.pause();
+      paused = true;
+    }
   }
 
   private void remember(byte[] bytes) {
@@ -365,7 +390,7 @@ final class StreamRelay {
 
   /** Frames one event whose data is LF-joined lines, as {@link SseWriter} would. */
   private void writeEvent(String name, byte[] data, int offset, int length) {
-    Buffer out = gathered != null ? gathered : Buffer.buffer(length + 16);
+    Buffer out = pendingBuffer(length + 16);
     if (!name.isEmpty()) {
       out.appendBytes(EVENT_FIELD).appendString(name).appendByte((byte) '\n');
     }
@@ -378,8 +403,5 @@ final class StreamRelay {
       }
     }
     out.appendByte((byte) '\n');
-    if (out != gathered) {
-      write(out);
-    }
   }
 }
