@@ -33,9 +33,13 @@ final class ChildProcess implements Server {
     this.jvm = jvm;
   }
 
-  /** Starts {@link ServerMain} with this harness's class path and waits for its {@code ready}. */
-  static ChildProcess jvm(String name, List<String> jvmOptions, Path log, String... args) {
-    List<String> cmd = new ArrayList<>();
+  /**
+   * Starts {@link ServerMain} with this harness's class path and waits for its {@code ready}; on
+   * the CPUs {@code cpus} names, unless it is empty.
+   */
+  static ChildProcess jvm(String name, String cpus, List<String> jvmOptions, Path log,
+      String... args) {
+    List<String> cmd = pinned(cpus);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
@@ -83,6 +87,18 @@ final class ChildProcess implements Server {
     p.destroyForcibly();
     throw new IllegalStateException(name + " did not listen on port " + port + " in 60 s"
         + tail(log));
+  }
+
+  /**
+   * The start of a command that runs on the CPUs {@code cpus} names ({@code taskset}, which execs
+   * the program: the process keeps its id, so its CPU time and memory are still read by id).
+   */
+  static List<String> pinned(String cpus) {
+    List<String> cmd = new ArrayList<>();
+    if (!cpus.isEmpty()) {
+      cmd.addAll(List.of("taskset", "-c", cpus));
+    }
+    return cmd;
   }
 
   private static Process start(ProcessBuilder builder, Path log) {

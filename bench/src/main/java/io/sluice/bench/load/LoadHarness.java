@@ -112,12 +112,14 @@ public final class LoadHarness {
       if (options.inProcess()) {
         mock = InProcess.mock();
       } else {
-        mock = ChildProcess.jvm("mock", options.mockJvm(), scratch.resolve("mock.log"), "mock", "0");
+        mock = ChildProcess.jvm("mock", "", options.mockJvm(), scratch.resolve("mock.log"),
+            "mock", "0");
       }
       String mockBase = "http://127.0.0.1:" + mock.port() + "/v1";
       if (options.paths().contains("sluice")) {
         gateway = options.inProcess() ? InProcess.gateway(mockBase)
-            : ChildProcess.jvm("sluice", options.gatewayJvm(), scratch.resolve("gateway.log"),
+            : ChildProcess.jvm("sluice", options.gatewayCpus(), options.gatewayJvm(),
+                scratch.resolve("gateway.log"),
                 "gateway", "0", mockBase);
       }
       if (options.paths().contains("portkey")) {
@@ -125,7 +127,8 @@ public final class LoadHarness {
         Optional<Path> entry = options.inProcess() ? Optional.empty()
             : Portkey.install(options.portkeyDir(), options.portkeyVersion(), why);
         if (entry.isPresent()) {
-          portkey = Portkey.start(entry.get(), scratch.resolve("portkey.log"));
+          portkey = Portkey.start(entry.get(), options.gatewayCpus(),
+              scratch.resolve("portkey.log"));
         } else {
           note = "Portkey skipped: " + (options.inProcess() ? "in-process run" : why);
           System.err.println("load: " + note);
@@ -197,7 +200,7 @@ public final class LoadHarness {
     double[] cpu = new double[2];
     double[] loaded = new double[2];
     Phase phase = new Phase(s.streams(), body(s), mockHeader(s),
-        seconds(options.rampFor(s.streams())), seconds(options.warmupSeconds()),
+        seconds(options.rampFor(s.streams(), s.events())), seconds(options.warmupSeconds()),
         seconds(options.windowSeconds()), options.minStreams(), options.streamIdleMillis());
     Result result = clients.run(endpoint, phase, new LoadGenerator.Probe() {
       @Override

@@ -15,20 +15,21 @@ import java.util.List;
  * @param minStreams a window lasts until at least this many streams ended in it (at most 60 s
  *     more); 0 keeps windows to their length
  * @param streamIdleMillis a stream that receives nothing for this long fails (an error)
+ * @param gatewayCpus the CPUs the gateways under test run on ({@code taskset -c}); "" for any
  */
 record LoadOptions(
     List<Integer> streams, List<Integer> events, List<String> modes, List<String> paths,
     int runs, double tps, double warmupSeconds, double windowSeconds, double rampSeconds,
     int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
     String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds,
-    int minStreams, long streamIdleMillis) {
+    int minStreams, long streamIdleMillis, String gatewayCpus) {
 
   static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey");
 
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
         2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
-        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000);
+        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000, "");
   }
 
   static LoadOptions parse(String... args) {
@@ -66,6 +67,7 @@ record LoadOptions(
         case "--jit-warmup" -> o.with(x -> x.jitWarmup = Double.parseDouble(v));
         case "--min-streams" -> o.with(x -> x.minStreams = Integer.parseInt(v));
         case "--stream-idle" -> o.with(x -> x.streamIdle = (long) (Double.parseDouble(v) * 1000));
+        case "--gateway-cpus" -> o.with(x -> x.gatewayCpus = cpus(v));
         default -> throw new IllegalArgumentException("unknown option " + a);
       };
     }
@@ -85,13 +87,18 @@ record LoadOptions(
     return Math.max(1, Math.min(100, 20_000.0 / streamCount));
   }
 
-  /** Streams start spread over the ramp: 1 s per 2,000 streams, at most 5 s. */
-  double rampFor(int streamCount) {
-    return rampSeconds >= 0 ? rampSeconds : autoRamp(streamCount);
+  /**
+   * Streams start spread over the ramp: over one stream's length (tokens ÷ tokens per second), so
+   * that in the closed loop the streams keep starting at an even rate instead of all together,
+   * once per stream length; at least 1 s per 2,000 streams (at most 5 s); at most 10 s.
+   */
+  double rampFor(int streamCount, int events) {
+    return rampSeconds >= 0 ? rampSeconds : autoRamp(streamCount, events, tpsFor(streamCount));
   }
 
-  static double autoRamp(int streamCount) {
-    return Math.min(5, streamCount / 2000.0);
+  static double autoRamp(int streamCount, int events, double tps) {
+    double streamSeconds = tps > 0 ? events / tps : 0;
+    return Math.min(10, Math.max(Math.min(5, streamCount / 2000.0), streamSeconds));
   }
 
   private static List<Integer> ints(String v) {
@@ -112,6 +119,13 @@ record LoadOptions(
       out.add(w);
     }
     return out;
+  }
+
+  private static String cpus(String v) {
+    if (!v.matches("[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*")) {
+      throw new IllegalArgumentException("--gateway-cpus takes a CPU list such as 1 or 2-3, not " + v);
+    }
+    return v;
   }
 
   private static List<String> jvm(String v) {
@@ -140,6 +154,7 @@ record LoadOptions(
     double jitWarmup;
     int minStreams;
     long streamIdle;
+    String gatewayCpus;
   }
 
   private LoadOptions with(java.util.function.Consumer<Builder> change) {
@@ -164,10 +179,11 @@ record LoadOptions(
     b.jitWarmup = jitWarmupSeconds;
     b.minStreams = minStreams;
     b.streamIdle = streamIdleMillis;
+    b.gatewayCpus = gatewayCpus;
     change.accept(b);
     return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
         b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
         b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams,
-        b.streamIdle);
+        b.streamIdle, b.gatewayCpus);
   }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +70,11 @@ final class Portkey {
     return Files.exists(entry) ? Optional.of(entry) : Optional.empty();
   }
 
-  static ChildProcess start(Path entry, Path log) {
+  static ChildProcess start(Path entry, String cpus, Path log) {
     int port = freePort();
-    ProcessBuilder b = new ProcessBuilder("node", entry.toString(), "--headless", "--port=" + port)
+    List<String> cmd = ChildProcess.pinned(cpus);
+    cmd.addAll(List.of("node", entry.toString(), "--headless", "--port=" + port));
+    ProcessBuilder b = new ProcessBuilder(cmd)
         .directory(entry.getParent().toFile());
     // Production mode: no console UI; the same as a deployment would run.
     b.environment().put("NODE_ENV", "production");

@@ -45,7 +45,7 @@ final class Report {
       sb.append("#### ").append(r.scenario().title()).append("\n\n");
       sb.append("Medians of ").append(r.runs().size()).append(r.runs().size() == 1 ? " run" : " runs")
           .append("; window ").append(num(options.windowSeconds())).append(" s after ")
-          .append(num(options.rampFor(r.scenario().streams()))).append(" s ramp and ")
+          .append(num(options.rampFor(r.scenario().streams(), r.scenario().events()))).append(" s ramp and ")
           .append(num(options.warmupSeconds())).append(" s warm-up. Direct = clients straight to"
               + " the mock; its CPU and memory columns are the mock's.\n\n");
       table(sb, r, LATENCY);
