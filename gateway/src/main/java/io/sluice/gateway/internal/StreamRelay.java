@@ -22,7 +22,7 @@ import io.vertx.core.http.HttpClientResponse;
  * <p>Pass-through: each upstream buffer is written unchanged and, as a copy, fed to the SSE reader
  * and the upstream format's decoder for the books. When the gateway added
  * {@code stream_options.include_usage} for its own books, the events are re-framed instead (same
- * data, one write per event) so that the extra {@code choices: []} usage chunk can be dropped.
+ * data) so that the extra {@code choices: []} usage chunk can be dropped.
  * Translation: the upstream's decoder feeds the client format's encoder.
  *
  * <p>Everything one upstream read produces (the response head, raw bytes, re-framed or translated
