@@ -1,6 +1,7 @@
 package io.sluice.gateway;
 
 import io.sluice.gateway.internal.GatewayServer;
+import io.sluice.gateway.internal.StderrLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +28,7 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway that logs one line per request to standard error. */
   public static Gateway start(GatewayConfig config) {
-    return start(config, line -> System.err.println("sluice gateway: " + line));
+    return start(config, new StderrLog("sluice gateway: "));
   }
 
   /** Starts a gateway that hands its one line per request to {@code requestLog}. */

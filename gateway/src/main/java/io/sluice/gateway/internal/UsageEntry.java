@@ -12,12 +12,24 @@ record UsageEntry(
 
   /** The one line per request for the gateway's log. */
   String logLine() {
-    return String.format(java.util.Locale.ROOT,
-        "%s %s %d model=%s upstream=%s key=%s ttft=%dms duration=%dms in=%d out=%d finish=%s%s",
-        route, clientKeyId.isEmpty() ? "-" : clientKeyId, status, model,
-        upstream.isEmpty() ? "-" : upstream, upstreamKey.isEmpty() ? "-" : upstreamKey,
-        firstTokenMillis, durationMillis, tokensIn, tokensOut,
-        finishReason.isEmpty() ? "-" : finishReason,
-        errorClass.isEmpty() ? "" : " error=" + errorClass);
+    // Built by hand: String.format parsed the pattern anew for every request.
+    StringBuilder b = new StringBuilder(160).append(route).append(' ')
+        .append(orDash(clientKeyId)).append(' ').append(status)
+        .append(" model=").append(model)
+        .append(" upstream=").append(orDash(upstream))
+        .append(" key=").append(orDash(upstreamKey))
+        .append(" ttft=").append(firstTokenMillis).append("ms")
+        .append(" duration=").append(durationMillis).append("ms")
+        .append(" in=").append(tokensIn)
+        .append(" out=").append(tokensOut)
+        .append(" finish=").append(orDash(finishReason));
+    if (!errorClass.isEmpty()) {
+      b.append(" error=").append(errorClass);
+    }
+    return b.toString();
+  }
+
+  private static String orDash(String s) {
+    return s.isEmpty() ? "-" : s;
   }
 }
