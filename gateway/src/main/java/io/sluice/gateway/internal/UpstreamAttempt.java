@@ -108,7 +108,7 @@ final class UpstreamAttempt {
     }
     firstByteTimer = ex.gw.vertx.setTimer(ex.gw.limits.firstTokenTimeout().toMillis(),
         id -> firstByteTimeout());
-    ex.gw.client().request(options).onComplete(ar -> {
+    ex.gw.request(target.http2(), options).onComplete(ar -> {
       if (ar.failed()) {
         transportFailed(ar.cause());
         return;

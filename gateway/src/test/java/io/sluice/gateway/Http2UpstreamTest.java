@@ -1,0 +1,181 @@
+package io.sluice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.gateway.GatewayConfig.Target;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.StreamResetException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A target with {@code http2: true} is called over HTTP/2, its streams sharing connections. */
+class Http2UpstreamTest {
+
+  private static GatewayHarness gatewayTo(LoopbackUpstream up, UpstreamKind kind) {
+    return new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
+        List.of(Target.of(kind, up.baseUrl()).withHttp2(true))))));
+  }
+
+  @Test
+  void aPassThroughStreamGoesOverHttp2ByteForByte() throws Exception {
+    try (LoopbackUpstream up = LoopbackUpstream.streaming(PassThroughTest.CHAT);
+        GatewayHarness gw = gatewayTo(up, UpstreamKind.OPENAI_CHAT)) {
+      HttpResponse<String> r =
+          gw.send(gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build());
+      assertThat(up.calls.get(0).request.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(PassThroughTest.CHAT);
+    }
+  }
+
+  @Test
+  void concurrentStreamsShareTheEventLoopsConnections() throws Exception {
+    int streams = 24;
+    Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    List<LoopbackUpstream.Call> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      connections.add(call.request.connection());
+      waiting.add(call);
+      if (waiting.size() == streams) { // every stream is open upstream at once, then all finish
+        for (LoopbackUpstream.Call c : waiting) {
+          c.startStream();
+          c.write(PassThroughTest.CHAT);
+          c.end();
+        }
+      }
+    });
+        GatewayHarness gw = gatewayTo(up, UpstreamKind.OPENAI_CHAT)) {
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < streams; i++) {
+        answers.add(gw.http.sendAsync(
+            gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<HttpResponse<String>> a : answers) {
+        assertThat(a.get(20, TimeUnit.SECONDS).body()).isEqualTo(PassThroughTest.CHAT);
+      }
+      // One per front-door event loop at most, where HTTP/1.1 would have needed 24.
+      assertThat(connections).hasSizeBetween(1, Runtime.getRuntime().availableProcessors());
+    }
+  }
+
+  @Test
+  void aClientThatLeavesResetsItsUpstreamStreamAndNotTheConnection() throws Exception {
+    CompletableFuture<Void> reset = new CompletableFuture<>();
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      call.request.response().exceptionHandler(e -> {
+        if (e instanceof StreamResetException) { // RST_STREAM, not the connection closing
+          reset.complete(null);
+        }
+      });
+      call.startStream();
+      call.write("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n");
+    });
+        GatewayHarness gw = gatewayTo(up, UpstreamKind.OPENAI_CHAT)) {
+      RawClient client =
+          new RawClient(gw.gateway.port(), "/v1/chat/completions", DisconnectTest.STREAM);
+      client.readUntil("\"Hi\"");
+      client.close();
+      reset.get(5, TimeUnit.SECONDS);
+      assertThat(up.calls.get(0).closedAtNanos).isNotDone(); // the connection serves other streams
+      Awaits.until(() -> gw.log.size() == 1);
+      assertThat(gw.log.get(0)).contains(" 499 ", "error=client_closed");
+    }
+  }
+
+  @Test
+  void aTimeoutResetsOnlyItsStreamWhileSiblingsOnTheSameConnectionComplete() throws Exception {
+    int siblings = 2 * Runtime.getRuntime().availableProcessors(); // some on every event loop
+    CompletableFuture<Void> reset = new CompletableFuture<>();
+    List<LoopbackUpstream.Call> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LoopbackUpstream[] upstream = new LoopbackUpstream[1];
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      call.startStream();
+      if (upstream[0].calls.size() == 1) { // the first stream sends a token, then nothing
+        call.request.response().exceptionHandler(e -> {
+          if (e instanceof StreamResetException) { // RST_STREAM, not the connection closing
+            reset.complete(null);
+          }
+        });
+        call.write("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n");
+        return;
+      }
+      held.add(call);
+      // The siblings stay open, never idle, until the first stream is reset; then they finish.
+      upstream[0].vertx.setPeriodic(50, id -> {
+        if (!reset.isDone()) {
+          call.write(": waiting\n\n");
+          return;
+        }
+        upstream[0].vertx.cancelTimer(id);
+        call.write(PassThroughTest.CHAT);
+        call.end();
+      });
+    });
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
+            List.of(Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl()).withHttp2(true)))))
+            .withLimits(GatewayLimits.defaults()
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(500))))) {
+      upstream[0] = up;
+      RawClient stuck =
+          new RawClient(gw.gateway.port(), "/v1/chat/completions", DisconnectTest.STREAM);
+      stuck.readUntil("\"Hi\"");
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < siblings; i++) {
+        answers.add(gw.http.sendAsync(
+            gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      assertThat(stuck.readUntil("limits.idle-timeout")).contains("timeout");
+      reset.get(5, TimeUnit.SECONDS);
+      for (CompletableFuture<HttpResponse<String>> a : answers) {
+        assertThat(a.get(20, TimeUnit.SECONDS).body()).endsWith(PassThroughTest.CHAT);
+      }
+      HttpConnection shared = up.calls.get(0).request.connection();
+      assertThat(held).anyMatch(c -> c.request.connection() == shared);
+      assertThat(up.calls.get(0).closedAtNanos).isNotDone();
+      stuck.close();
+    }
+  }
+
+  static final String ANTHROPIC = """
+      event: message_start
+      data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":3,"output_tokens":1}}}
+
+      event: content_block_start
+      data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+      event: content_block_delta
+      data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}
+
+      event: content_block_stop
+      data: {"type":"content_block_stop","index":0}
+
+      event: message_delta
+      data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":2}}
+
+      event: message_stop
+      data: {"type":"message_stop"}
+
+      """;
+
+  @Test
+  void aTranslatedStreamGoesOverHttp2() throws Exception {
+    try (LoopbackUpstream up = LoopbackUpstream.streaming(ANTHROPIC);
+        GatewayHarness gw = gatewayTo(up, UpstreamKind.ANTHROPIC)) {
+      HttpResponse<String> r =
+          gw.send(gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build());
+      assertThat(up.calls.get(0).request.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(r.body()).contains("\"content\":\"Hello\"").endsWith("data: [DONE]\n\n");
+    }
+  }
+}
