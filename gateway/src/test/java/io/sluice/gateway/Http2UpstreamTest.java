@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
+import io.sluice.gateway.mock.MockOptions;
+import io.sluice.gateway.mock.MockProvider;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.StreamResetException;
@@ -144,6 +146,43 @@ class Http2UpstreamTest {
       assertThat(held).anyMatch(c -> c.request.connection() == shared);
       assertThat(up.calls.get(0).closedAtNanos).isNotDone();
       stuck.close();
+    }
+  }
+
+  @Test
+  void aRetryableAnswerOverHttp2FailsOverToTheNextTarget() throws Exception {
+    try (LoopbackUpstream busy = new LoopbackUpstream(call -> call.answer(503,
+            "application/json", "{\"error\":{\"message\":\"overloaded\"}}"));
+        MockProvider mock = MockProvider.start(MockOptions.defaults());
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*", List.of(
+            Target.of(UpstreamKind.OPENAI_CHAT, busy.baseUrl()).withHttp2(true),
+            Target.of(UpstreamKind.SAME_AS_CLIENT, mock.baseUrl()).withHttp2(true))))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions",
+          FaultMatrixTest.CHAT_WITH_USAGE).header("x-sluice-mock", "tokens=3").build());
+      assertThat(busy.calls.get(0).request.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+    }
+  }
+
+  /**
+   * The mock drops an HTTP/2 answer by resetting its stream: the client gets one error chunk, as
+   * for a dropped HTTP/1.1 connection, and the gateway's one connection to the mock stays open.
+   */
+  @Test
+  void aStreamResetByTheUpstreamEndsThatStreamAndLeavesTheConnectionOpen() throws Exception {
+    try (MockProvider mock = MockProvider.start(MockOptions.defaults());
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*", List.of(
+            Target.of(UpstreamKind.SAME_AS_CLIENT, mock.baseUrl()).withHttp2(true))))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions",
+          FaultMatrixTest.CHAT_WITH_USAGE).header("x-sluice-mock", "tokens=10, fault=drop-after:4")
+          .build());
+      FaultMatrixTest.oneChatTerminal(
+          new FaultMatrixTest.Result(r.statusCode(), r.body(), ""), true);
+      assertThat(FaultMatrixTest.oneLogLine(gw)).contains(" 200 ", "error=transport_error");
+      if (Sockets.serverSide(mock.port()) >= 0) { // /proc/net/tcp readable
+        assertThat(Sockets.serverSide(mock.port())).isEqualTo(1);
+      }
     }
   }
 
