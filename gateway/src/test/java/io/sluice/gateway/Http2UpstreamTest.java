@@ -186,6 +186,52 @@ class Http2UpstreamTest {
     }
   }
 
+  /**
+   * A client that stops reading pauses its upstream stream, which then holds its whole stream
+   * window unread. Siblings on the same connection still get their bytes: flow control holds
+   * back only that stream, not the connection.
+   */
+  @Test
+  void aStreamPausedForASlowClientDoesNotStallItsSiblings() throws Exception {
+    int siblings = 2 * Runtime.getRuntime().availableProcessors(); // some on every event loop
+    SlowReaderTest slow = new SlowReaderTest();
+    LoopbackUpstream[] upstream = new LoopbackUpstream[1];
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      call.startStream();
+      if (upstream[0].calls.size() == 1) {
+        slow.pump(call.request.response()); // as much as flow control lets through
+      } else {
+        call.write(PassThroughTest.CHAT);
+        call.end();
+      }
+    });
+        GatewayHarness gw = gatewayTo(up, UpstreamKind.OPENAI_CHAT);
+        RawClient client = new RawClient(gw.gateway.port(), "/v1/chat/completions",
+            FailuresTest.CHAT_STREAM)) {
+      upstream[0] = up;
+      client.readUntil("\r\n\r\n"); // then reads nothing more
+      boolean quiet = false;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (!quiet && System.nanoTime() < deadline) {
+        Awaits.until(slow.waitingForDrain::get);
+        quiet = !slow.drained.await(500, TimeUnit.MILLISECONDS);
+      }
+      assertThat(quiet).as("the slow stream's upstream is held back").isTrue();
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < siblings; i++) {
+        answers.add(gw.http.sendAsync(
+            gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<HttpResponse<String>> a : answers) {
+        assertThat(a.get(10, TimeUnit.SECONDS).body()).isEqualTo(PassThroughTest.CHAT);
+      }
+      HttpConnection shared = up.calls.get(0).request.connection();
+      assertThat(up.calls.subList(1, up.calls.size()))
+          .anyMatch(c -> c.request.connection() == shared);
+    }
+  }
+
   static final String ANTHROPIC = """
       event: message_start
       data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":3,"output_tokens":1}}}

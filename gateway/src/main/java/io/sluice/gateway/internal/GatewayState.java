@@ -93,9 +93,10 @@ final class GatewayState implements AutoCloseable {
         .setProtocolVersion(HttpVersion.HTTP_2)
         .setUseAlpn(true) // https: negotiated, HTTP/1.1 when the server does not offer h2
         .setHttp2ClearTextUpgrade(false) // http: prior knowledge, no upgrade round trip
-        // Flow control is per stream: a stream paused for a slow client holds at most its own
-        // window. A connection window of its default 64 KiB would let one such stream stall
-        // every other stream on the connection.
+        // All of a connection's streams share its flow-control window: at the default 64 KiB
+        // the upstream may send 64 KiB per round trip for all of them together (1.3 MB/s at
+        // 50 ms), far below what thousands of streams carry. Memory stays bounded by each
+        // stream's own window, which a stream paused for a slow client does not renew.
         .setHttp2ConnectionWindowSize(Integer.MAX_VALUE);
     return new UpstreamClients(
         vertx.createHttpClient(clientOptions, new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL)),
