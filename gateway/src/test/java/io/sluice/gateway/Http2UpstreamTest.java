@@ -232,6 +232,69 @@ class Http2UpstreamTest {
     }
   }
 
+  @Test
+  void aFirstTokenTimeoutResetsItsStreamAndNotTheConnection() throws Exception {
+    List<Throwable> resets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (LoopbackUpstream up = new LoopbackUpstream(call ->
+        call.request.response().exceptionHandler(resets::add)); // and never answers
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
+            List.of(Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl()).withHttp2(true)))))
+            .withLimits(FaultMatrixTest.attempts(GatewayLimits.defaults()
+                .withTimeouts(Duration.ofMillis(300), Duration.ofSeconds(10)), 1)))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions",
+          "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+          .build());
+      assertThat(r.statusCode()).isEqualTo(504);
+      Awaits.until(() -> !resets.isEmpty());
+      assertThat(resets.get(0)).isInstanceOf(StreamResetException.class);
+      assertThat(((StreamResetException) resets.get(0)).getCode()).isEqualTo(0x8); // CANCEL
+      assertThat(up.calls.get(0).closedAtNanos).isNotDone();
+    }
+  }
+
+  @Test
+  void afterItsConnectionClosedABurstSharesANewOne() throws Exception {
+    int streams = 24;
+    Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    List<LoopbackUpstream.Call> waiting = new java.util.concurrent.CopyOnWriteArrayList<>();
+    LoopbackUpstream[] upstream = new LoopbackUpstream[1];
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      if (upstream[0].calls.size() == 1) { // the first: answered, then its connection closed
+        call.startStream();
+        call.request.response().end(PassThroughTest.CHAT)
+            .onComplete(v -> call.request.connection().close());
+        return;
+      }
+      connections.add(call.request.connection());
+      waiting.add(call);
+      if (waiting.size() == streams) {
+        for (LoopbackUpstream.Call c : waiting) {
+          c.startStream();
+          c.write(PassThroughTest.CHAT);
+          c.end();
+        }
+      }
+    });
+        GatewayHarness gw = gatewayTo(up, UpstreamKind.OPENAI_CHAT)) {
+      upstream[0] = up;
+      assertThat(gw.send(gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build())
+          .body()).isEqualTo(PassThroughTest.CHAT);
+      if (Sockets.clientSide(up.port) >= 0) { // /proc/net/tcp readable
+        Awaits.until(() -> Sockets.clientSide(up.port) == 0); // the gateway saw it close
+      }
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < streams; i++) {
+        answers.add(gw.http.sendAsync(
+            gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      for (CompletableFuture<HttpResponse<String>> a : answers) {
+        assertThat(a.get(20, TimeUnit.SECONDS).body()).isEqualTo(PassThroughTest.CHAT);
+      }
+      assertThat(connections).hasSizeBetween(1, Runtime.getRuntime().availableProcessors());
+    }
+  }
+
   static final String ANTHROPIC = """
       event: message_start
       data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":3,"output_tokens":1}}}

@@ -140,6 +140,9 @@ final class GatewayState implements AutoCloseable {
       return own.http2().request(options).andThen(ar -> {
         if (ar.failed()) {
           own.http2Ready().remove(origin); // no connection: the next request tries alone again
+        } else {
+          // Closed (idle for http2-keep-alive-timeout, a GOAWAY): the next request goes alone.
+          ar.result().connection().closeHandler(v -> own.http2Ready().remove(origin));
         }
         first.complete();
       });
