@@ -22,6 +22,12 @@ import org.junit.jupiter.api.Test;
 /** A target with {@code http2: true} is called over HTTP/2, its streams sharing connections. */
 class Http2UpstreamTest {
 
+  /**
+   * No heartbeat within RawClient's 20 s read timeout: a stream that never starts fails the test
+   * instead of keeping its socket alive (and the build waiting) for ever.
+   */
+  static final GatewayLimits QUIET = GatewayLimits.defaults().withHeartbeat(Duration.ofMinutes(1));
+
   private static GatewayHarness gatewayTo(LoopbackUpstream up, UpstreamKind kind) {
     return new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
         List.of(Target.of(kind, up.baseUrl()).withHttp2(true))))));
@@ -82,7 +88,9 @@ class Http2UpstreamTest {
       call.startStream();
       call.write("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n");
     });
-        GatewayHarness gw = gatewayTo(up, UpstreamKind.OPENAI_CHAT)) {
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
+            List.of(Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl()).withHttp2(true)))))
+            .withLimits(QUIET))) {
       RawClient client =
           new RawClient(gw.gateway.port(), "/v1/chat/completions", DisconnectTest.STREAM);
       client.readUntil("\"Hi\"");
@@ -125,8 +133,7 @@ class Http2UpstreamTest {
     });
         GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
             List.of(Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl()).withHttp2(true)))))
-            .withLimits(GatewayLimits.defaults()
-                .withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(500))))) {
+            .withLimits(QUIET.withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(500))))) {
       upstream[0] = up;
       RawClient stuck =
           new RawClient(gw.gateway.port(), "/v1/chat/completions", DisconnectTest.STREAM);
@@ -205,7 +212,9 @@ class Http2UpstreamTest {
         call.end();
       }
     });
-        GatewayHarness gw = gatewayTo(up, UpstreamKind.OPENAI_CHAT);
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*",
+            List.of(Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl()).withHttp2(true)))))
+            .withLimits(QUIET));
         RawClient client = new RawClient(gw.gateway.port(), "/v1/chat/completions",
             FailuresTest.CHAT_STREAM)) {
       upstream[0] = up;

@@ -136,15 +136,23 @@ final class GatewayState implements AutoCloseable {
     Future<Void> ready = own.http2Ready().get(origin);
     if (ready == null) {
       Promise<Void> first = Promise.promise();
-      own.http2Ready().put(origin, first.future());
+      Future<Void> gate = first.future();
+      own.http2Ready().put(origin, gate);
+      // A first connection that neither opens nor fails in time must not hold the others back
+      // for good: they go, and the next request after them tries alone again.
+      long timer = vertx.setTimer(Math.max(1, limits.connectTimeout().toMillis()), id -> {
+        own.http2Ready().remove(origin, gate);
+        first.tryComplete();
+      });
       return own.http2().request(options).andThen(ar -> {
+        vertx.cancelTimer(timer);
         if (ar.failed()) {
-          own.http2Ready().remove(origin); // no connection: the next request tries alone again
+          own.http2Ready().remove(origin, gate); // no connection: the next one tries alone
         } else {
           // Closed (idle for http2-keep-alive-timeout, a GOAWAY): the next request goes alone.
-          ar.result().connection().closeHandler(v -> own.http2Ready().remove(origin));
+          ar.result().connection().closeHandler(v -> own.http2Ready().remove(origin, gate));
         }
-        first.complete();
+        first.tryComplete();
       });
     }
     return ready.isComplete() ? own.http2().request(options)
