@@ -95,10 +95,12 @@ public record GatewayConfig(
    * @param websocket an {@code openai-responses} upstream that also serves the Responses WebSocket
    *     at {@code /responses}: WebSocket clients of the gateway are relayed to it instead of being
    *     bridged to HTTP SSE
+   * @param http2 call the upstream over HTTP/2 (ALPN on https, prior knowledge on http), many
+   *     streams sharing a connection; HTTP/1.1 when false, one connection per stream in flight
    */
   public record Target(
       UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename, List<String> apiKeys,
-      int concurrency, boolean websocket) {
+      int concurrency, boolean websocket, boolean http2) {
     public Target {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(dialect, "dialect");
@@ -115,15 +117,20 @@ public record GatewayConfig(
       }
     }
 
-    /** A target without a WebSocket. */
+    /** A target without a WebSocket, over HTTP/1.1. */
     public Target(UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename,
         List<String> apiKeys, int concurrency) {
-      this(kind, dialect, baseUrl, rename, apiKeys, concurrency, false);
+      this(kind, dialect, baseUrl, rename, apiKeys, concurrency, false, false);
     }
 
     /** This target, relaying WebSocket clients to its WebSocket or not. */
     public Target withWebSocket(boolean value) {
-      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value);
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value, http2);
+    }
+
+    /** This target, called over HTTP/2 or HTTP/1.1. */
+    public Target withHttp2(boolean value) {
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, value);
     }
 
     public static Target of(UpstreamKind kind, String baseUrl, String... apiKeys) {

@@ -40,10 +40,18 @@ class ConfigTest {
               base-url: https://api.anthropic.com/v1
               api-keys: ["${ANTHROPIC_KEY}"]
               concurrency: 8
+              http2: true
       """;
 
   static final Map<String, String> ENV =
       Map.of("OPENAI_KEY", "sk-o", "MISTRAL_KEY", "sk-m", "ANTHROPIC_KEY", "sk-a");
+
+  @Test
+  void aTargetIsCalledOverHttp2OnlyWhenItSaysSo() {
+    GatewayConfig c = GatewayConfig.parse(YAML, ENV);
+    assertThat(c.routes().get(0).targets().get(0).http2()).isFalse();
+    assertThat(c.routes().get(1).targets().get(0).http2()).isTrue();
+  }
 
   @Test
   void readsTheFullExample() {

@@ -2,7 +2,9 @@ package io.sluice.gateway;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +55,17 @@ final class LoopbackUpstream implements AutoCloseable {
     }
   }
 
-  private final Vertx vertx = Vertx.vertx();
+  final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   final List<Call> calls = new CopyOnWriteArrayList<>();
   final int port;
 
   LoopbackUpstream(Consumer<Call> script) {
-    server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+    // HTTP/1.1 and h2c with prior knowledge on one port; 10,000 streams per connection, as the
+    // mock provider allows, so that the gateway never needs a second connection for want of one.
+    server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true)
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(10_000)))
+        .requestHandler(req -> req.body().onSuccess(b -> {
       Call call = new Call(req, b.toString());
       calls.add(call);
       script.accept(call);

@@ -20,7 +20,7 @@ class SlowReaderTest {
   final AtomicBoolean waitingForDrain = new AtomicBoolean();
   volatile CountDownLatch drained = new CountDownLatch(1);
 
-  private void pump(HttpServerResponse response) {
+  void pump(HttpServerResponse response) {
     waitingForDrain.set(false);
     drained.countDown();
     while (!response.writeQueueFull() && written.get() < TOTAL) {

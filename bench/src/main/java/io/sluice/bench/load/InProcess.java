@@ -24,8 +24,9 @@ final class InProcess implements Server {
     return new InProcess("mock", mock.port(), mock);
   }
 
-  static InProcess gateway(String mockBaseUrl) {
-    Gateway gateway = Gateway.start(ServerMain.gatewayConfig(mockBaseUrl, 0), line -> { });
+  static InProcess gateway(String mockBaseUrl, boolean upstreamHttp2) {
+    Gateway gateway =
+        Gateway.start(ServerMain.gatewayConfig(mockBaseUrl, 0, upstreamHttp2), line -> { });
     return new InProcess("sluice", gateway.port(), gateway);
   }
 

@@ -117,10 +117,10 @@ public final class LoadHarness {
       }
       String mockBase = "http://127.0.0.1:" + mock.port() + "/v1";
       if (options.paths().contains("sluice")) {
-        gateway = options.inProcess() ? InProcess.gateway(mockBase)
+        gateway = options.inProcess() ? InProcess.gateway(mockBase, options.upstreamHttp2())
             : ChildProcess.jvm("sluice", options.gatewayCpus(), options.gatewayJvm(),
                 scratch.resolve("gateway.log"),
-                "gateway", "0", mockBase);
+                "gateway", "0", mockBase, options.upstreamHttp2() ? "http2" : "http1");
       }
       if (options.paths().contains("portkey")) {
         StringBuilder why = new StringBuilder();

@@ -16,20 +16,24 @@ import java.util.List;
  *     more); 0 keeps windows to their length
  * @param streamIdleMillis a stream that receives nothing for this long fails (an error)
  * @param gatewayCpus the CPUs the gateways under test run on ({@code taskset -c}); "" for any
+ * @param upstreamHttp2 the gateway calls the mock over HTTP/2 ({@code http2: true}), its streams
+ *     sharing connections, instead of one HTTP/1.1 connection per stream
  */
 record LoadOptions(
     List<Integer> streams, List<Integer> events, List<String> modes, List<String> paths,
     int runs, double tps, double warmupSeconds, double windowSeconds, double rampSeconds,
     int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
     String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds,
-    int minStreams, long streamIdleMillis, String gatewayCpus) {
+    int minStreams, long streamIdleMillis, String gatewayCpus,
+    boolean upstreamHttp2) {
 
   static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey");
 
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
         2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
-        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000, "");
+        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000, "",
+        false);
   }
 
   static LoadOptions parse(String... args) {
@@ -38,6 +42,10 @@ record LoadOptions(
       String a = args[i];
       if (a.equals("--in-process")) {
         o = o.with(x -> x.inProcess = true);
+        continue;
+      }
+      if (a.equals("--upstream-http2")) {
+        o = o.with(x -> x.upstreamHttp2 = true);
         continue;
       }
       if (a.equals("-h") || a.equals("--help")) {
@@ -155,6 +163,7 @@ record LoadOptions(
     int minStreams;
     long streamIdle;
     String gatewayCpus;
+    boolean upstreamHttp2;
   }
 
   private LoadOptions with(java.util.function.Consumer<Builder> change) {
@@ -180,10 +189,11 @@ record LoadOptions(
     b.minStreams = minStreams;
     b.streamIdle = streamIdleMillis;
     b.gatewayCpus = gatewayCpus;
+    b.upstreamHttp2 = upstreamHttp2;
     change.accept(b);
     return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
         b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
         b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams,
-        b.streamIdle, b.gatewayCpus);
+        b.streamIdle, b.gatewayCpus, b.upstreamHttp2);
   }
 }

@@ -47,7 +47,9 @@ final class Report {
           .append("; window ").append(num(options.windowSeconds())).append(" s after ")
           .append(num(options.rampFor(r.scenario().streams(), r.scenario().events()))).append(" s ramp and ")
           .append(num(options.warmupSeconds())).append(" s warm-up. Direct = clients straight to"
-              + " the mock; its CPU and memory columns are the mock's.\n\n");
+              + " the mock; its CPU and memory columns are the mock's.")
+          .append(options.upstreamHttp2()
+              ? " The gateway calls the mock over HTTP/2 (`http2: true`).\n\n" : "\n\n");
       table(sb, r, LATENCY);
       sb.append('\n');
       table(sb, r, COSTS);

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * The main class of the harness's child JVMs: {@code mock PORT} runs the simulated provider,
- * {@code gateway PORT MOCK_BASE_URL} the gateway configured by {@link #gatewayConfig}. It prints
+ * {@code gateway PORT MOCK_BASE_URL [http2]} the gateway configured by {@link #gatewayConfig}
+ * ({@code http2}: its targets call the mock over HTTP/2). It prints
  * {@code ready PORT} once listening, answers {@code heap} on standard input with
  * {@code heap BYTES} (the live heap after a full collection), and stops at the end of its input,
  * so a child never outlives the harness.
@@ -35,11 +36,14 @@ public final class ServerMain {
    * an OpenAI Chat client's stream is translated both ways; every other model passes through to
    * the same endpoint the client called. Limits allow every stream of the largest scenario at
    * once: the defaults would queue beyond 64 per upstream key, which is not what is measured.
+   * With {@code http2} both targets have {@code http2: true}: streams share upstream connections.
    */
-  static GatewayConfig gatewayConfig(String mockBaseUrl, int port) {
+  static GatewayConfig gatewayConfig(String mockBaseUrl, int port, boolean http2) {
     return GatewayConfig.of(List.of(
-            new Route(TRANSLATED_MODEL, List.of(Target.of(UpstreamKind.ANTHROPIC, mockBaseUrl))),
-            new Route("*", List.of(Target.of(UpstreamKind.SAME_AS_CLIENT, mockBaseUrl)))))
+            new Route(TRANSLATED_MODEL,
+                List.of(Target.of(UpstreamKind.ANTHROPIC, mockBaseUrl).withHttp2(http2))),
+            new Route("*",
+                List.of(Target.of(UpstreamKind.SAME_AS_CLIENT, mockBaseUrl).withHttp2(http2)))))
         .withPort(port)
         .withLimits(GatewayLimits.defaults().withConcurrency(1_000_000, 1_000_000));
   }
@@ -56,7 +60,8 @@ public final class ServerMain {
       }
       case "gateway" -> {
         // The same start as `sluice gateway`, with its one log line per request to stderr.
-        Gateway gateway = Gateway.start(gatewayConfig(args[2], Integer.parseInt(args[1])));
+        Gateway gateway = Gateway.start(gatewayConfig(args[2], Integer.parseInt(args[1]),
+            args.length > 3 && args[3].equals("http2")));
         server = gateway;
         port = gateway.port();
       }

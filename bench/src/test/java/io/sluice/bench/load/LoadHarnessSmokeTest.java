@@ -48,4 +48,23 @@ class LoadHarnessSmokeTest {
     }
     assertThat(Report.markdown(reports, options, "machine")).contains("| sluice |", "| direct |");
   }
+
+  @Test
+  void carriesGatewayStreamsToTheMockOverHttp2() {
+    LoadOptions options = LoadOptions.parse("--in-process", "--streams", "8", "--events", "20",
+        "--mode", "pass,translated", "--paths", "sluice", "--tps", "200",
+        "--warmup", "0.3", "--window", "0.7", "--ramp", "0.05", "--event-loops", "1",
+        "--jit-warmup", "0", "--min-streams", "8", "--stream-idle", "3", "--upstream-http2");
+
+    List<ScenarioReport> reports = new LoadHarness(options).run();
+
+    for (ScenarioReport report : reports) {
+      PathResult p = report.runs().get(0).get("sluice");
+      assertThat(p.clients().errors() + p.clients().incomplete())
+          .as("failed streams; first error: " + p.clients().firstError())
+          .isLessThan(p.clients().completed());
+      assertThat(p.clients().completed()).isGreaterThanOrEqualTo(8);
+    }
+    assertThat(Report.markdown(reports, options, "machine")).contains("over HTTP/2");
+  }
 }

@@ -54,7 +54,7 @@ final class BridgedTurn implements WsSession.Turn, SseListener {
     }
     options.getHeaders().set("Content-Type", "application/json");
     options.getHeaders().set("Accept", "text/event-stream");
-    gw.client().request(options).onComplete(ar -> {
+    gw.client(false).request(options).onComplete(ar -> {
       if (ar.failed()) {
         fail(ar.cause());
         return;

@@ -62,7 +62,8 @@ public final class ConfigReader {
             t.string("rename", ""),
             t.strings("api-keys"),
             t.integer("concurrency", 0),
-            t.bool("websocket", false)));
+            t.bool("websocket", false),
+            t.bool("http2", false)));
       }
       routes.add(new Route(r.required("model"), targets));
     }

@@ -297,10 +297,15 @@ final class Exchange {
     finish();
   }
 
+  /** RST_STREAM's code for "no longer needed" (RFC 9113 §7). */
+  static final long CANCEL = 0x8;
+
   void cancelUpstream() {
     upstreamCancelled = true;
     if (upstreamRequest != null) {
-      upstreamRequest.reset(); // HTTP/1.1: closes the connection, so the upstream stops at once
+      // HTTP/1.1: closes the connection, so the upstream stops at once. HTTP/2: resets this
+      // stream alone; the connection carries other streams and must stay open.
+      upstreamRequest.reset(CANCEL);
     }
   }
 

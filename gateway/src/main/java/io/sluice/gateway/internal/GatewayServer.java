@@ -77,7 +77,7 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public Future<?> start() {
-      gw.ownClient(context);
+      gw.ownClients(context);
       HttpServerOptions options = new HttpServerOptions()
           .setMaxHeaderSize(gw.limits.maxHeaderBytes())
           .setMaxInitialLineLength(8192)

@@ -108,7 +108,7 @@ final class UpstreamAttempt {
     }
     firstByteTimer = ex.gw.vertx.setTimer(ex.gw.limits.firstTokenTimeout().toMillis(),
         id -> firstByteTimeout());
-    ex.gw.client().request(options).onComplete(ar -> {
+    ex.gw.request(target.http2(), options).onComplete(ar -> {
       if (ar.failed()) {
         transportFailed(ar.cause());
         return;
@@ -116,7 +116,7 @@ final class UpstreamAttempt {
       HttpClientRequest req = ar.result();
       ex.upstreamRequest = req;
       if (ex.upstreamCancelled || over) {
-        req.reset();
+        req.reset(Exchange.CANCEL);
         return;
       }
       req.send(Buffer.buffer(payload)).onComplete(r -> {
@@ -317,7 +317,7 @@ final class UpstreamAttempt {
     }
     over = true;
     if (ex.upstreamRequest != null) {
-      ex.upstreamRequest.reset();
+      ex.upstreamRequest.reset(Exchange.CANCEL); // its HTTP/2 stream alone, not the connection
     }
     ex.attemptFailed("timeout", true, 0,
         () -> ex.fail(new Failed(Failed.TIMEOUT, "", message, 504, true), "timeout"));

@@ -3,6 +3,7 @@ package io.sluice.gateway.mock;
 import io.sluice.gateway.mock.internal.MockServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.Objects;
@@ -29,6 +30,8 @@ public final class MockProvider implements AutoCloseable {
   public static final String HEADER = MockServer.HEADER;
 
   private static final long START_TIMEOUT_SECONDS = 30;
+  /** HTTP/2 streams one connection may carry at once. */
+  static final int MAX_STREAMS = 10_000;
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -62,7 +65,12 @@ public final class MockProvider implements AutoCloseable {
     Objects.requireNonNull(vertx, "vertx");
     Objects.requireNonNull(options, "options");
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-            .setHost(options.host()).setPort(options.port()))
+            .setHost(options.host()).setPort(options.port())
+            // HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on the same port. A gateway that
+            // calls it over HTTP/2 puts many streams on one connection; 10,000 per connection
+            // (Vert.x's default is 100) lets a load test's streams share a few.
+            .setHttp2ClearTextEnabled(true)
+            .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS)))
         .requestHandler(new MockServer(vertx, options.requestLog()));
     try {
       server.listen().toCompletionStage().toCompletableFuture()

@@ -142,7 +142,7 @@ class ResponsesWebSocketTest {
     try (WsUpstream up = new WsUpstream();
         Gateway gw = gateway(new Target(UpstreamKind.OPENAI_RESPONSES,
             io.sluice.core.codec.ChatDialect.OPENAI, up.baseUrl(), "gpt-real",
-            List.of(UPSTREAM_SECRET), 0, true));
+            List.of(UPSTREAM_SECRET), 0, true, false));
         SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
       finish(sessions.stream("s", ask("hi")));
       assertThat(up.creates.get(0).getString("model")).isEqualTo("gpt-real");

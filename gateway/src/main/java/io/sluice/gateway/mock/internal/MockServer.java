@@ -152,7 +152,7 @@ public final class MockServer implements Handler<HttpServerRequest> {
           json(response, 500, new JsonObject().put("error", new JsonObject()
               .put("message", "sluice mock failed: " + e).put("type", "server_error")).encode());
         } else {
-          request.connection().close();
+          drop(request);
         }
       }
     });
@@ -205,13 +205,25 @@ public final class MockServer implements Handler<HttpServerRequest> {
     }
   }
 
+  /**
+   * Drops one answer: HTTP/1.1 closes the connection; HTTP/2 resets only this stream
+   * (RST_STREAM), since the connection carries other clients' streams.
+   */
+  static void drop(HttpServerRequest request) {
+    if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      request.response().reset(0x2); // INTERNAL_ERROR (RFC 9113 §7)
+    } else {
+      request.connection().close();
+    }
+  }
+
   /** A non-streaming answer; a stream fault has its whole-body counterpart. */
   private void whole(HttpServerRequest request, WireCodec codec, List<ResponseScript.Step> steps,
       Fault fault) {
     HttpServerResponse response = request.response();
     switch (fault.kind()) {
       case DROP:
-        request.connection().close();
+        drop(request);
         return;
       case STALL:
         return;

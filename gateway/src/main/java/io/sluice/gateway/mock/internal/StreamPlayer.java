@@ -132,7 +132,7 @@ final class StreamPlayer {
       case DROP:
         stopped = true;
         // Close only once what was written before the fault has reached the socket.
-        lastWrite.onComplete(r -> request.connection().close());
+        lastWrite.onComplete(r -> MockServer.drop(request));
         return true;
       case STALL:
         stopped = true; // The connection stays open until the client or the server closes it.
