@@ -62,15 +62,7 @@ class Http2UpstreamTest {
       }
     });
         GatewayHarness gw = gatewayTo(up, UpstreamKind.OPENAI_CHAT)) {
-      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-      for (int i = 0; i < streams; i++) {
-        answers.add(gw.http.sendAsync(
-            gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build(),
-            HttpResponse.BodyHandlers.ofString()));
-      }
-      for (CompletableFuture<HttpResponse<String>> a : answers) {
-        assertThat(a.get(20, TimeUnit.SECONDS).body()).isEqualTo(PassThroughTest.CHAT);
-      }
+      sendAtOnceAndCheck(gw, streams);
       // One per front-door event loop at most, where HTTP/1.1 would have needed 24.
       assertThat(connections).hasSizeBetween(1, Runtime.getRuntime().availableProcessors());
     }
@@ -291,16 +283,21 @@ class Http2UpstreamTest {
       if (Sockets.clientSide(up.port) >= 0) { // /proc/net/tcp readable
         Awaits.until(() -> Sockets.clientSide(up.port) == 0); // the gateway saw it close
       }
-      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-      for (int i = 0; i < streams; i++) {
-        answers.add(gw.http.sendAsync(
-            gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build(),
-            HttpResponse.BodyHandlers.ofString()));
-      }
-      for (CompletableFuture<HttpResponse<String>> a : answers) {
-        assertThat(a.get(20, TimeUnit.SECONDS).body()).isEqualTo(PassThroughTest.CHAT);
-      }
+      sendAtOnceAndCheck(gw, streams);
       assertThat(connections).hasSizeBetween(1, Runtime.getRuntime().availableProcessors());
+    }
+  }
+
+  /** Sends {@code streams} pass-through requests at once; each gets the whole stream. */
+  private static void sendAtOnceAndCheck(GatewayHarness gw, int streams) throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      answers.add(gw.http.sendAsync(
+          gw.post("/v1/chat/completions", PassThroughTest.CHAT_REQUEST).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> a : answers) {
+      assertThat(a.get(20, TimeUnit.SECONDS).body()).isEqualTo(PassThroughTest.CHAT);
     }
   }
 
