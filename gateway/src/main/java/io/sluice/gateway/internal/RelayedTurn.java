@@ -33,6 +33,8 @@ final class RelayedTurn implements WsSession.Turn {
   private WebSocket upstream;
   private boolean entered;
   private long timer = -1;
+  /** limits.total-timeout: from the turn's start to its end, queue and upstream included. */
+  private long totalTimer = -1;
   private boolean over;
   private String errorClass = "";
   private int status = 200;
@@ -49,6 +51,17 @@ final class RelayedTurn implements WsSession.Turn {
 
   @Override
   public void start() {
+    long total = gw.limits.totalTimeout().toMillis();
+    if (total > 0) {
+      totalTimer = gw.vertx.setTimer(total, id -> {
+        totalTimer = -1;
+        if (!over) {
+          refuse(504, Failed.TIMEOUT, "the turn took longer than " + total
+              + " ms (limits.total-timeout)", "timeout");
+          session.dropUpstream(); // the upstream response may still be running: not reusable
+        }
+      });
+    }
     if (session.key.isPresent()) {
       if (!gw.access.enter(session.key.get())) {
         refuse(429, "rate_limit_error", "key '" + session.key.get().id()
@@ -189,6 +202,10 @@ final class RelayedTurn implements WsSession.Turn {
     }
     over = true;
     disarm();
+    if (totalTimer >= 0) {
+      gw.vertx.cancelTimer(totalTimer);
+      totalTimer = -1;
+    }
     if (waiter != null) {
       gw.pool(target).cancel(waiter);
       waiter = null;

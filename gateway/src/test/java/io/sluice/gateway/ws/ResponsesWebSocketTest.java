@@ -212,6 +212,24 @@ class ResponsesWebSocketTest {
   }
 
   @Test
+  void aRelayedTurnEndsAtTheTotalTimeout() throws Exception {
+    try (WsUpstream up = new WsUpstream();
+        Gateway gw = gateway(relayTo(up), GatewayLimits.defaults()
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30))
+            .withTotalTimeout(Duration.ofMillis(300)));
+        SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
+      up.hold = true;
+      List<StreamEvent> events = new ArrayList<>();
+      try (EventStream stream = sessions.stream("s", ask("held"))) {
+        stream.forEach(events::add);
+      }
+      assertThat(events).last().isInstanceOfSatisfying(Failed.class,
+          f -> assertThat(f.message()).contains("limits.total-timeout"));
+      assertThat(up.heldClosed.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   void anUpgradeWithoutAKeyIsRefusedWith401() throws Exception {
     try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up))) {
       assertThatThrownBy(() -> connect(gw, null, new LinkedBlockingQueue<>()))
