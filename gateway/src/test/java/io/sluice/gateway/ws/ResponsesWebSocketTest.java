@@ -196,27 +196,20 @@ class ResponsesWebSocketTest {
 
   @Test
   void aSilentRelayedUpstreamEndsTheTurnWithATimeout() throws Exception {
-    try (WsUpstream up = new WsUpstream();
-        Gateway gw = gateway(relayTo(up), GatewayLimits.defaults()
-            .withTimeouts(Duration.ofSeconds(30), Duration.ofMillis(300)));
-        SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
-      up.hold = true;
-      List<StreamEvent> events = new ArrayList<>();
-      try (EventStream stream = sessions.stream("s", ask("held"))) {
-        stream.forEach(events::add);
-      }
-      assertThat(events).last().isInstanceOfSatisfying(Failed.class,
-          f -> assertThat(f.message()).contains("limits.idle-timeout"));
-      assertThat(up.heldClosed.await(10, TimeUnit.SECONDS)).isTrue();
-    }
+    assertAHeldTurnEndsNaming(GatewayLimits.defaults()
+        .withTimeouts(Duration.ofSeconds(30), Duration.ofMillis(300)), "limits.idle-timeout");
   }
 
   @Test
   void aRelayedTurnEndsAtTheTotalTimeout() throws Exception {
-    try (WsUpstream up = new WsUpstream();
-        Gateway gw = gateway(relayTo(up), GatewayLimits.defaults()
-            .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30))
-            .withTotalTimeout(Duration.ofMillis(300)));
+    assertAHeldTurnEndsNaming(GatewayLimits.defaults()
+        .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30))
+        .withTotalTimeout(Duration.ofMillis(300)), "limits.total-timeout");
+  }
+
+  /** An upstream that never answers: the turn ends with an error naming {@code limit}. */
+  private void assertAHeldTurnEndsNaming(GatewayLimits limits, String limit) throws Exception {
+    try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up), limits);
         SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
       up.hold = true;
       List<StreamEvent> events = new ArrayList<>();
@@ -224,7 +217,7 @@ class ResponsesWebSocketTest {
         stream.forEach(events::add);
       }
       assertThat(events).last().isInstanceOfSatisfying(Failed.class,
-          f -> assertThat(f.message()).contains("limits.total-timeout"));
+          f -> assertThat(f.message()).contains(limit));
       assertThat(up.heldClosed.await(10, TimeUnit.SECONDS)).isTrue();
     }
   }
