@@ -3,7 +3,7 @@ package io.sluice.client.ws;
 import io.sluice.client.EventStream;
 import io.sluice.client.ProviderKind;
 import io.sluice.client.ProviderSettings;
-import io.sluice.client.RetryPolicy;
+import io.sluice.core.RetryPolicy;
 import io.sluice.client.SluiceClient;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.message.ChatRequest;
