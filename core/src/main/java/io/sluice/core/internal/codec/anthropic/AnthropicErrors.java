@@ -4,8 +4,8 @@ import io.sluice.core.event.Failed;
 
 /**
  * Anthropic's error types and the HTTP statuses they stand for (docs.claude.com "Errors";
- * wire-formats.md §c). An in-stream {@code event: error} arrives after HTTP 200, so its status is
- * recovered from the type.
+ * docs/wire-formats.md §c). An in-stream {@code event: error} arrives after HTTP 200, so its
+ * status is recovered from the type.
  */
 final class AnthropicErrors {
   private AnthropicErrors() {}

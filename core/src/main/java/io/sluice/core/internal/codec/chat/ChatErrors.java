@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.Failed;
+import io.sluice.core.internal.json.JsonChecks;
 import java.io.IOException;
 
 /**
@@ -24,7 +25,7 @@ final class ChatErrors {
       return new Info("", "", p.getText());
     }
     if (t != JsonToken.START_OBJECT) {
-      String text = t.isScalarValue() ? p.getText() : ChatJson.copyToString(p);
+      String text = t.isScalarValue() ? p.getText() : JsonChecks.copyToString(p);
       return new Info("", "", text);
     }
     String type = "";
@@ -69,7 +70,7 @@ final class ChatErrors {
     if (v == JsonToken.VALUE_NULL) {
       return "";
     }
-    return v.isScalarValue() ? p.getText() : ChatJson.copyToString(p);
+    return v.isScalarValue() ? p.getText() : JsonChecks.copyToString(p);
   }
 
   /** An in-stream error (the HTTP status was 200): status and retryability follow the type. */
@@ -104,7 +105,7 @@ final class ChatErrors {
   }
 
   private static boolean retryable(Info info, int status) {
-    // A 429 for an exhausted quota will not heal by retrying (wire-formats.md §e).
+    // A 429 for an exhausted quota will not heal by retrying (docs/wire-formats.md §e).
     if ("insufficient_quota".equals(info.code()) || "insufficient_quota".equals(info.type())) {
       return false;
     }

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the Anthropic decoder over a wire transcript at every chunking. */
-final class Decoding {
-  private Decoding() {}
+final class AnthropicStreams {
+  private AnthropicStreams() {}
 
   /** The events of {@code wire}, after checking that every chunking gives the same grammatical ones. */
   static List<StreamEvent> decode(String wire) {

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the Responses decoder over wire bytes at every chunking. */
-final class ResponsesTesting {
-  private ResponsesTesting() {}
+final class ResponsesStreams {
+  private ResponsesStreams() {}
 
   /** Decodes at every chunking; all must agree and obey the grammar. Returns the events. */
   static List<StreamEvent> decode(String wire) {
