@@ -10,6 +10,7 @@ import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.Usage;
 import io.sluice.core.internal.codec.FinishReasons;
+import io.sluice.core.internal.codec.Retries;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.Message;
@@ -207,7 +208,7 @@ final class AnthropicBodyCodec {
       message = "HTTP " + status + (json.isBlank() ? "" : ": " + StreamDecoder.excerpt(json));
     }
     return new Failed(type, "", message == null ? "" : message, status,
-        AnthropicErrors.retryableStatus(status));
+        Retries.retryableStatus(status));
   }
 
   static byte[] encodeError(Failed failure) {

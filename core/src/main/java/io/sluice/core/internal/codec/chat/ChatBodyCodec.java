@@ -288,16 +288,4 @@ final class ChatBodyCodec {
     }
     return ChatErrors.ofBody(httpStatus, info);
   }
-
-  static byte[] encodeError(Failed failure) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      ChatErrors.writeErrorField(g, failure);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new CodecException("cannot encode the error: " + e.getMessage(), e);
-    }
-    return out.toByteArray();
-  }
 }

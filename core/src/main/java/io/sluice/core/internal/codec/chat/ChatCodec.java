@@ -8,6 +8,7 @@ import io.sluice.core.codec.WireFormat;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.internal.codec.BaseCodec;
 import io.sluice.core.internal.codec.BaseStreamDecoder;
+import io.sluice.core.internal.codec.OpenAiErrorBody;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.sse.SseWriter;
 import java.util.EnumMap;
@@ -36,7 +37,7 @@ public final class ChatCodec extends BaseCodec {
     super(WireFormat.OPENAI_CHAT, new Bodies(
         request -> ChatRequestEncoder.encode(request, dialect), ChatRequestDecoder::decode,
         ChatBodyCodec::decodeResponse, ChatBodyCodec::encodeResponse,
-        ChatBodyCodec::decodeError, ChatBodyCodec::encodeError));
+        ChatBodyCodec::decodeError, OpenAiErrorBody::encode));
     this.dialect = dialect;
   }
 

@@ -117,25 +117,4 @@ final class ResponsesBodyCodec {
     return new Failed("http_" + status, "", message, status,
         ResponsesErrors.retryable(status, "", ""));
   }
-
-  static byte[] encodeError(Failed f) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeObjectFieldStart("error");
-      g.writeStringField("message", f.message());
-      g.writeStringField("type", f.type());
-      g.writeNullField("param");
-      if (f.code().isEmpty()) {
-        g.writeNullField("code");
-      } else {
-        g.writeStringField("code", f.code());
-      }
-      g.writeEndObject();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new CodecException("could not write the error body: " + e.getMessage(), e);
-    }
-    return out.toByteArray();
-  }
 }

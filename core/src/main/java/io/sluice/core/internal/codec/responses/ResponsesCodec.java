@@ -6,6 +6,7 @@ import io.sluice.core.codec.WireFormat;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.internal.codec.BaseCodec;
 import io.sluice.core.internal.codec.BaseStreamDecoder;
+import io.sluice.core.internal.codec.OpenAiErrorBody;
 import io.sluice.core.sse.SseWriter;
 import java.util.function.Consumer;
 
@@ -20,7 +21,7 @@ public final class ResponsesCodec extends BaseCodec {
     super(WireFormat.OPENAI_RESPONSES, new Bodies(
         ResponsesRequestEncoder::encode, ResponsesRequestDecoder::decode,
         ResponsesBodyCodec::decodeResponse, ResponsesBodyCodec::encodeResponse,
-        ResponsesBodyCodec::decodeError, ResponsesBodyCodec::encodeError));
+        ResponsesBodyCodec::decodeError, OpenAiErrorBody::encode));
   }
 
   @Override
