@@ -79,18 +79,23 @@ public final class ConfigReader {
 
   private static GatewayLimits limits(Node n) {
     GatewayLimits d = GatewayLimits.defaults();
-    return new GatewayLimits(
-        n.integer("max-body-bytes", d.maxBodyBytes()),
-        n.integer("max-header-bytes", d.maxHeaderBytes()),
-        n.integer("concurrency-per-key", d.concurrencyPerKey()),
-        n.integer("queue-size", d.queueSize()),
-        n.duration("heartbeat", d.heartbeat()),
-        n.duration("connect-timeout", d.connectTimeout()),
-        n.duration("first-token-timeout", d.firstTokenTimeout()),
-        n.duration("idle-timeout", d.idleTimeout()),
-        n.integer("stream-buffer-bytes", d.streamBufferBytes()),
-        n.integer("max-attempts", d.maxAttempts()),
-        n.duration("total-timeout", d.totalTimeout()));
+    return GatewayLimits.builder()
+        .maxBodyBytes(n.integer("max-body-bytes", d.maxBodyBytes()))
+        .maxHeaderBytes(n.integer("max-header-bytes", d.maxHeaderBytes()))
+        .concurrencyPerKey(n.integer("concurrency-per-key", d.concurrencyPerKey()))
+        .queueSize(n.integer("queue-size", d.queueSize()))
+        .heartbeat(n.duration("heartbeat", d.heartbeat()))
+        .connectTimeout(n.duration("connect-timeout", d.connectTimeout()))
+        .firstTokenTimeout(n.duration("first-token-timeout", d.firstTokenTimeout()))
+        .idleTimeout(n.duration("idle-timeout", d.idleTimeout()))
+        .streamBufferBytes(n.integer("stream-buffer-bytes", d.streamBufferBytes()))
+        .maxAttempts(n.integer("max-attempts", d.maxAttempts()))
+        .totalTimeout(n.duration("total-timeout", d.totalTimeout()))
+        .maxEventBytes(n.integer("max-event-bytes", d.maxEventBytes()))
+        .maxErrorBodyBytes(n.integer("max-error-body-bytes", d.maxErrorBodyBytes()))
+        .maxUpstreamMessageBytes(
+            n.integer("max-upstream-message-bytes", d.maxUpstreamMessageBytes()))
+        .build();
   }
 
   private static ChatDialect dialect(String name) {

@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpClientResponse;
  * A 2xx non-streaming answer: read whole (bounded by twice {@code limits.max-body-bytes}), then
  * forwarded as it is on a pass-through or decoded and re-encoded in the client's format.
  */
-public final class BodyRelay {
+final class BodyRelay {
   private final Exchange ex;
   private final UpstreamAttempt attempt;
   private final HttpClientResponse upstream;
@@ -43,26 +43,25 @@ public final class BodyRelay {
   }
 
   private void onEnd() {
-    if (over || ex.phase == Exchange.Phase.DONE) {
+    if (over || ex.done()) {
       return;
     }
     attempt.end();
     byte[] bytes = body.getBytes();
     FinalMessage message = null;
+    String errorClass = "";
     try {
-      message = attempt.upstreamCodec.decodeResponse(bytes);
+      message = attempt.codec().decodeResponse(bytes);
       ex.accounting.accept(message);
     } catch (RuntimeException e) {
-      ex.errorClass = "unreadable_response";
+      errorClass = "unreadable_response";
     }
-    ex.status = upstream.statusCode();
     ex.response.setStatusCode(upstream.statusCode());
-    if (attempt.passThrough) {
+    if (attempt.passThrough()) {
       Headers.copyResponse(upstream.headers(), ex.response.headers());
       String type = upstream.getHeader("content-type");
       ex.response.headers().set("Content-Type", type == null ? "application/json" : type);
-      ex.finish();
-      ex.response.end(Buffer.buffer(bytes));
+      ex.end(upstream.statusCode(), errorClass, Buffer.buffer(bytes));
     } else if (message == null) {
       ex.fail(new Failed(Failed.MALFORMED, "", "the upstream's answer could not be read", 502,
           false), Failed.MALFORMED);
@@ -71,8 +70,7 @@ public final class BodyRelay {
       Headers.copyRequestIds(upstream.headers(), ex.response.headers());
       ex.response.headers().set("Content-Type", "application/json");
       byte[] encoded = ex.door.codec().encodeResponse(message);
-      ex.finish();
-      ex.response.end(Buffer.buffer(encoded));
+      ex.end(upstream.statusCode(), errorClass, Buffer.buffer(encoded));
     }
   }
 }

@@ -7,7 +7,7 @@ import io.sluice.gateway.internal.upstream.Bytes;
 import java.io.IOException;
 
 /** Recognises the extra chunk {@code stream_options.include_usage} adds to a Chat stream. */
-public final class ChatUsageChunk {
+final class ChatUsageChunk {
   private static final JsonFactory JSON = new JsonFactory();
 
   private ChatUsageChunk() {}

@@ -13,7 +13,7 @@ import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
@@ -23,35 +23,35 @@ import java.util.Optional;
  * One client request from routing to its usage entry. It runs on the event loop that accepted the
  * request and never blocks: it takes a key lease (or waits in the target's queue), hands the call
  * to an {@link UpstreamAttempt}, moves to the next key or target on a retryable failure before the
- * first byte, and books the outcome exactly once in {@link #finish}.
+ * first byte, and relays a 2xx answer with a {@link StreamRelay} or {@link BodyRelay}.
+ *
+ * <p>It owns its state: the relays and the server tell it what happened through its intent
+ * methods ({@link #streamStarted}, {@link #bodyStarted}, {@link #end}, {@link #fail},
+ * {@link #cancelUpstream}), and the attempt reports through {@link UpstreamAttempt.Outcome}. Every
+ * ending, whatever its cause (answer relayed, upstream error, timeout, client gone, a bug), goes
+ * through {@link #finish}, which books it exactly once: lease released, meters, usage entry.
  */
-public final class Exchange {
-  public enum Phase { QUEUED, WAITING, STREAMING, DONE }
+public final class Exchange implements UpstreamAttempt.Outcome {
+  private enum Phase { QUEUED, WAITING, STREAMING, DONE }
 
-  public final GatewayState gw;
-  public final HttpServerRequest request;
-  public final HttpServerResponse response;
-  public final FrontDoor door;
+  final GatewayState gw;
+  final HttpServerResponse response;
+  final FrontDoor door;
   final Context context;
-  public final byte[] body;
-  public final RequestBody.Scan scan;
-  final Route route;
-  final Optional<AccessKey> key;
-  final long startNanos = System.nanoTime();
-  final long startMillis = System.currentTimeMillis();
+  final RequestBody.Scan scan;
   final Accounting accounting;
+  private final Optional<AccessKey> key;
+  private final UpstreamAttempt.Call call;
+  private final long startNanos = System.nanoTime();
+  private final long startMillis = System.currentTimeMillis();
 
-  public Phase phase = Phase.WAITING;
+  private Phase phase = Phase.WAITING;
   /** True once the response head went out: from then on, failures are in-stream events. */
-  public boolean committed;
+  private boolean committed;
   /** True once upstream body bytes reached the client: from then on, no retry. */
-  boolean bodyStarted;
-  public HttpClientRequest upstreamRequest;
-  public boolean upstreamCancelled;
-  String upstreamLabel = "";
-  String upstreamKey = "";
-  public String errorClass = "";
-  public int status;
+  private boolean bodyStarted;
+  private String upstreamLabel = "";
+  private String upstreamKey = "";
 
   private final List<TargetPool> pools;
   private int targetIndex;
@@ -62,22 +62,22 @@ public final class Exchange {
   private long heartbeatTimer = -1;
   /** {@code limits.total-timeout}: one timer per request, from its arrival to finish(). */
   private long totalTimer = -1;
-  /** The attempt under way, or the last one; its relay is the stream once one began. */
+  /** The attempt under way, or the last one. */
   private UpstreamAttempt attempt;
+  /** The stream relay once a 2xx stream began. */
+  private StreamRelay relay;
   private long coolingNanos = Long.MAX_VALUE;
   private boolean queueFull;
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
     this.gw = gw;
-    this.request = request;
     this.response = request.response();
     this.door = door;
     this.context = gw.vertx.getOrCreateContext();
-    this.body = body;
     this.scan = scan;
-    this.route = route;
     this.key = key;
+    this.call = new UpstreamAttempt.Call(door, request.headers(), body, scan);
     this.pools = gw.pools(route);
     this.accounting = new Accounting(startNanos, gw.config.logContent());
   }
@@ -112,7 +112,7 @@ public final class Exchange {
           waiter = w;
           waitingOn = pool;
           if (scan.stream()) {
-            commitStream(null); // a waiting streaming client gets its headers at once
+            commitStream(null, true); // a waiting streaming client gets its headers at once
           }
           return;
         case COOLING:
@@ -149,35 +149,46 @@ public final class Exchange {
         + (query < 0 ? url : url.substring(0, query));
     upstreamKey = granted.keyLabel();
     try {
-      attempt = new UpstreamAttempt(this, granted);
+      attempt = new UpstreamAttempt(gw, call, granted, this);
       attempt.send();
     } catch (RuntimeException e) {
       crashed(e);
     }
   }
 
+  /** A 2xx answer: relayed as a stream, or read whole as a body. */
+  @Override
+  public void answered(UpstreamAttempt from, HttpClientResponse head) {
+    if (from != attempt || phase == Phase.DONE) {
+      return;
+    }
+    if (scan.stream()) {
+      new StreamRelay(this, from, head).start();
+    } else {
+      new BodyRelay(this, from, head).start();
+    }
+  }
+
   /** A failure before the first body byte: retry on another key or target when allowed. */
-  public void attemptFailed(String errorKind, boolean retryable, long coolNanos,
-      Runnable giveUp) {
-    gw.metrics.upstreamError(errorKind);
+  @Override
+  public void failed(UpstreamAttempt from, UpstreamAttempt.Failure failure) {
+    gw.metrics.upstreamError(failure.kind());
     TargetPool.Lease failed = lease;
     lease = null;
-    upstreamRequest = null;
     if (failed != null) {
-      if (coolNanos > 0) {
-        failed.pool().coolDown(failed, coolNanos);
+      if (failure.coolNanos() > 0) {
+        failed.pool().coolDown(failed, failure.coolNanos());
       }
       failed.pool().release(failed);
     }
     if (phase == Phase.DONE) {
       return;
     }
-    if (!retryable || bodyStarted || attempts >= gw.limits.maxAttempts()) {
-      errorClass = errorKind;
-      giveUp.run();
+    if (!failure.retryable() || bodyStarted || attempts >= gw.limits.maxAttempts()) {
+      giveUp(failure);
       return;
     }
-    if (coolNanos <= 0) {
+    if (failure.coolNanos() <= 0) {
       targetIndex++; // an upstream that failed moves on; a rate-limited key lets its pool choose
     }
     if (targetIndex >= pools.size()) {
@@ -194,16 +205,73 @@ public final class Exchange {
     nextLease();
   }
 
-  /** Writes the SSE response head once; a pass-through copies the upstream's headers. */
-  void commitStream(MultiMap upstreamHeaders) {
-    commitStream(upstreamHeaders, true);
+  /**
+   * No retry: the client is told. A client of the upstream's format gets the upstream's own JSON
+   * error as it came, with its status and Retry-After, unless its response is already committed.
+   */
+  private void giveUp(UpstreamAttempt.Failure failure) {
+    if (failure.passOn().isPresent() && !committed) {
+      UpstreamAttempt.ErrorBody error = failure.passOn().get();
+      response.setStatusCode(error.status());
+      response.headers().set("Content-Type", "application/json");
+      error.retryAfter().ifPresent(v -> response.headers().set("Retry-After", v));
+      end(error.status(), failure.kind(), Buffer.buffer(error.json()));
+      return;
+    }
+    fail(failure.told(), failure.kind());
+  }
+
+  @Override
+  public void streamTimedOut(String message) {
+    if (relay != null) {
+      relay.timeout(message);
+    }
   }
 
   /**
-   * As {@link #commitStream(MultiMap)}; with {@code sendHead} false the head waits for the first
-   * write (or an explicit {@code writeHead}), so that it leaves in the same packet as the body.
+   * The upstream's stream began: the exchange is streaming, and its SSE head is ready (a
+   * pass-through copies the upstream's headers). The head leaves with the first body bytes, or
+   * with an explicit {@code writeHead}, so that it goes in the same packet as the body.
    */
-  void commitStream(MultiMap upstreamHeaders, boolean sendHead) {
+  void streamStarted(StreamRelay started, MultiMap upstreamHeaders) {
+    relay = started;
+    phase = Phase.STREAMING;
+    commitStream(upstreamHeaders, false);
+  }
+
+  /** Upstream body bytes reach the client: no retry from now on, and no more heartbeats. */
+  void bodyStarted() {
+    bodyStarted = true;
+    stopHeartbeat();
+  }
+
+  /** True once the exchange ended, whatever ended it. */
+  boolean done() {
+    return phase == Phase.DONE;
+  }
+
+  /**
+   * The exchange ended with {@code status} (its answer complete, or the upstream's own error
+   * passed on): it is booked, then the response ends with {@code last}, if the client is still
+   * there. Nothing once the exchange already ended.
+   */
+  void end(int status, String errorClass, Buffer last) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    finish(status, errorClass); // booked before the end goes out: a client's next request sees it
+    if (!response.ended() && !response.closed()) {
+      if (last != null && last.length() > 0) {
+        bodyStarted = true;
+        response.end(last);
+      } else {
+        response.end();
+      }
+    }
+  }
+
+  /** Writes the SSE response head once; a pass-through copies the upstream's headers. */
+  private void commitStream(MultiMap upstreamHeaders, boolean sendHead) {
     if (committed) {
       return;
     }
@@ -225,38 +293,39 @@ public final class Exchange {
       stopHeartbeat();
       return;
     }
-    commitStream(null);
+    commitStream(null, true);
     response.write(Buffer.buffer(": heartbeat\n\n"));
   }
 
-  void stopHeartbeat() {
+  private void stopHeartbeat() {
     if (heartbeatTimer >= 0) {
       gw.vertx.cancelTimer(heartbeatTimer);
       heartbeatTimer = -1;
     }
   }
 
-  /** Tells the client {@code failure} in its format: a JSON body, or a last event once committed. */
-  public void fail(Failed failure, String kind) {
+  /**
+   * The exchange ended with {@code failure}, told to the client in its format: a JSON body, or a
+   * last event once the response is committed.
+   */
+  void fail(Failed failure, String errorClass) {
     if (phase == Phase.DONE) {
       return;
     }
-    errorClass = kind;
     if (committed) {
-      status = 200;
       accounting.failure = failure;
-      finish();
+      finish(200, errorClass);
       if (!response.ended() && !response.closed()) {
         response.end(ClientErrors.terminalEvent(door.format, failure, "", scan.model()));
       }
     } else {
-      status = failure.httpStatus() > 0 ? failure.httpStatus() : 502;
-      finish();
+      finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass);
       ClientErrors.respond(response, door, failure);
     }
   }
 
   /** A bug, not a failure of the upstream: the client gets a 500 and the log the class. */
+  @Override
   public void crashed(RuntimeException e) {
     cancelUpstream();
     fail(new Failed("api_error", "", "internal gateway error", 500, false),
@@ -276,17 +345,17 @@ public final class Exchange {
     }
     String message = "the request took longer than " + gw.limits.totalTimeout().toMillis()
         + " ms (limits.total-timeout)";
-    if (attempt != null && attempt.relay != null) {
-      attempt.relay.timeout(message);
+    if (relay != null) {
+      relay.timeout(message);
       return;
     }
     if (waiter != null) {
       waitingOn.cancel(waiter);
     }
+    cancelUpstream();
     if (attempt != null) {
       attempt.end(); // its first-token timer goes, and a late answer finds it over
     }
-    cancelUpstream();
     fail(new Failed(Failed.TIMEOUT, "", message, 504, true), "timeout");
   }
 
@@ -299,25 +368,21 @@ public final class Exchange {
       waitingOn.cancel(waiter);
     }
     cancelUpstream();
-    errorClass = "client_closed";
-    status = 499; // nginx's "client closed request": the client never got a full answer
-    finish();
+    finish(499, "client_closed"); // nginx's "client closed request": no full answer came
   }
 
-  /** RST_STREAM's code for "no longer needed" (RFC 9113 §7). */
-  public static final long CANCEL = 0x8;
-
+  /** Stops the upstream call under way, if any: the gateway, not the upstream, ended it. */
   void cancelUpstream() {
-    upstreamCancelled = true;
-    if (upstreamRequest != null) {
-      // HTTP/1.1: closes the connection, so the upstream stops at once. HTTP/2: resets this
-      // stream alone; the connection carries other streams and must stay open.
-      upstreamRequest.reset(CANCEL);
+    if (attempt != null) {
+      attempt.cancel();
     }
   }
 
-  /** Books the request exactly once: releases the lease, records meters, writes the usage entry. */
-  public void finish() {
+  /**
+   * The one place where an exchange ends: books it exactly once (lease released, timers gone,
+   * meters, usage entry). Every ending comes here, whatever its cause.
+   */
+  private void finish(int status, String errorClass) {
     if (phase == Phase.DONE) {
       return;
     }
@@ -327,9 +392,9 @@ public final class Exchange {
       // A client that left, or a limit, ended it: no timer of the attempt or its relay may keep
       // the exchange (and its buffers) reachable until it fires, up to limits.idle-timeout later.
       attempt.end();
-      if (attempt.relay != null) {
-        attempt.relay.stop();
-      }
+    }
+    if (relay != null) {
+      relay.stop();
     }
     if (totalTimer >= 0) {
       gw.vertx.cancelTimer(totalTimer);

@@ -38,7 +38,7 @@ import io.vertx.core.http.HttpClientResponse;
  * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
  * upstream read pauses, and resumes on drain, so a slow reader holds a bounded buffer.
  */
-public final class StreamRelay {
+final class StreamRelay {
   private final Exchange ex;
   private final UpstreamAttempt attempt;
   private final HttpClientResponse upstream;
@@ -62,6 +62,8 @@ public final class StreamRelay {
     flush();
   };
   private String responseId = "";
+  /** What ended the stream, when it failed; the exchange names it in the log. */
+  private String errorClass = "";
   private boolean ended;
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
   private final byte[] tail = new byte[4];
@@ -71,37 +73,35 @@ public final class StreamRelay {
     this.ex = ex;
     this.attempt = attempt;
     this.upstream = upstream;
-    this.decoder = attempt.upstreamCodec.decoder(this::onEvent);
-    if (attempt.passThrough && decoder instanceof BaseStreamDecoder) {
+    this.decoder = attempt.codec().decoder(this::onEvent);
+    if (attempt.passThrough() && decoder instanceof BaseStreamDecoder) {
       // The client's own reader meets a broken event in the bytes; the books count on past it.
       ((BaseStreamDecoder) decoder).skipMalformed(ex.accounting::malformedSkipped);
     }
     this.masker = new KeyMasker(attempt.apiKey());
     SseWriter writer = SseWriter.create(this::write);
-    if (!attempt.passThrough) {
+    if (!attempt.passThrough()) {
       raw = false;
       encoder = ex.door.format == WireFormat.OPENAI_CHAT
           ? ChatCodec.encoder(writer, ex.scan.includeUsage()) : ex.door.codec().encoder(writer);
-      reader = SseReader.create(decoder);
+      reader = EventLimit.reader(decoder, ex.gw.limits);
     } else if (attempt.stripsUsage()) {
       raw = false;
       encoder = null;
-      reader = SseReader.create(new UsageChunkFilter(writer));
+      reader = EventLimit.reader(new UsageChunkFilter(writer), ex.gw.limits);
     } else {
       raw = true;
       encoder = null;
-      reader = SseReader.create(decoder);
+      reader = EventLimit.reader(decoder, ex.gw.limits);
     }
   }
 
   public void start() {
-    attempt.relay = this;
-    ex.phase = Exchange.Phase.STREAMING;
     // The head leaves with the first bytes of the body when they came in the same read, else
     // alone once the read is done: a client sees the stream begin when the upstream's began.
-    ex.commitStream(attempt.passThrough ? upstream.headers() : null, false);
+    ex.streamStarted(this, attempt.passThrough() ? upstream.headers() : null);
     queueFlush();
-    if (!attempt.passThrough) {
+    if (!attempt.passThrough()) {
       Headers.copyRequestIds(upstream.headers(), ex.response.headers());
     }
     ex.response.drainHandler(v -> {
@@ -172,14 +172,14 @@ public final class StreamRelay {
       upstreamTerminated = decoder.finished() && ex.accounting.failure == null;
     }
     reader.end(); // a missing terminal marker becomes a Failed(stream_truncated) event
-    if (attempt.passThrough && !upstreamTerminated && ex.accounting.failure != null) {
+    if (attempt.passThrough() && !upstreamTerminated && ex.accounting.failure != null) {
       writeTerminal(ex.accounting.failure);
     }
     close();
   }
 
   private void onError(Throwable cause) {
-    if (ended || ex.upstreamCancelled || ex.phase == Exchange.Phase.DONE) {
+    if (ended || attempt.cancelled() || ex.done()) {
       return;
     }
     fail(new Failed(Failed.TRANSPORT, "", "the upstream connection failed mid-stream: "
@@ -208,7 +208,7 @@ public final class StreamRelay {
 
   /** A timeout once the stream started: cancel the upstream, end the client's stream with it. */
   public void timeout(String message) {
-    if (ended || ex.phase == Exchange.Phase.DONE) {
+    if (ended || ex.done()) {
       return;
     }
     ex.cancelUpstream();
@@ -217,7 +217,7 @@ public final class StreamRelay {
 
   /** Ends the client's stream with a terminal error in its own format. */
   private void fail(Failed failure) {
-    ex.errorClass = failure.type();
+    errorClass = failure.type();
     if (decoder.finished()) {
       close();
       return;
@@ -259,16 +259,7 @@ public final class StreamRelay {
       ex.gw.vertx.cancelTimer(idleTimer);
       idleTimer = -1;
     }
-    ex.status = 200;
-    ex.finish(); // booked before the end goes out, so a client's next request sees the books
-    if (!ex.response.ended() && !ex.response.closed()) {
-      if (last != null && last.length() > 0) {
-        ex.bodyStarted = true;
-        ex.response.end(last);
-      } else {
-        ex.response.end();
-      }
-    }
+    ex.end(200, errorClass, last); // what the last read produced goes with the end
   }
 
   /** The SSE writer's sink, and every other output: gathered until the read is processed. */
@@ -304,8 +295,7 @@ public final class StreamRelay {
       }
       return;
     }
-    ex.bodyStarted = true;
-    ex.stopHeartbeat();
+    ex.bodyStarted();
     ex.response.write(out);
     if (ex.response.writeQueueFull() && !ended && !paused) {
       upstream.pause();

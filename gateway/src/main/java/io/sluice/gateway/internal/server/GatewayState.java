@@ -29,8 +29,6 @@ import java.util.function.Consumer;
 
 /** What every request shares: config, router, key pools, upstream client, meters and logs. */
 public final class GatewayState implements AutoCloseable {
-  /** An upstream WebSocket message (a whole {@code response.completed}) is at most this long. */
-  private static final int MAX_UPSTREAM_MESSAGE = 64 * 1024 * 1024;
   public final Vertx vertx;
   public final GatewayConfig config;
   public final GatewayLimits limits;
@@ -81,8 +79,8 @@ public final class GatewayState implements AutoCloseable {
     this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) limits.connectTimeout().toMillis())
         .setVerifyHost(true)
-        .setMaxFrameSize(MAX_UPSTREAM_MESSAGE)
-        .setMaxMessageSize(MAX_UPSTREAM_MESSAGE));
+        .setMaxFrameSize(limits.maxUpstreamMessageBytes())
+        .setMaxMessageSize(limits.maxUpstreamMessageBytes()));
   }
 
   /**

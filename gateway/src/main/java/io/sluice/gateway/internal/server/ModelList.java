@@ -12,7 +12,7 @@ import java.util.List;
  * {@code GET /v1/models}: the routed model names, in a shape both SDKs read — OpenAI's
  * {@code object}/{@code owned_by} and Anthropic's {@code type}/{@code display_name} side by side.
  */
-public final class ModelList {
+final class ModelList {
   private ModelList() {}
 
   static String json(List<Route> routes) {

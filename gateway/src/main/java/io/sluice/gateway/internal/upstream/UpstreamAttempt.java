@@ -7,14 +7,12 @@ import io.sluice.core.event.Failed;
 import io.sluice.core.internal.codec.chat.ChatCodec;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.gateway.GatewayConfig.Target;
-import io.sluice.gateway.internal.exchange.BodyRelay;
 import io.sluice.gateway.internal.exchange.ClientErrors;
-import io.sluice.gateway.internal.exchange.Exchange;
-import io.sluice.gateway.internal.exchange.Headers;
-import io.sluice.gateway.internal.exchange.StreamRelay;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
+import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -26,33 +24,79 @@ import java.util.Optional;
 
 /**
  * One call to one upstream with one key: builds the body (the client's bytes on a pass-through, a
- * re-encoded request on a translation), sends it, and on the answer's head either hands the body
- * to a relay or reports a failure to the {@link Exchange}, which decides about a retry.
+ * re-encoded request on a translation), sends it with the provider's headers
+ * ({@link ProviderHeaders}), classifies the answer's status, and reports to its {@link Outcome}:
+ * a 2xx to relay, or a failure (with what the client is told if nobody retries). It never touches
+ * the client's response; the exchange that handed it the outcome decides. Its one timer is the
+ * first-token timeout.
  */
 public final class UpstreamAttempt {
-  /** Error bodies are read up to this size; the rest is not needed to tell the client. */
-  private static final int MAX_ERROR_BODY = 1024 * 1024;
   /** The log's and the metrics' name for a 2xx streaming answer that is no event stream. */
-  static final String NOT_EVENT_STREAM = "not_event_stream";
+  public static final String NOT_EVENT_STREAM = "not_event_stream";
+  /** RST_STREAM's code for "no longer needed" (RFC 9113 §7). */
+  static final long CANCEL = 0x8;
 
-  private final Exchange ex;
+  /** What the client asked, as the attempt needs it. */
+  public record Call(FrontDoor door, MultiMap headers, byte[] body, RequestBody.Scan scan) {}
+
+  /**
+   * How an attempt ended before its answer was relayed.
+   *
+   * @param kind the log's and the metrics' name ({@code http_429}, {@code transport}, ...)
+   * @param retryable whether another key or target may serve the request
+   * @param coolNanos how long the key rests (a 429), or 0
+   * @param told what the client is told if nobody retries, in no format yet
+   * @param passOn the upstream's own JSON error body (key masked) for a client of its format
+   */
+  public record Failure(String kind, boolean retryable, long coolNanos, Failed told,
+      Optional<ErrorBody> passOn) {
+    Failure(String kind, boolean retryable, Failed told) {
+      this(kind, retryable, 0, told, Optional.empty());
+    }
+  }
+
+  /** A non-2xx answer as the upstream sent it: its status, JSON body and Retry-After. */
+  public record ErrorBody(int status, byte[] json, Optional<String> retryAfter) {}
+
+  /** Where an attempt reports; every call comes on the exchange's event loop. */
+  public interface Outcome {
+    /** A 2xx answer to relay: an event stream when the client asked for one, else a body. */
+    void answered(UpstreamAttempt attempt, HttpClientResponse head);
+
+    /** The attempt failed before anything of its answer reached the client. */
+    void failed(UpstreamAttempt attempt, Failure failure);
+
+    /** The first-token timeout passed after the stream began (a head, a message_start). */
+    void streamTimedOut(String message);
+
+    /** A bug, not a failure of the upstream. */
+    void crashed(RuntimeException e);
+  }
+
+  private final GatewayState gw;
+  private final Call call;
+  private final Outcome outcome;
   private final TargetPool.Lease lease;
   private final Target target;
-  public final WireCodec upstreamCodec;
-  public final boolean passThrough;
+  private final WireCodec upstreamCodec;
+  private final boolean passThrough;
+  private HttpClientRequest request;
   private long firstByteTimer = -1;
-  /** The stream relay once a 2xx streaming answer began; a late first token ends it. */
-  public StreamRelay relay;
+  /** A 2xx streaming answer was handed over: a late first token ends the stream, not the attempt. */
+  private boolean streaming;
+  private boolean cancelled;
   private boolean over;
 
-  public UpstreamAttempt(Exchange ex, TargetPool.Lease lease) {
-    this.ex = ex;
+  public UpstreamAttempt(GatewayState gw, Call call, TargetPool.Lease lease, Outcome outcome) {
+    this.gw = gw;
+    this.call = call;
+    this.outcome = outcome;
     this.lease = lease;
     this.target = lease.pool().target();
-    WireFormat format = formatOf(target, ex.door);
+    WireFormat format = formatOf(target, call.door());
     this.upstreamCodec = format == WireFormat.OPENAI_CHAT
         ? WireCodec.openAiChat(target.dialect()) : WireCodec.of(format);
-    this.passThrough = format == ex.door.format;
+    this.passThrough = format == call.door().format;
   }
 
   static WireFormat formatOf(Target target, FrontDoor door) {
@@ -65,13 +109,23 @@ public final class UpstreamAttempt {
     }
   }
 
+  /** The upstream's codec: the client's on a pass-through. */
+  public WireCodec codec() {
+    return upstreamCodec;
+  }
+
+  /** Whether the upstream speaks the client's format, so that its bytes pass unchanged. */
+  public boolean passThrough() {
+    return passThrough;
+  }
+
   /** Whether the gateway asks a Chat upstream for usage the client did not ask for. */
   public boolean stripsUsage() {
-    return addsUsage() && !ex.scan.includeUsage();
+    return addsUsage() && !call.scan().includeUsage();
   }
 
   private boolean addsUsage() {
-    return upstreamCodec.format() == WireFormat.OPENAI_CHAT && ex.scan.stream()
+    return upstreamCodec.format() == WireFormat.OPENAI_CHAT && call.scan().stream()
         && target.dialect().acceptsStreamOptions();
   }
 
@@ -79,52 +133,39 @@ public final class UpstreamAttempt {
     byte[] payload;
     try {
       payload = passThrough
-          ? RequestBody.rewrite(ex.body, ex.scan, target.rename(),
-              addsUsage() && !ex.scan.includeUsage())
+          ? RequestBody.rewrite(call.body(), call.scan(), target.rename(),
+              addsUsage() && !call.scan().includeUsage())
           : translatedBody();
     } catch (CodecException e) {
-      ex.attemptFailed("bad_request", false, 0,
-          () -> ex.fail(ClientErrors.failure(400, e.getMessage()), "bad_request"));
+      outcome.failed(this, new Failure("bad_request", false, ClientErrors.failure(400, e.getMessage())));
       return;
     } catch (UnsupportedOperationException e) {
-      String message = "translating " + ex.door.path + " to a " + target.kind().configName()
+      String message = "translating " + call.door().path + " to a " + target.kind().configName()
           + " upstream is not supported";
-      ex.attemptFailed("unsupported", false, 0,
-          () -> ex.fail(ClientErrors.failure(501, message), "unsupported"));
+      outcome.failed(this, new Failure("unsupported", false, ClientErrors.failure(501, message)));
       return;
     }
     FrontDoor upstreamDoor = FrontDoor.of(upstreamCodec.format());
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setHeaders(io.vertx.core.MultiMap.caseInsensitiveMultiMap())
+        .setHeaders(MultiMap.caseInsensitiveMultiMap())
         .setAbsoluteURI(stripSlash(target.baseUrl()) + upstreamDoor.upstreamSuffix());
-    Headers.copyRequest(ex.request.headers(), options.getHeaders());
+    ProviderHeaders.forward(call.headers(), options.getHeaders());
     options.getHeaders().set("Content-Type", "application/json");
     options.getHeaders().set("Accept-Encoding", "identity");
-    if (!lease.apiKey().isEmpty()) {
-      if (upstreamCodec.format() == WireFormat.ANTHROPIC_MESSAGES) {
-        options.getHeaders().set("x-api-key", lease.apiKey());
-      } else if (upstreamCodec.format() == WireFormat.OPENAI_CHAT
-          && target.dialect() == io.sluice.core.codec.ChatDialect.AZURE) {
-        options.getHeaders().set("api-key", lease.apiKey()); // Azure OpenAI's key header
-      } else {
-        options.getHeaders().set("Authorization", "Bearer " + lease.apiKey());
-      }
-    }
-    if (upstreamCodec.format() == WireFormat.ANTHROPIC_MESSAGES
-        && !options.getHeaders().contains("anthropic-version")) {
-      options.getHeaders().set("anthropic-version", "2023-06-01");
-    }
-    firstByteTimer = ex.gw.vertx.setTimer(ex.gw.limits.firstTokenTimeout().toMillis(),
+    ProviderHeaders.key(options.getHeaders(), upstreamCodec.format(), target.dialect(),
+        lease.apiKey());
+    ProviderHeaders.version(options.getHeaders(), upstreamCodec.format());
+    firstByteTimer = gw.vertx.setTimer(gw.limits.firstTokenTimeout().toMillis(),
         id -> firstByteTimeout());
-    ex.gw.request(target.http2(), options).onComplete(ar -> {
+    gw.request(target.http2(), options).onComplete(ar -> {
       if (ar.failed()) {
         transportFailed(ar.cause());
         return;
       }
       HttpClientRequest req = ar.result();
-      ex.upstreamRequest = req;
-      if (ex.upstreamCancelled || over) {
-        req.reset(Exchange.CANCEL);
+      request = req;
+      if (cancelled || over) {
+        req.reset(CANCEL);
         return;
       }
       req.send(Buffer.buffer(payload)).onComplete(r -> {
@@ -134,7 +175,7 @@ public final class UpstreamAttempt {
           try {
             onHead(r.result());
           } catch (RuntimeException e) {
-            ex.crashed(e);
+            outcome.crashed(e);
           }
         }
       });
@@ -142,33 +183,30 @@ public final class UpstreamAttempt {
   }
 
   private byte[] translatedBody() {
-    ChatRequest decoded = ex.door.codec().decodeRequest(ex.body);
+    ChatRequest decoded = call.door().codec().decodeRequest(call.body());
     if (!target.rename().isEmpty()) {
       decoded = decoded.withModel(target.rename());
     }
-    return upstreamCodec.encodeRequest(decoded.withStream(ex.scan.stream()));
+    return upstreamCodec.encodeRequest(decoded.withStream(call.scan().stream()));
   }
 
   private void onHead(HttpClientResponse head) {
-    if (over || ex.phase == Exchange.Phase.DONE) {
+    if (over) {
       return;
     }
     int status = head.statusCode();
     if (status >= 200 && status < 300) {
-      if (ex.scan.stream() && !isEventStream(head.getHeader("content-type"))) {
+      if (call.scan().stream() && !isEventStream(head.getHeader("content-type"))) {
         readNotAnEventStream(head);
-      } else if (ex.scan.stream()) {
-        new StreamRelay(ex, this, head).start();
-      } else {
-        new BodyRelay(ex, this, head).start();
+        return;
       }
+      streaming = call.scan().stream();
+      outcome.answered(this, head);
       return;
     }
     Buffer error = Buffer.buffer();
     head.handler(b -> {
-      if (error.length() < MAX_ERROR_BODY) {
-        error.appendBuffer(b);
-      }
+      keep(error, b);
     });
     head.exceptionHandler(this::transportFailed);
     head.endHandler(v -> upstreamError(head, error.getBytes()));
@@ -183,14 +221,48 @@ public final class UpstreamAttempt {
     int status = head.statusCode();
     java.util.function.Function<String, Optional<String>> headers =
         n -> Optional.ofNullable(head.getHeader(n));
-    boolean retryable = ex.gw.retry.retryable(status, headers);
+    boolean retryable = gw.retry.retryable(status, headers);
     long cool = 0;
     if (status == 429) {
       Duration after = RetryPolicy429.coolDown(headers);
       cool = after.toNanos();
     }
-    ex.attemptFailed("http_" + status, retryable, cool,
-        () -> tellClient(status, errorBody, head));
+    outcome.failed(this, new Failure("http_" + status, retryable, cool,
+        told(status, errorBody), passOn(status, errorBody, head)));
+  }
+
+  /** The upstream's JSON error as it came, key masked, for a client that speaks its format. */
+  private Optional<ErrorBody> passOn(int status, byte[] unmasked, HttpClientResponse head) {
+    if (!passThrough || !looksLikeJson(unmasked)) {
+      return Optional.empty();
+    }
+    String text = new String(unmasked, java.nio.charset.StandardCharsets.UTF_8);
+    String masked = mask(text);
+    // Re-encoded only when the key was there, so that any other body passes on byte for byte.
+    byte[] body = masked.equals(text) ? unmasked
+        : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return Optional.of(new ErrorBody(status, body,
+        Optional.ofNullable(head.getHeader("retry-after"))));
+  }
+
+  /** A non-2xx answer decoded as the upstream's error, key masked, with the upstream's status. */
+  private Failed told(int status, byte[] unmasked) {
+    String text = new String(unmasked, java.nio.charset.StandardCharsets.UTF_8);
+    String masked = mask(text);
+    byte[] errorBody = masked.equals(text) ? unmasked
+        : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Failed failure;
+    try {
+      failure = upstreamCodec.decodeError(status, errorBody);
+    } catch (RuntimeException e) {
+      failure = ClientErrors.failure(status, "upstream answered HTTP " + status);
+    }
+    failure = mask(failure);
+    if (failure.httpStatus() != status) {
+      failure = new Failed(failure.type(), failure.code(), failure.message(), status,
+          failure.retryable());
+    }
+    return failure;
   }
 
   /**
@@ -211,9 +283,7 @@ public final class UpstreamAttempt {
   private void readNotAnEventStream(HttpClientResponse head) {
     Buffer body = Buffer.buffer();
     head.handler(b -> {
-      if (body.length() < MAX_ERROR_BODY) {
-        body.appendBuffer(b);
-      }
+      keep(body, b);
     });
     head.exceptionHandler(this::transportFailed);
     head.endHandler(v -> notAnEventStream(head, body.getBytes()));
@@ -246,8 +316,7 @@ public final class UpstreamAttempt {
         // the status and the content type alone still say what happened
       }
     }
-    Failed told = failure;
-    ex.attemptFailed(NOT_EVENT_STREAM, true, 0, () -> ex.fail(told, NOT_EVENT_STREAM));
+    outcome.failed(this, new Failure(NOT_EVENT_STREAM, true, failure));
   }
 
   /** The upstream key this attempt sends; empty when the target has none. */
@@ -266,41 +335,9 @@ public final class UpstreamAttempt {
         failure.code(), message, failure.httpStatus(), failure.retryable());
   }
 
-  /** A non-2xx answer in the client's format, with the upstream's status. */
-  private void tellClient(int status, byte[] unmasked, HttpClientResponse head) {
-    String text = new String(unmasked, java.nio.charset.StandardCharsets.UTF_8);
-    String masked = mask(text);
-    // Re-encoded only when the key was there, so that any other body passes on byte for byte.
-    byte[] errorBody = masked.equals(text) ? unmasked
-        : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    if (passThrough && !ex.committed && looksLikeJson(errorBody)) {
-      ex.status = status;
-      ex.response.setStatusCode(status);
-      ex.response.headers().set("Content-Type", "application/json");
-      String retryAfter = head.getHeader("retry-after");
-      if (retryAfter != null) {
-        ex.response.headers().set("Retry-After", retryAfter);
-      }
-      ex.finish();
-      ex.response.end(Buffer.buffer(errorBody));
-      return;
-    }
-    Failed failure;
-    try {
-      failure = upstreamCodec.decodeError(status, errorBody);
-    } catch (RuntimeException e) {
-      failure = ClientErrors.failure(status, "upstream answered HTTP " + status);
-    }
-    failure = mask(failure);
-    if (failure.httpStatus() != status) {
-      failure = new Failed(failure.type(), failure.code(), failure.message(), status,
-          failure.retryable());
-    }
-    ex.fail(failure, ex.errorClass);
-  }
-
+  /** The connection failed before or while the answer was read. */
   public void transportFailed(Throwable cause) {
-    if (over || ex.upstreamCancelled || ex.phase == Exchange.Phase.DONE) {
+    if (over || cancelled) {
       over = true; // the gateway cut it (client gone, timeout): the exchange already knows
       cancelFirstByteTimer();
       return;
@@ -308,27 +345,27 @@ public final class UpstreamAttempt {
     over = true;
     cancelFirstByteTimer();
     String message = "upstream connection failed: " + safeMessage(cause);
-    ex.attemptFailed("transport", true, 0,
-        () -> ex.fail(new Failed(Failed.TRANSPORT, "", message, 502, true), "transport"));
+    outcome.failed(this, new Failure("transport", true,
+        new Failed(Failed.TRANSPORT, "", message, 502, true)));
   }
 
   private void firstByteTimeout() {
     firstByteTimer = -1;
     String message = "no token from the upstream within "
-        + ex.gw.limits.firstTokenTimeout().toMillis() + " ms (limits.first-token-timeout)";
-    if (relay != null) {
-      relay.timeout(message); // the stream began (headers, a message_start) but no token came
+        + gw.limits.firstTokenTimeout().toMillis() + " ms (limits.first-token-timeout)";
+    if (streaming) {
+      outcome.streamTimedOut(message); // the stream began (headers, a message_start), no token
       return;
     }
     if (over) {
       return;
     }
     over = true;
-    if (ex.upstreamRequest != null) {
-      ex.upstreamRequest.reset(Exchange.CANCEL); // its HTTP/2 stream alone, not the connection
+    if (request != null) {
+      request.reset(CANCEL); // its HTTP/2 stream alone, not the connection
     }
-    ex.attemptFailed("timeout", true, 0,
-        () -> ex.fail(new Failed(Failed.TIMEOUT, "", message, 504, true), "timeout"));
+    outcome.failed(this, new Failure("timeout", true,
+        new Failed(Failed.TIMEOUT, "", message, 504, true)));
   }
 
   /** The first model event (or a non-streaming body) arrived: the first-token timeout is over. */
@@ -336,7 +373,22 @@ public final class UpstreamAttempt {
     cancelFirstByteTimer();
   }
 
-  /** The relay is done with this attempt. */
+  /** The gateway cut the attempt (client gone, a limit): the upstream request is reset. */
+  public void cancel() {
+    cancelled = true;
+    if (request != null && !over) {
+      // HTTP/1.1: closes the connection, so the upstream stops at once. HTTP/2: resets this
+      // stream alone; the connection carries other streams and must stay open.
+      request.reset(CANCEL);
+    }
+  }
+
+  /** True once the gateway cut the attempt: a transport error after that is its own doing. */
+  public boolean cancelled() {
+    return cancelled;
+  }
+
+  /** The attempt is over (relayed, or its exchange ended): no timer of it may fire. */
   public void end() {
     over = true;
     cancelFirstByteTimer();
@@ -344,8 +396,19 @@ public final class UpstreamAttempt {
 
   private void cancelFirstByteTimer() {
     if (firstByteTimer >= 0) {
-      ex.gw.vertx.cancelTimer(firstByteTimer);
+      gw.vertx.cancelTimer(firstByteTimer);
       firstByteTimer = -1;
+    }
+  }
+
+  /**
+   * Keeps an error answer's first {@code limits.max-error-body-bytes}; the rest is read and
+   * dropped, as it is not needed to tell the client.
+   */
+  private void keep(Buffer kept, Buffer chunk) {
+    int room = gw.limits.maxErrorBodyBytes() - kept.length();
+    if (room > 0) {
+      kept.appendBuffer(chunk.length() <= room ? chunk : chunk.slice(0, room));
     }
   }
 

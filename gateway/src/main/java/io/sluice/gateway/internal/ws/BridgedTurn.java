@@ -4,6 +4,7 @@ import io.sluice.core.sse.SseEvent;
 import io.sluice.core.sse.SseListener;
 import io.sluice.core.sse.SseReader;
 import io.sluice.gateway.internal.exchange.ClientErrors;
+import io.sluice.gateway.internal.exchange.EventLimit;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.MultiMap;
@@ -23,7 +24,7 @@ import java.util.Map;
  * each event of its SSE answer goes to the client as one text message. A client that goes away
  * resets that request, which cancels the upstream call as it does for any HTTP client.
  */
-public final class BridgedTurn implements WsSession.Turn, SseListener {
+final class BridgedTurn implements WsSession.Turn, SseListener {
   /** Headers of the upgrade that do not belong on the bridged POST; the rest go as they came. */
   private static final java.util.Set<String> UPGRADE_ONLY = java.util.Set.of("host", "upgrade",
       "connection", "content-length", "transfer-encoding", "keep-alive", "te", "origin");
@@ -88,7 +89,7 @@ public final class BridgedTurn implements WsSession.Turn, SseListener {
           errorAnswer(status, b.succeeded() ? b.result() : Buffer.buffer()));
       return;
     }
-    SseReader reader = SseReader.create(this);
+    SseReader reader = EventLimit.reader(this, session.gw.limits);
     head.handler(chunk -> {
       byte[] bytes = chunk.getBytes();
       reader.feed(bytes, 0, bytes.length);

@@ -25,7 +25,7 @@ import io.vertx.core.json.JsonObject;
  * messages are also decoded for the books: one usage entry per turn. The turn holds a key lease of
  * the target (its concurrency) and a slot of the client's gateway key.
  */
-public final class RelayedTurn implements WsSession.Turn {
+final class RelayedTurn implements WsSession.Turn {
   private final WsSession session;
   private final GatewayState gw;
   private final Target target;
