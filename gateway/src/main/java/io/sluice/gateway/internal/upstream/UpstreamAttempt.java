@@ -227,33 +227,35 @@ public final class UpstreamAttempt {
       Duration after = RetryPolicy429.coolDown(headers);
       cool = after.toNanos();
     }
+    byte[] masked = mask(errorBody);
     outcome.failed(this, new Failure("http_" + status, retryable, cool,
-        told(status, errorBody), passOn(status, errorBody, head)));
+        told(status, masked), passOn(status, masked, head)));
+  }
+
+  /**
+   * The body with this attempt's key masked, re-encoded only when the key was there, so that any
+   * other body passes on byte for byte.
+   */
+  private byte[] mask(byte[] body) {
+    String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    String masked = mask(text);
+    return masked.equals(text) ? body : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The upstream's JSON error as it came, key masked, for a client that speaks its format. */
-  private Optional<ErrorBody> passOn(int status, byte[] unmasked, HttpClientResponse head) {
-    if (!passThrough || !looksLikeJson(unmasked)) {
+  private Optional<ErrorBody> passOn(int status, byte[] masked, HttpClientResponse head) {
+    if (!passThrough || !looksLikeJson(masked)) {
       return Optional.empty();
     }
-    String text = new String(unmasked, java.nio.charset.StandardCharsets.UTF_8);
-    String masked = mask(text);
-    // Re-encoded only when the key was there, so that any other body passes on byte for byte.
-    byte[] body = masked.equals(text) ? unmasked
-        : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return Optional.of(new ErrorBody(status, body,
+    return Optional.of(new ErrorBody(status, masked,
         Optional.ofNullable(head.getHeader("retry-after"))));
   }
 
   /** A non-2xx answer decoded as the upstream's error, key masked, with the upstream's status. */
-  private Failed told(int status, byte[] unmasked) {
-    String text = new String(unmasked, java.nio.charset.StandardCharsets.UTF_8);
-    String masked = mask(text);
-    byte[] errorBody = masked.equals(text) ? unmasked
-        : masked.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private Failed told(int status, byte[] masked) {
     Failed failure;
     try {
-      failure = upstreamCodec.decodeError(status, errorBody);
+      failure = upstreamCodec.decodeError(status, masked);
     } catch (RuntimeException e) {
       failure = ClientErrors.failure(status, "upstream answered HTTP " + status);
     }
