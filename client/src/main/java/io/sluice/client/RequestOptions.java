@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import io.sluice.core.RetryPolicy;
 
 /**
  * Settings of one call, merged over the client's: {@code client.stream(request, options)}. What is

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import io.sluice.core.RetryPolicy;
 
 /** Closing a stream ends it with exactly one Failed(cancelled), whichever way it is read. */
 class CancellationTest {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import io.sluice.core.RetryPolicy;
 
 /** One call's headers, timeouts, retries and idempotency key, over the client's. */
 class RequestOptionsTest {

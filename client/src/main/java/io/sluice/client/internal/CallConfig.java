@@ -2,7 +2,7 @@ package io.sluice.client.internal;
 
 import io.sluice.client.ClientTimeouts;
 import io.sluice.client.RequestOptions;
-import io.sluice.client.RetryPolicy;
+import io.sluice.core.RetryPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
