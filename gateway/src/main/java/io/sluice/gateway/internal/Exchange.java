@@ -82,6 +82,7 @@ final class Exchange {
     }
     if (scan.stream()) {
       gw.metrics.streamStarted();
+      gw.dashboard.recorder().streamOpened(door.path, scan.model());
       heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
     }
     try {
@@ -334,6 +335,7 @@ final class Exchange {
     }
     if (scan.stream()) {
       gw.metrics.streamEnded();
+      gw.dashboard.recorder().streamClosed(door.path, scan.model());
     }
     key.ifPresent(gw.access::leave);
     long duration = (System.nanoTime() - startNanos) / 1_000_000;

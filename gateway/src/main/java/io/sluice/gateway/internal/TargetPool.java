@@ -91,6 +91,13 @@ final class TargetPool {
     return queue.size();
   }
 
+  /** The pool now, copied under its lock: for the dashboard. */
+  record Load(int queued, int queueSize, int concurrency, int[] inFlight, long[] coolUntilNanos) {}
+
+  synchronized Load load() {
+    return new Load(queue.size(), queueSize, concurrency, inFlight.clone(), coolUntilNanos.clone());
+  }
+
   /** Nanoseconds until the first key leaves its cool-down (0 when one is usable). */
   synchronized long coolingNanos() {
     long now = System.nanoTime();

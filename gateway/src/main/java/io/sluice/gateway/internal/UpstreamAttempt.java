@@ -36,6 +36,8 @@ final class UpstreamAttempt {
   /** The stream relay once a 2xx streaming answer began; a late first token ends it. */
   StreamRelay relay;
   private boolean over;
+  /** When the lease was granted: the gateway's own time runs from here to the request sent. */
+  private final long leasedNanos = System.nanoTime();
 
   UpstreamAttempt(Exchange ex, TargetPool.Lease lease) {
     this.ex = ex;
@@ -119,6 +121,7 @@ final class UpstreamAttempt {
         req.reset(Exchange.CANCEL);
         return;
       }
+      ex.gw.dashboard.recorder().upstreamSent(System.nanoTime() - leasedNanos);
       req.send(Buffer.buffer(payload)).onComplete(r -> {
         if (r.failed()) {
           transportFailed(r.cause());
