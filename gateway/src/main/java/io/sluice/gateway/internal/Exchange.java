@@ -171,6 +171,10 @@ final class Exchange {
       giveUp.run();
       return;
     }
+    if (failed != null) {
+      gw.dashboard.recorder().attemptRetried(DashboardBridge.label(failed.pool().target()),
+          failed.keyLabel(), errorKind);
+    }
     if (coolNanos <= 0) {
       targetIndex++; // an upstream that failed moves on; a rate-limited key lets its pool choose
     }

@@ -113,8 +113,8 @@
 
     fill($("keys").tBodies[0], u.keys, (tr, k) => {
       cell(tr, keyName(k.id));
-      cell(tr, k.inFlight < 0 ? "–" : k.concurrency > 0 ? k.inFlight + " / " + k.concurrency
-        : k.inFlight, "num");
+      // A key without a concurrency limit is not counted in flight by the gateway.
+      cell(tr, k.concurrency > 0 ? k.inFlight + " / " + k.concurrency : "–", "num");
       cell(tr, k.requests1m, "num");
       cell(tr, k.tokensIn1m.toLocaleString(), "num");
       cell(tr, k.tokensOut1m.toLocaleString(), "num");

@@ -58,7 +58,7 @@ public final class Dashboard {
     String path = req.path();
     String name = path.length() <= PATH.length() + 1 ? "" : path.substring(PATH.length() + 1);
     HttpServerResponse res = req.response();
-    res.putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+    res.putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "same-origin");
     if (req.method() == HttpMethod.POST && name.equals("login")) {
       login(req);
       return;

@@ -142,6 +142,7 @@ final class DashboardAccess {
   /**
    * A form posted from another site carries its own Origin: refused, so that no page elsewhere can
    * sign a browser in or out. A client that sends no Origin (curl) is not a browser on a page.
+   * The pages' Referrer-Policy is same-origin: under no-referrer a browser sends "Origin: null".
    */
   static boolean sameOrigin(HttpServerRequest req) {
     String origin = req.getHeader("origin");

@@ -70,6 +70,11 @@ final class LiveFeed {
     return true;
   }
 
+  /** Whether updates are being made: only while somebody watches. */
+  synchronized boolean running() {
+    return timer >= 0;
+  }
+
   int viewers() {
     return viewers.size();
   }

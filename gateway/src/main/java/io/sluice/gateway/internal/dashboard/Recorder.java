@@ -34,6 +34,14 @@ public final class Recorder {
     }
   }
 
+  /**
+   * An upstream attempt failed and the request went on to another key or target: the key's error,
+   * which the request's own end (counted by {@link #ended}) would not show.
+   */
+  public void attemptRetried(String target, String keyLabel, String errorClass) {
+    byUpstreamKey.error(upstreamName(target, keyLabel), System.currentTimeMillis(), errorClass);
+  }
+
   /** The gateway's own time for an upstream attempt: from the key lease to the request sent. */
   public void upstreamSent(long addedNanos) {
     traffic.added(System.currentTimeMillis(), Math.max(0, addedNanos / 1000));

@@ -32,24 +32,48 @@ final class Tally {
 
   private final ConcurrentHashMap<String, Counts> byName = new ConcurrentHashMap<>();
 
-  void add(String name, RequestRecord r) {
+  private Counts counts(String name) {
     Counts c = byName.get(name);
-    if (c == null) {
-      if (byName.size() >= MAX_NAMES) {
-        return;
-      }
+    if (c == null && byName.size() < MAX_NAMES) {
       c = byName.computeIfAbsent(name, n -> new Counts());
     }
-    long s = r.endMillis() / 1000;
-    int i = (int) (s % SLOTS);
+    return c;
+  }
+
+  /** The slot of {@code second}, cleared if it last held an older one. Under the lock. */
+  private static int slot(Counts c, long second) {
+    int i = (int) (second % SLOTS);
+    if (c.second[i] != second) {
+      c.second[i] = second;
+      c.requests[i] = 0;
+      c.tokensIn[i] = 0;
+      c.tokensOut[i] = 0;
+      c.errors[i] = 0;
+    }
+    return i;
+  }
+
+  /** An error that is not a request's end (an attempt that was retried). */
+  void error(String name, long millis, String errorClass) {
+    Counts c = counts(name);
+    if (c == null) {
+      return;
+    }
     synchronized (c) {
-      if (c.second[i] != s) {
-        c.second[i] = s;
-        c.requests[i] = 0;
-        c.tokensIn[i] = 0;
-        c.tokensOut[i] = 0;
-        c.errors[i] = 0;
-      }
+      c.errors[slot(c, millis / 1000)]++;
+      c.totalErrors++;
+      c.lastErrorMillis = millis;
+      c.lastError = errorClass;
+    }
+  }
+
+  void add(String name, RequestRecord r) {
+    Counts c = counts(name);
+    if (c == null) {
+      return;
+    }
+    synchronized (c) {
+      int i = slot(c, r.endMillis() / 1000);
       c.requests[i]++;
       c.tokensIn[i] += r.tokensIn();
       c.tokensOut[i] += r.tokensOut();
