@@ -146,13 +146,15 @@ final class DashboardAccess {
    */
   static boolean sameOrigin(HttpServerRequest req) {
     String origin = req.getHeader("origin");
-    String host = req.getHeader("host");
     if (origin == null) {
       return true;
     }
-    if (host == null) {
+    // Host on HTTP/1.1, :authority on HTTP/2 (a client may upgrade with h2c).
+    io.vertx.core.net.HostAndPort authority = req.authority();
+    if (authority == null) {
       return false;
     }
+    String host = authority.host() + (authority.port() >= 0 ? ":" + authority.port() : "");
     return origin.equals("http://" + host) || origin.equals("https://" + host);
   }
 
