@@ -47,13 +47,6 @@ final class DashboardBridge implements GatewayView {
         e.errorClass(), e.outputText());
   }
 
-  /** The target's name as the usage entries give it: kind and URL, never a query string. */
-  static String label(Target t) {
-    String url = t.baseUrl();
-    int query = url.indexOf('?');
-    return t.kind().configName() + " " + (query < 0 ? url : url.substring(0, query));
-  }
-
   @Override
   public List<Upstream> upstreams() {
     long nowMillis = System.currentTimeMillis();
@@ -70,7 +63,7 @@ final class DashboardBridge implements GatewayView {
               load.inFlight()[i], load.concurrency(),
               cooling > 0 ? nowMillis + cooling / 1_000_000 : 0));
         }
-        out.add(new Upstream(r.model(), label(t), load.queued(), load.queueSize(), keys));
+        out.add(new Upstream(r.model(), Recorder.targetLabel(t), load.queued(), load.queueSize(), keys));
       }
     }
     return out;

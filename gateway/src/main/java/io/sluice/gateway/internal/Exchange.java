@@ -172,8 +172,7 @@ final class Exchange {
       return;
     }
     if (failed != null) {
-      gw.dashboard.recorder().attemptRetried(DashboardBridge.label(failed.pool().target()),
-          failed.keyLabel(), errorKind);
+      gw.dashboard.recorder().attemptRetried(failed.pool().target(), failed.keyLabel(), errorKind);
     }
     if (coolNanos <= 0) {
       targetIndex++; // an upstream that failed moves on; a rate-limited key lets its pool choose

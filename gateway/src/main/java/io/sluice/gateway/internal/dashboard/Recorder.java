@@ -1,5 +1,7 @@
 package io.sluice.gateway.internal.dashboard;
 
+import io.sluice.gateway.GatewayConfig.Target;
+
 /**
  * What the gateway tells the dashboard as requests come and go. Every call is a few counter
  * updates, made whether or not anybody watches, so that a dashboard opened later shows the last
@@ -38,8 +40,16 @@ public final class Recorder {
    * An upstream attempt failed and the request went on to another key or target: the key's error,
    * which the request's own end (counted by {@link #ended}) would not show.
    */
-  public void attemptRetried(String target, String keyLabel, String errorClass) {
-    byUpstreamKey.error(upstreamName(target, keyLabel), System.currentTimeMillis(), errorClass);
+  public void attemptRetried(Target target, String keyLabel, String errorClass) {
+    byUpstreamKey.error(upstreamName(targetLabel(target), keyLabel), System.currentTimeMillis(),
+        errorClass);
+  }
+
+  /** The target's name as the usage entries give it: kind and URL, never a query string. */
+  public static String targetLabel(Target t) {
+    String url = t.baseUrl();
+    int query = url.indexOf('?');
+    return t.kind().configName() + " " + (query < 0 ? url : url.substring(0, query));
   }
 
   /** The gateway's own time for an upstream attempt: from the key lease to the request sent. */
