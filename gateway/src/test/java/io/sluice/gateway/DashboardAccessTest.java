@@ -118,6 +118,27 @@ class DashboardAccessTest {
   }
 
   @Test
+  void theStateCarriesTheOutputOnlyWhenTheUsageLogKeepsContent() throws Exception {
+    try (io.sluice.gateway.mock.MockProvider mock = io.sluice.gateway.mock.MockProvider.start(
+        io.sluice.gateway.mock.MockOptions.defaults())) {
+      GatewayConfig base = GatewayConfig.of(List.of(new GatewayConfig.Route("*", List.of(
+          GatewayConfig.Target.of(UpstreamKind.SAME_AS_CLIENT, mock.baseUrl())))));
+      for (boolean content : new boolean[] {false, true}) {
+        try (GatewayHarness gw = new GatewayHarness(base.withUsageLog("", content))) {
+          HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", "{\"model\":\"m\","
+              + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+              .build());
+          assertThat(r.statusCode()).isEqualTo(200);
+          Awaits.until(() -> gw.log.size() == 1);
+          String state = gw.get("/dashboard/state").body();
+          assertThat(state.contains("\"output\":")).isEqualTo(content);
+          assertThat(state).doesNotContain("\"hi\""); // never the prompt
+        }
+      }
+    }
+  }
+
+  @Test
   void theAdminKeyComesFromTheEnvironmentAndOnlyItsHashIsKept() throws Exception {
     GatewayConfig c = GatewayConfig.parse("""
         server:

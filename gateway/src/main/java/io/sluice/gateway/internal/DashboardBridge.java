@@ -39,12 +39,20 @@ final class DashboardBridge implements GatewayView {
         gw.config.adminKeySha256(), gw.access.open());
   }
 
+  /**
+   * Output text kept per recent request when the usage log keeps content: the ring's 500 entries
+   * hold at most 1 MB of it, where the usage log's own 64 KiB each would be 64 MB.
+   */
+  static final int MAX_OUTPUT_CHARS = 2048;
+
   static RequestRecord record(UsageEntry e) {
+    String output = e.outputText().length() <= MAX_OUTPUT_CHARS ? e.outputText()
+        : e.outputText().substring(0, MAX_OUTPUT_CHARS) + "…";
     return new RequestRecord(e.timeMillis(), e.timeMillis() + Math.max(0, e.durationMillis()),
         e.clientKeyId(), e.route(), e.model(), e.upstream(), e.upstreamKey(), e.status(),
         e.firstTokenMillis(), e.durationMillis(), e.tokensIn(), e.tokensOut(),
         e.cacheReadTokens(), e.cacheWriteTokens(), e.reasoningTokens(), e.finishReason(),
-        e.errorClass(), e.outputText());
+        e.errorClass(), output);
   }
 
   @Override
