@@ -1,4 +1,4 @@
-package io.sluice.gateway.mock.internal;
+package io.sluice.mock.internal;
 
 import io.sluice.core.codec.WireFormat;
 import io.sluice.core.event.Done;

@@ -1,10 +1,10 @@
-package io.sluice.gateway.mock;
+package io.sluice.mock;
 
 import io.sluice.core.testing.EventGrammar;
-import static io.sluice.gateway.mock.MockHttp.assumeCodec;
-import static io.sluice.gateway.mock.MockHttp.body;
-import static io.sluice.gateway.mock.MockHttp.path;
-import static io.sluice.gateway.mock.MockHttp.post;
+import static io.sluice.mock.MockHttp.assumeCodec;
+import static io.sluice.mock.MockHttp.body;
+import static io.sluice.mock.MockHttp.path;
+import static io.sluice.mock.MockHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.codec.WireFormat;

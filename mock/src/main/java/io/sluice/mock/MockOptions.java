@@ -1,4 +1,4 @@
-package io.sluice.gateway.mock;
+package io.sluice.mock;
 
 import java.util.Objects;
 import java.util.function.Consumer;

@@ -1,7 +1,7 @@
-package io.sluice.gateway.mock;
+package io.sluice.mock;
 
-import static io.sluice.gateway.mock.MockHttp.assumeCodec;
-import static io.sluice.gateway.mock.MockHttp.body;
+import static io.sluice.mock.MockHttp.assumeCodec;
+import static io.sluice.mock.MockHttp.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.codec.WireFormat;

@@ -1,4 +1,4 @@
-package io.sluice.gateway.mock.internal;
+package io.sluice.mock.internal;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;

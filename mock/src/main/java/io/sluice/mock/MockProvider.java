@@ -1,6 +1,6 @@
-package io.sluice.gateway.mock;
+package io.sluice.mock;
 
-import io.sluice.gateway.mock.internal.MockServer;
+import io.sluice.mock.internal.MockServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.Http2Settings;

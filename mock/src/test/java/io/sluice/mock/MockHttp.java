@@ -1,4 +1,4 @@
-package io.sluice.gateway.mock;
+package io.sluice.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,11 +1,11 @@
-package io.sluice.gateway.mock.internal;
+package io.sluice.mock.internal;
 
 import io.sluice.core.codec.StreamEncoder;
 import io.sluice.core.codec.WireCodec;
 import io.sluice.core.codec.WireFormat;
 import io.sluice.core.sse.SseWriter;
-import io.sluice.gateway.mock.internal.MockBehaviour.Fault;
-import io.sluice.gateway.mock.internal.MockBehaviour.FaultKind;
+import io.sluice.mock.internal.MockBehaviour.Fault;
+import io.sluice.mock.internal.MockBehaviour.FaultKind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

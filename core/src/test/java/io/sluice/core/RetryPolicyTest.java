@@ -1,4 +1,4 @@
-package io.sluice.client;
+package io.sluice.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,11 @@
-package io.sluice.gateway.mock.internal;
+package io.sluice.mock.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.gateway.mock.internal.MockBehaviour.Fault;
-import io.sluice.gateway.mock.internal.MockBehaviour.FaultKind;
-import io.sluice.gateway.mock.internal.MockBehaviour.UsageMode;
+import io.sluice.mock.internal.MockBehaviour.Fault;
+import io.sluice.mock.internal.MockBehaviour.FaultKind;
+import io.sluice.mock.internal.MockBehaviour.UsageMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

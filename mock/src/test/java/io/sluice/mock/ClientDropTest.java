@@ -1,11 +1,11 @@
-package io.sluice.gateway.mock;
+package io.sluice.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.client.ProviderKind;
 import io.sluice.client.ProviderSettings;
-import io.sluice.client.RetryPolicy;
 import io.sluice.client.SluiceClient;
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;

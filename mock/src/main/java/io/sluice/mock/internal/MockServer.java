@@ -1,4 +1,4 @@
-package io.sluice.gateway.mock.internal;
+package io.sluice.mock.internal;
 
 import io.sluice.core.codec.ChatDialect;
 import io.sluice.core.codec.CodecException;
@@ -8,9 +8,9 @@ import io.sluice.core.event.Failed;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.MessageAccumulator;
-import io.sluice.gateway.mock.internal.MockBehaviour.Fault;
-import io.sluice.gateway.mock.internal.MockBehaviour.FaultKind;
-import io.sluice.gateway.mock.internal.MockBehaviour.UsageMode;
+import io.sluice.mock.internal.MockBehaviour.Fault;
+import io.sluice.mock.internal.MockBehaviour.FaultKind;
+import io.sluice.mock.internal.MockBehaviour.UsageMode;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

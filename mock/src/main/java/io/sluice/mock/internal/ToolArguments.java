@@ -1,4 +1,4 @@
-package io.sluice.gateway.mock.internal;
+package io.sluice.mock.internal;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

@@ -1,4 +1,4 @@
-package io.sluice.client;
+package io.sluice.core;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * When and after how long to retry a request that failed before its first event. The client and
- * the gateway share these rules.
+ * the gateway share these rules, so they live here rather than in either of them.
  *
  * <p>Retryable: connect failures and the statuses 408, 409, 429, 500, 502, 503, 504 and
  * Anthropic's 529; an {@code x-should-retry: true|false} header overrides the status either way.

@@ -1,4 +1,4 @@
-package io.sluice.gateway.mock.internal;
+package io.sluice.mock.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

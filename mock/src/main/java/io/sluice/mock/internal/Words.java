@@ -1,4 +1,4 @@
-package io.sluice.gateway.mock.internal;
+package io.sluice.mock.internal;
 
 /**
  * The simulated provider's vocabulary: plain ASCII and a few multi-byte words, so that the UTF-8
