@@ -119,8 +119,8 @@ class DashboardAccessTest {
 
   @Test
   void theStateCarriesTheOutputOnlyWhenTheUsageLogKeepsContent() throws Exception {
-    try (io.sluice.gateway.mock.MockProvider mock = io.sluice.gateway.mock.MockProvider.start(
-        io.sluice.gateway.mock.MockOptions.defaults())) {
+    try (io.sluice.mock.MockProvider mock = io.sluice.mock.MockProvider.start(
+        io.sluice.mock.MockOptions.defaults())) {
       GatewayConfig base = GatewayConfig.of(List.of(new GatewayConfig.Route("*", List.of(
           GatewayConfig.Target.of(UpstreamKind.SAME_AS_CLIENT, mock.baseUrl())))));
       for (boolean content : new boolean[] {false, true}) {

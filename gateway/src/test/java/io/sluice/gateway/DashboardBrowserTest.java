@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.gateway.GatewayConfig.AccessKey;
-import io.sluice.gateway.mock.MockOptions;
-import io.sluice.gateway.mock.MockProvider;
+import io.sluice.mock.MockOptions;
+import io.sluice.mock.MockProvider;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
