@@ -26,6 +26,32 @@ public sealed interface Part {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(mediaType, "mediaType");
     }
+
+    /**
+     * An image the provider fetches, or a {@code data:} URL.
+     *
+     * @param url an http(s) or {@code data:} URL
+     * @return the image, its media type unknown
+     */
+    public static Image url(String url) {
+      return new Image(url, "");
+    }
+
+    /**
+     * An image sent inline, as a base64 {@code data:} URL.
+     *
+     * @param bytes the encoded image (PNG, JPEG, GIF or WebP, as the provider accepts)
+     * @param mediaType its media type, such as {@code image/png}
+     * @return the image
+     */
+    public static Image bytes(byte[] bytes, String mediaType) {
+      if (!mediaType.startsWith("image/")) {
+        throw new IllegalArgumentException("an image's media type starts with image/, was '"
+            + mediaType + "'");
+      }
+      return new Image("data:" + mediaType + ";base64,"
+          + java.util.Base64.getEncoder().encodeToString(bytes), mediaType);
+    }
   }
 
   /** A refusal the model streamed instead of content (OpenAI structured outputs). */
