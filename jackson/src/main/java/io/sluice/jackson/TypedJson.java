@@ -151,7 +151,14 @@ public final class TypedJson {
     try {
       return mapper.readValue(json, type);
     } catch (JsonProcessingException e) {
-      // The original message quotes the input; keep only the location and the reason.
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof java.lang.reflect.InaccessibleObjectException) {
+          // A named module that does not open the type's package: say what to write.
+          throw new TypedJsonException(type.getName() + " is not open to jackson-databind: add"
+              + " \"opens " + type.getPackageName() + " to com.fasterxml.jackson.databind;\" to"
+              + " the module-info of " + type.getModule().getName(), e);
+        }
+      }
       throw new TypedJsonException(what + " do not read as " + type.getSimpleName() + ": "
           + e.getOriginalMessage(), e);
     }
