@@ -7,7 +7,4 @@ module io.sluice.core {
   exports io.sluice.core.event;
   exports io.sluice.core.message;
   exports io.sluice.core.codec;
-
-  // The WebSocket transport writes response.create with the HTTP body's own field writer.
-  exports io.sluice.core.internal.codec.responses to io.sluice.client;
 }

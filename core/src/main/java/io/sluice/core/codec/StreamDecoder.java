@@ -11,6 +11,20 @@ import io.sluice.core.sse.SseListener;
  */
 public interface StreamDecoder extends SseListener {
 
+  /** Characters of a bad payload that a failure message quotes. */
+  int EXCERPT_CHARS = 200;
+
   /** True once the terminal event was emitted. */
   boolean finished();
+
+  /**
+   * {@code text} cut to {@value #EXCERPT_CHARS} characters (with its full length named), as a
+   * failure message quotes what it could not read: bounded, whatever a peer sent.
+   */
+  static String excerpt(String text) {
+    if (text.length() <= EXCERPT_CHARS) {
+      return text;
+    }
+    return text.substring(0, EXCERPT_CHARS) + "… (" + text.length() + " chars)";
+  }
 }

@@ -45,10 +45,20 @@ public interface WireCodec {
   WireFormat format();
 
   /** A decoder for one response's stream; model events go to {@code sink} as they are decoded. */
-  StreamDecoder decoder(Consumer<StreamEvent> sink);
+  default StreamDecoder decoder(Consumer<StreamEvent> sink) {
+    return decoder(sink, DecoderOptions.DEFAULTS);
+  }
+
+  /** A decoder for one response's stream, with options such as skipping malformed events. */
+  StreamDecoder decoder(Consumer<StreamEvent> sink, DecoderOptions options);
 
   /** An encoder that writes model events to {@code writer} as this format's stream. */
-  StreamEncoder encoder(SseWriter writer);
+  default StreamEncoder encoder(SseWriter writer) {
+    return encoder(writer, EncoderOptions.DEFAULTS);
+  }
+
+  /** An encoder for this format's stream, with options such as leaving out the usage chunk. */
+  StreamEncoder encoder(SseWriter writer, EncoderOptions options);
 
   /** The request as this format's JSON body; {@code stream} decides the body's stream flag. */
   byte[] encodeRequest(ChatRequest request);

@@ -1,5 +1,7 @@
 package io.sluice.core.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sluice.core.SluiceException;
 import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.codec.WireCodec;
@@ -20,6 +22,39 @@ import java.util.List;
 public final class DecoderPaths {
 
   private DecoderPaths() {}
+
+  /**
+   * The events of one response, after checking that every chunking gives the same events on both
+   * paths, that the decoder finished, and that the events obey {@link EventGrammar}: what every
+   * format's stream tests ({@code ChatStreams}, {@code AnthropicStreams}, {@code ResponsesStreams})
+   * ask of a transcript.
+   */
+  public static List<StreamEvent> everyChunking(WireCodec codec, List<Chunking> chunkings) {
+    List<StreamEvent> first = null;
+    for (Chunking chunking : chunkings) {
+      List<StreamEvent> events = decodeFinished(codec, chunking);
+      assertThat(decode(codec, chunking, true))
+          .as("events given as SseEvents at chunking %s", chunking).isEqualTo(events);
+      if (first == null) {
+        EventGrammar.check(events);
+        first = events;
+      } else {
+        assertThat(events).as("events at chunking %s", chunking).isEqualTo(first);
+      }
+    }
+    return first;
+  }
+
+  /** The events of one response at one chunking, on the byte path; the decoder must finish. */
+  public static List<StreamEvent> decodeFinished(WireCodec codec, Chunking chunking) {
+    List<StreamEvent> events = new ArrayList<>();
+    StreamDecoder decoder = codec.decoder(events::add);
+    SseReader reader = SseReader.create(decoder);
+    Chunkings.feed(chunking, reader::feed);
+    reader.end();
+    assertThat(decoder.finished()).as("finished at chunking %s", chunking).isTrue();
+    return events;
+  }
 
   /** The events of one response at one chunking; {@code strings} takes the SseEvent path. */
   public static List<StreamEvent> decode(WireCodec codec, Chunking chunking, boolean strings) {

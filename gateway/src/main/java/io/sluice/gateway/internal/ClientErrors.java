@@ -2,10 +2,11 @@ package io.sluice.gateway.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.core.codec.EncoderOptions;
+import io.sluice.core.codec.WireCodec;
 import io.sluice.core.codec.WireFormat;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.ResponseStarted;
-import io.sluice.core.internal.codec.chat.ChatCodec;
 import io.sluice.core.sse.SseWriter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -58,7 +59,7 @@ final class ClientErrors {
     SseWriter writer = SseWriter.create((b, off, len) -> out.appendBytes(b, off, len));
     switch (format) {
       case OPENAI_CHAT: {
-        var encoder = ChatCodec.encoder(writer, false);
+        var encoder = WireCodec.of(format).encoder(writer, EncoderOptions.DEFAULTS.withoutUsage());
         encoder.encode(new ResponseStarted(id, model, System.currentTimeMillis() / 1000, ""));
         encoder.encode(failure);
         break;

@@ -1,13 +1,12 @@
 package io.sluice.gateway.internal;
 
 import io.sluice.core.SluiceException;
+import io.sluice.core.codec.DecoderOptions;
+import io.sluice.core.codec.EncoderOptions;
 import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.codec.StreamEncoder;
-import io.sluice.core.codec.WireFormat;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
-import io.sluice.core.internal.codec.BaseStreamDecoder;
-import io.sluice.core.internal.codec.chat.ChatCodec;
 import io.sluice.core.sse.SseEnd;
 import io.sluice.core.sse.SseEvent;
 import io.sluice.core.sse.SseListener;
@@ -68,17 +67,15 @@ final class StreamRelay {
     this.ex = ex;
     this.attempt = attempt;
     this.upstream = upstream;
-    this.decoder = attempt.upstreamCodec.decoder(this::onEvent);
-    if (attempt.passThrough && decoder instanceof BaseStreamDecoder) {
-      // The client's own reader meets a broken event in the bytes; the books count on past it.
-      ((BaseStreamDecoder) decoder).skipMalformed(ex.accounting::malformedSkipped);
-    }
+    // The client's own reader meets a broken event in the bytes; the books count on past it.
+    this.decoder = attempt.upstreamCodec.decoder(this::onEvent, attempt.passThrough
+        ? DecoderOptions.skipMalformed(ex.accounting::malformedSkipped) : DecoderOptions.DEFAULTS);
     this.masker = new KeyMasker(attempt.apiKey());
     SseWriter writer = SseWriter.create(this::write);
     if (!attempt.passThrough) {
       raw = false;
-      encoder = ex.door.format == WireFormat.OPENAI_CHAT
-          ? ChatCodec.encoder(writer, ex.scan.includeUsage()) : ex.door.codec().encoder(writer);
+      // Only a Chat stream's usage chunk is optional; the other formats ignore the option.
+      encoder = ex.door.codec().encoder(writer, new EncoderOptions(ex.scan.includeUsage()));
       reader = SseReader.create(decoder);
     } else if (attempt.stripsUsage()) {
       raw = false;

@@ -1,10 +1,10 @@
 package io.sluice.gateway.internal;
 
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.codec.WireCodec;
 import io.sluice.core.codec.WireFormat;
 import io.sluice.core.event.Failed;
-import io.sluice.core.internal.codec.chat.ChatCodec;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.gateway.GatewayConfig.Target;
 import io.vertx.core.buffer.Buffer;
@@ -227,7 +227,7 @@ final class UpstreamAttempt {
     String type = head.getHeader("content-type");
     String answer = "expected text/event-stream but the upstream answered HTTP " + status + " "
         + (type == null ? "with no content type"
-            : io.sluice.core.internal.codec.BaseStreamDecoder.excerpt(type));
+            : StreamDecoder.excerpt(type));
     Failed failure = new Failed(ClientErrors.typeFor(502), "", answer, 502, true);
     if (looksLikeJson(body)) {
       try {

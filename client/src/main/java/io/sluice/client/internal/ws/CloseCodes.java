@@ -12,7 +12,8 @@ final class CloseCodes {
 
   /**
    * Going away, no status, abnormal, internal error, service restart, try again later, TLS
-   * failure: the codes openai-node's ResponsesWS reconnects after (wire-formats.md, WebSocket mode).
+   * failure: the codes openai-node's ResponsesWS reconnects after (docs/wire-formats.md §b,
+   * WebSocket mode).
    * The others (1000 normal, 1002 protocol, 1003 unsupported, 1007 bad data, 1008 policy, 1009 too
    * big, 1010 extension) say the server meant it, or that the same request would fail again.
    */

@@ -1,12 +1,9 @@
 package io.sluice.client.internal.ws;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.client.ClientException;
-import io.sluice.core.internal.codec.responses.ResponsesCodec;
+import io.sluice.core.codec.ResponseCreateMessage;
 import io.sluice.core.message.ChatRequest;
-import java.io.IOException;
-import java.io.StringWriter;
 
 /**
  * The {@code response.create} message: the fields of the HTTP body, written by the same encoder,
@@ -22,18 +19,10 @@ final class CreateMessage {
    *     ({@code previous_response_id} travels in the request's extra fields)
    */
   static String write(ChatRequest request, boolean generate) {
-    StringWriter out = new StringWriter(512);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("type", "response.create");
-      ResponsesCodec.writeRequestFields(g, request, false);
-      if (!generate) {
-        g.writeBooleanField("generate", false);
-      }
-      g.writeEndObject();
-    } catch (IOException | RuntimeException e) {
+    try {
+      return ResponseCreateMessage.encode(request, generate);
+    } catch (RuntimeException e) {
       throw new ClientException("cannot encode the request: " + e.getMessage(), false, e);
     }
-    return out.toString();
   }
 }

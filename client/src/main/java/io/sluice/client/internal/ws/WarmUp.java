@@ -11,7 +11,7 @@ import io.sluice.core.sse.SseEvent;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A {@code generate:false} warm-up (wire-formats.md, WebSocket mode): model, tools and
+ * A {@code generate:false} warm-up (docs/wire-formats.md §b, WebSocket mode): model, tools and
  * instructions, no output; its response id is what the first turn chains from.
  */
 final class WarmUp implements WsConnection.Reader {

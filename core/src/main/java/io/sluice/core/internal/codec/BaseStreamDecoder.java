@@ -2,6 +2,7 @@ package io.sluice.core.internal.codec;
 
 import io.sluice.core.LimitExceededException;
 import io.sluice.core.SluiceException;
+import io.sluice.core.codec.DecoderOptions;
 import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
@@ -21,9 +22,6 @@ import java.util.function.Consumer;
  * in a failure.
  */
 public abstract class BaseStreamDecoder implements StreamDecoder {
-
-  /** Characters of a bad payload quoted in the failure message. */
-  public static final int EXCERPT_CHARS = 200;
 
   private final Consumer<StreamEvent> sink;
   private boolean finished;
@@ -78,17 +76,8 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
     return true;
   }
 
-  /**
-   * From now on an event whose payload does not parse is reported to {@code onSkipped} (as the
-   * {@link Failed#MALFORMED} failure it would otherwise end the stream with) and skipped; the
-   * decoder goes on with the next event. Only for a reader that keeps books of bytes which reach
-   * their consumer unchanged by another way, such as a gateway's pass-through: it must not lose
-   * the usage reported after one broken event, while the consumer's own decoder still meets the
-   * broken event. What the skipped event would have opened is missing, so a later event that
-   * depends on it (a delta for a block never started) is skipped and reported in turn. Failures
-   * of the SSE reader (a limit), a provider's error and a missing terminal marker stay terminal.
-   */
-  public final void skipMalformed(Consumer<Failed> onSkipped) {
+  /** From now on a malformed payload is skipped: see {@link DecoderOptions#skipMalformed}. */
+  final void skipMalformed(Consumer<Failed> onSkipped) {
     if (onSkipped == null) {
       throw new NullPointerException("onSkipped");
     }
@@ -154,7 +143,7 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
     return new Failed(Failed.TRUNCATED, "", "the stream ended before " + marker, 0, true);
   }
 
-  /** The failure for an unreadable payload, quoting at most {@link #EXCERPT_CHARS} of it. */
+  /** The failure for an unreadable payload, quoting a bounded excerpt of it. */
   public static Failed malformed(SseEvent event, Exception cause) {
     return malformed(event.name(), event.data(), cause);
   }
@@ -163,20 +152,13 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
     String reason = cause.getMessage() == null ? cause.getClass().getSimpleName()
         : firstLine(cause.getMessage());
     return new Failed(Failed.MALFORMED, "",
-        "malformed event" + (name.isEmpty() ? "" : " '" + excerpt(name) + "'")
-            + ": " + reason + "; data: " + excerpt(data), 0, false);
-  }
-
-  public static String excerpt(String text) {
-    if (text.length() <= EXCERPT_CHARS) {
-      return text;
-    }
-    return text.substring(0, EXCERPT_CHARS) + "… (" + text.length() + " chars)";
+        "malformed event" + (name.isEmpty() ? "" : " '" + StreamDecoder.excerpt(name) + "'")
+            + ": " + reason + "; data: " + StreamDecoder.excerpt(data), 0, false);
   }
 
   private static String firstLine(String message) {
     int nl = message.indexOf('\n');
-    return excerpt(nl < 0 ? message : message.substring(0, nl));
+    return StreamDecoder.excerpt(nl < 0 ? message : message.substring(0, nl));
   }
 
   /** Carries an exception thrown by the sink through {@link #onEvent} untouched. */

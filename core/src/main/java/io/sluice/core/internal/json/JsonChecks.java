@@ -1,8 +1,10 @@
 package io.sluice.core.internal.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
+import java.io.StringWriter;
 
 /** Shared Jackson factory and small JSON checks. */
 public final class JsonChecks {
@@ -23,4 +25,12 @@ public final class JsonChecks {
     }
   }
 
+  /** The current value (object, array or scalar) as compact JSON text; the parser moves past it. */
+  public static String copyToString(JsonParser p) throws IOException {
+    StringWriter out = new StringWriter(64);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      g.copyCurrentStructure(p);
+    }
+    return out.toString();
+  }
 }

@@ -2,6 +2,7 @@ package io.sluice.core.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.codec.DecoderOptions;
 import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.codec.StreamEncoder;
 import io.sluice.core.codec.WireCodec;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link BaseStreamDecoder#skipMalformed}: the books of a passed-through stream go on past one
+ * {@link DecoderOptions#skipMalformed}: the books of a passed-through stream go on past one
  * broken event. Each stream is a format's own encoding of a short answer with usage, with one
  * event whose JSON stops short inserted after the first delta (as {@code sluice mock}'s
  * {@code malformed-after} fault sends it).
@@ -59,10 +60,8 @@ class SkipMalformedTest {
   private static Decoded decode(WireFormat format, Chunking chunking, boolean skip) {
     List<StreamEvent> events = new ArrayList<>();
     List<Failed> skipped = new ArrayList<>();
-    StreamDecoder decoder = WireCodec.of(format).decoder(events::add);
-    if (skip) {
-      ((BaseStreamDecoder) decoder).skipMalformed(skipped::add);
-    }
+    StreamDecoder decoder = WireCodec.of(format).decoder(events::add,
+        skip ? DecoderOptions.skipMalformed(skipped::add) : DecoderOptions.DEFAULTS);
     SseReader reader = SseReader.create(decoder);
     Chunkings.feed(chunking, reader::feed);
     reader.end();

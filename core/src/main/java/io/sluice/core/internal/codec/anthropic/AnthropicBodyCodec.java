@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.Usage;
-import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
+import io.sluice.core.internal.codec.Retries;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.Message;
@@ -22,7 +23,8 @@ import java.util.List;
 
 /**
  * Non-streaming bodies: a {@code message} response and the error body
- * {@code {"type":"error","error":{"type","message"},"request_id"}} (wire-formats.md §c, Errors).
+ * {@code {"type":"error","error":{"type","message"},"request_id"}} (docs/wire-formats.md §c,
+ * Errors).
  */
 final class AnthropicBodyCodec {
   private AnthropicBodyCodec() {}
@@ -203,10 +205,10 @@ final class AnthropicBodyCodec {
     }
     if (type == null) {
       type = AnthropicErrors.typeOf(status);
-      message = "HTTP " + status + (json.isBlank() ? "" : ": " + BaseStreamDecoder.excerpt(json));
+      message = "HTTP " + status + (json.isBlank() ? "" : ": " + StreamDecoder.excerpt(json));
     }
     return new Failed(type, "", message == null ? "" : message, status,
-        AnthropicErrors.retryableStatus(status));
+        Retries.retryableStatus(status));
   }
 
   static byte[] encodeError(Failed failure) {

@@ -1,11 +1,12 @@
 package io.sluice.core.internal.codec.anthropic;
 
 import io.sluice.core.event.Failed;
+import io.sluice.core.internal.codec.Retries;
 
 /**
  * Anthropic's error types and the HTTP statuses they stand for (docs.claude.com "Errors";
- * wire-formats.md §c). An in-stream {@code event: error} arrives after HTTP 200, so its status is
- * recovered from the type.
+ * docs/wire-formats.md §c). An in-stream {@code event: error} arrives after HTTP 200, so its
+ * status is recovered from the type.
  */
 final class AnthropicErrors {
   private AnthropicErrors() {}
@@ -64,14 +65,9 @@ final class AnthropicErrors {
     }
   }
 
-  /** Whether sending the request again may succeed: the SDKs retry 408, 409, 429 and 5xx. */
-  static boolean retryableStatus(int status) {
-    return status == 408 || status == 409 || status == 429 || status >= 500;
-  }
-
   /** The failure for an error of {@code type}; a {@code status} of 0 is taken from the type. */
   static Failed failure(String type, String message, int status) {
     int mapped = status != 0 ? status : statusOf(type);
-    return new Failed(type, "", message, mapped, retryableStatus(mapped));
+    return new Failed(type, "", message, mapped, Retries.retryableStatus(mapped));
   }
 }

@@ -1,5 +1,6 @@
 package io.sluice.core.internal.codec.anthropic;
 
+import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.OpaqueBlock;
 import io.sluice.core.event.ReasoningDelta;
@@ -26,7 +27,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Decodes an Anthropic Messages stream (wire-formats.md §c) into model events.
+ * Decodes an Anthropic Messages stream (docs/wire-formats.md §c) into model events.
  *
  * <p>Each SSE payload is read in one streaming pass into per-event scratch fields, whatever the
  * order of its keys, then dispatched on {@code data.type}, falling back to the SSE event name
@@ -85,7 +86,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   private long reasoning;
   private Usage lastUsage;
 
-  private final AnthropicPayload ev = new AnthropicPayload();
+  private final AnthropicEventFields ev = new AnthropicEventFields();
 
   AnthropicStreamDecoder(Consumer<StreamEvent> sink) {
     super(sink);
@@ -166,8 +167,8 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
       if (messageId.equals(newId)) {
         return; // a repeated message_start of the same message (vercel lifecycle rule)
       }
-      throw new ProtocolException("message_start of '" + excerpt(newId) + "' while message '"
-          + excerpt(messageId) + "' is still open");
+      throw new ProtocolException("message_start of '" + StreamDecoder.excerpt(newId)
+          + "' while message '" + StreamDecoder.excerpt(messageId) + "' is still open");
     }
     if (emittedAny) {
       throw new ProtocolException("message_start after content");
@@ -339,19 +340,19 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
 
   /** Usage is cumulative: each field an event carries replaces the one held (the later wins). */
   private void mergeUsage() {
-    if (ev.uInput != AnthropicPayload.ABSENT) {
+    if (ev.uInput != AnthropicEventFields.ABSENT) {
       input = ev.uInput;
     }
-    if (ev.uOutput != AnthropicPayload.ABSENT) {
+    if (ev.uOutput != AnthropicEventFields.ABSENT) {
       output = ev.uOutput;
     }
-    if (ev.uCacheRead != AnthropicPayload.ABSENT) {
+    if (ev.uCacheRead != AnthropicEventFields.ABSENT) {
       cacheRead = ev.uCacheRead;
     }
-    if (ev.uCacheWrite != AnthropicPayload.ABSENT) {
+    if (ev.uCacheWrite != AnthropicEventFields.ABSENT) {
       cacheWrite = ev.uCacheWrite;
     }
-    if (ev.uReasoning != AnthropicPayload.ABSENT) {
+    if (ev.uReasoning != AnthropicEventFields.ABSENT) {
       reasoning = ev.uReasoning;
     }
     // Usage.inputTokens counts cache reads and writes, which Anthropic reports apart.

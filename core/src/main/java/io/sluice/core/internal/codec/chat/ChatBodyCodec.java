@@ -5,13 +5,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.ReasoningKind;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.Usage;
-import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.message.FinalMessage;
@@ -175,11 +175,11 @@ final class ChatBodyCodec {
   /** Mistral: [{type:"thinking",thinking:[{type:"text",text}]},{type:"text",text}]. */
   private static void contentArray(JsonParser p, StringBuilder text, StringBuilder reasoning)
       throws IOException {
-    ChatChunk.Choice scratch = new ChatChunk.Choice();
-    ChatChunk.readContentArray(p, scratch);
+    ChatEventFields.Choice scratch = new ChatEventFields.Choice();
+    ChatEventFields.readContentArray(p, scratch);
     for (int i = 0; i < scratch.opCount; i++) {
-      ChatChunk.Op op = scratch.ops.get(i);
-      (op.kind == ChatChunk.OpKind.REASONING ? reasoning : text).append(op.text);
+      ChatEventFields.Op op = scratch.ops.get(i);
+      (op.kind == ChatEventFields.OpKind.REASONING ? reasoning : text).append(op.text);
     }
   }
 
@@ -273,7 +273,7 @@ final class ChatBodyCodec {
   static Failed decodeError(int httpStatus, byte[] body) {
     ChatErrors.Info info = null;
     try (JsonParser p = JsonChecks.FACTORY.createParser(body)) {
-      ChatChunk chunk = new ChatChunk();
+      ChatEventFields chunk = new ChatEventFields();
       chunk.read(p); // reads both error shapes; throws on a body that is not one JSON object
       if (chunk.hasError) {
         info = chunk.error;
@@ -284,20 +284,8 @@ final class ChatBodyCodec {
     if (info == null) {
       String text = new String(body, StandardCharsets.UTF_8).strip();
       info = new ChatErrors.Info("", "", text.isEmpty() ? "HTTP " + httpStatus
-          : "HTTP " + httpStatus + ": " + BaseStreamDecoder.excerpt(text));
+          : "HTTP " + httpStatus + ": " + StreamDecoder.excerpt(text));
     }
     return ChatErrors.ofBody(httpStatus, info);
-  }
-
-  static byte[] encodeError(Failed failure) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      ChatErrors.writeErrorField(g, failure);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new CodecException("cannot encode the error: " + e.getMessage(), e);
-    }
-    return out.toByteArray();
   }
 }

@@ -1,9 +1,10 @@
 package io.sluice.core.internal.codec.chat;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.Failed;
+import io.sluice.core.internal.codec.Retries;
+import io.sluice.core.internal.json.JsonChecks;
 import java.io.IOException;
 
 /**
@@ -24,7 +25,7 @@ final class ChatErrors {
       return new Info("", "", p.getText());
     }
     if (t != JsonToken.START_OBJECT) {
-      String text = t.isScalarValue() ? p.getText() : ChatJson.copyToString(p);
+      String text = t.isScalarValue() ? p.getText() : JsonChecks.copyToString(p);
       return new Info("", "", text);
     }
     String type = "";
@@ -69,7 +70,7 @@ final class ChatErrors {
     if (v == JsonToken.VALUE_NULL) {
       return "";
     }
-    return v.isScalarValue() ? p.getText() : ChatJson.copyToString(p);
+    return v.isScalarValue() ? p.getText() : JsonChecks.copyToString(p);
   }
 
   /** An in-stream error (the HTTP status was 200): status and retryability follow the type. */
@@ -98,17 +99,12 @@ final class ChatErrors {
         : info.message();
   }
 
-  /** 408, 409, 429 and 5xx (529 included) are worth a retry, as in the official SDKs. */
-  static boolean retryableStatus(int status) {
-    return status == 408 || status == 409 || status == 429 || status >= 500;
-  }
-
   private static boolean retryable(Info info, int status) {
-    // A 429 for an exhausted quota will not heal by retrying (wire-formats.md §e).
-    if ("insufficient_quota".equals(info.code()) || "insufficient_quota".equals(info.type())) {
+    // A 429 for an exhausted quota will not heal by retrying (docs/wire-formats.md §e).
+    if (Retries.quotaExhausted(info.type(), info.code())) {
       return false;
     }
-    return status > 0 ? retryableStatus(status) : retryableType(info.type());
+    return status > 0 ? Retries.retryableStatus(status) : retryableType(info.type());
   }
 
   private static boolean retryableType(String type) {
@@ -160,19 +156,5 @@ final class ChatErrors {
     }
     int status = Integer.parseInt(code);
     return status >= 400 && status <= 599 ? status : 0;
-  }
-
-  /** Writes {@code "error":{"message","type","param":null,"code"}} into the current object. */
-  static void writeErrorField(JsonGenerator g, Failed failure) throws IOException {
-    g.writeObjectFieldStart("error");
-    g.writeStringField("message", failure.message());
-    g.writeStringField("type", failure.type());
-    g.writeNullField("param");
-    if (failure.code().isEmpty()) {
-      g.writeNullField("code");
-    } else {
-      g.writeStringField("code", failure.code());
-    }
-    g.writeEndObject();
   }
 }

@@ -8,21 +8,11 @@ import io.sluice.core.event.Usage;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.message.Part;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /** JSON pieces the Chat encoders and decoders share. */
 final class ChatJson {
   private ChatJson() {}
-
-  /** The current value (object, array or scalar) as compact JSON text; the parser moves past it. */
-  static String copyToString(JsonParser p) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
-      g.copyCurrentStructure(p);
-    }
-    return out.toString();
-  }
 
   /** Writes {@code json}, which must be one JSON value, as the next value of {@code g}. */
   static void writeRaw(JsonGenerator g, String json) throws IOException {
@@ -96,12 +86,12 @@ final class ChatJson {
           total = v.isNumeric() ? p.getLongValue() : -1;
           break;
         case "prompt_tokens_details":
-          cached = v == JsonToken.START_OBJECT ? ChatChunk.readDetail(p, "cached_tokens") : 0;
+          cached = v == JsonToken.START_OBJECT ? ChatEventFields.readDetail(p, "cached_tokens") : 0;
           p.skipChildren();
           break;
         case "completion_tokens_details":
           reasoning =
-              v == JsonToken.START_OBJECT ? ChatChunk.readDetail(p, "reasoning_tokens") : 0;
+              v == JsonToken.START_OBJECT ? ChatEventFields.readDetail(p, "reasoning_tokens") : 0;
           p.skipChildren();
           break;
         default:
@@ -139,7 +129,7 @@ final class ChatJson {
           } else if ("arguments".equals(f) && fv == JsonToken.VALUE_STRING) {
             arguments = p.getText();
           } else if ("arguments".equals(f) && fv == JsonToken.START_OBJECT) {
-            arguments = copyToString(p);
+            arguments = JsonChecks.copyToString(p);
           } else {
             p.skipChildren();
           }

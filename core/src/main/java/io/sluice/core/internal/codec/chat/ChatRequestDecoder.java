@@ -124,7 +124,7 @@ final class ChatRequestDecoder {
           options.reasoningEffort(string(p, field));
           break;
         case "response_format":
-          options.responseFormat(ChatJson.copyToString(p));
+          options.responseFormat(JsonChecks.copyToString(p));
           break;
         case "stream":
           if (!v.isBoolean()) {
@@ -133,7 +133,7 @@ final class ChatRequestDecoder {
           stream = v == JsonToken.VALUE_TRUE;
           break;
         default:
-          extras.add(new String[] {field, ChatJson.copyToString(p)});
+          extras.add(new String[] {field, JsonChecks.copyToString(p)});
       }
     }
     if (model == null) {
@@ -262,7 +262,7 @@ final class ChatRequestDecoder {
       if (p.currentToken() != JsonToken.START_OBJECT) {
         throw new CodecException("each content part must be an object");
       }
-      String raw = ChatJson.copyToString(p);
+      String raw = JsonChecks.copyToString(p);
       parts.add(part(raw));
     }
     return parts;
@@ -356,7 +356,7 @@ final class ChatRequestDecoder {
           } else if ("description".equals(f) && fv == JsonToken.VALUE_STRING) {
             description = p.getText();
           } else if ("parameters".equals(f) && fv != JsonToken.VALUE_NULL) {
-            parameters = ChatJson.copyToString(p);
+            parameters = JsonChecks.copyToString(p);
           } else {
             p.skipChildren(); // strict: not modelled
           }

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 
 /**
  * Decodes an OpenAI Chat Completions stream (and the Azure, Mistral, DeepSeek, xAI, vLLM, NIM
- * dialects) into model events (wire-formats.md §a, §d).
+ * dialects) into model events (docs/wire-formats.md §a, §d).
  *
  * <p>Per choice, text, reasoning and refusal each have one block, opened on the first non-empty
  * delta of its kind; each tool call has its own block. All of a choice's blocks stay open until
@@ -45,7 +45,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
 
   /** One open text, reasoning or refusal block, or a tool call. */
   private static final class Block {
-    final ChatChunk.OpKind kind;
+    final ChatEventFields.OpKind kind;
     int index = -1; // -1 while a tool call waits for its name
     final StringBuilder text = new StringBuilder();
     // Tool calls only:
@@ -54,7 +54,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     String id = "";
     String name = "";
 
-    Block(ChatChunk.OpKind kind) {
+    Block(ChatEventFields.OpKind kind) {
       this.kind = kind;
     }
   }
@@ -77,7 +77,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     }
   }
 
-  private final ChatChunk chunk = new ChatChunk();
+  private final ChatEventFields chunk = new ChatEventFields();
   private final List<ChoiceState> choices = new ArrayList<>(1);
   private boolean emittedAny;
   private Usage lastUsage;
@@ -134,22 +134,22 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     return s;
   }
 
-  private void apply(ChatChunk.Choice c) {
+  private void apply(ChatEventFields.Choice c) {
     ChoiceState s = state(c.index);
     if (s.finished) {
       return;
     }
     for (int i = 0; i < c.opCount; i++) {
-      ChatChunk.Op op = c.ops.get(i);
+      ChatEventFields.Op op = c.ops.get(i);
       switch (op.kind) {
         case TEXT:
-          s.text = textDelta(s, s.text, ChatChunk.OpKind.TEXT, op.text);
+          s.text = textDelta(s, s.text, ChatEventFields.OpKind.TEXT, op.text);
           break;
         case REASONING:
-          s.reasoning = textDelta(s, s.reasoning, ChatChunk.OpKind.REASONING, op.text);
+          s.reasoning = textDelta(s, s.reasoning, ChatEventFields.OpKind.REASONING, op.text);
           break;
         case REFUSAL:
-          s.refusal = textDelta(s, s.refusal, ChatChunk.OpKind.REFUSAL, op.text);
+          s.refusal = textDelta(s, s.refusal, ChatEventFields.OpKind.REFUSAL, op.text);
           break;
         default:
           toolFragment(s, op);
@@ -163,7 +163,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     }
   }
 
-  private Block textDelta(ChoiceState s, Block block, ChatChunk.OpKind kind, String text) {
+  private Block textDelta(ChoiceState s, Block block, ChatEventFields.OpKind kind, String text) {
     if (block == null) {
       block = new Block(kind);
       start(s, block);
@@ -211,7 +211,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
    * every fragment (vLLM) repeat the same one. A call starts once it has a name; a fragment with
    * nothing in it (an empty sentinel) never creates one.
    */
-  private void toolFragment(ChoiceState s, ChatChunk.Op op) {
+  private void toolFragment(ChoiceState s, ChatEventFields.Op op) {
     int key = op.toolIndex >= 0 ? op.toolIndex : op.position;
     String id = op.id == null ? "" : op.id;
     String name = op.name == null ? "" : op.name;
@@ -225,7 +225,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
       if (id.isEmpty() && name.isEmpty() && args.isEmpty()) {
         return;
       }
-      call = new Block(ChatChunk.OpKind.TOOL);
+      call = new Block(ChatEventFields.OpKind.TOOL);
       call.key = key;
       s.tools.add(call);
     }
@@ -286,7 +286,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
   }
 
   private void usage() {
-    ChatChunk c = chunk;
+    ChatEventFields c = chunk;
     Usage usage = new Usage(c.promptTokens, c.completionTokens, c.cachedTokens, 0,
         c.reasoningTokens, c.hasTotal ? c.totalTokens : c.promptTokens + c.completionTokens);
     // Some servers repeat the cumulative usage on every chunk: report it when it changes.

@@ -18,6 +18,7 @@ import io.sluice.core.event.ToolCallDelta;
 import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.Usage;
+import io.sluice.core.internal.codec.OpenAiErrorBody;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.sse.SseWriter;
 import java.io.CharArrayWriter;
@@ -261,7 +262,7 @@ final class ChatStreamEncoder implements StreamEncoder {
     g.writeStringField("finish_reason", "error");
     g.writeEndObject();
     g.writeEndArray();
-    ChatErrors.writeErrorField(g, failure);
+    OpenAiErrorBody.writeErrorField(g, failure);
     g.writeEndObject();
     send(g);
   }

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.Usage;
-import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.Message;
@@ -51,7 +51,7 @@ final class ResponsesBodyCodec {
     if ("failed".equals(r.status) || r.error != null) {
       ResponsesJson.Error e = r.error != null ? r.error
           : new ResponsesJson.Error("", "", "the response failed", "", 0);
-      outcome = ResponsesFailures.of(e, 0, "response_failed");
+      outcome = ResponsesErrors.of(e, 0, "response_failed");
       reason = FinishReason.ERROR;
       raw = "";
     } else if ("incomplete".equals(r.status) || !r.incompleteReason.isEmpty()) {
@@ -105,7 +105,7 @@ final class ResponsesBodyCodec {
           String name = p.currentName();
           p.nextToken();
           if (name.equals("error") && p.currentToken() == JsonToken.START_OBJECT) {
-            return ResponsesFailures.of(ResponsesJson.readError(p), status, "http_" + status);
+            return ResponsesErrors.of(ResponsesJson.readError(p), status, "http_" + status);
           }
           p.skipChildren();
         }
@@ -113,29 +113,8 @@ final class ResponsesBodyCodec {
     } catch (IOException e) {
       // Not JSON (a proxy's HTML page, …): the body's start is the message.
     }
-    String message = text.isBlank() ? "HTTP " + status : BaseStreamDecoder.excerpt(text.strip());
+    String message = text.isBlank() ? "HTTP " + status : StreamDecoder.excerpt(text.strip());
     return new Failed("http_" + status, "", message, status,
-        ResponsesFailures.retryable(status, "", ""));
-  }
-
-  static byte[] encodeError(Failed f) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeObjectFieldStart("error");
-      g.writeStringField("message", f.message());
-      g.writeStringField("type", f.type());
-      g.writeNullField("param");
-      if (f.code().isEmpty()) {
-        g.writeNullField("code");
-      } else {
-        g.writeStringField("code", f.code());
-      }
-      g.writeEndObject();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new CodecException("could not write the error body: " + e.getMessage(), e);
-    }
-    return out.toByteArray();
+        ResponsesErrors.retryable(status, "", ""));
   }
 }

@@ -50,7 +50,7 @@ final class ResponsesFormats {
 
   /** Responses' {@code text.format} (the parser on its START_OBJECT) → Chat's shape. */
   static String toChat(JsonParser p) throws IOException {
-    String raw = ResponsesRequestCodec.rawString(p);
+    String raw = JsonChecks.copyToString(p);
     try (JsonParser q = JsonChecks.FACTORY.createParser(raw)) {
       q.nextToken();
       String type = "";

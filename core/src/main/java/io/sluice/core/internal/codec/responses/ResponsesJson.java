@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.Usage;
 import io.sluice.core.internal.json.JsonChecks;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -88,20 +87,11 @@ final class ResponsesJson {
     }
   }
 
-  /** The current value (object, array or scalar) as compact JSON text. */
-  static String raw(JsonParser p) throws IOException {
-    StringWriter out = new StringWriter(64);
-    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
-      g.copyCurrentStructure(p);
-    }
-    return out.toString();
-  }
-
   /** Reads an item; the parser is on its START_OBJECT and ends on its END_OBJECT. */
   static Item readItem(JsonParser p) throws IOException {
     expectObject(p, "an output item");
     Item item = new Item();
-    item.raw = raw(p);
+    item.raw = JsonChecks.copyToString(p);
     try (JsonParser q = JsonChecks.FACTORY.createParser(item.raw)) {
       q.nextToken();
       while (q.nextToken() == JsonToken.FIELD_NAME) {

@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Decodes one OpenAI Responses stream (wire-formats.md §b) into model events.
+ * Decodes one OpenAI Responses stream (docs/wire-formats.md §b) into model events.
  *
  * <p>Output items become blocks in order of appearance: each content part of a {@code message}
  * item is a text or refusal block; each summary part of a {@code reasoning} item is a
@@ -529,13 +529,13 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     if (e == null) {
       e = new ResponsesJson.Error("", "", "the response failed", "", 0);
     }
-    finish(ResponsesFailures.of(e, 0, "response_failed"));
+    finish(ResponsesErrors.of(e, 0, "response_failed"));
   }
 
   /** Both shapes: flat {code, message, param} (spec) and nested {error:{type, code, message}}. */
   private void error() {
     ResponsesJson.Error e = f.error != null ? f.error
         : new ResponsesJson.Error("", f.code, f.message, f.param, 0);
-    finish(ResponsesFailures.of(e, f.status, "error"));
+    finish(ResponsesErrors.of(e, f.status, "error"));
   }
 }

@@ -48,7 +48,7 @@ class AnthropicCorpusTest {
 
   @SuppressWarnings("unchecked")
   private static void check(AnthropicCorpus.Stream1 stream) {
-    List<StreamEvent> events = Decoding.decode(stream.wire(),
+    List<StreamEvent> events = AnthropicStreams.decode(stream.wire(),
         Chunkings.of(stream.wire(), 1500, 5));
     FinalMessage result = MessageAccumulator.assemble(events);
     StreamEvent last = events.get(events.size() - 1);

@@ -1,6 +1,6 @@
 package io.sluice.core.internal.codec.anthropic;
 
-import static io.sluice.core.internal.codec.anthropic.Decoding.decode;
+import static io.sluice.core.internal.codec.anthropic.AnthropicStreams.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.event.Done;
@@ -25,7 +25,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * One rule of the Anthropic Messages stream per test (wire-formats.md §c), each on a wire
+ * One rule of the Anthropic Messages stream per test (docs/wire-formats.md §c), each on a wire
  * transcript read at every chunking.
  */
 class AnthropicStreamDecoderTest {

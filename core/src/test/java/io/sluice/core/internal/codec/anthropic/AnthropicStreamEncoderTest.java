@@ -143,7 +143,7 @@ class AnthropicStreamEncoderTest {
     return AnthropicCorpus.streams().stream().map(s -> DynamicTest.dynamicTest(s.toString(), () -> {
       // Usage is compared apart: the encoder writes it where the format puts it
       // (message_start, message_delta), which may move it past a block closed by message_stop.
-      List<StreamEvent> original = Decoding.once(Chunkings.given(List.of(s.wire())));
+      List<StreamEvent> original = AnthropicStreams.once(Chunkings.given(List.of(s.wire())));
       List<StreamEvent> decoded = roundTrip(original);
       assertThat(lastUsage(decoded)).isEqualTo(lastUsage(original));
       List<StreamEvent> events = withoutUsage(original);
@@ -179,7 +179,7 @@ class AnthropicStreamEncoderTest {
 
   static List<StreamEvent> roundTrip(List<StreamEvent> events) {
     byte[] wire = encode(events).getBytes(StandardCharsets.UTF_8);
-    return Decoding.decode(wire, Chunkings.of(wire, 0, 3));
+    return AnthropicStreams.decode(wire, Chunkings.of(wire, 0, 3));
   }
 
   static String encode(List<StreamEvent> events) {

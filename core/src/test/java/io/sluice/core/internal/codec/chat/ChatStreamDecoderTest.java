@@ -34,8 +34,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * One Chat Completions quirk per test (wire-formats.md §a, §d), each a wire transcript decoded at
- * every chunking; every chunking must give the same events, and they must obey the grammar.
+ * One Chat Completions quirk per test (docs/wire-formats.md §a, §d), each a wire transcript
+ * decoded at every chunking; every chunking must give the same events, and they must obey the
+ * grammar.
  */
 class ChatStreamDecoderTest {
 

@@ -2,6 +2,7 @@ package io.sluice.core.internal.codec.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.codec.EncoderOptions;
 import io.sluice.core.codec.StreamEncoder;
 import io.sluice.core.event.ChoiceFinished;
 import io.sluice.core.event.Done;
@@ -42,7 +43,8 @@ class ChatStreamEncoderTest {
 
   static String encode(List<StreamEvent> events, boolean includeUsage) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StreamEncoder encoder = ChatCodec.encoder(SseWriter.create(out::write), includeUsage);
+    StreamEncoder encoder = ChatStreams.CODEC.encoder(SseWriter.create(out::write),
+        new EncoderOptions(includeUsage));
     events.forEach(encoder::encode);
     return out.toString(StandardCharsets.UTF_8);
   }

@@ -1,22 +1,16 @@
 package io.sluice.core.internal.codec.chat;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.sluice.core.codec.ChatDialect;
-import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.codec.WireCodec;
 import io.sluice.core.event.StreamEvent;
-import io.sluice.core.sse.SseReader;
 import io.sluice.core.testing.Chunkings;
 import io.sluice.core.testing.Chunkings.Chunking;
 import io.sluice.core.testing.DecoderPaths;
-import io.sluice.core.testing.EventGrammar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Decodes Chat wire bytes at every chunking and checks that they agree and obey the grammar. */
@@ -32,29 +26,7 @@ final class ChatStreams {
   }
 
   static List<StreamEvent> decode(byte[] wire, List<Chunking> chunkings) {
-    List<StreamEvent> first = null;
-    for (Chunking chunking : chunkings) {
-      List<StreamEvent> events = decodeOnce(chunking);
-      assertThat(DecoderPaths.decode(CODEC, chunking, true))
-          .as("events given as SseEvents at chunking %s", chunking).isEqualTo(events);
-      if (first == null) {
-        EventGrammar.check(events);
-        first = events;
-      } else {
-        assertThat(events).as("events at chunking %s", chunking).isEqualTo(first);
-      }
-    }
-    return first;
-  }
-
-  static List<StreamEvent> decodeOnce(Chunking chunking) {
-    List<StreamEvent> events = new ArrayList<>();
-    StreamDecoder decoder = CODEC.decoder(events::add);
-    SseReader reader = SseReader.create(decoder);
-    Chunkings.feed(chunking, reader::feed);
-    reader.end();
-    assertThat(decoder.finished()).isTrue();
-    return events;
+    return DecoderPaths.everyChunking(CODEC, chunkings);
   }
 
   /** A vercel {@code *.chunks.txt}: each line is one data payload; the harness adds [DONE]. */

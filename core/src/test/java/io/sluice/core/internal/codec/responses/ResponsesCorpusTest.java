@@ -68,12 +68,12 @@ class ResponsesCorpusTest {
       lines.append(line).append('\n');
       if (line.contains("\"type\":\"response.completed\"") || line.contains(
           "\"type\":\"response.failed\"") || line.contains("\"type\":\"response.incomplete\"")) {
-        segments.add(ResponsesTesting.named(lines.toString()));
+        segments.add(ResponsesStreams.named(lines.toString()));
         lines.setLength(0);
       }
     }
     if (lines.length() > 0) {
-      segments.add(ResponsesTesting.named(lines.toString()));
+      segments.add(ResponsesStreams.named(lines.toString()));
     }
     return segments;
   }
@@ -82,7 +82,7 @@ class ResponsesCorpusTest {
     List<List<StreamEvent>> decoded = new ArrayList<>();
     for (String segment : segments(name)) {
       byte[] bytes = segment.getBytes(StandardCharsets.UTF_8);
-      decoded.add(ResponsesTesting.decode(bytes, Chunkings.of(bytes, 0, 5)));
+      decoded.add(ResponsesStreams.decode(bytes, Chunkings.of(bytes, 0, 5)));
     }
     return decoded;
   }

@@ -18,7 +18,7 @@ class ResponsesFuzzFindingsTest {
     // A summary part names the function call's output_index: the decoder opened a reasoning
     // block on the call item, and completion closed only the call's own block, so Done came with
     // a block still open.
-    List<StreamEvent> events = ResponsesTesting.decode(ResponsesTesting.named("""
+    List<StreamEvent> events = ResponsesStreams.decode(ResponsesStreams.named("""
         {"type":"response.created","sequence_number":0,"response":{"id":"resp_1","status":"in_progress","model":"gpt-5","output":[]}}
         {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"fc_1","type":"function_call","arguments":"","call_id":"call_A","name":"calc"}}
         {"type":"response.reasoning_summary_part.added","sequence_number":2,"item_id":"fc_1","output_index":0,"summary_index":0,"part":{"type":"summary_text","text":""}}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.codec.ResponseCreateMessage;
 import io.sluice.core.event.ReasoningKind;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.message.ChatRequest;
@@ -97,16 +98,16 @@ class ResponsesRequestCodecTest {
   }
 
   @Test
-  void webSocketFieldsOmitStream() throws Exception {
-    var out = new java.io.StringWriter();
-    try (var g = io.sluice.core.internal.json.JsonChecks.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("type", "response.create");
-      ResponsesCodec.writeRequestFields(g, rich(), false);
-      g.writeEndObject();
-    }
-    assertThat(JsonTree.object(out.toString())).containsEntry("type", "response.create")
-        .doesNotContainKey("stream").containsEntry("model", "gpt-5");
+  void webSocketFieldsOmitStream() {
+    String message = ResponseCreateMessage.encode(rich(), true);
+    assertThat(JsonTree.object(message)).containsEntry("type", "response.create")
+        .doesNotContainKey("stream").doesNotContainKey("generate").containsEntry("model", "gpt-5");
+  }
+
+  @Test
+  void webSocketWarmUpSaysGenerateFalse() {
+    assertThat(JsonTree.object(ResponseCreateMessage.encode(rich(), false)))
+        .containsEntry("type", "response.create").containsEntry("generate", false);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.sluice.core.internal.codec.responses;
 
-import static io.sluice.core.internal.codec.responses.ResponsesTesting.decode;
-import static io.sluice.core.internal.codec.responses.ResponsesTesting.named;
+import static io.sluice.core.internal.codec.responses.ResponsesStreams.decode;
+import static io.sluice.core.internal.codec.responses.ResponsesStreams.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.event.Done;
@@ -28,7 +28,9 @@ import io.sluice.core.event.Usage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One Responses stream quirk per test (wire-formats.md §b), each decoded at every chunking. */
+/**
+ * One Responses stream quirk per test (docs/wire-formats.md §b), each decoded at every chunking.
+ */
 class ResponsesStreamDecoderTest {
 
   private static final String CREATED = """

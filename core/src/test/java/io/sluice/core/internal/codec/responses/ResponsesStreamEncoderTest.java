@@ -31,9 +31,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** decode(encode(events)) == events, and the shape of what the encoder writes. */
 class ResponsesStreamEncoderTest {
@@ -62,7 +62,7 @@ class ResponsesStreamEncoderTest {
         new ToolCallStart(0, 4, "call_2", "sql", ToolKind.CUSTOM),
         new ToolCallEnd(0, 4, "call_2", "sql", ToolKind.CUSTOM, "SELECT 1", false),
         new Usage(10, 20, 4, 0, 5, 30), new Done(FinishReason.TOOL_CALLS, "completed"));
-    assertThat(ResponsesTesting.decode(encode(events))).isEqualTo(events);
+    assertThat(ResponsesStreams.decode(encode(events))).isEqualTo(events);
   }
 
   @Test
@@ -76,7 +76,7 @@ class ResponsesStreamEncoderTest {
             "{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"completed\"}"),
         new RefusalStart(0, 3), new RefusalDelta(0, 3, "No."), new RefusalEnd(0, 3, "No."),
         new Done(FinishReason.STOP, "completed"));
-    assertThat(ResponsesTesting.decode(encode(events))).isEqualTo(events);
+    assertThat(ResponsesStreams.decode(encode(events))).isEqualTo(events);
   }
 
   @Test
@@ -86,7 +86,7 @@ class ResponsesStreamEncoderTest {
     String wire = encode(events);
     assertThat(wire).contains("event: response.incomplete\n")
         .contains("\"incomplete_details\":{\"reason\":\"max_output_tokens\"}");
-    assertThat(ResponsesTesting.decode(wire)).isEqualTo(events);
+    assertThat(ResponsesStreams.decode(wire)).isEqualTo(events);
   }
 
   @Test
@@ -96,7 +96,7 @@ class ResponsesStreamEncoderTest {
     String wire = encode(events);
     assertThat(wire).contains("event: response.failed\n")
         .contains("\"error\":{\"code\":\"server_error\",\"message\":\"boom\"}");
-    assertThat(ResponsesTesting.decode(wire)).isEqualTo(events);
+    assertThat(ResponsesStreams.decode(wire)).isEqualTo(events);
   }
 
   @Test
@@ -129,7 +129,7 @@ class ResponsesStreamEncoderTest {
         continue; // sluice's own failures (malformed, truncated) are not provider errors
       }
       byte[] wire = encode(events).getBytes(StandardCharsets.UTF_8);
-      assertThat(ResponsesTesting.decode(wire, Chunkings.of(wire, 0, 2))).isEqualTo(events);
+      assertThat(ResponsesStreams.decode(wire, Chunkings.of(wire, 0, 2))).isEqualTo(events);
     }
   }
 }

@@ -1,21 +1,16 @@
 package io.sluice.core.internal.codec.responses;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.sluice.core.event.StreamEvent;
-import io.sluice.core.sse.SseReader;
 import io.sluice.core.testing.Chunkings;
 import io.sluice.core.testing.Chunkings.Chunking;
 import io.sluice.core.testing.DecoderPaths;
-import io.sluice.core.testing.EventGrammar;
 import io.sluice.core.testing.JsonTree;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the Responses decoder over wire bytes at every chunking. */
-final class ResponsesTesting {
-  private ResponsesTesting() {}
+final class ResponsesStreams {
+  private ResponsesStreams() {}
 
   /** Decodes at every chunking; all must agree and obey the grammar. Returns the events. */
   static List<StreamEvent> decode(String wire) {
@@ -23,27 +18,8 @@ final class ResponsesTesting {
   }
 
   static List<StreamEvent> decode(byte[] wire, List<Chunking> chunkings) {
-    List<StreamEvent> first = null;
-    for (Chunking chunking : chunkings != null ? chunkings : Chunkings.of(wire)) {
-      List<StreamEvent> events = decodeOnce(chunking.pieces());
-      assertThat(DecoderPaths.decode(ResponsesCodec.INSTANCE, chunking, true))
-          .as("events given as SseEvents at chunking %s", chunking).isEqualTo(events);
-      if (first == null) {
-        first = events;
-        EventGrammar.check(events);
-      } else {
-        assertThat(events).as("events at chunking %s", chunking).isEqualTo(first);
-      }
-    }
-    return first;
-  }
-
-  static List<StreamEvent> decodeOnce(List<byte[]> pieces) {
-    List<StreamEvent> events = new ArrayList<>();
-    SseReader reader = SseReader.create(ResponsesCodec.INSTANCE.decoder(events::add));
-    pieces.forEach(reader::feed);
-    reader.end();
-    return events;
+    return DecoderPaths.everyChunking(ResponsesCodec.INSTANCE,
+        chunkings != null ? chunkings : Chunkings.of(wire));
   }
 
   /**

@@ -1,15 +1,16 @@
 package io.sluice.core.internal.codec.responses;
 
 import io.sluice.core.event.Failed;
+import io.sluice.core.internal.codec.Retries;
 
 /**
  * Turns a Responses error (an {@code error} event, {@code response.error}, an error body) into a
  * {@link Failed}. An in-stream error has no HTTP status, so the status is inferred from the error
- * type or code where OpenAI documents one (wire-formats.md §e): quota and rate limits are 429,
+ * type or code where OpenAI documents one (docs/wire-formats.md §e): quota and rate limits are 429,
  * server errors 500.
  */
-final class ResponsesFailures {
-  private ResponsesFailures() {}
+final class ResponsesErrors {
+  private ResponsesErrors() {}
 
   /**
    * The failure for an error; {@code type} falls back to the code, then to {@code fallbackType}.
@@ -25,10 +26,10 @@ final class ResponsesFailures {
 
   /** OpenAI's retry rule (408, 409, 429, 5xx; Anthropic's 529 too), except exhausted quota. */
   static boolean retryable(int status, String type, String code) {
-    if ("insufficient_quota".equals(code) || "insufficient_quota".equals(type)) {
-      return false; // a 429 that no retry can fix (wire-formats.md §e)
+    if (Retries.quotaExhausted(type, code)) {
+      return false; // a 429 that no retry can fix (docs/wire-formats.md §e)
     }
-    return status == 408 || status == 409 || status == 429 || status >= 500;
+    return Retries.retryableStatus(status);
   }
 
   /** The HTTP status an error type or code stands for, or 0 when unknown. */

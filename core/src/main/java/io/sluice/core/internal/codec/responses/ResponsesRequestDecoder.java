@@ -18,11 +18,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads a {@code POST /v1/responses} body; see {@link ResponsesRequestCodec} for the mapping. */
-final class ResponsesRequestReader {
-  private ResponsesRequestReader() {}
+/** Reads a {@code POST /v1/responses} body; see {@link ResponsesRequestEncoder} for the mapping. */
+final class ResponsesRequestDecoder {
+  private ResponsesRequestDecoder() {}
 
-  static ChatRequest read(JsonParser p) throws IOException {
+
+  static ChatRequest decode(byte[] body) {
+    try (JsonParser p = JsonChecks.FACTORY.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new CodecException("the request body must be a JSON object");
+      }
+      return read(p);
+    } catch (IOException e) {
+      throw new CodecException("the request body is not valid JSON: "
+          + String.valueOf(e.getMessage()).split("\n", 2)[0], e);
+    }
+  }
+
+  private static ChatRequest read(JsonParser p) throws IOException {
     String model = null;
     String instructions = null;
     List<Message> messages = new ArrayList<>();
@@ -49,13 +62,13 @@ final class ResponsesRequestReader {
         }
         case "input" -> readInput(p, messages);
         case "tools" -> {
-          String raw = ResponsesRequestCodec.rawString(p);
+          String raw = JsonChecks.copyToString(p);
           if (!readTools(raw, tools)) {
             extra.put(name, raw); // built-in tools: passed through whole
           }
         }
         case "tool_choice" -> {
-          String raw = ResponsesRequestCodec.rawString(p);
+          String raw = JsonChecks.copyToString(p);
           ToolChoice choice = readToolChoice(raw);
           if (choice != null) {
             options.toolChoice(choice);
@@ -67,19 +80,19 @@ final class ResponsesRequestReader {
         case "top_p" -> options.topP(number(p, name));
         case "max_output_tokens" -> options.maxTokens((int) number(p, name));
         case "reasoning" -> {
-          String raw = ResponsesRequestCodec.rawString(p);
+          String raw = JsonChecks.copyToString(p);
           if (!readReasoning(raw, options)) {
             extra.put(name, raw);
           }
         }
         case "text" -> {
-          String raw = ResponsesRequestCodec.rawString(p);
+          String raw = JsonChecks.copyToString(p);
           if (!readText(raw, options)) {
             extra.put(name, raw);
           }
         }
         case "stream" -> stream = t == JsonToken.VALUE_TRUE;
-        default -> extra.put(name, ResponsesRequestCodec.rawString(p));
+        default -> extra.put(name, JsonChecks.copyToString(p));
       }
     }
     if (model == null) {
@@ -176,7 +189,7 @@ final class ResponsesRequestReader {
           parts.add(new Part.Text(q.getText()));
         } else if (t == JsonToken.START_ARRAY) {
           while (q.nextToken() == JsonToken.START_OBJECT) {
-            parts.add(readContentPart(ResponsesRequestCodec.rawString(q)));
+            parts.add(readContentPart(JsonChecks.copyToString(q)));
           }
         } else {
           throw new CodecException("input item " + n + ": 'content' must be a string or an array");
@@ -234,7 +247,7 @@ final class ResponsesRequestReader {
         switch (name) {
           case "call_id" -> callId = ResponsesJson.string(q);
           case "output" -> output = t == JsonToken.VALUE_STRING ? q.getText()
-              : ResponsesRequestCodec.rawString(q); // content parts: kept as their JSON text
+              : JsonChecks.copyToString(q); // content parts: kept as their JSON text
           default -> q.skipChildren();
         }
       }
@@ -264,7 +277,7 @@ final class ResponsesRequestReader {
             case "type" -> type = ResponsesJson.string(q);
             case "name" -> name = ResponsesJson.string(q);
             case "description" -> description = ResponsesJson.string(q);
-            case "parameters" -> parameters = ResponsesRequestCodec.rawString(q);
+            case "parameters" -> parameters = JsonChecks.copyToString(q);
             case "strict" -> q.skipChildren();
             default -> {
               return false;

@@ -2,6 +2,7 @@ package io.sluice.core.internal.codec.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.internal.json.JsonChecks;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.List;
  * <p>The whole chunk is read before anything is emitted because its fields come in any order:
  * Azure puts {@code choices} before {@code id} and {@code model}.
  */
-final class ChatChunk {
+final class ChatEventFields {
 
   /** What one piece of a choice's delta adds. */
   enum OpKind { TEXT, REASONING, REFUSAL, TOOL }
@@ -366,7 +367,7 @@ final class ChatChunk {
         op.arguments = p.getText();
       } else if ("arguments".equals(field) && v == JsonToken.START_OBJECT) {
         // A few compatible servers send the arguments as an object: keep its JSON text.
-        op.arguments = ChatJson.copyToString(p);
+        op.arguments = JsonChecks.copyToString(p);
       } else {
         p.skipChildren();
       }

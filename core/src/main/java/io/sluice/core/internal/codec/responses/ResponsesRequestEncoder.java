@@ -1,8 +1,6 @@
 package io.sluice.core.internal.codec.responses;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.message.ChatRequest;
@@ -33,8 +31,8 @@ import java.util.Map;
  * unknown {@code tool_choice} shapes and {@code text}/{@code reasoning} objects with fields sluice
  * does not model pass through untouched.
  */
-final class ResponsesRequestCodec {
-  private ResponsesRequestCodec() {}
+public final class ResponsesRequestEncoder {
+  private ResponsesRequestEncoder() {}
 
   static byte[] encode(ChatRequest request) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
@@ -49,10 +47,31 @@ final class ResponsesRequestCodec {
   }
 
   /**
+   * The WebSocket mode's {@code response.create} message: the body's fields without
+   * {@code stream}, and {@code generate: false} for a warm-up (docs/wire-formats.md §b).
+   */
+  public static String encodeCreateMessage(ChatRequest request, boolean generate) {
+    StringWriter out = new StringWriter(512);
+    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("type", "response.create");
+      writeFields(g, request, false);
+      if (!generate) {
+        g.writeBooleanField("generate", false);
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new CodecException("could not write the request: " + e.getMessage(), e);
+    }
+    return out.toString();
+  }
+
+  /**
    * Writes the request's fields into an open object: the HTTP body, or the WebSocket
    * {@code response.create} message (which must not carry {@code stream}).
    */
-  static void writeFields(JsonGenerator g, ChatRequest r, boolean stream) throws IOException {
+  private static void writeFields(JsonGenerator g, ChatRequest r, boolean stream)
+      throws IOException {
     Map<String, String> extra = r.extra();
     GenerationOptions o = r.options();
     g.writeStringField("model", r.model());
@@ -176,25 +195,4 @@ final class ResponsesRequestCodec {
     g.writeEndObject();
   }
 
-  // --- Decoding ---
-
-  static ChatRequest decode(byte[] body) {
-    try (JsonParser p = JsonChecks.FACTORY.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new CodecException("the request body must be a JSON object");
-      }
-      return ResponsesRequestReader.read(p);
-    } catch (IOException e) {
-      throw new CodecException("the request body is not valid JSON: "
-          + String.valueOf(e.getMessage()).split("\n", 2)[0], e);
-    }
-  }
-
-  static String rawString(JsonParser p) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
-      g.copyCurrentStructure(p);
-    }
-    return out.toString();
-  }
 }

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * so nothing is decoded unless it is used ({@link #slice}, valid only while the payload's array
  * is). Reused for every event.
  */
-final class AnthropicPayload {
+final class AnthropicEventFields {
   static final long ABSENT = -1;
 
   private byte[] data;
