@@ -3,6 +3,7 @@ package io.sluice.client;
 import io.sluice.client.internal.ClientConfig;
 import io.sluice.client.internal.Delayer;
 import io.sluice.client.internal.HttpSluiceClient;
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.StreamLimits;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.message.FinalMessage;

@@ -2,6 +2,7 @@ package io.sluice.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.StreamLimits;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;

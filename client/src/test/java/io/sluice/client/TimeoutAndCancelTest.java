@@ -3,6 +3,7 @@ package io.sluice.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;

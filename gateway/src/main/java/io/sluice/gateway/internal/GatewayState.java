@@ -1,6 +1,6 @@
 package io.sluice.gateway.internal;
 
-import io.sluice.client.RetryPolicy;
+import io.sluice.core.RetryPolicy;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;

@@ -363,7 +363,7 @@ final class UpstreamAttempt {
   /** How long a key rests after a 429: what the upstream asked, else one second. */
   static final class RetryPolicy429 {
     static Duration coolDown(java.util.function.Function<String, Optional<String>> headers) {
-      return io.sluice.client.RetryPolicy.retryAfter(headers, Clock.systemUTC())
+      return io.sluice.core.RetryPolicy.retryAfter(headers, Clock.systemUTC())
           .filter(d -> !d.isZero())
           .map(d -> d.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : d)
           .orElse(Duration.ofSeconds(1));

@@ -2,7 +2,7 @@ package io.sluice.spring.boot;
 
 import io.sluice.client.ClientTimeouts;
 import io.sluice.client.ProviderKind;
-import io.sluice.client.RetryPolicy;
+import io.sluice.core.RetryPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
