@@ -41,9 +41,7 @@ class FaultMatrixTest {
   }
 
   static GatewayLimits attempts(GatewayLimits l, int n) {
-    return new GatewayLimits(l.maxBodyBytes(), l.maxHeaderBytes(), l.concurrencyPerKey(),
-        l.queueSize(), l.heartbeat(), l.connectTimeout(), l.firstTokenTimeout(), l.idleTimeout(),
-        l.streamBufferBytes(), n);
+    return l.toBuilder().maxAttempts(n).build();
   }
 
   private static GatewayLimits fast() {

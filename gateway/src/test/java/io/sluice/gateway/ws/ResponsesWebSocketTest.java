@@ -207,6 +207,29 @@ class ResponsesWebSocketTest {
         .withTotalTimeout(Duration.ofMillis(300)), "limits.total-timeout");
   }
 
+  @Test
+  void anUpstreamMessageOverTheConfiguredSizeEndsTheTurnWithAnError() throws Exception {
+    GatewayLimits limits = GatewayLimits.builder().maxUpstreamMessageBytes(512).build();
+    try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up), limits);
+        SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
+      List<StreamEvent> events = new ArrayList<>();
+      try (EventStream stream = sessions.stream("s", ask("x".repeat(2000)))) {
+        stream.forEach(events::add); // the echo of 2,000 characters is one message over 512
+      }
+      assertThat(events).last().isInstanceOf(Failed.class);
+      assertThat(MessageAccumulator.assemble(events).text()).doesNotContain("x".repeat(2000));
+    }
+  }
+
+  @Test
+  void theSameMessageIsRelayedUnderTheDefaultSize() throws Exception {
+    try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up));
+        SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
+      assertThat(finish(sessions.stream("s", ask("x".repeat(2000)))).text())
+          .isEqualTo("echo: " + "x".repeat(2000));
+    }
+  }
+
   /** An upstream that never answers: the turn ends with an error naming {@code limit}. */
   private void assertAHeldTurnEndsNaming(GatewayLimits limits, String limit) throws Exception {
     try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up), limits);

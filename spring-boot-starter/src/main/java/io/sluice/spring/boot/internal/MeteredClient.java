@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.client.ClientException;
 import io.sluice.client.EventStream;
 import io.sluice.client.ProviderSettings;
+import io.sluice.client.RequestOptions;
 import io.sluice.client.SluiceClient;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.message.FinalMessage;
@@ -28,10 +29,10 @@ public final class MeteredClient implements SluiceClient {
   }
 
   @Override
-  public EventStream stream(ChatRequest request) {
+  public EventStream stream(ChatRequest request, RequestOptions options) {
     CallMeter meter = new CallMeter(registry, delegate.settings().kind(), request.model());
     try {
-      return new MeteredEventStream(delegate.stream(request), meter);
+      return new MeteredEventStream(delegate.stream(request, options), meter);
     } catch (ClientException e) {
       meter.error(e);
       throw e;
@@ -39,10 +40,10 @@ public final class MeteredClient implements SluiceClient {
   }
 
   @Override
-  public FinalMessage complete(ChatRequest request) {
+  public FinalMessage complete(ChatRequest request, RequestOptions options) {
     CallMeter meter = new CallMeter(registry, delegate.settings().kind(), request.model());
     try {
-      FinalMessage message = delegate.complete(request);
+      FinalMessage message = delegate.complete(request, options);
       meter.usage(message.usage());
       meter.terminal(message.outcome());
       return message;
