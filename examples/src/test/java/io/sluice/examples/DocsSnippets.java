@@ -2,7 +2,10 @@ package io.sluice.examples;
 
 import io.sluice.client.ProviderKind;
 import io.sluice.client.ProviderSettings;
+import io.sluice.client.RequestOptions;
 import io.sluice.client.SluiceClient;
+import io.sluice.core.RetryPolicy;
+import java.time.Duration;
 import io.sluice.client.ws.ResponsesSessions;
 import io.sluice.core.StreamLimits;
 import io.sluice.core.message.ChatRequest;
@@ -20,6 +23,24 @@ import java.util.List;
 
 /** The snippets of docs/*.md; DocSnippetsTest checks that each appears here as it is printed. */
 final class DocsSnippets {
+
+  /** docs/client.md: the answer's text, or an exception. */
+  String clientText(SluiceClient client, ChatRequest request) {
+    String answer = client.stream(request).text();
+    return answer;
+  }
+
+  /** docs/client.md: options for one call. */
+  String clientOptions(SluiceClient client, ChatRequest request, String orderId) {
+    RequestOptions options = RequestOptions.builder()
+        .header("x-tenant", "acme")              // wins over a client header of the same name
+        .firstEventTimeout(Duration.ofMinutes(15)) // this call may think longer
+        .retryPolicy(RetryPolicy.none())
+        .idempotencyKey(orderId)                 // Idempotency-Key on every attempt, retries included
+        .build();
+    String answer = client.stream(request, options).text();
+    return answer;
+  }
 
   /** docs/configuration.md. */
   SseReader configuration(SseListener listener) {
