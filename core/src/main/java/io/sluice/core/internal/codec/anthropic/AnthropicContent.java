@@ -128,11 +128,11 @@ final class AnthropicContent {
       case "redacted_thinking":
         return new Part.Reasoning(ReasoningKind.REDACTED, "", signature, "");
       case "tool_use":
+        return new Part.ToolCall(id, name, ToolKind.FUNCTION, input == null ? "{}" : input);
       case "server_tool_use":
       case "mcp_tool_use":
-        return new Part.ToolCall(id, name,
-            "tool_use".equals(type) ? ToolKind.FUNCTION : ToolKind.SERVER,
-            input == null ? "{}" : input);
+        return new Part.ServerTool(id, name, type, input == null ? "{}" : input,
+            json.substring(from, to));
       case "tool_result":
         return new Part.ToolResult(toolUseId, text == null ? "" : text, isError);
       case "image":
@@ -144,6 +144,9 @@ final class AnthropicContent {
         }
         return new Part.Opaque(type, json.substring(from, to));
       default:
+        if (type.endsWith("_tool_result")) {
+          return new Part.ServerToolResult(toolUseId, type, json.substring(from, to));
+        }
         return new Part.Opaque(type, json.substring(from, to));
     }
   }
@@ -201,7 +204,7 @@ final class AnthropicContent {
     } else if (part instanceof Part.ToolCall) {
       Part.ToolCall c = (Part.ToolCall) part;
       g.writeStartObject();
-      g.writeStringField("type", c.kind() == ToolKind.SERVER ? "server_tool_use" : "tool_use");
+      g.writeStringField("type", "tool_use");
       g.writeStringField("id", c.id());
       g.writeStringField("name", c.name());
       g.writeFieldName("input");
@@ -220,9 +223,30 @@ final class AnthropicContent {
         g.writeBooleanField("is_error", true);
       }
       g.writeEndObject();
+    } else if (part instanceof Part.ServerTool s) {
+      // Anthropic's own server tools go back as they came; a Responses built-in tool item has no
+      // form here and is left out.
+      if (isAnthropicServerTool(s.type())) {
+        g.writeStartObject();
+        g.writeStringField("type", s.type());
+        g.writeStringField("id", s.id());
+        g.writeStringField("name", s.name());
+        g.writeFieldName("input");
+        g.writeRawValue(JsonChecks.isValid(s.input()) ? s.input() : "{}");
+        g.writeEndObject();
+      }
+    } else if (part instanceof Part.ServerToolResult r) {
+      if (r.type().endsWith("_tool_result")) {
+        g.writeRawValue(r.json());
+      }
     } else if (part instanceof Part.Opaque) {
       g.writeRawValue(((Part.Opaque) part).json());
     }
+  }
+
+  /** Whether a server tool's type is one Anthropic's Messages API has a block for. */
+  static boolean isAnthropicServerTool(String type) {
+    return "server_tool_use".equals(type) || "mcp_tool_use".equals(type);
   }
 
   private static void writeImage(JsonGenerator g, Part.Image image) throws IOException {

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.core.codec.StreamEncoder;
 import io.sluice.core.event.BlockEvent;
 import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.OpaqueBlock;
@@ -48,6 +53,11 @@ final class AnthropicStreamEncoder implements StreamEncoder {
       "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal",
       "model_context_window_exceeded");
 
+  /** Citation types of Anthropic's own (docs/wire-formats.md §c). */
+  static final java.util.Set<String> ANTHROPIC_CITATIONS = java.util.Set.of(
+      "web_search_result_location", "char_location", "page_location", "content_block_location",
+      "search_result_location");
+
   private final SseWriter writer;
   private final JsonOut out = new JsonOut();
   private String id;
@@ -61,6 +71,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
   /** Our block index → its wire index, while open. */
   private final Map<Integer, int[]> open = new HashMap<>();
   private final Map<Integer, Boolean> toolHadDelta = new HashMap<>();
+  private long dropped;
 
   AnthropicStreamEncoder(SseWriter writer) {
     if (writer == null) {
@@ -168,7 +179,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
       ToolCallStart t = (ToolCallStart) event;
       toolHadDelta.put(i, Boolean.FALSE);
       start(i, g -> {
-        g.writeStringField("type", t.kind() == ToolKind.SERVER ? "server_tool_use" : "tool_use");
+        g.writeStringField("type", "tool_use");
         g.writeStringField("id", t.id());
         g.writeStringField("name", t.name());
         g.writeFieldName("input");
@@ -186,18 +197,78 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         delta(i, "input_json_delta", "partial_json", t.arguments());
       }
       stop(i);
-    } else if (event instanceof OpaqueBlock) {
-      OpaqueBlock o = (OpaqueBlock) event;
-      int wire = nextWireIndex++;
-      open.put(i, new int[] {wire});
-      write("content_block_start", g -> {
-        g.writeStringField("type", "content_block_start");
-        g.writeNumberField("index", wire);
-        g.writeFieldName("content_block");
-        g.writeRawValue(o.json());
+    } else if (event instanceof ServerToolStart t) {
+      if (!AnthropicContent.isAnthropicServerTool(t.type())) {
+        return; // a Responses built-in tool: no Anthropic block holds it; counted at its end
+      }
+      toolHadDelta.put(i, Boolean.FALSE);
+      start(i, g -> {
+        g.writeStringField("type", t.type());
+        g.writeStringField("id", t.id());
+        g.writeStringField("name", t.name());
+        g.writeFieldName("input");
+        g.writeStartObject();
+        g.writeEndObject();
       });
+    } else if (event instanceof ServerToolDelta d) {
+      if (wireIndex(i) >= 0) {
+        toolHadDelta.put(i, Boolean.TRUE);
+        delta(i, "input_json_delta", "partial_json", d.input());
+      }
+    } else if (event instanceof ServerToolEnd t) {
+      if (wireIndex(i) < 0) {
+        dropped++;
+        return;
+      }
+      if (!Boolean.TRUE.equals(toolHadDelta.remove(i)) && !"{}".equals(t.input())) {
+        delta(i, "input_json_delta", "partial_json", t.input());
+      }
       stop(i);
+    } else if (event instanceof ServerToolResult r) {
+      if (r.type().endsWith("_tool_result")) {
+        whole(i, r.json());
+      } else {
+        dropped++;
+      }
+    } else if (event instanceof CitationAdded c) {
+      // Anthropic's citation types locate the source (web_search_result_location needs its
+      // encrypted_index); an OpenAI url_citation has no such fields and cannot be made one.
+      if (wireIndex(i) >= 0 && ANTHROPIC_CITATIONS.contains(c.citation().type())) {
+        int wire = wireIndex(i);
+        write("content_block_delta", g -> {
+          g.writeStringField("type", "content_block_delta");
+          g.writeNumberField("index", wire);
+          g.writeObjectFieldStart("delta");
+          g.writeStringField("type", "citations_delta");
+          g.writeFieldName("citation");
+          g.writeRawValue(c.citation().json());
+          g.writeEndObject();
+        });
+      } else {
+        dropped++;
+      }
+    } else if (event instanceof OpaqueBlock o) {
+      whole(i, o.json());
     }
+    // Logprobs: Anthropic has none to report.
+  }
+
+  /** A block that arrives whole: its start holds all of it. */
+  private void whole(int i, String json) {
+    int wire = nextWireIndex++;
+    open.put(i, new int[] {wire});
+    write("content_block_start", g -> {
+      g.writeStringField("type", "content_block_start");
+      g.writeNumberField("index", wire);
+      g.writeFieldName("content_block");
+      g.writeRawValue(json);
+    });
+    stop(i);
+  }
+
+  @Override
+  public long dropped() {
+    return dropped;
   }
 
   // --- Writing ---

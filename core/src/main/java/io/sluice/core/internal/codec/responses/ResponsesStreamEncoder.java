@@ -6,7 +6,11 @@ import io.sluice.core.event.BlockEvent;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
+import io.sluice.core.event.Citation;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.OpaqueBlock;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
 import io.sluice.core.event.ReasoningDelta;
 import io.sluice.core.event.ReasoningEnd;
 import io.sluice.core.event.ReasoningKind;
@@ -63,6 +67,12 @@ final class ResponsesStreamEncoder implements StreamEncoder {
   private boolean started;
   private Usage usage;
   private boolean finished;
+  private long dropped;
+  private int annotationCount;
+
+  /** Annotation types of the Responses API's own. */
+  private static final java.util.Set<String> RESPONSES_ANNOTATIONS = java.util.Set.of(
+      "url_citation", "file_citation", "container_file_citation", "file_path");
 
   ResponsesStreamEncoder(SseWriter writer) {
     this.writer = writer;
@@ -183,12 +193,63 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         finishTool(slot, c.arguments());
       }
     } else if (e instanceof OpaqueBlock o) {
-      closeOpen();
-      Out item = new Out(o.type());
-      item.raw = o.json();
-      added(item);
-      doneItem(item);
+      whole(o.type(), o.json());
+    } else if (e instanceof ServerToolEnd t) {
+      // A built-in tool item goes out whole, results included; Anthropic's server_tool_use has no
+      // Responses item.
+      if (t.type().endsWith("_call")) {
+        whole(t.type(), t.json());
+      } else {
+        dropped++;
+      }
+    } else if (e instanceof ServerToolResult) {
+      dropped++;
+    } else if (e instanceof CitationAdded c) {
+      annotation(c);
     }
+    // ServerToolStart, ServerToolDelta: the item is written whole at its end.
+    // Logprobs: not carried across formats.
+  }
+
+  private void whole(String type, String json) throws IOException {
+    closeOpen();
+    Out item = new Out(type);
+    item.raw = json;
+    added(item);
+    doneItem(item);
+  }
+
+  @Override
+  public long dropped() {
+    return dropped;
+  }
+
+  /** A citation as {@code response.output_text.annotation.added} (docs/wire-formats.md §b). */
+  private void annotation(CitationAdded added) throws IOException {
+    Slot slot = slots.get(added.index());
+    Citation c = added.citation();
+    boolean own = RESPONSES_ANNOTATIONS.contains(c.type()) && !c.json().contains("\"url_citation\":{");
+    if (slot == null || (!own && c.url().isEmpty())) {
+      dropped++;
+      return;
+    }
+    JsonGenerator g = itemEvent("response.output_text.annotation.added", slot);
+    g.writeNumberField("content_index", slot.part);
+    g.writeNumberField("annotation_index", annotationCount++);
+    g.writeFieldName("annotation");
+    if (own) {
+      g.writeRawValue(c.json());
+    } else {
+      // A Chat URL citation (nested one level) or an Anthropic web search location.
+      g.writeStartObject();
+      g.writeStringField("type", "url_citation");
+      g.writeNumberField("start_index", Math.max(c.startIndex(), 0));
+      g.writeNumberField("end_index", Math.max(c.endIndex(), 0));
+      g.writeStringField("url", c.url());
+      g.writeStringField("title", c.title());
+      g.writeEndObject();
+    }
+    end(g, null);
   }
 
   /** Reasoning parts: summary parts have part numbers 0…, text parts 1000… (a slot marker). */
