@@ -1,10 +1,10 @@
 package io.sluice.core.message;
 
+import io.sluice.core.event.Citation;
 import io.sluice.core.event.ReasoningKind;
+import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.internal.json.JsonChecks;
-import io.sluice.core.event.Citation;
-import io.sluice.core.event.TokenLogprob;
 import java.util.List;
 import java.util.Objects;
 

@@ -148,6 +148,13 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   }
 
   @Override
+  protected boolean isTerminal(String name, String data) {
+    String type = Annotations.stringField(data, "type");
+    String kind = type.isEmpty() ? name : type;
+    return "message_stop".equals(kind) || "error".equals(kind);
+  }
+
+  @Override
   protected void endOfInput(SseEnd end) {
     // Without message_stop the stream is truncated, also after message_delta: never a silent
     // success (issue 3). Open blocks stay open; whatever arrived stands.

@@ -2,6 +2,8 @@ package io.sluice.core.internal.codec.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.CitationAdded;
+import io.sluice.core.event.Logprobs;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.ReasoningDelta;
@@ -21,6 +23,7 @@ import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.event.Usage;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
 import io.sluice.core.internal.json.JsonChecks;
@@ -113,6 +116,11 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
   }
 
   @Override
+  protected boolean isTerminal(String name, String data) {
+    return data.startsWith("[DONE]");
+  }
+
+  @Override
   protected void endOfInput(SseEnd end) {
     // Without [DONE] the stream was cut: the base class reports it as truncated.
   }
@@ -134,7 +142,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     return s;
   }
 
-  private void apply(ChatEventFields.Choice c) {
+  private void apply(ChatEventFields.Choice c) throws IOException {
     ChoiceState s = state(c.index);
     if (s.finished) {
       return;
@@ -155,12 +163,33 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
           toolFragment(s, op);
       }
     }
+    for (int i = 0; i < c.annotations.size(); i++) {
+      // A citation arrives on a delta of its own, after the text it cites.
+      s.text = ensure(s, s.text, ChatEventFields.OpKind.TEXT);
+      out(new CitationAdded(s.choice, s.text.index, Annotations.citation(c.annotations.get(i))));
+    }
+    if (!c.contentLogprobs.isEmpty()) {
+      s.text = ensure(s, s.text, ChatEventFields.OpKind.TEXT);
+      out(new Logprobs(s.choice, s.text.index, c.contentLogprobs));
+    }
+    if (!c.refusalLogprobs.isEmpty()) {
+      s.refusal = ensure(s, s.refusal, ChatEventFields.OpKind.REFUSAL);
+      out(new Logprobs(s.choice, s.refusal.index, c.refusalLogprobs));
+    }
     if (c.finishReason != null) {
       s.rawReason = c.finishReason;
       closeAll(s);
       s.finished = true;
       out(new ChoiceFinished(s.choice, FinishReasons.fromChat(c.finishReason), c.finishReason));
     }
+  }
+
+  private Block ensure(ChoiceState s, Block block, ChatEventFields.OpKind kind) {
+    if (block == null) {
+      block = new Block(kind);
+      start(s, block);
+    }
+    return block;
   }
 
   private Block textDelta(ChoiceState s, Block block, ChatEventFields.OpKind kind, String text) {

@@ -149,6 +149,15 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
   }
 
   @Override
+  protected boolean isTerminal(String name, String data) {
+    String type = Annotations.stringField(data, "type");
+    return switch (type.isEmpty() ? name : type) {
+      case "response.completed", "response.incomplete", "response.failed", "error" -> true;
+      default -> false;
+    };
+  }
+
+  @Override
   protected void endOfInput(SseEnd end) {
     // No terminal event arrived: the base class reports the truncation.
   }
