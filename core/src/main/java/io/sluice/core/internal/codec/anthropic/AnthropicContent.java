@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.event.Citation;
 import io.sluice.core.event.ReasoningKind;
 import io.sluice.core.event.ToolKind;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.message.Part;
 import java.io.IOException;
@@ -51,6 +53,7 @@ final class AnthropicContent {
     String url = "";
     String toolUseId = "";
     boolean isError = false;
+    List<Citation> citations = List.of();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken t = p.nextToken();
@@ -87,6 +90,9 @@ final class AnthropicContent {
         case "content":
           text = resultText(p, t);
           break;
+        case "citations":
+          citations = readCitations(p, t);
+          break;
         case "source":
           if (t == JsonToken.START_OBJECT) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -122,7 +128,7 @@ final class AnthropicContent {
     int to = (int) p.currentLocation().getCharOffset();
     switch (type) {
       case "text":
-        return new Part.Text(text == null ? "" : text);
+        return new Part.Text(text == null ? "" : text, citations, List.of());
       case "thinking":
         return new Part.Reasoning(ReasoningKind.THINKING, text == null ? "" : text, signature, "");
       case "redacted_thinking":
@@ -186,6 +192,9 @@ final class AnthropicContent {
       g.writeStringField("type", "text");
       g.writeStringField("text", part instanceof Part.Text ? ((Part.Text) part).text()
           : ((Part.Refusal) part).text());
+      if (part instanceof Part.Text text && !text.citations().isEmpty()) {
+        writeCitations(g, text.citations());
+      }
       g.writeEndObject();
     } else if (part instanceof Part.Image) {
       writeImage(g, (Part.Image) part);
@@ -241,6 +250,40 @@ final class AnthropicContent {
       }
     } else if (part instanceof Part.Opaque) {
       g.writeRawValue(((Part.Opaque) part).json());
+    }
+  }
+
+  private static List<Citation> readCitations(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return List.of();
+    }
+    List<Citation> list = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == JsonToken.START_OBJECT) {
+        list.add(Annotations.citation(JsonChecks.copyToString(p)));
+      } else {
+        p.skipChildren();
+      }
+    }
+    return list;
+  }
+
+  /** Anthropic's own citation types go back as they came; others have no Anthropic form. */
+  private static void writeCitations(JsonGenerator g, List<Citation> citations)
+      throws IOException {
+    boolean any = false;
+    for (Citation c : citations) {
+      if (AnthropicStreamEncoder.ANTHROPIC_CITATIONS.contains(c.type())) {
+        if (!any) {
+          g.writeArrayFieldStart("citations");
+          any = true;
+        }
+        g.writeRawValue(c.json());
+      }
+    }
+    if (any) {
+      g.writeEndArray();
     }
   }
 

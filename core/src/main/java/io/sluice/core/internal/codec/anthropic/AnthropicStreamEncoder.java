@@ -30,9 +30,12 @@ import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.event.Usage;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.sse.SseWriter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,6 +75,8 @@ final class AnthropicStreamEncoder implements StreamEncoder {
   private final Map<Integer, int[]> open = new HashMap<>();
   private final Map<Integer, Boolean> toolHadDelta = new HashMap<>();
   private long dropped;
+  /** Input fragments of server tools held until their end. */
+  private final Map<Integer, List<String>> serverInput = new HashMap<>();
 
   AnthropicStreamEncoder(SseWriter writer) {
     if (writer == null) {
@@ -198,35 +203,33 @@ final class AnthropicStreamEncoder implements StreamEncoder {
       }
       stop(i);
     } else if (event instanceof ServerToolStart t) {
-      if (!AnthropicContent.isAnthropicServerTool(t.type())) {
-        return; // a Responses built-in tool: no Anthropic block holds it; counted at its end
-      }
-      toolHadDelta.put(i, Boolean.FALSE);
-      start(i, g -> {
-        g.writeStringField("type", t.type());
-        g.writeStringField("id", t.id());
-        g.writeStringField("name", t.name());
-        g.writeFieldName("input");
-        g.writeStartObject();
-        g.writeEndObject();
-      });
+      // Held to its end, where the block as the provider sent it (ServerToolEnd.json) is known:
+      // it is written as it came, with the input fragments as they came.
+      serverInput.put(i, new ArrayList<>(2));
     } else if (event instanceof ServerToolDelta d) {
-      if (wireIndex(i) >= 0) {
-        toolHadDelta.put(i, Boolean.TRUE);
-        delta(i, "input_json_delta", "partial_json", d.input());
+      List<String> fragments = serverInput.get(i);
+      if (fragments != null) {
+        fragments.add(d.input());
       }
     } else if (event instanceof ServerToolEnd t) {
-      if (wireIndex(i) < 0) {
-        dropped++;
+      List<String> fragments = serverInput.remove(i);
+      if (!AnthropicContent.isAnthropicServerTool(t.type())) {
+        dropped++; // a Responses built-in tool item: no Anthropic block holds it
         return;
       }
-      if (!Boolean.TRUE.equals(toolHadDelta.remove(i)) && !"{}".equals(t.input())) {
+      whole(i, t.json(), false);
+      if (fragments != null && !fragments.isEmpty() && startInputIsEmpty(t.json())) {
+        for (String fragment : fragments) {
+          delta(i, "input_json_delta", "partial_json", fragment);
+        }
+      } else if ((fragments == null || fragments.isEmpty()) && !"{}".equals(t.input())
+          && startInputIsEmpty(t.json())) {
         delta(i, "input_json_delta", "partial_json", t.input());
       }
       stop(i);
     } else if (event instanceof ServerToolResult r) {
       if (r.type().endsWith("_tool_result")) {
-        whole(i, r.json());
+        whole(i, r.json(), true);
       } else {
         dropped++;
       }
@@ -248,13 +251,13 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         dropped++;
       }
     } else if (event instanceof OpaqueBlock o) {
-      whole(i, o.json());
+      whole(i, o.json(), true);
     }
     // Logprobs: Anthropic has none to report.
   }
 
-  /** A block that arrives whole: its start holds all of it. */
-  private void whole(int i, String json) {
+  /** A block whose start holds it as the provider sent it; {@code stop} closes it at once. */
+  private void whole(int i, String json, boolean stop) {
     int wire = nextWireIndex++;
     open.put(i, new int[] {wire});
     write("content_block_start", g -> {
@@ -263,7 +266,19 @@ final class AnthropicStreamEncoder implements StreamEncoder {
       g.writeFieldName("content_block");
       g.writeRawValue(json);
     });
-    stop(i);
+    if (stop) {
+      stop(i);
+    }
+  }
+
+  /** Whether a tool block's start has no input yet ({@code {}}): its input follows as deltas. */
+  private static boolean startInputIsEmpty(String json) {
+    try {
+      String input = Annotations.rawField(json, "input");
+      return input == null || "{}".equals(input);
+    } catch (java.io.IOException e) {
+      return true; // the start is not JSON: its input is all in the fragments
+    }
   }
 
   @Override
