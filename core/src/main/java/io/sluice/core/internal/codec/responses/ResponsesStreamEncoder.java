@@ -8,9 +8,12 @@ import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.Citation;
 import io.sluice.core.event.CitationAdded;
+import io.sluice.core.event.Logprobs;
 import io.sluice.core.event.OpaqueBlock;
+import io.sluice.core.event.ServerToolDelta;
 import io.sluice.core.event.ServerToolEnd;
 import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.ReasoningDelta;
 import io.sluice.core.event.ReasoningEnd;
 import io.sluice.core.event.ReasoningKind;
@@ -23,11 +26,13 @@ import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
 import io.sluice.core.event.TextEnd;
 import io.sluice.core.event.TextStart;
+import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.ToolCallDelta;
 import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.event.Usage;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.responses.ResponsesItems.Out;
 import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
 import io.sluice.core.internal.json.JsonChecks;
@@ -68,6 +73,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
   private Usage usage;
   private boolean finished;
   private long dropped;
+  private TextDelta pendingText;
   private int annotationCount;
 
   /** Annotation types of the Responses API's own. */
@@ -94,7 +100,21 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         return;
       }
       start();
-      if (event instanceof BlockEvent b) {
+      if (pendingText != null) {
+        // A text delta waits one event for the log probabilities that follow it: Responses
+        // carries them on the delta itself.
+        TextDelta d = pendingText;
+        pendingText = null;
+        List<TokenLogprob> logprobs = event instanceof Logprobs l && l.choice() == 0
+            && l.index() == d.index() ? l.tokens() : List.of();
+        textDelta(d, logprobs);
+        if (!logprobs.isEmpty()) {
+          return;
+        }
+      }
+      if (event instanceof TextDelta d && d.choice() == 0) {
+        pendingText = d;
+      } else if (event instanceof BlockEvent b) {
         if (b.choice() == 0) {
           block(b);
         }
@@ -149,8 +169,6 @@ final class ResponsesStreamEncoder implements StreamEncoder {
       g.writeNumberField("content_index", part);
       writePart(g, text ? "output_text" : "refusal", "");
       end(g, "response.content_part.added");
-    } else if (e instanceof TextDelta d) {
-      partDelta("response.output_text.delta", "content_index", d.index(), d.text());
     } else if (e instanceof RefusalDelta d) {
       partDelta("response.refusal.delta", "content_index", d.index(), d.text());
     } else if (e instanceof TextEnd t) {
@@ -194,11 +212,29 @@ final class ResponsesStreamEncoder implements StreamEncoder {
       }
     } else if (e instanceof OpaqueBlock o) {
       whole(o.type(), o.json());
+    } else if (e instanceof ServerToolStart t) {
+      // A built-in tool item opens as in progress and closes as the provider finished it, results
+      // included; Anthropic's server_tool_use has no Responses item.
+      if (ResponsesStreamDecoder.SERVER_TOOLS.contains(t.type())) {
+        closeOpen();
+        Out item = new Out(t.type());
+        item.id = t.id();
+        item.raw = inProgress(t);
+        added(item);
+        slot(e, item, 0);
+      }
+    } else if (e instanceof ServerToolDelta d) {
+      Slot slot = slots.get(d.index());
+      if (slot != null && "mcp_call".equals(slot.item.type)) {
+        JsonGenerator g = itemEvent("response.mcp_call_arguments.delta", slot);
+        g.writeStringField("delta", d.input());
+        end(g, null);
+      }
     } else if (e instanceof ServerToolEnd t) {
-      // A built-in tool item goes out whole, results included; Anthropic's server_tool_use has no
-      // Responses item.
-      if (t.type().endsWith("_call")) {
-        whole(t.type(), t.json());
+      Slot slot = slots.remove(t.index());
+      if (slot != null) {
+        slot.item.raw = t.json();
+        doneItem(slot.item);
       } else {
         dropped++;
       }
@@ -207,8 +243,22 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     } else if (e instanceof CitationAdded c) {
       annotation(c);
     }
-    // ServerToolStart, ServerToolDelta: the item is written whole at its end.
-    // Logprobs: not carried across formats.
+    // Logprobs: written with the text delta they follow (see encode).
+  }
+
+  private String inProgress(ServerToolStart t) throws IOException {
+    StringWriter json = new StringWriter(64);
+    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(json)) {
+      g.writeStartObject();
+      g.writeStringField("id", t.id());
+      g.writeStringField("type", t.type());
+      g.writeStringField("status", "in_progress");
+      if (!t.name().isEmpty()) {
+        g.writeStringField("name", t.name());
+      }
+      g.writeEndObject();
+    }
+    return json.toString();
   }
 
   private void whole(String type, String json) throws IOException {
@@ -397,6 +447,22 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     g.writeStringField(custom ? "input" : "arguments", arguments);
     end(g, type);
     doneItem(slot.item);
+  }
+
+  private void textDelta(TextDelta d, List<TokenLogprob> logprobs) throws IOException {
+    Slot slot = slots.get(d.index());
+    if (slot == null) {
+      return;
+    }
+    slot.arguments.append(d.text());
+    JsonGenerator g = itemEvent("response.output_text.delta", slot);
+    g.writeNumberField("content_index", slot.part % 1000);
+    g.writeStringField("delta", d.text());
+    if (!logprobs.isEmpty()) {
+      g.writeFieldName("logprobs");
+      Annotations.writeLogprobs(g, logprobs, true);
+    }
+    end(g, null);
   }
 
   private void partDelta(String type, String indexField, int block, String delta)

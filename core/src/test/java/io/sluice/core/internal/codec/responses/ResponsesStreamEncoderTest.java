@@ -14,6 +14,8 @@ import io.sluice.core.event.RefusalDelta;
 import io.sluice.core.event.RefusalEnd;
 import io.sluice.core.event.RefusalStart;
 import io.sluice.core.event.ResponseStarted;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
 import io.sluice.core.event.TextEnd;
@@ -66,13 +68,14 @@ class ResponsesStreamEncoderTest {
   }
 
   @Test
-  void refusalThinkingRedactedAndOpaqueRoundTrip() {
+  void refusalThinkingRedactedAndServerToolRoundTrip() {
     List<StreamEvent> events = List.of(STARTED,
         new ReasoningStart(0, 0, ReasoningKind.REDACTED, "rs_h"),
         new ReasoningEnd(0, 0, ReasoningKind.REDACTED, "", "enc"),
         new ReasoningStart(0, 1, ReasoningKind.THINKING, "rs_t"), new ReasoningDelta(0, 1, "a"),
         new ReasoningEnd(0, 1, ReasoningKind.THINKING, "a", ""),
-        new OpaqueBlock(0, 2, "web_search_call",
+        new ServerToolStart(0, 2, "ws_1", "", "web_search_call"),
+        new ServerToolEnd(0, 2, "ws_1", "", "web_search_call", "{}",
             "{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"completed\"}"),
         new RefusalStart(0, 3), new RefusalDelta(0, 3, "No."), new RefusalEnd(0, 3, "No."),
         new Done(FinishReason.STOP, "completed"));
