@@ -322,6 +322,25 @@ class ResponsesStreamDecoderTest {
   }
 
   @Test
+  void completedWithoutItsBlankLineEndsTheStream() {
+    String wire = named(CREATED + """
+        {"type":"response.completed","sequence_number":1,"response":{"id":"resp_1","status":"completed","output":[]}}
+        """);
+    var events = decode(wire.substring(0, wire.length() - 1));
+    assertThat(events).containsExactly(STARTED, new Done(FinishReason.STOP, "completed"));
+  }
+
+  @Test
+  void aDeltaWithoutItsBlankLineAtTheEndIsATruncation() {
+    String wire = named(CREATED + """
+        {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"msg_1","type":"message","content":[]}}
+        """);
+    var events = decode(wire.substring(0, wire.length() - 1));
+    assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(Failed.class,
+        failed -> assertThat(failed.type()).isEqualTo(Failed.TRUNCATED));
+  }
+
+  @Test
   void mcpCallArgumentsAreTheServerToolsInput() {
     var events = decode(named(CREATED + """
         {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"mcp_1","type":"mcp_call","name":"search","server_label":"s","arguments":""}}
