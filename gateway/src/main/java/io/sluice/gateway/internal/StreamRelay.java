@@ -249,6 +249,9 @@ final class StreamRelay {
     pending = null;
     ended = true;
     attempt.end();
+    if (encoder != null) {
+      ex.gw.metrics.translationDropped(ex.door.path, encoder.dropped());
+    }
     if (idleTimer >= 0) {
       ex.gw.vertx.cancelTimer(idleTimer);
       idleTimer = -1;
