@@ -108,16 +108,21 @@ final class EventJson {
     } else if (event instanceof ToolCallStart) {
       ToolCallStart e = (ToolCallStart) event;
       block(g, "tool_call_start", e.choice(), e.index());
+      g.writeNumberField("ordinal", e.ordinal());
       g.writeStringField("id", e.id());
       g.writeStringField("name", e.name());
       g.writeStringField("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
     } else if (event instanceof ToolCallDelta) {
       ToolCallDelta e = (ToolCallDelta) event;
       block(g, "tool_call_delta", e.choice(), e.index());
+      g.writeNumberField("ordinal", e.ordinal());
+      g.writeStringField("id", e.id());
+      g.writeStringField("name", e.name());
       g.writeStringField("arguments", e.arguments());
     } else if (event instanceof ToolCallEnd) {
       ToolCallEnd e = (ToolCallEnd) event;
       block(g, "tool_call_end", e.choice(), e.index());
+      g.writeNumberField("ordinal", e.ordinal());
       g.writeStringField("id", e.id());
       g.writeStringField("name", e.name());
       g.writeStringField("arguments", e.arguments());

@@ -48,10 +48,10 @@ class MessageAccumulatorTest {
         new TextDelta(0, 1, "Hel"),
         new TextDelta(0, 1, "lo"),
         new TextEnd(0, 1, "Hello"),
-        new ToolCallStart(0, 2, "call_1", "get", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 2, "{\"a\":"),
-        new ToolCallDelta(0, 2, "1}"),
-        new ToolCallEnd(0, 2, "call_1", "get", ToolKind.FUNCTION, "{\"a\":1}", true),
+        new ToolCallStart(0, 2, 0, "call_1", "get", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 2, 0, "call_1", "get", "{\"a\":"),
+        new ToolCallDelta(0, 2, 0, "call_1", "get", "1}"),
+        new ToolCallEnd(0, 2, 0, "call_1", "get", ToolKind.FUNCTION, "{\"a\":1}", true),
         Usage.of(10, 5, 2, 0, 1),
         Usage.of(10, 6, 2, 0, 1),
         new Done(FinishReason.TOOL_CALLS, "tool_use"));
@@ -83,7 +83,7 @@ class MessageAccumulatorTest {
   void failureKeepsTheContentOfOpenBlocks() {
     List<StreamEvent> events = List.of(
         new TextStart(0, 0), new TextDelta(0, 0, "cut"),
-        new ToolCallStart(0, 1, "t", "f", ToolKind.FUNCTION), new ToolCallDelta(0, 1, "{\"x\":"),
+        new ToolCallStart(0, 1, 0, "t", "f", ToolKind.FUNCTION), new ToolCallDelta(0, 1, 0, "t", "f", "{\"x\":"),
         new Failed(Failed.TRUNCATED, "", "the stream ended before message_stop", 0, true));
     EventGrammar.check(events);
     FinalMessage message = MessageAccumulator.assemble(events);
@@ -119,10 +119,10 @@ class MessageAccumulatorTest {
   @Test
   void offersPartialToolArgumentsAtEachDelta() {
     MessageAccumulator accumulator = MessageAccumulator.create();
-    accumulator.accept(new ToolCallStart(0, 0, "c", "weather", ToolKind.FUNCTION));
-    accumulator.accept(new ToolCallDelta(0, 0, "{\"location\": \"Pa"));
+    accumulator.accept(new ToolCallStart(0, 0, 0, "c", "weather", ToolKind.FUNCTION));
+    accumulator.accept(new ToolCallDelta(0, 0, 0, "c", "weather", "{\"location\": \"Pa"));
     assertThat(accumulator.partialArguments(0, 0)).contains("{\"location\": \"Pa\"}");
-    accumulator.accept(new ToolCallDelta(0, 0, "ris\", \"unit"));
+    accumulator.accept(new ToolCallDelta(0, 0, 0, "c", "weather", "ris\", \"unit"));
     assertThat(accumulator.partialArguments(0, 0)).contains("{\"location\": \"Paris\"}");
     assertThat(accumulator.partialArguments(0, 1)).isEmpty();
   }

@@ -69,6 +69,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     final StringBuilder signature = new StringBuilder();
     String id = "";
     String name = "";
+    int ordinal;
     String type = "";
     String startJson = "";
     List<String> deltaJson;
@@ -84,6 +85,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   // Stream state.
   private final List<Block> open = new ArrayList<>(2);
   private int nextIndex;
+  private int nextToolOrdinal;
   private String messageId;
   private boolean emittedAny;
   private String stopReason = "";
@@ -226,15 +228,18 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         block.name = ev.blockName == null ? "" : ev.blockName;
         block.type = ev.blockType;
         block.startJson = ev.slice(ev.blockFrom, ev.blockTo);
+        if (!server) {
+          block.ordinal = nextToolOrdinal++;
+        }
         send(server ? new ServerToolStart(0, index, block.id, block.name, block.type)
-            : new ToolCallStart(0, index, block.id, block.name, ToolKind.FUNCTION));
+            : new ToolCallStart(0, index, block.ordinal, block.id, block.name, ToolKind.FUNCTION));
         if (ev.inputFrom >= 0 && !ev.onlyBraces(ev.inputFrom, ev.inputTo)) {
           // A call that arrives whole (programmatic tool calling's tool_use, web_fetch's
           // server_tool_use) has its input in the start: it is the arguments' one delta.
           String input = ev.slice(ev.inputFrom, ev.inputTo);
           block.content.append(input);
           send(server ? new ServerToolDelta(0, index, input)
-              : new ToolCallDelta(0, index, input));
+              : new ToolCallDelta(0, index, block.ordinal, block.id, block.name, input));
         }
         break;
       }
@@ -291,7 +296,8 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         if ("input_json_delta".equals(ev.deltaType) && ev.deltaText != null
             && !ev.deltaText.isEmpty()) {
           block.content.append(ev.deltaText);
-          send(block.kind == Kind.TOOL ? new ToolCallDelta(0, block.index, ev.deltaText)
+          send(block.kind == Kind.TOOL ? new ToolCallDelta(0, block.index, block.ordinal,
+              block.id, block.name, ev.deltaText)
               : new ServerToolDelta(0, block.index, ev.deltaText));
         }
         break;
@@ -325,7 +331,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
       case TOOL: {
         // Anthropic's empty input is no delta or one of "": the input is then {}.
         String args = block.content.length() > 0 ? block.content.toString() : "{}";
-        send(new ToolCallEnd(0, i, block.id, block.name, ToolKind.FUNCTION, args,
+        send(new ToolCallEnd(0, i, block.ordinal, block.id, block.name, ToolKind.FUNCTION, args,
             JsonChecks.isValid(args)));
         break;
       }

@@ -98,6 +98,8 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     String callId = "";
     String name = "";
     String encrypted = "";
+    /** The item's position among the response's tool calls, once it is one. */
+    int ordinal = -1;
     /** A server tool's item as last sent. */
     String json = "{}";
     final List<Block> blocks = new ArrayList<>(1);
@@ -141,6 +143,7 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
   private final List<ItemState> items = new ArrayList<>();
   private long lastSequence = -1;
   private int nextIndex;
+  private int nextToolOrdinal;
   private boolean emittedAny;
   private boolean sawToolCall;
 
@@ -337,7 +340,10 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       case REFUSAL -> emitEvent(new RefusalStart(0, b.index));
       case SUMMARY -> emitEvent(new ReasoningStart(0, b.index, ReasoningKind.SUMMARY, s.id));
       case THINKING -> emitEvent(new ReasoningStart(0, b.index, ReasoningKind.THINKING, s.id));
-      case TOOL -> emitEvent(new ToolCallStart(0, b.index, s.callId, s.name, s.toolKind()));
+      case TOOL -> {
+        s.ordinal = nextToolOrdinal++;
+        emitEvent(new ToolCallStart(0, b.index, s.ordinal, s.callId, s.name, s.toolKind()));
+      }
       case SERVER_TOOL -> emitEvent(new ServerToolStart(0, b.index, s.id, s.name, s.type));
     }
     return b;
@@ -364,7 +370,8 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       }
       case REFUSAL -> emitEvent(new RefusalDelta(0, b.index, f.delta));
       case SUMMARY, THINKING -> emitEvent(new ReasoningDelta(0, b.index, f.delta));
-      case TOOL -> emitEvent(new ToolCallDelta(0, b.index, f.delta));
+      case TOOL -> emitEvent(new ToolCallDelta(0, b.index, s.ordinal, s.callId, s.name,
+          f.delta));
       case SERVER_TOOL -> emitEvent(new ServerToolDelta(0, b.index, f.delta));
     }
   }
@@ -402,7 +409,8 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
           signature));
       case THINKING -> emitEvent(new ReasoningEnd(0, b.index, ReasoningKind.THINKING, text,
           signature));
-      case TOOL -> emitEvent(new ToolCallEnd(0, b.index, s.callId, s.name, s.toolKind(), text,
+      case TOOL -> emitEvent(new ToolCallEnd(0, b.index, s.ordinal, s.callId, s.name,
+          s.toolKind(), text,
           JsonChecks.isValid(text)));
       case SERVER_TOOL -> emitEvent(new ServerToolEnd(0, b.index, s.id, s.name, s.type,
           text.isEmpty() ? "{}" : text, s.json));

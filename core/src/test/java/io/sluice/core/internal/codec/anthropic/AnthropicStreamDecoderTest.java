@@ -102,9 +102,9 @@ class AnthropicStreamDecoderTest {
 
         """);
     assertThat(events).containsExactly(STARTED, START_USAGE,
-        new ToolCallStart(0, 0, "toolu_1", "get_weather", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 0, "{\"city\": "), new ToolCallDelta(0, 0, "\"Paris\"}"),
-        new ToolCallEnd(0, 0, "toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\": \"Paris\"}",
+        new ToolCallStart(0, 0, 0, "toolu_1", "get_weather", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 0, 0, "toolu_1", "get_weather", "{\"city\": "), new ToolCallDelta(0, 0, 0, "toolu_1", "get_weather", "\"Paris\"}"),
+        new ToolCallEnd(0, 0, 0, "toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\": \"Paris\"}",
             true),
         Usage.of(12, 9, 0, 0, 0), new Done(FinishReason.TOOL_CALLS, "tool_use"));
   }
@@ -123,7 +123,7 @@ class AnthropicStreamDecoderTest {
 
         """ + END_TURN);
     assertThat(events).contains(
-        new ToolCallEnd(0, 0, "toolu_2", "list", ToolKind.FUNCTION, "{}", true));
+        new ToolCallEnd(0, 0, 0, "toolu_2", "list", ToolKind.FUNCTION, "{}", true));
     assertThat(events).noneMatch(e -> e instanceof ToolCallDelta);
   }
 
@@ -404,8 +404,8 @@ class AnthropicStreamDecoderTest {
 
         """);
     assertThat(events).containsExactly(STARTED, START_USAGE,
-        new ToolCallStart(0, 0, "toolu_3", "make_file", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 0, "{\"filename\": \"tax"), Usage.of(12, 124, 0, 0, 0),
+        new ToolCallStart(0, 0, 0, "toolu_3", "make_file", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 0, 0, "toolu_3", "make_file", "{\"filename\": \"tax"), Usage.of(12, 124, 0, 0, 0),
         new Failed(Failed.TRUNCATED, "", "the stream ended before message_stop", 0, true));
   }
 
@@ -426,7 +426,7 @@ class AnthropicStreamDecoderTest {
 
         """);
     assertThat(events).containsSequence(Usage.of(12, 124, 0, 0, 0),
-        new ToolCallEnd(0, 0, "toolu_3", "make_file", ToolKind.FUNCTION,
+        new ToolCallEnd(0, 0, 0, "toolu_3", "make_file", ToolKind.FUNCTION,
             "{\"filename\": \"tax", false),
         new Done(FinishReason.LENGTH, "max_tokens"));
   }

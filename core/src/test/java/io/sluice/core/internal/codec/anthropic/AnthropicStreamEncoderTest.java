@@ -60,12 +60,12 @@ class AnthropicStreamEncoderTest {
               + "\"name\":\"web_search\",\"input\":{}}"),
       new ServerToolResult(0, 4, "srvtoolu_1", "web_search_tool_result",
           "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"srvtoolu_1\",\"content\":[]}"),
-      new ToolCallStart(0, 5, "toolu_1", "get_weather", ToolKind.FUNCTION),
-      new ToolCallDelta(0, 5, "{\"city\":"), new ToolCallDelta(0, 5, "\"Paris\"}"),
-      new ToolCallEnd(0, 5, "toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\":\"Paris\"}",
+      new ToolCallStart(0, 5, 0, "toolu_1", "get_weather", ToolKind.FUNCTION),
+      new ToolCallDelta(0, 5, 0, "toolu_1", "get_weather", "{\"city\":"), new ToolCallDelta(0, 5, 0, "toolu_1", "get_weather", "\"Paris\"}"),
+      new ToolCallEnd(0, 5, 0, "toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\":\"Paris\"}",
           true),
-      new ToolCallStart(0, 6, "toolu_2", "noargs", ToolKind.FUNCTION),
-      new ToolCallEnd(0, 6, "toolu_2", "noargs", ToolKind.FUNCTION, "{}", true),
+      new ToolCallStart(0, 6, 1, "toolu_2", "noargs", ToolKind.FUNCTION),
+      new ToolCallEnd(0, 6, 1, "toolu_2", "noargs", ToolKind.FUNCTION, "{}", true),
       Usage.of(150, 77, 100, 20, 0),
       new Done(FinishReason.TOOL_CALLS, "tool_use"));
 

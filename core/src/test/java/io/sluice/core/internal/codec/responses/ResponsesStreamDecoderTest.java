@@ -103,9 +103,9 @@ class ResponsesStreamDecoderTest {
     assertThat(events).containsExactly(STARTED,
         new ReasoningStart(0, 0, ReasoningKind.SUMMARY, "rs_1"), new ReasoningDelta(0, 0, "**Plan**"),
         new ReasoningEnd(0, 0, ReasoningKind.SUMMARY, "**Plan**", "gAAA-final"),
-        new ToolCallStart(0, 1, "call_A", "calculator", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 1, "{\"a\":"), new ToolCallDelta(0, 1, "12}"),
-        new ToolCallEnd(0, 1, "call_A", "calculator", ToolKind.FUNCTION, "{\"a\":12}", true),
+        new ToolCallStart(0, 1, 0, "call_A", "calculator", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 1, 0, "call_A", "calculator", "{\"a\":"), new ToolCallDelta(0, 1, 0, "call_A", "calculator", "12}"),
+        new ToolCallEnd(0, 1, 0, "call_A", "calculator", ToolKind.FUNCTION, "{\"a\":12}", true),
         new Usage(134, 28, 0, 0, 7, 162), new Done(FinishReason.TOOL_CALLS, "completed"));
   }
 
@@ -121,12 +121,12 @@ class ResponsesStreamDecoderTest {
         {"type":"response.completed","sequence_number":7,"response":{"id":"resp_1","status":"completed","output":[]}}
         """));
     assertThat(events.subList(1, events.size())).containsExactly(
-        new ToolCallStart(0, 0, "call_1", "weather", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 0, "{}"),
-        new ToolCallStart(0, 1, "call_2", "stock", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 1, "{\"t\":1}"),
-        new ToolCallEnd(0, 0, "call_1", "weather", ToolKind.FUNCTION, "{}", true),
-        new ToolCallEnd(0, 1, "call_2", "stock", ToolKind.FUNCTION, "{\"t\":1}", true),
+        new ToolCallStart(0, 0, 0, "call_1", "weather", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 0, 0, "call_1", "weather", "{}"),
+        new ToolCallStart(0, 1, 1, "call_2", "stock", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 1, 1, "call_2", "stock", "{\"t\":1}"),
+        new ToolCallEnd(0, 0, 0, "call_1", "weather", ToolKind.FUNCTION, "{}", true),
+        new ToolCallEnd(0, 1, 1, "call_2", "stock", ToolKind.FUNCTION, "{\"t\":1}", true),
         new Done(FinishReason.TOOL_CALLS, "completed"));
   }
 
@@ -139,7 +139,7 @@ class ResponsesStreamDecoderTest {
         {"type":"response.completed","sequence_number":4,"response":{"id":"resp_1","status":"completed","output":[]}}
         """));
     assertThat(events).contains(
-        new ToolCallEnd(0, 0, "call_1", "write_sql", ToolKind.CUSTOM, "SELECT 1", false),
+        new ToolCallEnd(0, 0, 0, "call_1", "write_sql", ToolKind.CUSTOM, "SELECT 1", false),
         new Done(FinishReason.TOOL_CALLS, "completed"));
   }
 
@@ -410,8 +410,8 @@ class ResponsesStreamDecoderTest {
         {"type":"response.completed","sequence_number":1,"response":{"id":"resp_1","status":"completed","output":[{"id":"msg_1","type":"message","content":[{"type":"output_text","text":"Hi"}]},{"id":"fc_1","type":"function_call","call_id":"c1","name":"f","arguments":"{}"}]}}
         """));
     assertThat(events).containsExactly(STARTED, new TextStart(0, 0), new TextEnd(0, 0, "Hi"),
-        new ToolCallStart(0, 1, "c1", "f", ToolKind.FUNCTION),
-        new ToolCallEnd(0, 1, "c1", "f", ToolKind.FUNCTION, "{}", true),
+        new ToolCallStart(0, 1, 0, "c1", "f", ToolKind.FUNCTION),
+        new ToolCallEnd(0, 1, 0, "c1", "f", ToolKind.FUNCTION, "{}", true),
         new Done(FinishReason.TOOL_CALLS, "completed"));
   }
 

@@ -58,11 +58,11 @@ class ResponsesStreamEncoderTest {
         new ReasoningEnd(0, 1, ReasoningKind.SUMMARY, "More", "gAAA"),
         new TextStart(0, 2), new TextDelta(0, 2, "Hi "), new TextDelta(0, 2, "there"),
         new TextEnd(0, 2, "Hi there"),
-        new ToolCallStart(0, 3, "call_1", "weather", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 3, "{\"city\":"), new ToolCallDelta(0, 3, "\"Oslo\"}"),
-        new ToolCallEnd(0, 3, "call_1", "weather", ToolKind.FUNCTION, "{\"city\":\"Oslo\"}", true),
-        new ToolCallStart(0, 4, "call_2", "sql", ToolKind.CUSTOM),
-        new ToolCallEnd(0, 4, "call_2", "sql", ToolKind.CUSTOM, "SELECT 1", false),
+        new ToolCallStart(0, 3, 0, "call_1", "weather", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 3, 0, "call_1", "weather", "{\"city\":"), new ToolCallDelta(0, 3, 0, "call_1", "weather", "\"Oslo\"}"),
+        new ToolCallEnd(0, 3, 0, "call_1", "weather", ToolKind.FUNCTION, "{\"city\":\"Oslo\"}", true),
+        new ToolCallStart(0, 4, 1, "call_2", "sql", ToolKind.CUSTOM),
+        new ToolCallEnd(0, 4, 1, "call_2", "sql", ToolKind.CUSTOM, "SELECT 1", false),
         new Usage(10, 20, 4, 0, 5, 30), new Done(FinishReason.TOOL_CALLS, "completed"));
     assertThat(ResponsesStreams.decode(encode(events))).isEqualTo(events);
   }
