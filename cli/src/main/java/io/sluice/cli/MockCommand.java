@@ -1,7 +1,7 @@
 package io.sluice.cli;
 
-import io.sluice.gateway.mock.MockOptions;
-import io.sluice.gateway.mock.MockProvider;
+import io.sluice.mock.MockOptions;
+import io.sluice.mock.MockProvider;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;

@@ -4,7 +4,8 @@ import io.sluice.core.SluiceException;
 
 /**
  * A call failed before its stream started: the root of the client's exceptions. Once a stream has
- * started, a failure is a {@code Failed} event instead. Messages never carry an API key.
+ * started, a failure is a {@code Failed} event instead, which only the methods that promise a whole
+ * answer turn into a {@link StreamFailedException}. Messages never carry an API key.
  */
 public class ClientException extends SluiceException {
   private static final long serialVersionUID = 1L;

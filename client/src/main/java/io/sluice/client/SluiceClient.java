@@ -3,6 +3,7 @@ package io.sluice.client;
 import io.sluice.client.internal.ClientConfig;
 import io.sluice.client.internal.Delayer;
 import io.sluice.client.internal.HttpSluiceClient;
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.StreamLimits;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.message.FinalMessage;
@@ -38,7 +39,18 @@ public interface SluiceClient extends AutoCloseable {
    * Starts a streaming call (the request's stream flag is set) and returns at once. Retries happen
    * before the first event only, as {@link RetryPolicy} says.
    */
-  EventStream stream(ChatRequest request);
+  default EventStream stream(ChatRequest request) {
+    return stream(request, RequestOptions.none());
+  }
+
+  /**
+   * As {@link #stream(ChatRequest)}, with this call's headers, timeouts, retry policy and
+   * idempotency key over the client's.
+   *
+   * @throws ClientException when the request does not fit the provider's format (an option it
+   *     has no field for, an {@code extra} field that collides with one the client writes)
+   */
+  EventStream stream(ChatRequest request, RequestOptions options);
 
   /**
    * The final message. A streaming request is streamed and assembled; a non-streaming one is sent
@@ -46,7 +58,12 @@ public interface SluiceClient extends AutoCloseable {
    *
    * @throws ClientException when the call fails before a stream or answer started
    */
-  FinalMessage complete(ChatRequest request);
+  default FinalMessage complete(ChatRequest request) {
+    return complete(request, RequestOptions.none());
+  }
+
+  /** As {@link #complete(ChatRequest)}, with this call's options over the client's. */
+  FinalMessage complete(ChatRequest request, RequestOptions options);
 
   /** Releases the client's threads; calls in progress are cancelled. */
   @Override
@@ -99,6 +116,10 @@ public interface SluiceClient extends AutoCloseable {
       return this;
     }
 
+    /**
+     * @throws IllegalArgumentException when the settings point at a provider's own host (or
+     *     Azure) without an API key: naming the variable or setting that gives one
+     */
     public SluiceClient build() {
       return new HttpSluiceClient(
           new ClientConfig(settings, timeouts, retryPolicy, limits, clock, random), delayer);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sluice.client.LoopbackHttp.Answer;
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.codec.WireCodec;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.MessageAccumulator;

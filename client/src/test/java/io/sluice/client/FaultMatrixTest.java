@@ -2,6 +2,7 @@ package io.sluice.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.StreamLimits;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
@@ -232,7 +233,12 @@ class FaultMatrixTest {
       CompletableFuture.runAsync(events::close).get(10, TimeUnit.SECONDS);
       int atClose = seen.size();
       awaitNoOpenConnection(server); // its next write failed: the client closed the socket
-      assertThat(seen).hasSize(atClose).noneMatch(e -> e instanceof StreamEvent.Terminal);
+      assertThat(seen).hasSize(atClose);
+      // Nothing after close() but the one terminal event it delivered: the cancellation.
+      assertThat(seen).filteredOn(e -> e instanceof StreamEvent.Terminal).singleElement()
+          .isInstanceOfSatisfying(io.sluice.core.event.Failed.class,
+              f -> assertThat(f.type()).isEqualTo(io.sluice.core.event.Failed.CANCELLED));
+      assertThat(seen.get(atClose - 1)).isInstanceOf(StreamEvent.Terminal.class);
     }
   }
 

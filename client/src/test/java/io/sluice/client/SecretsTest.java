@@ -3,6 +3,7 @@ package io.sluice.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.client.LoopbackHttp.Answer;
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.client.LoopbackHttp.Answer;
+import io.sluice.core.RetryPolicy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +80,36 @@ class SettingsTest {
       assertThat(r.headers().getFirst("anthropic-version")).isEqualTo("2023-06-01");
       assertThat(r.headers().getFirst("x-extra")).isEqualTo("1");
     }
+  }
+
+  @Test
+  void aClientForAProvidersOwnHostWithoutAKeyIsRefusedAtBuild() {
+    for (ProviderKind kind : new ProviderKind[] {ProviderKind.OPENAI_CHAT,
+        ProviderKind.OPENAI_RESPONSES, ProviderKind.ANTHROPIC, ProviderKind.MISTRAL}) {
+      ProviderSettings keyless = ProviderSettings.builder(kind).apiKey("").build(name -> null);
+      assertThatThrownBy(() -> SluiceClient.create(keyless))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("no API key for " + kind.id())
+          .hasMessageContaining(kind.apiKeyVariable());
+    }
+  }
+
+  @Test
+  void anAzureClientWithoutAKeyIsRefusedAtBuild() {
+    ProviderSettings keyless = ProviderSettings.builder(ProviderKind.OPENAI_CHAT)
+        .baseUrl("https://res.openai.azure.com/openai/deployments/d").apiKey("")
+        .azure("2024-10-21").build(name -> null);
+    assertThatThrownBy(() -> SluiceClient.create(keyless))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OPENAI_API_KEY");
+  }
+
+  @Test
+  void aLocalServerOrAnAuthHeaderNeedsNoKey() {
+    SluiceClient.create(ProviderSettings.builder(ProviderKind.OPENAI_CHAT)
+        .baseUrl("http://127.0.0.1:9/v1").apiKey("").build(name -> null)).close();
+    SluiceClient.create(ProviderSettings.builder(ProviderKind.OPENAI_COMPATIBLE).apiKey("")
+        .build(name -> null)).close();
+    SluiceClient.create(ProviderSettings.builder(ProviderKind.ANTHROPIC).apiKey("")
+        .header("Authorization", "Bearer oauth-token").build(name -> null)).close();
   }
 }

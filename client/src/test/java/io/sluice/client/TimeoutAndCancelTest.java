@@ -3,6 +3,7 @@ package io.sluice.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
@@ -73,6 +74,28 @@ class TimeoutAndCancelTest {
   }
 
   @Test
+  void beforeTheFirstEventOnlyTheFirstEventTimeoutCountsNotTheIdleOne() throws Exception {
+    // A reasoning model: headers at once, then silence longer than the idle timeout, then the
+    // answer, all within the first-event timeout.
+    Duration idle = Duration.ofMillis(200);
+    try (RawServer server = new RawServer(conn -> {
+          conn.sseHead();
+          long thinkUntil = System.nanoTime() + idle.multipliedBy(5).toNanos();
+          new CountDownLatch(1).await(thinkUntil - System.nanoTime(), TimeUnit.NANOSECONDS);
+          conn.chunk(Fixtures.chatDelta("thought it over"));
+          conn.chunk("data: [DONE]\n\n");
+          conn.write("0\r\n\r\n");
+        });
+        SluiceClient client = client(server.baseUrl(),
+            ClientTimeouts.defaults().withIdle(idle).withFirstEvent(Duration.ofSeconds(30)));
+        EventStream events = client.stream(Fixtures.hello())) {
+      List<StreamEvent> all = Fixtures.list(events);
+      assertThat(all.get(all.size() - 1)).isNotInstanceOf(Failed.class);
+      assertThat(all).contains(new TextDelta(0, 0, "thought it over"));
+    }
+  }
+
+  @Test
   void aSteadyStreamOutlivesTheIdleTimeout() throws Exception {
     try (RawServer server = new RawServer(conn -> {
           conn.sseHead();
@@ -119,9 +142,11 @@ class TimeoutAndCancelTest {
       EventStream events = client.stream(Fixtures.hello());
       assertThat(server.requestRead.await(10, TimeUnit.SECONDS)).isTrue();
       Iterator<StreamEvent> it = events.iterator();
-      CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(it::hasNext);
+      CompletableFuture<StreamEvent> waiting = CompletableFuture.supplyAsync(it::next);
       events.close();
-      assertThat(waiting.get(10, TimeUnit.SECONDS)).isFalse();
+      assertThat(waiting.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Failed.class,
+          f -> assertThat(f.type()).isEqualTo(Failed.CANCELLED));
+      assertThat(it.hasNext()).isFalse();
       assertThat(server.clientClosed.await(10, TimeUnit.SECONDS)).isTrue();
     }
   }
@@ -134,7 +159,8 @@ class TimeoutAndCancelTest {
       assertThat(server.requestRead.await(10, TimeUnit.SECONDS)).isTrue();
       events.close();
       assertThat(server.clientClosed.await(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(events.iterator().hasNext()).isFalse();
+      assertThat(Fixtures.list(events)).singleElement().isInstanceOfSatisfying(Failed.class,
+          f -> assertThat(f.type()).isEqualTo(Failed.CANCELLED));
     }
   }
 
@@ -159,7 +185,10 @@ class TimeoutAndCancelTest {
       int atClose = seen.size();
       assertThat(server.clientClosed.await(10, TimeUnit.SECONDS)).isTrue();
       assertThat(seen).hasSize(atClose);
-      assertThat(seen).noneMatch(e -> e instanceof StreamEvent.Terminal);
+      // The one terminal event is the cancellation, delivered before close() returned.
+      assertThat(seen.get(atClose - 1)).isInstanceOfSatisfying(Failed.class,
+          f -> assertThat(f.type()).isEqualTo(Failed.CANCELLED));
+      assertThat(seen).filteredOn(e -> e instanceof StreamEvent.Terminal).hasSize(1);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.sluice.gateway;
 
-import io.sluice.gateway.internal.GatewayServer;
-import io.sluice.gateway.internal.StderrLog;
+import io.sluice.gateway.internal.server.GatewayServer;
+import io.sluice.gateway.internal.telemetry.StderrLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.concurrent.ExecutionException;

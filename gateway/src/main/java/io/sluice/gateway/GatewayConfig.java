@@ -1,7 +1,7 @@
 package io.sluice.gateway;
 
 import io.sluice.core.codec.ChatDialect;
-import io.sluice.gateway.internal.ConfigReader;
+import io.sluice.gateway.internal.config.ConfigReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

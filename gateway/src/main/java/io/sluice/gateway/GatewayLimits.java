@@ -1,10 +1,13 @@
 package io.sluice.gateway;
 
+import io.sluice.core.StreamLimits;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The gateway's limits, with documented defaults (docs/gateway.md, "Where each limit sits").
+ * The gateway's limits, every one settable in {@code sluice.yaml} under {@code limits:}, with
+ * documented defaults (docs/limits.md, docs/gateway.md "Where each limit sits"). Build them with
+ * {@link #builder()}; a {@code with...} method changes one from an existing set.
  *
  * @param maxBodyBytes largest request body accepted; more is a 413 ({@code limits.max-body-bytes})
  * @param maxHeaderBytes largest request head accepted ({@code limits.max-header-bytes})
@@ -26,11 +29,21 @@ import java.util.Objects;
  * @param totalTimeout the longest a request may take from its arrival to its end, queue and
  *     retries included, or {@link Duration#ZERO} for none, the default, as in the client: a
  *     healthy stream of a long answer may run for many minutes ({@code limits.total-timeout})
+ * @param maxEventBytes the most bytes of one upstream SSE event the gateway reads for its books
+ *     and translations; more ends the stream with a {@code limit_exceeded} error
+ *     ({@code limits.max-event-bytes}; the library's {@link StreamLimits#maxEventBytes()})
+ * @param maxErrorBodyBytes the most bytes of an upstream's error answer (or of a 2xx that is no
+ *     event stream) kept to tell the client; the rest is read and dropped
+ *     ({@code limits.max-error-body-bytes})
+ * @param maxUpstreamMessageBytes the largest message (and frame) accepted from an upstream
+ *     Responses WebSocket, which may carry a whole {@code response.completed}
+ *     ({@code limits.max-upstream-message-bytes})
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
     Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
-    int streamBufferBytes, int maxAttempts, Duration totalTimeout) {
+    int streamBufferBytes, int maxAttempts, Duration totalTimeout, int maxEventBytes,
+    int maxErrorBodyBytes, int maxUpstreamMessageBytes) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -44,6 +57,12 @@ public record GatewayLimits(
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   /** None: an endless healthy stream ends when its client leaves. */
   public static final Duration DEFAULT_TOTAL_TIMEOUT = Duration.ZERO;
+  /** 8 MiB, as in the library: tool-call arguments of several megabytes do occur. */
+  public static final int DEFAULT_MAX_EVENT_BYTES = StreamLimits.DEFAULT_MAX_EVENT_BYTES;
+  /** 1 MiB: an error that says what went wrong is far shorter. */
+  public static final int DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
+  /** 64 MiB: a {@code response.completed} repeats the whole answer. */
+  public static final int DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES = 64 * 1024 * 1024;
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -63,57 +82,173 @@ public record GatewayLimits(
       throw new IllegalArgumentException(
           "limits.total-timeout must not be negative (0 for none), was " + totalTimeout);
     }
+    positive("max-event-bytes", maxEventBytes);
+    positive("max-error-body-bytes", maxErrorBodyBytes);
+    positive("max-upstream-message-bytes", maxUpstreamMessageBytes);
   }
 
-  /** The limits without a total timeout, as before {@code limits.total-timeout} existed. */
-  public GatewayLimits(
-      int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
-      Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
-      int streamBufferBytes, int maxAttempts) {
-    this(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize, heartbeat, connectTimeout,
-        firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts, DEFAULT_TOTAL_TIMEOUT);
-  }
+  private static final GatewayLimits DEFAULTS = builder().build();
 
   public static GatewayLimits defaults() {
-    return new GatewayLimits(DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
-        DEFAULT_CONCURRENCY_PER_KEY, DEFAULT_QUEUE_SIZE, DEFAULT_HEARTBEAT,
-        DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-        DEFAULT_STREAM_BUFFER_BYTES, DEFAULT_MAX_ATTEMPTS, DEFAULT_TOTAL_TIMEOUT);
+    return DEFAULTS;
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these limits, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The library's stream limits for what the gateway reads from upstreams. */
+  public StreamLimits streamLimits() {
+    return new StreamLimits(maxEventBytes);
   }
 
   public GatewayLimits withMaxBodyBytes(int v) {
-    return new GatewayLimits(v, maxHeaderBytes, concurrencyPerKey, queueSize, heartbeat,
-        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts,
-        totalTimeout);
+    return toBuilder().maxBodyBytes(v).build();
   }
 
   public GatewayLimits withConcurrency(int perKey, int queue) {
-    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, perKey, queue, heartbeat,
-        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts,
-        totalTimeout);
+    return toBuilder().concurrencyPerKey(perKey).queueSize(queue).build();
   }
 
   public GatewayLimits withHeartbeat(Duration v) {
-    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize, v,
-        connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts,
-        totalTimeout);
+    return toBuilder().heartbeat(v).build();
   }
 
   public GatewayLimits withTimeouts(Duration firstToken, Duration idle) {
-    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
-        heartbeat, connectTimeout, firstToken, idle, streamBufferBytes, maxAttempts, totalTimeout);
+    return toBuilder().firstTokenTimeout(firstToken).idleTimeout(idle).build();
   }
 
   public GatewayLimits withStreamBufferBytes(int v) {
-    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
-        heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, v, maxAttempts, totalTimeout);
+    return toBuilder().streamBufferBytes(v).build();
   }
 
   /** {@link Duration#ZERO} for none. */
   public GatewayLimits withTotalTimeout(Duration v) {
-    return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
-        heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes, maxAttempts,
-        v);
+    return toBuilder().totalTimeout(v).build();
+  }
+
+  /**
+   * Builds {@link GatewayLimits} by name; each setter is documented on the component of the same
+   * name, and {@link #build()} checks them all.
+   */
+  public static final class Builder {
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
+    private int concurrencyPerKey = DEFAULT_CONCURRENCY_PER_KEY;
+    private int queueSize = DEFAULT_QUEUE_SIZE;
+    private Duration heartbeat = DEFAULT_HEARTBEAT;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration firstTokenTimeout = DEFAULT_FIRST_TOKEN_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int streamBufferBytes = DEFAULT_STREAM_BUFFER_BYTES;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration totalTimeout = DEFAULT_TOTAL_TIMEOUT;
+    private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+    private int maxErrorBodyBytes = DEFAULT_MAX_ERROR_BODY_BYTES;
+    private int maxUpstreamMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES;
+
+    private Builder() {}
+
+    private Builder(GatewayLimits l) {
+      maxBodyBytes = l.maxBodyBytes;
+      maxHeaderBytes = l.maxHeaderBytes;
+      concurrencyPerKey = l.concurrencyPerKey;
+      queueSize = l.queueSize;
+      heartbeat = l.heartbeat;
+      connectTimeout = l.connectTimeout;
+      firstTokenTimeout = l.firstTokenTimeout;
+      idleTimeout = l.idleTimeout;
+      streamBufferBytes = l.streamBufferBytes;
+      maxAttempts = l.maxAttempts;
+      totalTimeout = l.totalTimeout;
+      maxEventBytes = l.maxEventBytes;
+      maxErrorBodyBytes = l.maxErrorBodyBytes;
+      maxUpstreamMessageBytes = l.maxUpstreamMessageBytes;
+    }
+
+    public Builder maxBodyBytes(int v) {
+      maxBodyBytes = v;
+      return this;
+    }
+
+    public Builder maxHeaderBytes(int v) {
+      maxHeaderBytes = v;
+      return this;
+    }
+
+    public Builder concurrencyPerKey(int v) {
+      concurrencyPerKey = v;
+      return this;
+    }
+
+    public Builder queueSize(int v) {
+      queueSize = v;
+      return this;
+    }
+
+    public Builder heartbeat(Duration v) {
+      heartbeat = v;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration v) {
+      connectTimeout = v;
+      return this;
+    }
+
+    public Builder firstTokenTimeout(Duration v) {
+      firstTokenTimeout = v;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration v) {
+      idleTimeout = v;
+      return this;
+    }
+
+    public Builder streamBufferBytes(int v) {
+      streamBufferBytes = v;
+      return this;
+    }
+
+    public Builder maxAttempts(int v) {
+      maxAttempts = v;
+      return this;
+    }
+
+    /** {@link Duration#ZERO} for none. */
+    public Builder totalTimeout(Duration v) {
+      totalTimeout = v;
+      return this;
+    }
+
+    public Builder maxEventBytes(int v) {
+      maxEventBytes = v;
+      return this;
+    }
+
+    public Builder maxErrorBodyBytes(int v) {
+      maxErrorBodyBytes = v;
+      return this;
+    }
+
+    public Builder maxUpstreamMessageBytes(int v) {
+      maxUpstreamMessageBytes = v;
+      return this;
+    }
+
+    /** The limits; an invalid value fails here, naming its {@code limits.} setting. */
+    public GatewayLimits build() {
+      return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
+          heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes,
+          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes);
+    }
   }
 
   private static void positive(String name, long v) {

@@ -124,4 +124,42 @@ class ConfigTest {
   void anEmptyFileIsAValidGatewayWithNoRoutes() {
     assertThat(GatewayConfig.parse("", Map.of()).routes()).isEqualTo(List.of());
   }
+
+  @Test
+  void theStreamAndErrorBodyLimitsAreRead() {
+    GatewayLimits l = GatewayConfig.parse("""
+        limits:
+          max-event-bytes: 1024
+          max-error-body-bytes: 2048
+          max-upstream-message-bytes: 4096
+        """, Map.of()).limits();
+    assertThat(l.maxEventBytes()).isEqualTo(1024);
+    assertThat(l.streamLimits().maxEventBytes()).isEqualTo(1024);
+    assertThat(l.maxErrorBodyBytes()).isEqualTo(2048);
+    assertThat(l.maxUpstreamMessageBytes()).isEqualTo(4096);
+  }
+
+  @Test
+  void theStreamAndErrorBodyLimitsDefaultToTheLibrarysAndTheFormerConstants() {
+    GatewayLimits l = GatewayConfig.parse("", Map.of()).limits();
+    assertThat(l.maxEventBytes()).isEqualTo(io.sluice.core.StreamLimits.DEFAULT_MAX_EVENT_BYTES);
+    assertThat(l.maxErrorBodyBytes()).isEqualTo(1024 * 1024);
+    assertThat(l.maxUpstreamMessageBytes()).isEqualTo(64 * 1024 * 1024);
+  }
+
+  @Test
+  void aZeroEventLimitIsAnErrorNamingTheSetting() {
+    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  max-event-bytes: 0\n", Map.of()))
+        .hasMessageContaining("limits.max-event-bytes");
+  }
+
+  @Test
+  void theBuilderChangesOnlyWhatItIsTold() {
+    GatewayLimits l = GatewayLimits.builder().maxAttempts(1).maxEventBytes(4096).build();
+    assertThat(l.maxAttempts()).isEqualTo(1);
+    assertThat(l.maxEventBytes()).isEqualTo(4096);
+    assertThat(l.toBuilder().maxAttempts(GatewayLimits.DEFAULT_MAX_ATTEMPTS)
+        .maxEventBytes(GatewayLimits.DEFAULT_MAX_EVENT_BYTES).build())
+        .isEqualTo(GatewayLimits.defaults());
+  }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
-import io.sluice.gateway.mock.MockOptions;
-import io.sluice.gateway.mock.MockProvider;
+import io.sluice.mock.MockOptions;
+import io.sluice.mock.MockProvider;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -41,9 +41,7 @@ class FaultMatrixTest {
   }
 
   static GatewayLimits attempts(GatewayLimits l, int n) {
-    return new GatewayLimits(l.maxBodyBytes(), l.maxHeaderBytes(), l.concurrencyPerKey(),
-        l.queueSize(), l.heartbeat(), l.connectTimeout(), l.firstTokenTimeout(), l.idleTimeout(),
-        l.streamBufferBytes(), n);
+    return l.toBuilder().maxAttempts(n).build();
   }
 
   private static GatewayLimits fast() {

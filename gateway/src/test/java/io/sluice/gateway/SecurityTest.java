@@ -3,8 +3,8 @@ package io.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.GatewayConfig.AccessKey;
-import io.sluice.gateway.mock.MockOptions;
-import io.sluice.gateway.mock.MockProvider;
+import io.sluice.mock.MockOptions;
+import io.sluice.mock.MockProvider;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;

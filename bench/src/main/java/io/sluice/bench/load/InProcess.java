@@ -1,8 +1,8 @@
 package io.sluice.bench.load;
 
 import io.sluice.gateway.Gateway;
-import io.sluice.gateway.mock.MockOptions;
-import io.sluice.gateway.mock.MockProvider;
+import io.sluice.mock.MockOptions;
+import io.sluice.mock.MockProvider;
 
 /**
  * The simulated provider or the gateway in the harness's own JVM: quick to start, for the smoke

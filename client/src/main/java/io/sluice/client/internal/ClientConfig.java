@@ -2,7 +2,7 @@ package io.sluice.client.internal;
 
 import io.sluice.client.ClientTimeouts;
 import io.sluice.client.ProviderSettings;
-import io.sluice.client.RetryPolicy;
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.StreamLimits;
 import java.time.Clock;
 import java.util.function.DoubleSupplier;

@@ -61,7 +61,9 @@ final class Endpoint {
     }
   }
 
-  HttpRequest request(byte[] body, boolean stream, Duration headersTimeout) {
+  /** One attempt's request; {@code callHeaders} (a call's own) win over every other header. */
+  HttpRequest request(byte[] body, boolean stream, Duration headersTimeout,
+      Map<String, String> callHeaders) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri)
         .timeout(headersTimeout)
         .header("content-type", "application/json")
@@ -89,6 +91,9 @@ final class Endpoint {
       }
     }
     for (Map.Entry<String, String> e : settings.headers().entrySet()) {
+      b.setHeader(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : callHeaders.entrySet()) {
       b.setHeader(e.getKey(), e.getValue());
     }
     return b.build();

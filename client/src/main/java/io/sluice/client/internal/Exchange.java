@@ -1,7 +1,6 @@
 package io.sluice.client.internal;
 
 import io.sluice.client.ClientException;
-import io.sluice.client.ClientTimeouts;
 import io.sluice.client.StreamTimeoutException;
 import io.sluice.client.StreamTimeoutException.Timeout;
 import io.sluice.core.codec.StreamDecoder;
@@ -15,379 +14,344 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * One streaming call: its attempts, its body read and its delivery, as one state machine.
+ * One streaming call over HTTP: its attempts and retries, its timeouts, and the decoding of its
+ * body into the {@link Outlet} the consumer reads. The body itself is read by a
+ * {@link BodyReader}, only as the outlet asks.
  *
- * <p>Concurrency: the HttpClient's threads deliver the answer and the body, the timer thread fires
- * timeouts and retries, and the consumer's threads ask for events or cancel. Every state change and
- * every delivery happens under this object's monitor, so delivery is serial and nothing is
- * delivered after {@link #cancel()} returns. A body chunk is requested only when the decoded events
- * of the last one are all delivered and the consumer wants more: the read follows demand, and
- * {@code pending} holds at most one chunk's events.
+ * <p>Its state is one {@link State}, changed only by {@link #move}, which also starts and stops
+ * the timers that belong to each state. Threads: the HttpClient's (answers, body), the timer's
+ * (timeouts, retries) and the consumer's (asking for more, cancelling). State is guarded by this
+ * object's monitor; the HttpClient and the consumer's code are called outside it.
  */
-final class Exchange implements Flow.Subscription {
-  /** Bytes after the terminal event read (and dropped) so the connection can be reused. */
-  private static final int DISCARD_LIMIT = 64 * 1024;
+final class Exchange implements Outlet.Source, BodyReader.Owner {
+
+  /** Where the call is. Every change goes through {@link #move}. */
+  enum State {
+    /** An attempt is in flight, or waits to be retried: no stream yet. */
+    SENDING,
+    /** An event stream answered; no model event yet: the first-event timeout governs. */
+    STARTED,
+    /** Model events flow: the idle timeout governs. */
+    STREAMING,
+    /** The terminal event is queued; the rest of the body is read (bounded) for reuse. */
+    DRAINING,
+    /** Nothing more: the body ended or was closed, the call failed to start or was cancelled. */
+    ENDED;
+
+    boolean canMoveTo(State next) {
+      switch (this) {
+        case SENDING:
+          return next == STARTED || next == ENDED;
+        case STARTED:
+          return next == STREAMING || next == DRAINING || next == ENDED;
+        case STREAMING:
+          return next == DRAINING || next == ENDED;
+        case DRAINING:
+          return next == ENDED;
+        default:
+          return false;
+      }
+    }
+
+    /** Whether the body is being decoded into events. */
+    boolean decoding() {
+      return this == STARTED || this == STREAMING;
+    }
+  }
 
   private final HttpClient http;
   private final Endpoint endpoint;
   private final ClientConfig config;
+  private final CallConfig call;
   private final ScheduledExecutorService timer;
   private final Delayer delayer;
   private final byte[] body;
   private final Runnable onEnd;
+  private final Outlet out = new Outlet(this);
 
-  private Sink sink;
-  private boolean claimed;
-  private long demand;
-  private final ArrayDeque<StreamEvent> pending = new ArrayDeque<>();
-  private ClientException startFailure;
-  private boolean started;
-  private boolean anyEvent;
-  private boolean terminalQueued;
-  private boolean finished;
-  private boolean cancelled;
+  private State state = State.SENDING;
   private CompletableFuture<?> inFlight;
-  private Flow.Subscription bodySubscription;
-  private boolean bodyEnded;
-  private boolean chunkRequested;
-  private long waitingSince;
-  private long discarded;
+  private BodyReader reader;
+  private SseReader sse;
   private String requestId = "";
-  private SseReader reader;
   private ScheduledFuture<?> firstEventTimer;
   private ScheduledFuture<?> totalTimer;
   private ScheduledFuture<?> idleCheck;
-  private boolean draining;
-  private boolean missed;
+  /** The consumer asked for events before the stream answered. */
+  private boolean wanted;
+  /** The body is to be closed once the monitor is released. */
+  private boolean cut;
 
-  Exchange(HttpClient http, Endpoint endpoint, ClientConfig config,
+  Exchange(HttpClient http, Endpoint endpoint, ClientConfig config, CallConfig call,
       ScheduledExecutorService timer, Delayer delayer, byte[] body, Runnable onEnd) {
     this.http = http;
     this.endpoint = endpoint;
     this.config = config;
+    this.call = call;
     this.timer = timer;
     this.delayer = delayer;
     this.body = body;
     this.onEnd = onEnd;
   }
 
+  Outlet events() {
+    return out;
+  }
+
   void start() {
     synchronized (this) {
-      Optional<Duration> total = config.timeouts().totalLimit();
-      total.ifPresent(limit -> totalTimer = schedule(() -> timeout(Timeout.TOTAL, limit), limit));
+      call.timeouts().totalLimit()
+          .ifPresent(limit -> totalTimer = schedule(() -> timeout(Timeout.TOTAL, limit), limit));
     }
     send(0);
   }
 
-  /** Attaches the one consumer; a second throws. */
-  void attach(Sink consumer) {
-    attach(consumer, () -> {});
+  // ---- the state machine ----
+
+  /** The one place the state changes, with the timers each state owns. Under the monitor. */
+  private void move(State next) {
+    if (!state.canMoveTo(next)) {
+      throw new IllegalStateException("an exchange cannot go from " + state + " to " + next);
+    }
+    state = next;
+    switch (next) {
+      case STREAMING:
+        cancel(firstEventTimer);
+        scheduleIdleCheck();
+        break;
+      case DRAINING:
+        cancel(firstEventTimer);
+        cancel(totalTimer);
+        scheduleIdleCheck(); // a tail that stalls is given up
+        break;
+      case ENDED:
+        cancel(firstEventTimer);
+        cancel(totalTimer);
+        cancel(idleCheck);
+        onEnd.run();
+        break;
+      default:
+        break;
+    }
   }
 
-  /**
-   * Attaches the one consumer, runs {@code ready} (a subscriber's {@code onSubscribe}) before
-   * anything is delivered to it, then delivers what is due.
-   */
-  void attach(Sink consumer, Runnable ready) {
-    synchronized (this) {
-      if (claimed) {
-        throw new IllegalStateException("an EventStream can be consumed once");
-      }
-      claimed = true;
-    }
-    ready.run();
-    boolean alreadyCancelled;
-    synchronized (this) {
-      sink = consumer;
-      alreadyCancelled = cancelled;
-    }
-    if (alreadyCancelled) {
-      consumer.onCancel();
-      return;
-    }
-    drain();
-  }
+  // ---- the consumer's side (Outlet.Source) ----
 
   @Override
-  public void request(long n) {
+  public void more() {
+    BodyReader r;
     synchronized (this) {
-      if (n <= 0 || cancelled) {
+      if (state == State.SENDING) {
+        wanted = true; // asked before the stream answered: the first chunk is read at once
         return;
       }
-      demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+      r = state.decoding() ? reader : null;
     }
-    drain();
+    if (r != null) {
+      r.request();
+    }
   }
 
   @Override
   public void cancel() {
-    Sink notify;
-    Flow.Subscription bodyToCancel = null;
-    CompletableFuture<?> answerToCancel;
+    BodyReader r;
+    CompletableFuture<?> answer;
     synchronized (this) {
-      if (cancelled) {
+      if (state == State.ENDED) {
         return;
       }
-      cancelled = true;
-      finished = true;
-      pending.clear();
-      if (!bodyEnded) {
-        bodyEnded = true;
-        chunkRequested = false;
-        bodyToCancel = bodySubscription;
-      }
-      answerToCancel = inFlight;
-      cancelTimers();
-      cancelTimer(idleCheck);
-      notify = sink;
+      move(State.ENDED);
+      r = reader;
+      answer = inFlight;
     }
-    // The flags above stop every delivery; the HttpClient is told outside the monitor so that its
-    // own locks are never taken while this one is held.
-    if (bodyToCancel != null) {
-      bodyToCancel.cancel(); // closes the connection: the server sees it
+    // The HttpClient is told outside the monitor so that its own locks are never taken under it.
+    if (r != null) {
+      r.cancel(); // closes the connection: the server sees it
     }
-    if (answerToCancel != null) {
-      answerToCancel.cancel(true); // aborts an exchange still waiting for its headers
+    if (answer != null) {
+      answer.cancel(true); // aborts an exchange still waiting for its headers
     }
-    if (notify != null) {
-      notify.onCancel();
-    }
-    onEnd.run();
-  }
-
-  /** Closing after the terminal event lets the rest of the body drain for connection reuse. */
-  void close() {
-    synchronized (this) {
-      if (finished && !cancelled && startFailure == null) {
-        return;
-      }
-    }
-    cancel();
   }
 
   // ---- attempts ----
 
   private void send(int attempt) {
     synchronized (this) {
-      if (cancelled || startFailure != null) {
+      if (state != State.SENDING) {
         return;
       }
-      cancelTimer(firstEventTimer);
-      Duration first = config.timeouts().firstEvent();
+      cancel(firstEventTimer);
+      Duration first = call.timeouts().firstEvent();
       firstEventTimer = schedule(() -> timeout(Timeout.FIRST_EVENT, first), first);
     }
     CompletableFuture<HttpResponse<Answer>> future;
     try {
-      HttpRequest request = endpoint.request(body, true, config.timeouts().responseHeaders());
+      HttpRequest request = endpoint.request(body, true, call.timeouts().responseHeaders(),
+          call.headers());
       future = http.sendAsync(request, this::answer);
     } catch (RuntimeException e) {
-      fail(new ClientException("cannot send the request: " + Failures.describe(e), false, e));
+      failStart(new ClientException("cannot send the request: " + Failures.describe(e), false, e));
       return;
     }
+    boolean abort;
     synchronized (this) {
       inFlight = future;
-      if (cancelled) {
-        future.cancel(true);
-        return;
-      }
+      abort = state == State.ENDED;
+    }
+    if (abort) {
+      future.cancel(true);
+      return;
     }
     future.whenComplete((response, failure) -> answered(attempt, response, failure));
   }
 
-  /** What the body of an answer became: a stream being read, or an error body. */
-  private static final class Answer {
-    final BoundedBody.Bytes error;
+  /** What an answer's body became: a stream being read (no error), or an error body. */
+  private record Answer(BoundedBody.Bytes error) {}
 
-    Answer(BoundedBody.Bytes error) {
-      this.error = error;
-    }
-  }
+  private static final Answer STREAM = new Answer(null);
 
   private HttpResponse.BodySubscriber<Answer> answer(HttpResponse.ResponseInfo info) {
     if (info.statusCode() / 100 == 2 && Endpoint.isEventStream(info.headers())) {
       synchronized (this) {
-        if (!cancelled && startFailure == null) {
-          started = true;
+        if (state == State.SENDING) {
+          move(State.STARTED);
           requestId = Endpoint.requestId(info.headers());
           StreamDecoder decoder = endpoint.codec.decoder(this::decoded);
-          reader = SseReader.create(decoder, config.limits());
-          return new StreamBody();
+          sse = SseReader.create(decoder, config.limits());
+          reader = new BodyReader(this);
+          if (wanted) {
+            reader.request(); // not subscribed yet: it asks once the HttpClient subscribes it
+          }
+          return HttpResponse.BodySubscribers.mapping(reader, nothing -> STREAM);
         }
       }
-      return HttpResponse.BodySubscribers.replacing(new Answer(null));
+      // Cancelled meanwhile: close the connection rather than read a stream nobody wants.
+      BodyReader unwanted = new BodyReader(this);
+      unwanted.cancel();
+      return HttpResponse.BodySubscribers.mapping(unwanted, nothing -> STREAM);
     }
     return HttpResponse.BodySubscribers.mapping(new BoundedBody(Failures.ERROR_BODY_LIMIT),
         Answer::new);
   }
 
   private void answered(int attempt, HttpResponse<Answer> response, Throwable failure) {
-    synchronized (this) {
-      if (cancelled || startFailure != null) {
-        drain();
-        return;
-      }
-    }
     if (failure != null) {
-      retryOrFail(attempt, Failures.io(endpoint, failure, config.timeouts()), name -> Optional.empty());
+      retryOrFail(attempt, Failures.io(endpoint, failure, call.timeouts()),
+          name -> Optional.empty());
       return;
     }
     Answer answer = response.body();
-    if (answer.error == null) {
-      return; // the stream's body subscriber drives the rest
+    if (answer.error() == null) {
+      return; // the stream's body reader drives the rest
     }
     HttpHeaders headers = response.headers();
-    retryOrFail(attempt, Failures.answer(endpoint, config.retryPolicy(), config.clock(),
-        response.statusCode(), headers, answer.error.bytes(), true), Endpoint.lookup(headers));
+    retryOrFail(attempt, Failures.answer(endpoint, call.retryPolicy(), config.clock(),
+        response.statusCode(), headers, answer.error().bytes(), true), Endpoint.lookup(headers));
   }
 
   private void retryOrFail(int attempt, ClientException failure,
       Function<String, Optional<String>> headers) {
-    boolean stop;
     synchronized (this) {
-      stop = cancelled || startFailure != null;
+      if (state != State.SENDING) {
+        return;
+      }
     }
-    if (stop) {
-      return;
-    }
-    if (failure.retryable() && attempt < config.retryPolicy().maxRetries()) {
-      Duration delay = config.retryPolicy().delay(attempt, headers, config.clock(), config.random());
+    if (failure.retryable() && attempt < call.retryPolicy().maxRetries()) {
+      Duration delay = call.retryPolicy().delay(attempt, headers, config.clock(), config.random());
       delayer.after(delay, () -> send(attempt + 1));
       return;
     }
-    fail(failure);
+    failStart(failure);
   }
 
-  private void fail(ClientException failure) {
+  private void failStart(ClientException failure) {
     synchronized (this) {
-      if (cancelled || startFailure != null || started) {
+      if (state != State.SENDING) {
         return;
       }
-      startFailure = failure;
-      cancelTimers();
+      move(State.ENDED);
     }
-    drain();
+    out.fail(failure);
   }
 
-  // ---- the body ----
+  // ---- the body (BodyReader.Owner) ----
 
-  /** Feeds the body to the SSE reader, one requested chunk at a time. */
-  private final class StreamBody implements HttpResponse.BodySubscriber<Answer> {
-    @Override
-    public CompletionStage<Answer> getBody() {
-      // The answer is complete once the headers are in; the body flows on through this subscriber.
-      return CompletableFuture.completedFuture(new Answer(null));
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      synchronized (Exchange.this) {
-        if (bodySubscription != null || bodyEnded || cancelled) {
-          subscription.cancel();
-          return;
+  @Override
+  public void onChunk(List<ByteBuffer> chunk) {
+    boolean discard;
+    boolean close;
+    synchronized (this) {
+      for (ByteBuffer buffer : chunk) {
+        if (!state.decoding()) {
+          break; // the terminal event came: the rest is dropped
         }
-        bodySubscription = subscription;
+        sse.feed(buffer);
       }
-      drain();
+      discard = state == State.DRAINING;
+      close = cut;
     }
-
-    @Override
-    public void onNext(List<ByteBuffer> chunk) {
-      synchronized (Exchange.this) {
-        chunkRequested = false;
-        if (bodyEnded) {
-          return;
-        }
-        for (ByteBuffer buffer : chunk) {
-          if (terminalQueued) {
-            discarded += buffer.remaining();
-          } else {
-            reader.feed(buffer);
-          }
-        }
-      }
-      drain();
+    if (close) {
+      reader.cancel();
+    } else if (discard) {
+      reader.discardRest();
     }
-
-    @Override
-    public void onError(Throwable failure) {
-      synchronized (Exchange.this) {
-        if (bodyEnded) {
-          return;
-        }
-        bodyEnded = true;
-        chunkRequested = false;
-        cancelTimer(idleCheck);
-        if (!terminalQueued) {
-          queueTerminal(new Failed(Failed.TRANSPORT, "",
-              "the connection failed mid-stream: " + Failures.describe(failure), 0, true));
-        }
-      }
-      drain();
-    }
-
-    @Override
-    public void onComplete() {
-      synchronized (Exchange.this) {
-        if (bodyEnded) {
-          return;
-        }
-        bodyEnded = true;
-        chunkRequested = false;
-        cancelTimer(idleCheck);
-        if (!terminalQueued) {
-          reader.end(); // the decoder emits its terminal event: Done, or a truncation
-        }
-        if (!terminalQueued) {
-          queueTerminal(new Failed(Failed.TRUNCATED, "", "the stream ended early", 0, true));
-        }
-      }
-      drain();
-    }
+    out.produced();
   }
 
-  /** The decoder's sink; called under the monitor, from the reader. */
+  @Override
+  public void onBodyEnd(Throwable failure) {
+    synchronized (this) {
+      if (state.decoding()) {
+        if (failure == null) {
+          sse.end(); // the decoder emits its terminal event: Done, or a truncation
+        }
+        if (state.decoding()) {
+          out.emit(failure == null
+              ? new Failed(Failed.TRUNCATED, "", "the stream ended early", 0, true)
+              : new Failed(Failed.TRANSPORT, "",
+                  "the connection failed mid-stream: " + Failures.describe(failure), 0, true));
+        }
+      }
+      if (state != State.ENDED) {
+        move(State.ENDED);
+      }
+    }
+    out.produced();
+  }
+
+  /** The decoder's sink; called under the monitor, from the SSE reader. */
   private void decoded(StreamEvent event) {
-    if (terminalQueued || cancelled) {
+    if (!state.decoding()) {
       return;
     }
-    if (event instanceof ResponseStarted && !requestId.isEmpty()) {
-      ResponseStarted s = (ResponseStarted) event;
-      if (s.requestId().isEmpty()) {
-        event = new ResponseStarted(s.id(), s.model(), s.created(), requestId);
-      }
+    if (event instanceof ResponseStarted s && !requestId.isEmpty() && s.requestId().isEmpty()) {
+      event = new ResponseStarted(s.id(), s.model(), s.created(), requestId);
     }
-    if (event instanceof Failed) {
-      Failed f = (Failed) event;
+    if (event instanceof Failed f) {
       String message = endpoint.redact(f.message()); // a provider's error may repeat the key
       if (!message.equals(f.message())) {
         event = new Failed(f.type(), f.code(), message, f.httpStatus(), f.retryable());
       }
     }
-    if (!anyEvent) {
-      anyEvent = true;
-      cancelTimer(firstEventTimer);
-    }
-    if (event instanceof StreamEvent.Terminal) {
-      queueTerminal((StreamEvent.Terminal) event);
-      if (event instanceof Failed && unreadable((Failed) event)) {
-        // What follows a broken event is no stream we can read: draining it for reuse could wait
-        // for the idle timeout on a server that keeps sending. Close the connection now.
-        cancelBody();
-      }
-    } else {
-      pending.add(event);
+    out.emit(event);
+    if (event instanceof Failed f && unreadable(f)) {
+      // What follows a broken event is no stream we can read: draining it for reuse could wait
+      // for the idle timeout on a server that keeps sending. Close the connection now.
+      move(State.ENDED);
+      cut = true; // outside the monitor, by whoever fed the reader
+    } else if (event instanceof StreamEvent.Terminal) {
+      move(State.DRAINING);
+    } else if (state == State.STARTED) {
+      move(State.STREAMING);
     }
   }
 
@@ -395,156 +359,86 @@ final class Exchange implements Flow.Subscription {
     return failed.type().equals(Failed.MALFORMED) || failed.type().equals(Failed.LIMIT);
   }
 
-  private void queueTerminal(StreamEvent.Terminal terminal) {
-    terminalQueued = true;
-    pending.add(terminal);
-    cancelTimers();
-  }
-
   // ---- timeouts ----
 
   private void timeout(Timeout which, Duration limit) {
+    ClientException startFailure = null;
+    CompletableFuture<?> answer = null;
+    BodyReader r = null;
     synchronized (this) {
-      if (cancelled) {
-        return;
-      }
-      if (terminalQueued) {
-        if (which == Timeout.IDLE) {
-          cancelBody(); // the rest after the terminal event stalled: give up reusing the connection
-        }
-        return;
-      }
-      if (which == Timeout.FIRST_EVENT && anyEvent) {
-        return;
-      }
-      if (!started) {
-        if (startFailure == null) {
-          startFailure = new StreamTimeoutException(which, limit);
-          cancelTimers();
-          if (inFlight != null) {
-            inFlight.cancel(true);
+      switch (state) {
+        case SENDING:
+          if (which == Timeout.IDLE) {
+            return;
           }
-        }
-      } else {
-        cancelBody();
-        queueTerminal(new Failed(Failed.TIMEOUT, "", which.describe(limit), 0, true));
+          startFailure = new StreamTimeoutException(which, limit);
+          answer = inFlight;
+          move(State.ENDED);
+          break;
+        case STARTED:
+        case STREAMING:
+          if (which == Timeout.FIRST_EVENT && state == State.STREAMING) {
+            return;
+          }
+          out.emit(new Failed(Failed.TIMEOUT, "", which.describe(limit), 0, true));
+          r = reader;
+          move(State.ENDED);
+          break;
+        case DRAINING:
+          if (which != Timeout.IDLE) {
+            return;
+          }
+          r = reader; // the rest after the terminal event stalled: give up reusing the connection
+          move(State.ENDED);
+          break;
+        default:
+          return;
       }
     }
-    drain();
+    if (answer != null) {
+      answer.cancel(true);
+    }
+    if (r != null) {
+      r.cancel();
+    }
+    if (startFailure != null) {
+      out.fail(startFailure);
+    } else {
+      out.produced();
+    }
   }
 
-  private synchronized void checkIdle() {
-    idleCheck = null;
-    if (cancelled || bodyEnded || !chunkRequested) {
-      return;
+  /** While the stream flows, checks now and then whether the body waited too long for bytes. */
+  private void scheduleIdleCheck() {
+    if (idleCheck == null || idleCheck.isDone()) {
+      idleCheck = schedule(this::checkIdle, call.timeouts().idle());
     }
-    Duration idle = config.timeouts().idle();
-    long waited = System.nanoTime() - waitingSince;
-    long rest = idle.toNanos() - waited;
-    if (rest <= 0) {
-      timeout(Timeout.IDLE, idle);
-    } else {
-      idleCheck = timer.schedule(this::checkIdle, rest, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkIdle() {
+    Duration idle = call.timeouts().idle();
+    synchronized (this) {
+      if (state != State.STREAMING && state != State.DRAINING) {
+        return;
+      }
+      long waited = reader.waitingNanos();
+      if (waited < idle.toNanos()) {
+        // Not waiting (a slow reader is never idle), or not long enough yet.
+        long rest = waited < 0 ? idle.toNanos() : idle.toNanos() - waited;
+        idleCheck = timer.schedule(this::checkIdle, rest, TimeUnit.NANOSECONDS);
+        return;
+      }
     }
+    timeout(Timeout.IDLE, idle);
   }
 
   private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
     return timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  private void cancelTimers() {
-    cancelTimer(firstEventTimer);
-    cancelTimer(totalTimer);
-  }
-
-  private static void cancelTimer(ScheduledFuture<?> f) {
+  private static void cancel(ScheduledFuture<?> f) {
     if (f != null) {
       f.cancel(false);
     }
-  }
-
-  private void cancelBody() {
-    if (!bodyEnded) {
-      bodyEnded = true;
-      chunkRequested = false;
-      cancelTimer(idleCheck);
-      if (bodySubscription != null) {
-        bodySubscription.cancel(); // closes the connection
-      }
-    }
-  }
-
-  // ---- delivery ----
-
-  private void drain() {
-    boolean ended = false;
-    synchronized (this) {
-      if (draining) {
-        missed = true;
-        return;
-      }
-      draining = true;
-      try {
-        do {
-          missed = false;
-          ended |= deliver();
-          pump();
-        } while (missed);
-      } finally {
-        draining = false;
-      }
-    }
-    if (ended) {
-      onEnd.run();
-    }
-  }
-
-  /** Delivers what the consumer asked for; true when the call just ended. */
-  private boolean deliver() {
-    if (sink == null || finished) {
-      return false;
-    }
-    if (startFailure != null) {
-      finished = true;
-      cancelTimers();
-      sink.onError(startFailure);
-      return true;
-    }
-    while (demand > 0 && !pending.isEmpty()) {
-      StreamEvent event = pending.poll();
-      demand--;
-      sink.onEvent(event);
-      if (cancelled) {
-        return false;
-      }
-      if (event instanceof StreamEvent.Terminal) {
-        finished = true;
-        pending.clear();
-        sink.onComplete();
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Asks the body for one more chunk when the consumer wants events and none are pending. */
-  private void pump() {
-    if (bodySubscription == null || bodyEnded || chunkRequested || cancelled) {
-      return;
-    }
-    if (terminalQueued) {
-      if (discarded > DISCARD_LIMIT) {
-        cancelBody();
-        return;
-      }
-    } else if (demand == 0 || !pending.isEmpty()) {
-      return;
-    }
-    chunkRequested = true;
-    waitingSince = System.nanoTime();
-    if (idleCheck == null) {
-      idleCheck = schedule(this::checkIdle, config.timeouts().idle());
-    }
-    bodySubscription.request(1);
   }
 }

@@ -2,9 +2,9 @@ package io.sluice.client.internal;
 
 import io.sluice.client.ApiException;
 import io.sluice.client.ClientException;
-import io.sluice.client.RetryPolicy;
 import io.sluice.client.StreamTimeoutException;
 import io.sluice.client.TransportException;
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.event.Failed;
 import java.io.IOException;
 import java.net.http.HttpConnectTimeoutException;

@@ -3,6 +3,7 @@ package io.sluice.client.internal;
 import io.sluice.client.ClientException;
 import io.sluice.client.EventStream;
 import io.sluice.client.ProviderSettings;
+import io.sluice.client.RequestOptions;
 import io.sluice.client.SluiceClient;
 import io.sluice.client.StreamTimeoutException;
 import io.sluice.core.codec.CodecException;
@@ -11,6 +12,7 @@ import io.sluice.core.message.FinalMessage;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,7 @@ public final class HttpSluiceClient implements SluiceClient {
   private volatile boolean closed;
 
   public HttpSluiceClient(ClientConfig config, Delayer delayer) {
+    KeyCheck.check(config.settings());
     this.config = config;
     this.endpoint = new Endpoint(config.settings());
     this.http = HttpClient.newBuilder()
@@ -61,31 +64,33 @@ public final class HttpSluiceClient implements SluiceClient {
   }
 
   @Override
-  public EventStream stream(ChatRequest request) {
+  public EventStream stream(ChatRequest request, RequestOptions options) {
+    Objects.requireNonNull(options, "options");
     if (closed) {
       throw new IllegalStateException("the client is closed");
     }
     byte[] body = encode(request.withStream(true));
     Exchange[] self = new Exchange[1];
-    Exchange exchange = new Exchange(http, endpoint, config, TIMER, delayer, body,
-        () -> live.remove(self[0]));
+    Exchange exchange = new Exchange(http, endpoint, config, CallConfig.of(config, options), TIMER,
+        delayer, body, () -> live.remove(self[0]));
     self[0] = exchange;
     live.add(exchange);
     exchange.start();
-    return new EventStreamImpl(exchange);
+    return exchange.events();
   }
 
   @Override
-  public FinalMessage complete(ChatRequest request) {
+  public FinalMessage complete(ChatRequest request, RequestOptions options) {
     if (request.stream()) {
-      try (EventStream events = stream(request)) {
+      try (EventStream events = stream(request, options)) {
         return events.finish();
       }
     }
-    return completeWhole(request);
+    return completeWhole(request, CallConfig.of(config, options));
   }
 
   private byte[] encode(ChatRequest request) {
+    RequestFit.check(config.settings().kind(), request);
     try {
       return endpoint.codec.encodeRequest(request);
     } catch (CodecException e) {
@@ -94,23 +99,23 @@ public final class HttpSluiceClient implements SluiceClient {
   }
 
   /** A non-streaming call: retried like a stream's start, its body read whole (bounded). */
-  private FinalMessage completeWhole(ChatRequest request) {
+  private FinalMessage completeWhole(ChatRequest request, CallConfig call) {
     byte[] body = encode(request);
     int limit = config.limits().maxEventBytes();
-    long deadline = config.timeouts().totalLimit()
+    long deadline = call.timeouts().totalLimit()
         .map(total -> System.nanoTime() + total.toNanos()).orElse(Long.MAX_VALUE);
     for (int attempt = 0; ; attempt++) {
       CompletableFuture<HttpResponse<BoundedBody.Bytes>> future = http.sendAsync(
-          endpoint.request(body, false, config.timeouts().responseHeaders()),
+          endpoint.request(body, false, call.timeouts().responseHeaders(), call.headers()),
           info -> new BoundedBody(info.statusCode() / 100 == 2 ? limit : Failures.ERROR_BODY_LIMIT));
       HttpResponse<BoundedBody.Bytes> response;
       ClientException failure;
       try {
-        response = await(future, deadline);
+        response = await(future, deadline, call);
         failure = null;
       } catch (ExecutionException e) {
         response = null;
-        failure = Failures.io(endpoint, e, config.timeouts());
+        failure = Failures.io(endpoint, e, call.timeouts());
       }
       java.util.function.Function<String, Optional<String>> headers = name -> Optional.empty();
       if (response != null) {
@@ -126,26 +131,27 @@ public final class HttpSluiceClient implements SluiceClient {
             throw new ClientException("cannot read the answer: " + e.getMessage(), false, e);
           }
         }
-        failure = Failures.answer(endpoint, config.retryPolicy(), config.clock(),
+        failure = Failures.answer(endpoint, call.retryPolicy(), config.clock(),
             response.statusCode(), response.headers(), bytes, false);
         headers = Endpoint.lookup(response.headers());
       }
-      if (!failure.retryable() || attempt >= config.retryPolicy().maxRetries()) {
+      if (!failure.retryable() || attempt >= call.retryPolicy().maxRetries()) {
         throw failure;
       }
-      Duration delay = config.retryPolicy().delay(attempt, headers, config.clock(),
+      Duration delay = call.retryPolicy().delay(attempt, headers, config.clock(),
           config.random());
       CompletableFuture<Void> waited = new CompletableFuture<>();
       delayer.after(delay, () -> waited.complete(null));
       try {
-        await(waited, deadline);
+        await(waited, deadline, call);
       } catch (ExecutionException e) {
         throw failure;
       }
     }
   }
 
-  private <T> T await(CompletableFuture<T> future, long deadline) throws ExecutionException {
+  private <T> T await(CompletableFuture<T> future, long deadline, CallConfig call)
+      throws ExecutionException {
     try {
       if (deadline == Long.MAX_VALUE) {
         return future.get();
@@ -154,7 +160,7 @@ public final class HttpSluiceClient implements SluiceClient {
     } catch (TimeoutException e) {
       future.cancel(true);
       throw new StreamTimeoutException(StreamTimeoutException.Timeout.TOTAL,
-          config.timeouts().total());
+          call.timeouts().total());
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -166,7 +172,7 @@ public final class HttpSluiceClient implements SluiceClient {
   public void close() {
     closed = true;
     for (Exchange exchange : live) {
-      exchange.cancel();
+      exchange.events().close(); // its consumer sees the cancelled terminal event
     }
   }
 

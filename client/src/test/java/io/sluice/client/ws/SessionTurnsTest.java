@@ -5,7 +5,9 @@ import static io.sluice.client.ws.WsFixtures.drain;
 import static io.sluice.client.ws.WsFixtures.request;
 import static io.sluice.client.ws.WsFixtures.start;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.client.ClientException;
 import io.sluice.client.SluiceClient;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.ResponseStarted;
@@ -196,5 +198,16 @@ class SessionTurnsTest {
       assertThat(upstream.lastCreate().incremental()).isFalse();
       assertThat(upstream.lastCreate().connection()).isEqualTo(2);
     }
+  }
+
+  @Test
+  void aTurnWithAnOptionResponsesCannotCarryIsRefusedBeforeAnythingIsSent() {
+    ChatRequest r = request(start("hello"))
+        .options(GenerationOptions.builder().seed(3).build()).build();
+
+    assertThatThrownBy(() -> sessions.stream("s", r)).isInstanceOf(ClientException.class)
+        .hasMessageContaining("seed");
+    assertThat(upstream.connectionsOpened).hasValue(0);
+    assertThat(upstream.creates).isEmpty();
   }
 }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.client.EventStream;
 import io.sluice.client.ProviderKind;
 import io.sluice.client.ProviderSettings;
-import io.sluice.client.RetryPolicy;
 import io.sluice.client.SluiceClient;
 import io.sluice.client.ws.ResponsesSessions;
 import io.sluice.client.ws.Transport;
+import io.sluice.core.RetryPolicy;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.message.FinalMessage;
@@ -24,8 +24,8 @@ import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.UpstreamKind;
-import io.sluice.gateway.mock.MockOptions;
-import io.sluice.gateway.mock.MockProvider;
+import io.sluice.mock.MockOptions;
+import io.sluice.mock.MockProvider;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -205,6 +205,29 @@ class ResponsesWebSocketTest {
     assertAHeldTurnEndsNaming(GatewayLimits.defaults()
         .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(30))
         .withTotalTimeout(Duration.ofMillis(300)), "limits.total-timeout");
+  }
+
+  @Test
+  void anUpstreamMessageOverTheConfiguredSizeEndsTheTurnWithAnError() throws Exception {
+    GatewayLimits limits = GatewayLimits.builder().maxUpstreamMessageBytes(512).build();
+    try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up), limits);
+        SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
+      List<StreamEvent> events = new ArrayList<>();
+      try (EventStream stream = sessions.stream("s", ask("x".repeat(2000)))) {
+        stream.forEach(events::add); // the echo of 2,000 characters is one message over 512
+      }
+      assertThat(events).last().isInstanceOf(Failed.class);
+      assertThat(MessageAccumulator.assemble(events).text()).doesNotContain("x".repeat(2000));
+    }
+  }
+
+  @Test
+  void theSameMessageIsRelayedUnderTheDefaultSize() throws Exception {
+    try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up));
+        SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {
+      assertThat(finish(sessions.stream("s", ask("x".repeat(2000)))).text())
+          .isEqualTo("echo: " + "x".repeat(2000));
+    }
   }
 
   /** An upstream that never answers: the turn ends with an error naming {@code limit}. */

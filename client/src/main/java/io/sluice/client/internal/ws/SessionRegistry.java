@@ -7,6 +7,7 @@ import io.sluice.client.ProviderSettings;
 import io.sluice.client.SluiceClient;
 import io.sluice.client.StreamTimeoutException;
 import io.sluice.client.TransportException;
+import io.sluice.client.internal.RequestFit;
 import io.sluice.client.ws.ResponsesSessions;
 import io.sluice.client.ws.SessionBusyException;
 import io.sluice.client.ws.Transport;
@@ -104,6 +105,7 @@ public final class SessionRegistry implements ResponsesSessions {
     if (transport == Transport.SSE) {
       return http.stream(request);
     }
+    RequestFit.check(http.settings().kind(), request);
     while (true) {
       Session session = sessions.computeIfAbsent(sessionId, Session::new);
       WsTurn turn = new WsTurn(this, session, request, transport);

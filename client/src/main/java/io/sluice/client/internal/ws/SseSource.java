@@ -2,6 +2,7 @@ package io.sluice.client.internal.ws;
 
 import io.sluice.client.ClientException;
 import io.sluice.client.EventStream;
+import io.sluice.client.internal.Outlet;
 import io.sluice.core.event.StreamEvent;
 import java.util.concurrent.Flow;
 
@@ -10,14 +11,14 @@ import java.util.concurrent.Flow;
  * to, one event asked for at a time as the consumer has room. Its failures before the stream
  * started reach the consumer as they would from the client.
  */
-final class SseSource implements TurnStream.Source, Flow.Subscriber<StreamEvent> {
+final class SseSource implements Outlet.Source, Flow.Subscriber<StreamEvent> {
   private final EventStream sse;
-  private final TurnStream out;
+  private final Outlet out;
   private final Object lock = new Object();
   private Flow.Subscription subscription;
   private long wanted;
 
-  SseSource(EventStream sse, TurnStream out) {
+  SseSource(EventStream sse, Outlet out) {
     this.sse = sse;
     this.out = out;
     sse.subscribe(this);
@@ -57,14 +58,14 @@ final class SseSource implements TurnStream.Source, Flow.Subscriber<StreamEvent>
 
   @Override
   public void onError(Throwable error) {
-    out.error(error instanceof ClientException ce ? ce
+    out.fail(error instanceof ClientException ce ? ce
         : new ClientException(error.getMessage() == null ? error.toString() : error.getMessage(),
             false, error));
   }
 
   @Override
   public void onComplete() {
-    out.complete();
+    out.produced();
   }
 
   @Override

@@ -33,6 +33,8 @@ final class WsConnection implements WebSocket.Listener {
   private String closeReason = "";
   /** Completes when no earlier response is still being answered on this connection. */
   private CompletableFuture<Void> quiet = CompletableFuture.completedFuture(null);
+  /** The last send: the next waits for it. */
+  private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
 
   WsConnection(Instant openedAt, int maxMessageChars) {
     this.openedAt = openedAt;
@@ -83,8 +85,19 @@ final class WsConnection implements WebSocket.Listener {
     pull();
   }
 
+  /**
+   * Sends one text message once the previous send completed. The JDK refuses a send while another
+   * is pending ("Send pending"), and a reply can arrive before our own send's completion is
+   * signalled: a turn resent at once on that reply (lost state) would fail without this chain.
+   */
   CompletableFuture<WebSocket> send(String json) {
-    return socket.sendText(json, true);
+    CompletableFuture<WebSocket> sent;
+    synchronized (lock) {
+      sent = lastSend.handle((ws, error) -> null)
+          .thenCompose(ignored -> socket.sendText(json, true));
+      lastSend = sent;
+    }
+    return sent;
   }
 
   /** The previous response may still be streaming (it ended on an error event): wait for it. */

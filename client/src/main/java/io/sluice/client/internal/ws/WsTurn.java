@@ -3,6 +3,7 @@ package io.sluice.client.internal.ws;
 import io.sluice.client.ClientException;
 import io.sluice.client.EventStream;
 import io.sluice.client.StreamTimeoutException;
+import io.sluice.client.internal.Outlet;
 import io.sluice.client.ws.Transport;
 import io.sluice.core.codec.StreamDecoder;
 import io.sluice.core.codec.WireCodec;
@@ -20,21 +21,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * One turn over a session's WebSocket: connect (or reuse), warm up once, send
  * {@code response.create}, decode the answer with the Responses decoder, and hand the events to a
- * {@link TurnStream}. In {@link Transport#AUTO} a failure before the first event moves the turn to
+ * {@link Outlet}. In {@link Transport#AUTO} a failure before the first event moves the turn to
  * HTTP SSE ({@link SseSource}) and resets the session.
  *
  * <p>Threads: the caller's (start, cancel), the socket's (messages, close) and the timer's. Turn
  * state is guarded by this object's monitor; decoding runs on the socket's thread, one message at
  * a time, outside the monitor.
  */
-final class WsTurn implements TurnStream.Source, WsConnection.Reader {
+final class WsTurn implements Outlet.Source, WsConnection.Reader {
   private static final System.Logger LOG = System.getLogger("io.sluice.client.ws");
 
   private final SessionRegistry registry;
   private final Session session;
   private final ChatRequest request;
   private final Transport transport;
-  private final TurnStream out = new TurnStream();
+  private final Outlet out = new Outlet();
 
   private WsConnection connection;
   private StreamDecoder decoder;
@@ -149,7 +150,7 @@ final class WsTurn implements TurnStream.Source, WsConnection.Reader {
       }
       conn.idle();
       session.endTurn(this);
-      out.error(e);
+      out.fail(e);
       return;
     }
     synchronized (this) {
@@ -324,7 +325,7 @@ final class WsTurn implements TurnStream.Source, WsConnection.Reader {
     }
     conn.idle();
     session.endTurn(this);
-    out.complete();
+    out.produced();
   }
 
   @Override
@@ -355,7 +356,7 @@ final class WsTurn implements TurnStream.Source, WsConnection.Reader {
     }
     out.emit(new Failed(Failed.TRANSPORT, "", why + " in the middle of the turn", 0,
         CloseCodes.reconnectable(code)));
-    out.complete();
+    out.produced();
   }
 
   private synchronized WsConnection connection() {
@@ -382,7 +383,7 @@ final class WsTurn implements TurnStream.Source, WsConnection.Reader {
       return;
     }
     registry.broken(session, connection());
-    out.error(failure);
+    out.fail(failure);
   }
 
   /** Auto: the turn goes over HTTP SSE with the full request; the session starts over. */
@@ -400,7 +401,7 @@ final class WsTurn implements TurnStream.Source, WsConnection.Reader {
     try {
       sse = registry.http().stream(request);
     } catch (RuntimeException e) {
-      out.error(registry.failure(e));
+      out.fail(registry.failure(e));
       return;
     }
     out.source(new SseSource(sse, out));
@@ -441,7 +442,7 @@ final class WsTurn implements TurnStream.Source, WsConnection.Reader {
       cancelTimer();
     }
     out.emit(new Failed(Failed.CANCELLED, "", why, 0, false));
-    out.complete();
+    out.produced();
   }
 
   private synchronized boolean finished() {
@@ -505,6 +506,6 @@ final class WsTurn implements TurnStream.Source, WsConnection.Reader {
       out.emit(start);
     }
     out.emit(new Failed(Failed.TIMEOUT, "", message, 0, true));
-    out.complete();
+    out.produced();
   }
 }

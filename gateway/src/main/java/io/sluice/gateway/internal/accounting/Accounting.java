@@ -1,0 +1,92 @@
+package io.sluice.gateway.internal.accounting;
+
+import io.sluice.core.event.BlockEvent;
+import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.Done;
+import io.sluice.core.event.Failed;
+import io.sluice.core.event.ResponseStarted;
+import io.sluice.core.event.StreamEvent;
+import io.sluice.core.event.TextDelta;
+import io.sluice.core.event.Usage;
+import io.sluice.core.message.FinalMessage;
+import java.util.function.Consumer;
+
+/**
+ * The books of one request, kept from the upstream's decoded events: when the first token came,
+ * the last usage, the finish reason and the failure. Only a bounded prefix of the output text is
+ * kept, and only when the usage log asks for content.
+ */
+public final class Accounting implements Consumer<StreamEvent> {
+  private static final int MAX_KEPT_TEXT = 64 * 1024;
+
+  private final long startNanos;
+  private final StringBuilder text;
+  long firstTokenNanos = -1;
+  public Usage usage = Usage.ZERO;
+  public String finishReason = "";
+  public String responseModel = "";
+  public Failed failure;
+  /** The first event of a passed-through stream that did not parse; the books went on past it. */
+  public Failed skipped;
+  boolean terminal;
+
+  public Accounting(long startNanos, boolean keepText) {
+    this.startNanos = startNanos;
+    this.text = keepText ? new StringBuilder() : null;
+  }
+
+  @Override
+  public void accept(StreamEvent event) {
+    if (event instanceof BlockEvent && firstTokenNanos < 0) {
+      firstTokenNanos = System.nanoTime();
+    }
+    if (event instanceof TextDelta && text != null && text.length() < MAX_KEPT_TEXT) {
+      String t = ((TextDelta) event).text();
+      text.append(t, 0, Math.min(t.length(), MAX_KEPT_TEXT - text.length()));
+    }
+    if (event instanceof Usage) {
+      usage = (Usage) event;
+    } else if (event instanceof ResponseStarted) {
+      responseModel = ((ResponseStarted) event).model();
+    } else if (event instanceof ChoiceFinished && finishReason.isEmpty()) {
+      finishReason = ((ChoiceFinished) event).reason().name().toLowerCase(java.util.Locale.ROOT);
+    } else if (event instanceof Done) {
+      terminal = true;
+      finishReason = ((Done) event).reason().name().toLowerCase(java.util.Locale.ROOT);
+    } else if (event instanceof Failed) {
+      terminal = true;
+      failure = (Failed) event;
+    }
+  }
+
+  /** Books a whole non-streaming response. */
+  public void accept(FinalMessage message) {
+    firstTokenNanos = System.nanoTime();
+    usage = message.usage();
+    responseModel = message.model();
+    if (!message.choices().isEmpty()) {
+      finishReason = message.choices().get(0).finishReason().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (text != null) {
+      String t = message.text();
+      text.append(t, 0, Math.min(t.length(), MAX_KEPT_TEXT));
+    }
+    message.error().ifPresent(f -> failure = f);
+    terminal = true;
+  }
+
+  /** A passed-through event that did not parse: the client reads it itself, the books go on. */
+  public void malformedSkipped(Failed malformed) {
+    if (skipped == null) {
+      skipped = malformed;
+    }
+  }
+
+  public long firstTokenMillis() {
+    return firstTokenNanos < 0 ? -1 : (firstTokenNanos - startNanos) / 1_000_000;
+  }
+
+  public String text() {
+    return text == null ? "" : text.toString();
+  }
+}

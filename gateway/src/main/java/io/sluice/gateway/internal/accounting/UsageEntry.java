@@ -1,0 +1,35 @@
+package io.sluice.gateway.internal.accounting;
+
+/**
+ * One request's books, written as one JSON line. It holds no API key (only the client key's id
+ * and the upstream key's position) and holds text only when the usage log is configured to.
+ */
+public record UsageEntry(
+    long timeMillis, String clientKeyId, String route, String upstream, String model,
+    int status, long firstTokenMillis, long durationMillis, long tokensIn, long tokensOut,
+    long cacheReadTokens, long cacheWriteTokens, long reasoningTokens, String finishReason,
+    String errorClass, String upstreamKey, String outputText) {
+
+  /** The one line per request for the gateway's log. */
+  String logLine() {
+    // Built by hand: String.format parsed the pattern anew for every request.
+    StringBuilder b = new StringBuilder(160).append(route).append(' ')
+        .append(orDash(clientKeyId)).append(' ').append(status)
+        .append(" model=").append(model)
+        .append(" upstream=").append(orDash(upstream))
+        .append(" key=").append(orDash(upstreamKey))
+        .append(" ttft=").append(firstTokenMillis).append("ms")
+        .append(" duration=").append(durationMillis).append("ms")
+        .append(" in=").append(tokensIn)
+        .append(" out=").append(tokensOut)
+        .append(" finish=").append(orDash(finishReason));
+    if (!errorClass.isEmpty()) {
+      b.append(" error=").append(errorClass);
+    }
+    return b.toString();
+  }
+
+  private static String orDash(String s) {
+    return s.isEmpty() ? "-" : s;
+  }
+}

@@ -1,0 +1,231 @@
+package io.sluice.gateway.internal.config;
+
+import io.sluice.core.codec.ChatDialect;
+import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayConfig.AccessKey;
+import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.gateway.GatewayConfig.Target;
+import io.sluice.gateway.GatewayException;
+import io.sluice.gateway.GatewayLimits;
+import io.sluice.gateway.UpstreamKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads {@code sluice.yaml} (docs/configuration.md). {@code ${NAME}} and {@code ${NAME:-default}}
+ * in any string value are replaced from the environment after parsing, so a secret never has to
+ * be YAML-escaped; an unset variable without a default is an error that names it (not its value).
+ */
+public final class ConfigReader {
+  private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+
+  private ConfigReader() {}
+
+  public static GatewayConfig read(Path file, Map<String, String> env) {
+    try {
+      return parse(Files.readString(file), env);
+    } catch (IOException e) {
+      throw new GatewayException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static GatewayConfig parse(String yaml, Map<String, String> env) {
+    Object root;
+    try {
+      root = new Load(LoadSettings.builder().setLabel("sluice.yaml").build()).loadFromString(yaml);
+    } catch (YamlEngineException e) {
+      throw new GatewayException("sluice.yaml is not valid YAML: " + e.getMessage(), e);
+    }
+    Node top = new Node("", root == null ? Map.of() : root, env);
+    Node server = top.child("server");
+    GatewayLimits limits = limits(top.child("limits"));
+    Node usage = top.child("usage-log");
+    List<Route> routes = new ArrayList<>();
+    for (Node r : top.list("routes")) {
+      List<Target> targets = new ArrayList<>();
+      for (Node t : r.list("targets")) {
+        targets.add(new Target(
+            UpstreamKind.fromConfigName(t.string("kind", "openai-chat")),
+            dialect(t.string("dialect", "openai")),
+            t.required("base-url"),
+            t.string("rename", ""),
+            t.strings("api-keys"),
+            t.integer("concurrency", 0),
+            t.bool("websocket", false),
+            t.bool("http2", false)));
+      }
+      routes.add(new Route(r.required("model"), targets));
+    }
+    List<AccessKey> keys = new ArrayList<>();
+    for (Node k : top.list("access-keys")) {
+      keys.add(new AccessKey(k.required("id"), k.required("sha256"), k.strings("models"),
+          k.integer("concurrency", 0)));
+    }
+    return new GatewayConfig(server.string("host", ""),
+        server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
+        usage.string("path", ""), usage.bool("include-content", false));
+  }
+
+  private static GatewayLimits limits(Node n) {
+    GatewayLimits d = GatewayLimits.defaults();
+    return GatewayLimits.builder()
+        .maxBodyBytes(n.integer("max-body-bytes", d.maxBodyBytes()))
+        .maxHeaderBytes(n.integer("max-header-bytes", d.maxHeaderBytes()))
+        .concurrencyPerKey(n.integer("concurrency-per-key", d.concurrencyPerKey()))
+        .queueSize(n.integer("queue-size", d.queueSize()))
+        .heartbeat(n.duration("heartbeat", d.heartbeat()))
+        .connectTimeout(n.duration("connect-timeout", d.connectTimeout()))
+        .firstTokenTimeout(n.duration("first-token-timeout", d.firstTokenTimeout()))
+        .idleTimeout(n.duration("idle-timeout", d.idleTimeout()))
+        .streamBufferBytes(n.integer("stream-buffer-bytes", d.streamBufferBytes()))
+        .maxAttempts(n.integer("max-attempts", d.maxAttempts()))
+        .totalTimeout(n.duration("total-timeout", d.totalTimeout()))
+        .maxEventBytes(n.integer("max-event-bytes", d.maxEventBytes()))
+        .maxErrorBodyBytes(n.integer("max-error-body-bytes", d.maxErrorBodyBytes()))
+        .maxUpstreamMessageBytes(
+            n.integer("max-upstream-message-bytes", d.maxUpstreamMessageBytes()))
+        .build();
+  }
+
+  private static ChatDialect dialect(String name) {
+    try {
+      return ChatDialect.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new GatewayException("unknown dialect '" + name
+          + "': use openai, azure, mistral or compatible");
+    }
+  }
+
+  /** A position in the YAML tree, for typed reads with errors that name the setting. */
+  private static final class Node {
+    final String path;
+    final Object value;
+    final Map<String, String> env;
+
+    Node(String path, Object value, Map<String, String> env) {
+      this.path = path;
+      this.value = value;
+      this.env = env;
+    }
+
+    Node child(String name) {
+      Object v = map().get(name);
+      return new Node(name(name), v == null ? Map.of() : v, env);
+    }
+
+    List<Node> list(String name) {
+      Object v = map().get(name);
+      List<Node> out = new ArrayList<>();
+      if (v == null) {
+        return out;
+      }
+      if (!(v instanceof List)) {
+        throw new GatewayException(name(name) + " must be a list");
+      }
+      List<?> items = (List<?>) v;
+      for (int i = 0; i < items.size(); i++) {
+        out.add(new Node(name(name) + "[" + i + "]", items.get(i), env));
+      }
+      return out;
+    }
+
+    String required(String name) {
+      Object v = map().get(name);
+      if (v == null) {
+        throw new GatewayException(name(name) + " is required");
+      }
+      return substitute(name, String.valueOf(v));
+    }
+
+    String string(String name, String fallback) {
+      Object v = map().get(name);
+      return v == null ? fallback : substitute(name, String.valueOf(v));
+    }
+
+    List<String> strings(String name) {
+      List<String> out = new ArrayList<>();
+      for (Node n : list(name)) {
+        String s = substitute(name, String.valueOf(n.value));
+        if (!s.isEmpty()) {
+          out.add(s);
+        }
+      }
+      return out;
+    }
+
+    int integer(String name, int fallback) {
+      String s = string(name, Integer.toString(fallback)).trim();
+      try {
+        return Integer.parseInt(s);
+      } catch (NumberFormatException e) {
+        throw new GatewayException(name(name) + " must be an integer, was '" + s + "'");
+      }
+    }
+
+    boolean bool(String name, boolean fallback) {
+      return Boolean.parseBoolean(string(name, Boolean.toString(fallback)).trim());
+    }
+
+    /** {@code 250ms}, {@code 5s}, {@code 2m}, or a bare number of seconds. */
+    Duration duration(String name, Duration fallback) {
+      Object v = map().get(name);
+      if (v == null) {
+        return fallback;
+      }
+      String s = substitute(name, String.valueOf(v)).trim().toLowerCase(Locale.ROOT);
+      try {
+        if (s.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+        } else if (s.endsWith("s")) {
+          return Duration.ofMillis((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+        } else if (s.endsWith("m")) {
+          return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()) * 60);
+        }
+        return Duration.ofMillis((long) (Double.parseDouble(s) * 1000));
+      } catch (NumberFormatException e) {
+        throw new GatewayException(name(name) + " must be a duration like 500ms, 5s or 2m, was '"
+            + s + "'");
+      }
+    }
+
+    private Map<?, ?> map() {
+      if (!(value instanceof Map)) {
+        throw new GatewayException((path.isEmpty() ? "the document" : path) + " must be a mapping");
+      }
+      return (Map<?, ?>) value;
+    }
+
+    private String name(String child) {
+      return path.isEmpty() ? child : path + "." + child;
+    }
+
+    private String substitute(String name, String s) {
+      Matcher m = VAR.matcher(s);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String v = env.get(m.group(1));
+        if (v == null) {
+          if (m.group(2) == null) {
+            throw new GatewayException(name(name) + " uses ${" + m.group(1)
+                + "}, which is not set in the environment");
+          }
+          v = m.group(3);
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(v));
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
+  }
+}

@@ -1,0 +1,430 @@
+package io.sluice.gateway.internal.exchange;
+
+import io.sluice.core.event.Failed;
+import io.sluice.gateway.GatewayConfig.AccessKey;
+import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.gateway.internal.accounting.Accounting;
+import io.sluice.gateway.internal.accounting.UsageEntry;
+import io.sluice.gateway.internal.routing.TargetPool;
+import io.sluice.gateway.internal.server.FrontDoor;
+import io.sluice.gateway.internal.server.GatewayState;
+import io.sluice.gateway.internal.server.RequestBody;
+import io.sluice.gateway.internal.upstream.UpstreamAttempt;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One client request from routing to its usage entry. It runs on the event loop that accepted the
+ * request and never blocks: it takes a key lease (or waits in the target's queue), hands the call
+ * to an {@link UpstreamAttempt}, moves to the next key or target on a retryable failure before the
+ * first byte, and relays a 2xx answer with a {@link StreamRelay} or {@link BodyRelay}.
+ *
+ * <p>It owns its state: the relays and the server tell it what happened through its intent
+ * methods ({@link #streamStarted}, {@link #bodyStarted}, {@link #end}, {@link #fail},
+ * {@link #cancelUpstream}), and the attempt reports through {@link UpstreamAttempt.Outcome}. Every
+ * ending, whatever its cause (answer relayed, upstream error, timeout, client gone, a bug), goes
+ * through {@link #finish}, which books it exactly once: lease released, meters, usage entry.
+ */
+public final class Exchange implements UpstreamAttempt.Outcome {
+  private enum Phase { QUEUED, WAITING, STREAMING, DONE }
+
+  final GatewayState gw;
+  final HttpServerResponse response;
+  final FrontDoor door;
+  final Context context;
+  final RequestBody.Scan scan;
+  final Accounting accounting;
+  private final Optional<AccessKey> key;
+  private final UpstreamAttempt.Call call;
+  private final long startNanos = System.nanoTime();
+  private final long startMillis = System.currentTimeMillis();
+
+  private Phase phase = Phase.WAITING;
+  /** True once the response head went out: from then on, failures are in-stream events. */
+  private boolean committed;
+  /** True once upstream body bytes reached the client: from then on, no retry. */
+  private boolean bodyStarted;
+  private String upstreamLabel = "";
+  private String upstreamKey = "";
+
+  private final List<TargetPool> pools;
+  private int targetIndex;
+  private int attempts;
+  private TargetPool.Waiter waiter;
+  private TargetPool waitingOn;
+  private TargetPool.Lease lease;
+  private long heartbeatTimer = -1;
+  /** {@code limits.total-timeout}: one timer per request, from its arrival to finish(). */
+  private long totalTimer = -1;
+  /** The attempt under way, or the last one. */
+  private UpstreamAttempt attempt;
+  /** The stream relay once a 2xx stream began. */
+  private StreamRelay relay;
+  private long coolingNanos = Long.MAX_VALUE;
+  private boolean queueFull;
+
+  public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
+      RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
+    this.gw = gw;
+    this.response = request.response();
+    this.door = door;
+    this.context = gw.vertx.getOrCreateContext();
+    this.scan = scan;
+    this.key = key;
+    this.call = new UpstreamAttempt.Call(door, request.headers(), body, scan);
+    this.pools = gw.pools(route);
+    this.accounting = new Accounting(startNanos, gw.config.logContent());
+  }
+
+  public void start() {
+    response.closeHandler(v -> clientGone());
+    if (!gw.limits.totalTimeout().isZero()) {
+      totalTimer = gw.vertx.setTimer(gw.limits.totalTimeout().toMillis(), id -> totalTimeout());
+    }
+    if (scan.stream()) {
+      gw.metrics.streamStarted();
+      heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
+    }
+    try {
+      nextLease();
+    } catch (RuntimeException e) {
+      crashed(e);
+    }
+  }
+
+  /** Takes a lease from the first target that has one, or queues on the first that has room. */
+  private void nextLease() {
+    for (; targetIndex < pools.size(); targetIndex++) {
+      TargetPool pool = pools.get(targetIndex);
+      TargetPool.Waiter w = new TargetPool.Waiter(context, this::granted);
+      switch (pool.acquire(w)) {
+        case GRANTED:
+          granted(w.lease);
+          return;
+        case QUEUED:
+          phase = Phase.QUEUED;
+          waiter = w;
+          waitingOn = pool;
+          if (scan.stream()) {
+            commitStream(null, true); // a waiting streaming client gets its headers at once
+          }
+          return;
+        case COOLING:
+          coolingNanos = Math.min(coolingNanos, pool.coolingNanos());
+          break;
+        case FULL:
+        default:
+          queueFull = true;
+          break;
+      }
+    }
+    long retryAfter = queueFull ? 1 : Math.max(1, (coolingNanos + 999_999_999L) / 1_000_000_000L);
+    response.headers().set("Retry-After", Long.toString(retryAfter));
+    fail(new Failed("rate_limit_error", "", queueFull
+        ? "all upstreams for model '" + scan.model() + "' are busy and their queues are full"
+        : "all upstream keys for model '" + scan.model() + "' are cooling down after a 429",
+        429, true), queueFull ? "queue_full" : "keys_cooling");
+  }
+
+  private void granted(TargetPool.Lease granted) {
+    if (phase == Phase.DONE) {
+      granted.pool().release(granted); // the client left while the grant was on its way
+      return;
+    }
+    waiter = null;
+    waitingOn = null;
+    lease = granted;
+    phase = Phase.WAITING;
+    attempts++;
+    String url = granted.pool().target().baseUrl();
+    int query = url.indexOf('?');
+    // A query string may carry a credential (some proxies take ?key=); the label never shows it.
+    upstreamLabel = granted.pool().target().kind().configName() + " "
+        + (query < 0 ? url : url.substring(0, query));
+    upstreamKey = granted.keyLabel();
+    try {
+      attempt = new UpstreamAttempt(gw, call, granted, this);
+      attempt.send();
+    } catch (RuntimeException e) {
+      crashed(e);
+    }
+  }
+
+  /** A 2xx answer: relayed as a stream, or read whole as a body. */
+  @Override
+  public void answered(UpstreamAttempt from, HttpClientResponse head) {
+    if (from != attempt || phase == Phase.DONE) {
+      return;
+    }
+    if (scan.stream()) {
+      new StreamRelay(this, from, head).start();
+    } else {
+      new BodyRelay(this, from, head).start();
+    }
+  }
+
+  /** A failure before the first body byte: retry on another key or target when allowed. */
+  @Override
+  public void failed(UpstreamAttempt from, UpstreamAttempt.Failure failure) {
+    gw.metrics.upstreamError(failure.kind());
+    TargetPool.Lease failed = lease;
+    lease = null;
+    if (failed != null) {
+      if (failure.coolNanos() > 0) {
+        failed.pool().coolDown(failed, failure.coolNanos());
+      }
+      failed.pool().release(failed);
+    }
+    if (phase == Phase.DONE) {
+      return;
+    }
+    if (!failure.retryable() || bodyStarted || attempts >= gw.limits.maxAttempts()) {
+      giveUp(failure);
+      return;
+    }
+    if (failure.coolNanos() <= 0) {
+      targetIndex++; // an upstream that failed moves on; a rate-limited key lets its pool choose
+    }
+    if (targetIndex >= pools.size()) {
+      targetIndex = 0;
+      long delay = gw.retry.delay(attempts - 1, n -> Optional.empty(),
+          java.time.Clock.systemUTC(), Math::random).toMillis();
+      gw.vertx.setTimer(Math.max(1, delay), id -> {
+        if (phase != Phase.DONE) {
+          nextLease();
+        }
+      });
+      return;
+    }
+    nextLease();
+  }
+
+  /**
+   * No retry: the client is told. A client of the upstream's format gets the upstream's own JSON
+   * error as it came, with its status and Retry-After, unless its response is already committed.
+   */
+  private void giveUp(UpstreamAttempt.Failure failure) {
+    if (failure.passOn().isPresent() && !committed) {
+      UpstreamAttempt.ErrorBody error = failure.passOn().get();
+      response.setStatusCode(error.status());
+      response.headers().set("Content-Type", "application/json");
+      error.retryAfter().ifPresent(v -> response.headers().set("Retry-After", v));
+      end(error.status(), failure.kind(), Buffer.buffer(error.json()));
+      return;
+    }
+    fail(failure.told(), failure.kind());
+  }
+
+  @Override
+  public void streamTimedOut(String message) {
+    if (relay != null) {
+      relay.timeout(message);
+    }
+  }
+
+  /**
+   * The upstream's stream began: the exchange is streaming, and its SSE head is ready (a
+   * pass-through copies the upstream's headers). The head leaves with the first body bytes, or
+   * with an explicit {@code writeHead}, so that it goes in the same packet as the body.
+   */
+  void streamStarted(StreamRelay started, MultiMap upstreamHeaders) {
+    relay = started;
+    phase = Phase.STREAMING;
+    commitStream(upstreamHeaders, false);
+  }
+
+  /** Upstream body bytes reach the client: no retry from now on, and no more heartbeats. */
+  void bodyStarted() {
+    bodyStarted = true;
+    stopHeartbeat();
+  }
+
+  /** True once the exchange ended, whatever ended it. */
+  boolean done() {
+    return phase == Phase.DONE;
+  }
+
+  /**
+   * The exchange ended with {@code status} (its answer complete, or the upstream's own error
+   * passed on): it is booked, then the response ends with {@code last}, if the client is still
+   * there. Nothing once the exchange already ended.
+   */
+  void end(int status, String errorClass, Buffer last) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    finish(status, errorClass); // booked before the end goes out: a client's next request sees it
+    if (!response.ended() && !response.closed()) {
+      if (last != null && last.length() > 0) {
+        bodyStarted = true;
+        response.end(last);
+      } else {
+        response.end();
+      }
+    }
+  }
+
+  /** Writes the SSE response head once; a pass-through copies the upstream's headers. */
+  private void commitStream(MultiMap upstreamHeaders, boolean sendHead) {
+    if (committed) {
+      return;
+    }
+    committed = true;
+    response.setStatusCode(200);
+    response.setChunked(true);
+    if (upstreamHeaders != null) {
+      Headers.copyResponse(upstreamHeaders, response.headers());
+    }
+    Headers.sseHeaders(response.headers());
+    response.setWriteQueueMaxSize(gw.limits.streamBufferBytes());
+    if (sendHead) {
+      response.writeHead();
+    }
+  }
+
+  private void heartbeat() {
+    if (phase == Phase.DONE || bodyStarted) {
+      stopHeartbeat();
+      return;
+    }
+    commitStream(null, true);
+    response.write(Buffer.buffer(": heartbeat\n\n"));
+  }
+
+  private void stopHeartbeat() {
+    if (heartbeatTimer >= 0) {
+      gw.vertx.cancelTimer(heartbeatTimer);
+      heartbeatTimer = -1;
+    }
+  }
+
+  /**
+   * The exchange ended with {@code failure}, told to the client in its format: a JSON body, or a
+   * last event once the response is committed.
+   */
+  void fail(Failed failure, String errorClass) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    if (committed) {
+      accounting.failure = failure;
+      finish(200, errorClass);
+      if (!response.ended() && !response.closed()) {
+        response.end(ClientErrors.terminalEvent(door.format, failure, "", scan.model()));
+      }
+    } else {
+      finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass);
+      ClientErrors.respond(response, door, failure);
+    }
+  }
+
+  /** A bug, not a failure of the upstream: the client gets a 500 and the log the class. */
+  @Override
+  public void crashed(RuntimeException e) {
+    cancelUpstream();
+    fail(new Failed("api_error", "", "internal gateway error", 500, false),
+        "internal:" + e.getClass().getSimpleName());
+  }
+
+  /**
+   * {@code limits.total-timeout} passed: cancel whatever is under way. A stream that began ends
+   * with a terminal error in the client's format, as for the idle timeout; before that the client
+   * gets a 504 (or, once a heartbeat committed the head, the same terminal event). Not retried:
+   * the time is the request's, not one attempt's.
+   */
+  private void totalTimeout() {
+    totalTimer = -1;
+    if (phase == Phase.DONE) {
+      return;
+    }
+    String message = "the request took longer than " + gw.limits.totalTimeout().toMillis()
+        + " ms (limits.total-timeout)";
+    if (relay != null) {
+      relay.timeout(message);
+      return;
+    }
+    if (waiter != null) {
+      waitingOn.cancel(waiter);
+    }
+    cancelUpstream();
+    if (attempt != null) {
+      attempt.end(); // its first-token timer goes, and a late answer finds it over
+    }
+    fail(new Failed(Failed.TIMEOUT, "", message, 504, true), "timeout");
+  }
+
+  /** The client closed its connection: cancel whatever is under way, in every phase. */
+  private void clientGone() {
+    if (phase == Phase.DONE || response.ended()) {
+      return;
+    }
+    if (waiter != null) {
+      waitingOn.cancel(waiter);
+    }
+    cancelUpstream();
+    finish(499, "client_closed"); // nginx's "client closed request": no full answer came
+  }
+
+  /** Stops the upstream call under way, if any: the gateway, not the upstream, ended it. */
+  void cancelUpstream() {
+    if (attempt != null) {
+      attempt.cancel();
+    }
+  }
+
+  /**
+   * The one place where an exchange ends: books it exactly once (lease released, timers gone,
+   * meters, usage entry). Every ending comes here, whatever its cause.
+   */
+  private void finish(int status, String errorClass) {
+    if (phase == Phase.DONE) {
+      return;
+    }
+    phase = Phase.DONE;
+    stopHeartbeat();
+    if (attempt != null) {
+      // A client that left, or a limit, ended it: no timer of the attempt or its relay may keep
+      // the exchange (and its buffers) reachable until it fires, up to limits.idle-timeout later.
+      attempt.end();
+    }
+    if (relay != null) {
+      relay.stop();
+    }
+    if (totalTimer >= 0) {
+      gw.vertx.cancelTimer(totalTimer);
+      totalTimer = -1;
+    }
+    if (lease != null) {
+      lease.pool().release(lease);
+      lease = null;
+    }
+    if (scan.stream()) {
+      gw.metrics.streamEnded();
+    }
+    key.ifPresent(gw.access::leave);
+    long duration = (System.nanoTime() - startNanos) / 1_000_000;
+    String routeName = door.path;
+    gw.metrics.request(routeName, status);
+    gw.metrics.duration(routeName, duration);
+    gw.metrics.timeToFirstToken(routeName, accounting.firstTokenMillis());
+    gw.metrics.tokens("in", accounting.usage.inputTokens());
+    gw.metrics.tokens("out", accounting.usage.outputTokens());
+    if (errorClass.isEmpty() && accounting.failure != null) {
+      errorClass = accounting.failure.type();
+    }
+    if (errorClass.isEmpty() && accounting.skipped != null) {
+      errorClass = accounting.skipped.type(); // named, though the stream itself ended well
+    }
+    var u = accounting.usage;
+    gw.usageLog.write(new UsageEntry(startMillis, key.map(AccessKey::id).orElse(""), routeName,
+        upstreamLabel, scan.model(), status, accounting.firstTokenMillis(), duration,
+        u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
+        u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text()));
+  }
+}

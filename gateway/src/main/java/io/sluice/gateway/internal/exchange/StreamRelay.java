@@ -1,0 +1,410 @@
+package io.sluice.gateway.internal.exchange;
+
+import io.sluice.core.SluiceException;
+import io.sluice.core.codec.DecoderOptions;
+import io.sluice.core.codec.EncoderOptions;
+import io.sluice.core.codec.StreamDecoder;
+import io.sluice.core.codec.StreamEncoder;
+import io.sluice.core.event.Failed;
+import io.sluice.core.event.StreamEvent;
+import io.sluice.core.sse.SseEnd;
+import io.sluice.core.sse.SseEvent;
+import io.sluice.core.sse.SseListener;
+import io.sluice.core.sse.SseReader;
+import io.sluice.core.sse.SseWriter;
+import io.sluice.gateway.internal.upstream.Bytes;
+import io.sluice.gateway.internal.upstream.KeyMasker;
+import io.sluice.gateway.internal.upstream.UpstreamAttempt;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+
+/**
+ * Carries a 2xx upstream stream to the client as it arrives, on the exchange's event loop.
+ *
+ * <p>Pass-through: each upstream buffer is written unchanged and, as a copy, fed to the SSE reader
+ * and the upstream format's decoder for the books. When the gateway added
+ * {@code stream_options.include_usage} for its own books, the events are re-framed instead (same
+ * data) so that the extra {@code choices: []} usage chunk can be dropped.
+ * Translation: the upstream's decoder feeds the client format's encoder.
+ *
+ * <p>Everything one upstream read produces (the response head, raw bytes, re-framed or translated
+ * events) is gathered and written to the client once, by a task that runs when the event loop has
+ * delivered the whole read: Netty hands a chunked body over one HTTP chunk at a time, and a write
+ * to the client is flushed at once (it is not the channel being read), so writing as chunks come
+ * would cost a system call per chunk, and the head a packet of its own, when the upstream sends
+ * several in one packet.
+ *
+ * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
+ * upstream read pauses, and resumes on drain, so a slow reader holds a bounded buffer.
+ */
+final class StreamRelay {
+  private final Exchange ex;
+  private final UpstreamAttempt attempt;
+  private final HttpClientResponse upstream;
+  private final StreamDecoder decoder;
+  private final SseReader reader;
+  private final StreamEncoder encoder;
+  private final boolean raw;
+  /** Pass-through bytes are not re-encoded, so an upstream that repeats its key is masked here. */
+  private final KeyMasker masker;
+  private long idleTimer = -1;
+  /** When the upstream was last read, or last asked to resume: idle time counts from here. */
+  private long lastReadNanos;
+  /** The upstream is paused for a slow client, which is never an idle upstream. */
+  private boolean paused;
+  /** Output not yet written to the client: what the current upstream read has produced. */
+  private Buffer pending;
+  /** A flush of {@link #pending} is queued on the event loop, behind the rest of the read. */
+  private boolean flushQueued;
+  private final io.vertx.core.Handler<Void> flushTask = v -> {
+    flushQueued = false;
+    flush();
+  };
+  private String responseId = "";
+  /** What ended the stream, when it failed; the exchange names it in the log. */
+  private String errorClass = "";
+  private boolean ended;
+  /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
+  private final byte[] tail = new byte[4];
+  private int tailLength;
+
+  public StreamRelay(Exchange ex, UpstreamAttempt attempt, HttpClientResponse upstream) {
+    this.ex = ex;
+    this.attempt = attempt;
+    this.upstream = upstream;
+    // The client's own reader meets a broken event in the bytes; the books count on past it.
+    this.decoder = attempt.codec().decoder(this::onEvent, attempt.passThrough()
+        ? DecoderOptions.skipMalformed(ex.accounting::malformedSkipped) : DecoderOptions.DEFAULTS);
+    this.masker = new KeyMasker(attempt.apiKey());
+    SseWriter writer = SseWriter.create(this::write);
+    if (!attempt.passThrough()) {
+      raw = false;
+      // Only a Chat stream's usage chunk is optional; the other formats ignore the option.
+      encoder = ex.door.codec().encoder(writer, new EncoderOptions(ex.scan.includeUsage()));
+      reader = EventLimit.reader(decoder, ex.gw.limits);
+    } else if (attempt.stripsUsage()) {
+      raw = false;
+      encoder = null;
+      reader = EventLimit.reader(new UsageChunkFilter(writer), ex.gw.limits);
+    } else {
+      raw = true;
+      encoder = null;
+      reader = EventLimit.reader(decoder, ex.gw.limits);
+    }
+  }
+
+  public void start() {
+    // The head leaves with the first bytes of the body when they came in the same read, else
+    // alone once the read is done: a client sees the stream begin when the upstream's began.
+    ex.streamStarted(this, attempt.passThrough() ? upstream.headers() : null);
+    queueFlush();
+    if (!attempt.passThrough()) {
+      Headers.copyRequestIds(upstream.headers(), ex.response.headers());
+    }
+    ex.response.drainHandler(v -> {
+      if (!ended && paused) {
+        paused = false;
+        lastReadNanos = System.nanoTime(); // the upstream is read again: its silence counts from now
+        upstream.resume();
+      }
+    });
+    upstream.handler(this::onChunk);
+    upstream.exceptionHandler(this::onError);
+    upstream.endHandler(v -> onEnd());
+    lastReadNanos = System.nanoTime();
+    armIdle(ex.gw.limits.idleTimeout().toMillis());
+  }
+
+  private void onChunk(Buffer chunk) {
+    if (ended) {
+      return;
+    }
+    lastReadNanos = System.nanoTime();
+    byte[] bytes = chunk.getBytes();
+    if (raw) {
+      byte[] masked = masker.apply(bytes);
+      if (masked.length > 0) {
+        write(masked, 0, masked.length);
+      }
+      remember(masked);
+    }
+    reader.feed(bytes);
+  }
+
+  private void onEvent(StreamEvent event) {
+    if (event instanceof Failed) {
+      event = attempt.mask((Failed) event); // an in-stream error may repeat the upstream's key
+    }
+    if (event instanceof io.sluice.core.event.BlockEvent
+        || event instanceof StreamEvent.Terminal) {
+      attempt.firstToken();
+    }
+    if (event instanceof io.sluice.core.event.ResponseStarted) {
+      responseId = ((io.sluice.core.event.ResponseStarted) event).id();
+    }
+    ex.accounting.accept(event);
+    if (encoder != null && !ended) {
+      encoder.encode(event);
+    }
+  }
+
+  private void onEnd() {
+    if (ended) {
+      return;
+    }
+    boolean upstreamTerminated = decoder.finished();
+    if (raw) {
+      byte[] rest = masker.flush();
+      if (rest.length > 0) {
+        write(rest, 0, rest.length);
+        remember(rest);
+      }
+    }
+    if (raw && !upstreamTerminated && !atEventBoundary()) {
+      // The upstream stopped inside an event (some servers omit the last blank line). Close it
+      // for the client and the decoder alike, so that our terminal event is not glued onto it.
+      byte[] blank = {'\n', '\n'};
+      write(blank, 0, blank.length);
+      reader.feed(blank);
+      upstreamTerminated = decoder.finished() && ex.accounting.failure == null;
+    }
+    reader.end(); // a missing terminal marker becomes a Failed(stream_truncated) event
+    if (attempt.passThrough() && !upstreamTerminated && ex.accounting.failure != null) {
+      writeTerminal(ex.accounting.failure);
+    }
+    close();
+  }
+
+  private void onError(Throwable cause) {
+    if (ended || attempt.cancelled() || ex.done()) {
+      return;
+    }
+    fail(new Failed(Failed.TRANSPORT, "", "the upstream connection failed mid-stream: "
+        + UpstreamAttempt.safeMessage(cause), 502, true));
+  }
+
+  private void armIdle(long delayMillis) {
+    idleTimer = ex.gw.vertx.setTimer(Math.max(1, delayMillis), id -> checkIdle());
+  }
+
+  /** One timer per stream, moved on by reads: cheaper than a new timer for every chunk. */
+  private void checkIdle() {
+    idleTimer = -1;
+    if (ended) {
+      return;
+    }
+    long limit = ex.gw.limits.idleTimeout().toNanos();
+    long quiet = System.nanoTime() - lastReadNanos;
+    if (paused || quiet < limit) {
+      armIdle(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(paused ? limit : limit - quiet));
+      return;
+    }
+    timeout("the upstream sent nothing for " + ex.gw.limits.idleTimeout().toMillis()
+        + " ms (limits.idle-timeout)");
+  }
+
+  /** A timeout once the stream started: cancel the upstream, end the client's stream with it. */
+  public void timeout(String message) {
+    if (ended || ex.done()) {
+      return;
+    }
+    ex.cancelUpstream();
+    fail(new Failed(Failed.TIMEOUT, "", message, 504, true));
+  }
+
+  /** Ends the client's stream with a terminal error in its own format. */
+  private void fail(Failed failure) {
+    errorClass = failure.type();
+    if (decoder.finished()) {
+      close();
+      return;
+    }
+    ex.accounting.accept(failure);
+    if (encoder != null) {
+      encoder.encode(failure);
+    } else {
+      writeTerminal(failure);
+    }
+    close();
+  }
+
+  private void writeTerminal(Failed failure) {
+    Buffer event = ClientErrors.terminalEvent(ex.door.format, failure, responseId,
+        ex.accounting.responseModel.isEmpty() ? ex.scan.model() : ex.accounting.responseModel);
+    write(event.getBytes(), 0, event.length());
+  }
+
+  /**
+   * The exchange is over: what the last read produced goes out (the caller ends the response
+   * after it), and the relay stops reading for the client and lets go of the idle timer.
+   */
+  void stop() {
+    flush();
+    ended = true;
+    if (idleTimer >= 0) {
+      ex.gw.vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+  }
+
+  private void close() {
+    Buffer last = pending; // goes out with the end of the response, in one write
+    pending = null;
+    ended = true;
+    attempt.end();
+    if (encoder != null) {
+      ex.gw.metrics.translationDropped(ex.door.path, encoder.dropped());
+    }
+    if (idleTimer >= 0) {
+      ex.gw.vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+    ex.end(200, errorClass, last); // what the last read produced goes with the end
+  }
+
+  /** The SSE writer's sink, and every other output: gathered until the read is processed. */
+  private void write(byte[] bytes, int offset, int length) {
+    pendingBuffer(length).appendBytes(bytes, offset, length);
+  }
+
+  private Buffer pendingBuffer(int length) {
+    if (pending == null) {
+      pending = Buffer.buffer(Math.max(256, length + 64));
+      queueFlush();
+    }
+    return pending;
+  }
+
+  private void queueFlush() {
+    if (!flushQueued) {
+      flushQueued = true;
+      ex.context.runOnContext(flushTask);
+    }
+  }
+
+  /** Writes what is pending in one write (the head with it, if it has not gone yet). */
+  private void flush() {
+    Buffer out = pending;
+    pending = null;
+    if (ex.response.closed() || ex.response.ended()) {
+      return;
+    }
+    if (out == null || out.length() == 0) {
+      if (!ended && !ex.response.headWritten()) {
+        ex.response.writeHead();
+      }
+      return;
+    }
+    ex.bodyStarted();
+    ex.response.write(out);
+    if (ex.response.writeQueueFull() && !ended && !paused) {
+      upstream.pause();
+      paused = true;
+    }
+  }
+
+  private void remember(byte[] bytes) {
+    for (byte b : bytes) {
+      if (tailLength == tail.length) {
+        System.arraycopy(tail, 1, tail, 0, tail.length - 1);
+        tailLength--;
+      }
+      tail[tailLength++] = b;
+    }
+  }
+
+  /** True when the bytes so far end with a blank line (or there were none): WHATWG §9.2.6. */
+  private boolean atEventBoundary() {
+    int n = tailLength;
+    if (n == 0) {
+      return true;
+    }
+    if (tail[n - 1] != '\n' && tail[n - 1] != '\r') {
+      return false;
+    }
+    n -= (n >= 2 && tail[n - 2] == '\r' && tail[n - 1] == '\n') ? 2 : 1;
+    return n == 0 || tail[n - 1] == '\n' || tail[n - 1] == '\r';
+  }
+
+  /**
+   * Re-frames a Chat stream event by event, dropping the {@code choices: []} usage chunk the
+   * client did not ask for; the decoder still sees it, so the books have the usage. Events come as
+   * bytes and go out as bytes, framed here; only an event that holds the upstream's key takes the
+   * slower way through a {@code String}, to be masked.
+   */
+  private final class UsageChunkFilter implements SseListener {
+    private final SseWriter writer;
+    private final byte[] key;
+
+    UsageChunkFilter(SseWriter writer) {
+      this.writer = writer;
+      this.key = attempt.apiKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean onEventBytes(String name, byte[] data, int offset, int length,
+        String lastEventId) {
+      if (key.length > 0 && Bytes.indexOf(data, offset, offset + length, key) >= 0) {
+        return false; // onEvent masks it
+      }
+      decoder.onEventBytes(name, data, offset, length, lastEventId);
+      if (!ChatUsageChunk.isUsageOnly(data, offset, length)) {
+        writeEvent(name, data, offset, length);
+      }
+      return true;
+    }
+
+    @Override
+    public void onEvent(SseEvent event) {
+      decoder.onEvent(event);
+      if (!ChatUsageChunk.isUsageOnly(event.data())) {
+        writer.event(event.name(), attempt.mask(event.data()));
+      }
+    }
+
+    @Override
+    public void onComment(String text) {
+      writer.comment(text);
+    }
+
+    @Override
+    public void onUnterminatedEvent(SseEvent event) {
+      // A [DONE] without its blank line ends the stream: the client gets it framed whole.
+      boolean before = decoder.finished();
+      decoder.onUnterminatedEvent(event);
+      if (!before && decoder.finished()) {
+        writer.event(event.name(), attempt.mask(event.data()));
+      }
+    }
+
+    @Override
+    public void onEnd(SseEnd end) {
+      decoder.onEnd(end);
+    }
+
+    @Override
+    public void onFailure(SluiceException failure) {
+      decoder.onFailure(failure);
+    }
+  }
+
+  private static final byte[] EVENT_FIELD = {'e', 'v', 'e', 'n', 't', ':', ' '};
+  private static final byte[] DATA_FIELD = {'d', 'a', 't', 'a', ':', ' '};
+
+  /** Frames one event whose data is LF-joined lines, as {@link SseWriter} would. */
+  private void writeEvent(String name, byte[] data, int offset, int length) {
+    Buffer out = pendingBuffer(length + 16);
+    if (!name.isEmpty()) {
+      out.appendBytes(EVENT_FIELD).appendString(name).appendByte((byte) '\n');
+    }
+    int end = offset + length;
+    int line = offset;
+    for (int i = offset; i <= end; i++) {
+      if (i == end || data[i] == '\n') {
+        out.appendBytes(DATA_FIELD).appendBytes(data, line, i - line).appendByte((byte) '\n');
+        line = i + 1;
+      }
+    }
+    out.appendByte((byte) '\n');
+  }
+}

@@ -1,0 +1,103 @@
+package io.sluice.gateway.internal.server;
+
+import io.sluice.gateway.GatewayConfig.AccessKey;
+import io.sluice.gateway.internal.routing.Router;
+import io.vertx.core.MultiMap;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Checks a client's key: the SHA-256 of what it presents against every configured hash, in
+ * constant time per comparison and without stopping at the first match, so timing tells nothing.
+ */
+public final class AccessControl {
+  private final List<AccessKey> keys;
+  private final byte[][] hashes;
+  private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+  AccessControl(List<AccessKey> keys) {
+    this.keys = List.copyOf(keys);
+    this.hashes = new byte[keys.size()][];
+    for (int i = 0; i < keys.size(); i++) {
+      hashes[i] = HexFormat.of().parseHex(keys.get(i).sha256().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  boolean open() {
+    return keys.isEmpty();
+  }
+
+  /** The key the request presents, when it is one of ours. */
+  Optional<AccessKey> authenticate(MultiMap headers) {
+    String secret = presented(headers);
+    if (secret.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] hash = sha256(secret);
+    AccessKey found = null;
+    for (int i = 0; i < hashes.length; i++) {
+      if (MessageDigest.isEqual(hash, hashes[i]) && found == null) {
+        found = keys.get(i);
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  public static boolean allows(AccessKey key, String model) {
+    if (key.models().isEmpty()) {
+      return true;
+    }
+    for (String pattern : key.models()) {
+      if (pattern.equals(model) || Router.matches(pattern, model)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes one of the key's concurrent slots; false when all are taken. */
+  public boolean enter(AccessKey key) {
+    if (key.concurrency() <= 0) {
+      return true;
+    }
+    AtomicInteger n = inFlight.computeIfAbsent(key.id(), k -> new AtomicInteger());
+    if (n.incrementAndGet() > key.concurrency()) {
+      n.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  public void leave(AccessKey key) {
+    if (key.concurrency() > 0) {
+      inFlight.get(key.id()).decrementAndGet();
+    }
+  }
+
+  static String presented(MultiMap headers) {
+    String auth = headers.get("authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    String apiKey = headers.get("x-api-key");
+    return apiKey == null ? "" : apiKey.trim();
+  }
+
+  static byte[] sha256(String secret) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  static String sha256Hex(String secret) {
+    return HexFormat.of().formatHex(sha256(secret));
+  }
+}

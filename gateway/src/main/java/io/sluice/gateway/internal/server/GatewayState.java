@@ -1,0 +1,201 @@
+package io.sluice.gateway.internal.server;
+
+import io.sluice.core.RetryPolicy;
+import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.gateway.GatewayConfig.Target;
+import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayLimits;
+import io.sluice.gateway.internal.accounting.UsageLog;
+import io.sluice.gateway.internal.routing.Router;
+import io.sluice.gateway.internal.routing.TargetPool;
+import io.sluice.gateway.internal.telemetry.GatewayMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** What every request shares: config, router, key pools, upstream client, meters and logs. */
+public final class GatewayState implements AutoCloseable {
+  public final Vertx vertx;
+  public final GatewayConfig config;
+  public final GatewayLimits limits;
+  public final Router router;
+  public final AccessControl access;
+  public final GatewayMetrics metrics = new GatewayMetrics();
+  public final UsageLog usageLog;
+  /** The upstream clients for calls made off the front doors' event loops (none in practice). */
+  private final UpstreamClients sharedClients;
+  private final HttpClientOptions clientOptions;
+  public final RetryPolicy retry = RetryPolicy.defaults();
+  /** Opens upstream Responses WebSockets for relayed WebSocket clients. */
+  public final WebSocketClient webSockets;
+  /** The port the front doors listen on, once they do: WebSocket turns bridged to SSE call it. */
+  public volatile int selfPort;
+  private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
+
+  /** Connections per upstream host: more than one host's ephemeral ports allow. */
+  private static final int UPSTREAM_POOL = 65_536;
+  /**
+   * HTTP/2 connections per upstream host and event loop. Each carries as many streams as the
+   * server's SETTINGS_MAX_CONCURRENT_STREAMS allows (100 on many servers); the pool opens another
+   * only when every one is full.
+   */
+  private static final int UPSTREAM_HTTP2_POOL = 1024;
+  private static final String CLIENT_KEY = "sluice.upstream-client";
+
+  GatewayState(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
+    this.vertx = vertx;
+    this.config = config;
+    this.limits = config.limits();
+    this.router = new Router(config.routes());
+    this.access = new AccessControl(config.accessKeys());
+    this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
+    for (Route r : config.routes()) {
+      for (Target t : r.targets()) {
+        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+      }
+    }
+    this.clientOptions = new HttpClientOptions()
+        .setConnectTimeout((int) limits.connectTimeout().toMillis())
+        .setKeepAlive(true)
+        .setVerifyHost(true)
+        .setForceSni(true) // providers behind CDNs route TLS by server name
+        .setMaxInitialLineLength(64 * 1024)
+        .setMaxHeaderSize(64 * 1024);
+    this.sharedClients = newUpstreamClients();
+    this.webSockets = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setConnectTimeout((int) limits.connectTimeout().toMillis())
+        .setVerifyHost(true)
+        .setMaxFrameSize(limits.maxUpstreamMessageBytes())
+        .setMaxMessageSize(limits.maxUpstreamMessageBytes()));
+  }
+
+  /**
+   * The clients for upstream calls. HTTP/1.1: one connection per stream in flight; HTTP/2: the
+   * streams share connections, a cancelled one reset alone (RST_STREAM). The key pools
+   * (concurrency-per-key, queue-size) are the limit. A smaller pool would queue streams unseen,
+   * before the first byte; at 512 it held 1,000 concurrent streams' time to first token at a whole
+   * stream's length (BENCHMARKS.md).
+   */
+  private UpstreamClients newUpstreamClients() {
+    HttpClientOptions http2 = new HttpClientOptions(clientOptions)
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setUseAlpn(true) // https: negotiated, HTTP/1.1 when the server does not offer h2
+        .setHttp2ClearTextUpgrade(false) // http: prior knowledge, no upgrade round trip
+        // All of a connection's streams share its flow-control window: at the default 64 KiB
+        // the upstream may send 64 KiB per round trip for all of them together (1.3 MB/s at
+        // 50 ms), far below what thousands of streams carry. Memory stays bounded by each
+        // stream's own window, which a stream paused for a slow client does not renew.
+        .setHttp2ConnectionWindowSize(Integer.MAX_VALUE);
+    return new UpstreamClients(
+        vertx.createHttpClient(clientOptions, new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL)),
+        vertx.createHttpClient(http2, new PoolOptions()
+            // Vert.x 5.2 weighs a pool's connections by the product of these two sizes: at
+            // 2^31 it overflows and the pool never connects (65,536 each hangs every request).
+            // HTTP/1.1 here is an https server that did not offer h2.
+            .setHttp1MaxSize(UPSTREAM_POOL)
+            .setHttp2MaxSize(UPSTREAM_HTTP2_POOL)),
+        new HashMap<>());
+  }
+
+  /**
+   * An event loop's two upstream clients, HTTP/1.1 and HTTP/2 for targets that ask for it, and
+   * per HTTP/2 origin whether its first connection is up (completed) or still being opened.
+   */
+  record UpstreamClients(HttpClientAgent http1, HttpClientAgent http2,
+      Map<String, Future<Void>> http2Ready) {}
+
+  /**
+   * A request to an upstream, on the calling event loop's client (see {@link #client}).
+   *
+   * <p>Over HTTP/2 the first request to an origin goes alone and the others wait for its
+   * connection. The pool learns how many streams a connection takes only from the server's
+   * SETTINGS, so until then it opens a new connection for every request it is asked for: a burst
+   * of 1,000 streams at start would open up to {@link #UPSTREAM_HTTP2_POOL} connections instead
+   * of one. Once one is up, the pool adds another only when every connection is full.
+   */
+  public Future<HttpClientRequest> request(boolean http2, RequestOptions options) {
+    Context context = Vertx.currentContext();
+    UpstreamClients own = context == null ? null : context.get(CLIENT_KEY);
+    if (!http2 || own == null) { // the shared client is not used in practice: no gate
+      return client(http2).request(options);
+    }
+    String origin = (Boolean.TRUE.equals(options.isSsl()) ? "https://" : "http://")
+        + options.getHost() + ":" + options.getPort(); // what the client pools connections by
+    Future<Void> ready = own.http2Ready().get(origin);
+    if (ready == null) {
+      Promise<Void> first = Promise.promise();
+      Future<Void> gate = first.future();
+      own.http2Ready().put(origin, gate);
+      // A first connection that neither opens nor fails in time must not hold the others back
+      // for good: they go, and the next request after them tries alone again.
+      long timer = vertx.setTimer(Math.max(1, limits.connectTimeout().toMillis()), id -> {
+        own.http2Ready().remove(origin, gate);
+        first.tryComplete();
+      });
+      return own.http2().request(options).andThen(ar -> {
+        vertx.cancelTimer(timer);
+        if (ar.failed()) {
+          own.http2Ready().remove(origin, gate); // no connection: the next one tries alone
+        } else {
+          // Closed (idle for http2-keep-alive-timeout, a GOAWAY): the next request goes alone.
+          ar.result().connection().closeHandler(v -> own.http2Ready().remove(origin, gate));
+        }
+        first.tryComplete();
+      });
+    }
+    return ready.isComplete() ? own.http2().request(options)
+        : ready.compose(v -> own.http2().request(options));
+  }
+
+  /**
+   * The upstream client of the calling event loop. Each front-door event loop has its own, so an
+   * upstream connection lives on the event loop of the client request that uses it: a shared
+   * client hands a pooled connection to whichever loop asks, and every upstream chunk then
+   * crosses threads before it can be relayed (BENCHMARKS.md, profile notes).
+   */
+  public HttpClientAgent client(boolean http2) {
+    Context context = Vertx.currentContext();
+    UpstreamClients own = context == null ? null : context.get(CLIENT_KEY);
+    UpstreamClients clients = own != null ? own : sharedClients;
+    return http2 ? clients.http2() : clients.http1();
+  }
+
+  /** Gives the calling verticle's event loop its own upstream clients. */
+  void ownClients(Context context) {
+    context.put(CLIENT_KEY, newUpstreamClients());
+  }
+
+  /** The host to call this gateway on from inside: loopback when it listens on all interfaces. */
+  public String selfHost() {
+    String host = config.host();
+    return host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1"
+        : host.equals("::") ? "[::1]" : host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  public TargetPool pool(Target target) {
+    return pools.get(target);
+  }
+
+  public List<TargetPool> pools(Route route) {
+    return route.targets().stream().map(pools::get).toList();
+  }
+
+  @Override
+  public void close() {
+    usageLog.close();
+  }
+}

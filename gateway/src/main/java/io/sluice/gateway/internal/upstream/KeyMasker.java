@@ -1,0 +1,96 @@
+package io.sluice.gateway.internal.upstream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Masks an upstream key in bytes passed through as they arrive. Some providers repeat the key in
+ * an in-stream error, and a key may straddle two upstream chunks, so the few trailing bytes that
+ * could begin the key are held back until the next chunk (or the end) tells. An SSE event ends
+ * with a line break, which no key begins with, so in practice nothing waits.
+ */
+public final class KeyMasker {
+  private static final byte[] MASK = "***".getBytes(StandardCharsets.US_ASCII);
+
+  private final byte[] key;
+  private byte[] held = new byte[0];
+
+  public KeyMasker(String key) {
+    this.key = key.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The bytes to send now, masked; the input array itself when there is nothing to change. */
+  public byte[] apply(byte[] chunk) {
+    if (key.length == 0) {
+      return chunk;
+    }
+    byte[] data = held.length == 0 ? chunk : concat(held, chunk);
+    int occurrences = count(data);
+    int from = occurrences == 0 ? 0 : lastEnd(data);
+    int hold = heldBack(data, from);
+    if (occurrences == 0 && hold == 0) {
+      held = new byte[0];
+      return data;
+    }
+    int keep = data.length - hold;
+    byte[] out = new byte[keep + (MASK.length - key.length) * occurrences];
+    int written = 0;
+    int start = 0;
+    for (int at = indexOf(data, 0); at >= 0; at = indexOf(data, start)) {
+      System.arraycopy(data, start, out, written, at - start);
+      written += at - start;
+      System.arraycopy(MASK, 0, out, written, MASK.length);
+      written += MASK.length;
+      start = at + key.length;
+    }
+    System.arraycopy(data, start, out, written, keep - start);
+    held = Arrays.copyOfRange(data, keep, data.length);
+    return out;
+  }
+
+  /** The bytes still held back, at the end of the stream: they were not the key. */
+  public byte[] flush() {
+    byte[] rest = held;
+    held = new byte[0];
+    return rest;
+  }
+
+  /**
+   * How many trailing bytes after {@code from} (the end of the last whole key) are a proper prefix
+   * of the key, and so may yet become it.
+   */
+  private int heldBack(byte[] data, int from) {
+    for (int n = Math.min(key.length - 1, data.length - from); n > 0; n--) {
+      if (Arrays.equals(data, data.length - n, data.length, key, 0, n)) {
+        return n;
+      }
+    }
+    return 0;
+  }
+
+  private int lastEnd(byte[] data) {
+    int end = 0;
+    for (int at = indexOf(data, 0); at >= 0; at = indexOf(data, at + key.length)) {
+      end = at + key.length;
+    }
+    return end;
+  }
+
+  private int count(byte[] data) {
+    int n = 0;
+    for (int at = indexOf(data, 0); at >= 0; at = indexOf(data, at + key.length)) {
+      n++;
+    }
+    return n;
+  }
+
+  private int indexOf(byte[] data, int from) {
+    return Bytes.indexOf(data, from, data.length, key);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+}

@@ -1,0 +1,70 @@
+package io.sluice.gateway.internal.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class KeyMaskerTest {
+  private static final String KEY = "sk-live-0123456789";
+
+  private static String run(String key, String text, int... cuts) {
+    KeyMasker masker = new KeyMasker(key);
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int from = 0;
+    for (int cut : cuts) {
+      out.writeBytes(masker.apply(java.util.Arrays.copyOfRange(bytes, from, cut)));
+      from = cut;
+    }
+    out.writeBytes(masker.apply(java.util.Arrays.copyOfRange(bytes, from, bytes.length)));
+    out.writeBytes(masker.flush());
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void passesBytesWithoutTheKeyThroughUnchangedAndUncopied() {
+    KeyMasker masker = new KeyMasker(KEY);
+    byte[] chunk = "data: {\"a\":1}\n\n".getBytes(StandardCharsets.UTF_8);
+    assertThat(masker.apply(chunk)).isSameAs(chunk);
+  }
+
+  @Test
+  void masksTheKeyInOneChunk() {
+    assertThat(run(KEY, "data: {\"error\":\"key " + KEY + " revoked\"}\n\n"))
+        .isEqualTo("data: {\"error\":\"key *** revoked\"}\n\n");
+  }
+
+  @Test
+  void masksTheKeyAtEveryCutThatSplitsIt() {
+    String text = "data: {\"error\":\"" + KEY + " and " + KEY + "\"}\n\n";
+    String expected = "data: {\"error\":\"*** and ***\"}\n\n";
+    for (int cut = 1; cut < text.length(); cut++) {
+      assertThat(run(KEY, text, cut)).as("cut at %d", cut).isEqualTo(expected);
+    }
+    Random random = new Random(7);
+    for (int r = 0; r < 200; r++) {
+      int a = 1 + random.nextInt(text.length() - 2);
+      int b = a + 1 + random.nextInt(text.length() - a - 1);
+      assertThat(run(KEY, text, a, b)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void releasesAHeldPrefixThatNeverBecomesTheKey() {
+    assertThat(run(KEY, "ends with sk-li", 12)).isEqualTo("ends with sk-li");
+  }
+
+  @Test
+  void masksAPeriodicKeyWithoutLeakingItsHalf() {
+    assertThat(run("abab", "xxabab", 6)).isEqualTo("xx***");
+    assertThat(run("abab", "xxababab", 4, 7)).doesNotContain("abab");
+  }
+
+  @Test
+  void anEmptyKeyChangesNothing() {
+    assertThat(run("", "data: x\n\n", 3)).isEqualTo("data: x\n\n");
+  }
+}
