@@ -8,7 +8,6 @@ import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.Citation;
 import io.sluice.core.event.CitationAdded;
-import io.sluice.core.event.Logprobs;
 import io.sluice.core.event.OpaqueBlock;
 import io.sluice.core.event.ServerToolDelta;
 import io.sluice.core.event.ServerToolEnd;
@@ -26,13 +25,11 @@ import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
 import io.sluice.core.event.TextEnd;
 import io.sluice.core.event.TextStart;
-import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.ToolCallDelta;
 import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.event.Usage;
-import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.responses.ResponsesItems.Out;
 import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
 import io.sluice.core.internal.json.JsonChecks;
@@ -73,7 +70,6 @@ final class ResponsesStreamEncoder implements StreamEncoder {
   private Usage usage;
   private boolean finished;
   private long dropped;
-  private TextDelta pendingText;
   private int annotationCount;
 
   /** Annotation types of the Responses API's own. */
@@ -100,21 +96,7 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         return;
       }
       start();
-      if (pendingText != null) {
-        // A text delta waits one event for the log probabilities that follow it: Responses
-        // carries them on the delta itself.
-        TextDelta d = pendingText;
-        pendingText = null;
-        List<TokenLogprob> logprobs = event instanceof Logprobs l && l.choice() == 0
-            && l.index() == d.index() ? l.tokens() : List.of();
-        textDelta(d, logprobs);
-        if (!logprobs.isEmpty()) {
-          return;
-        }
-      }
-      if (event instanceof TextDelta d && d.choice() == 0) {
-        pendingText = d;
-      } else if (event instanceof BlockEvent b) {
+      if (event instanceof BlockEvent b) {
         if (b.choice() == 0) {
           block(b);
         }
@@ -242,8 +224,11 @@ final class ResponsesStreamEncoder implements StreamEncoder {
       dropped++;
     } else if (e instanceof CitationAdded c) {
       annotation(c);
+    } else if (e instanceof TextDelta d) {
+      partDelta("response.output_text.delta", "content_index", d.index(), d.text());
     }
-    // Logprobs: written with the text delta they follow (see encode).
+    // Logprobs: Responses carries them on the text delta, which has gone out by the time they
+    // arrive; holding every delta back for them would delay the stream, so they are left out.
   }
 
   private String inProgress(ServerToolStart t) throws IOException {
@@ -447,22 +432,6 @@ final class ResponsesStreamEncoder implements StreamEncoder {
     g.writeStringField(custom ? "input" : "arguments", arguments);
     end(g, type);
     doneItem(slot.item);
-  }
-
-  private void textDelta(TextDelta d, List<TokenLogprob> logprobs) throws IOException {
-    Slot slot = slots.get(d.index());
-    if (slot == null) {
-      return;
-    }
-    slot.arguments.append(d.text());
-    JsonGenerator g = itemEvent("response.output_text.delta", slot);
-    g.writeNumberField("content_index", slot.part % 1000);
-    g.writeStringField("delta", d.text());
-    if (!logprobs.isEmpty()) {
-      g.writeFieldName("logprobs");
-      Annotations.writeLogprobs(g, logprobs, true);
-    }
-    end(g, null);
   }
 
   private void partDelta(String type, String indexField, int block, String delta)
