@@ -16,10 +16,14 @@ import java.util.Objects;
  *     loopback only when none are
  * @param port the port; 0 picks a free one
  * @param usageLog the JSON-lines usage file, or empty for none
+ * @param allowedHosts {@code Host} names accepted besides loopback ones while no access keys are
+ *     configured ({@code server.allowed-hosts}); the defence against DNS rebinding
+ * @param allowedOrigins browser origins ({@code https://app.example}, or {@code *}) whose requests
+ *     are accepted while no access keys are configured ({@code server.allowed-origins})
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent) {
+    String usageLog, boolean logContent, List<String> allowedHosts, List<String> allowedOrigins) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -29,9 +33,17 @@ public record GatewayConfig(
     accessKeys = List.copyOf(accessKeys);
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
+    allowedHosts = List.copyOf(allowedHosts);
+    allowedOrigins = List.copyOf(allowedOrigins);
     if (port < 0 || port > 65535) {
       throw new GatewayException("port must be 0..65535, was " + port);
     }
+  }
+
+  /** Without browser allow-lists: loopback names only, no cross-origin requests. */
+  public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
+      GatewayLimits limits, String usageLog, boolean logContent) {
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, List.of(), List.of());
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
@@ -50,23 +62,34 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int value) {
-    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent);
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent,
+        allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withHost(String value) {
-    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent);
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent,
+        allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
-    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent);
+    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent,
+        allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
-    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent);
+    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent,
+        allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
+        allowedHosts, allowedOrigins);
+  }
+
+  /** See {@code server.allowed-hosts} and {@code server.allowed-origins}. */
+  public GatewayConfig withBrowserAccess(List<String> hosts, List<String> origins) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent, hosts,
+        origins);
   }
 
   /**
