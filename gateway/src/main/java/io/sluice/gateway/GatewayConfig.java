@@ -123,8 +123,9 @@ public record GatewayConfig(
    */
   public record Target(
       UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename, List<String> apiKeys,
-      int concurrency, boolean websocket, boolean http2) {
+      int concurrency, boolean websocket, boolean http2, List<String> forwardHeaders) {
     public Target {
+      forwardHeaders = List.copyOf(forwardHeaders);
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(dialect, "dialect");
       Objects.requireNonNull(baseUrl, "baseUrl");
@@ -140,6 +141,12 @@ public record GatewayConfig(
       }
     }
 
+    /** Forwarding only the default allow-list of client headers (docs/gateway.md). */
+    public Target(UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename,
+        List<String> apiKeys, int concurrency, boolean websocket, boolean http2) {
+      this(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, http2, List.of());
+    }
+
     /** A target without a WebSocket, over HTTP/1.1. */
     public Target(UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename,
         List<String> apiKeys, int concurrency) {
@@ -148,12 +155,24 @@ public record GatewayConfig(
 
     /** This target, relaying WebSocket clients to its WebSocket or not. */
     public Target withWebSocket(boolean value) {
-      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value, http2);
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value, http2,
+          forwardHeaders);
     }
 
     /** This target, called over HTTP/2 or HTTP/1.1. */
     public Target withHttp2(boolean value) {
-      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, value);
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, value,
+          forwardHeaders);
+    }
+
+    /**
+     * This target, forwarding also these client headers (names, any case), such as
+     * {@code OpenAI-Organization}, which the default allow-list holds back because they choose
+     * whose account a call on this target's key is billed to.
+     */
+    public Target withForwardHeaders(List<String> names) {
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, http2,
+          names);
     }
 
     public static Target of(UpstreamKind kind, String baseUrl, String... apiKeys) {

@@ -63,7 +63,8 @@ public final class ConfigReader {
             t.strings("api-keys"),
             t.integer("concurrency", 0),
             t.bool("websocket", false),
-            t.bool("http2", false)));
+            t.bool("http2", false),
+            t.strings("forward-headers")));
       }
       routes.add(new Route(r.required("model"), targets));
     }
