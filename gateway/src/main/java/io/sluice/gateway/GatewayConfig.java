@@ -16,6 +16,8 @@ import java.util.Objects;
  *     loopback only when none are
  * @param port the port; 0 picks a free one
  * @param usageLog the JSON-lines usage file, or empty for none
+ * @param adminKeySha256 the lower-case hex SHA-256 of the admin key that opens the dashboard
+ *     ({@code server.admin-key}), or empty for none; the key itself is never stored
  * @param allowedHosts {@code Host} names accepted besides loopback ones while no access keys are
  *     configured ({@code server.allowed-hosts}); the defence against DNS rebinding
  * @param allowedOrigins browser origins ({@code https://app.example}, or {@code *}) whose requests
@@ -23,7 +25,8 @@ import java.util.Objects;
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent, List<String> allowedHosts, List<String> allowedOrigins) {
+    String usageLog, boolean logContent, String adminKeySha256, List<String> allowedHosts,
+    List<String> allowedOrigins) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -33,6 +36,10 @@ public record GatewayConfig(
     accessKeys = List.copyOf(accessKeys);
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
+    Objects.requireNonNull(adminKeySha256, "adminKeySha256");
+    if (!adminKeySha256.isEmpty() && !adminKeySha256.matches("[0-9a-fA-F]{64}")) {
+      throw new GatewayException("the admin key's sha256 must be 64 hex digits");
+    }
     allowedHosts = List.copyOf(allowedHosts);
     allowedOrigins = List.copyOf(allowedOrigins);
     if (port < 0 || port > 65535) {
@@ -42,13 +49,15 @@ public record GatewayConfig(
 
   /** Without browser allow-lists: loopback names only, no cross-origin requests. */
   public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
-      GatewayLimits limits, String usageLog, boolean logContent) {
-    this(host, port, routes, accessKeys, limits, usageLog, logContent, List.of(), List.of());
+      GatewayLimits limits, String usageLog, boolean logContent, String adminKeySha256) {
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, adminKeySha256, List.of(),
+        List.of());
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
   public static GatewayConfig of(List<Route> routes) {
-    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false);
+    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false,
+        "");
   }
 
   /** Reads {@code sluice.yaml}, substituting {@code ${ENV_VAR}} from the process environment. */
@@ -62,34 +71,53 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int value) {
-    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent,
-        allowedHosts, allowedOrigins);
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog,
+        logContent, adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withHost(String value) {
-    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent,
-        allowedHosts, allowedOrigins);
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog,
+        logContent, adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
-    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent,
-        allowedHosts, allowedOrigins);
+    return new GatewayConfig(host, port, routes, value, limits, usageLog,
+        logContent, adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
-    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent,
-        allowedHosts, allowedOrigins);
+    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog,
+        logContent, adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
-        allowedHosts, allowedOrigins);
+        adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   /** See {@code server.allowed-hosts} and {@code server.allowed-origins}. */
   public GatewayConfig withBrowserAccess(List<String> hosts, List<String> origins) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent, hosts,
-        origins);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, hosts, origins);
+  }
+
+  /**
+   * This config with {@code secret} as the admin key of the dashboard (docs/dashboard.md); only its
+   * SHA-256 is kept. An empty secret removes it.
+   */
+  public GatewayConfig withAdminKey(String secret) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)), allowedHosts,
+        allowedOrigins);
+  }
+
+  private static byte[] sha256(String secret) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /**

@@ -75,8 +75,9 @@ public final class ConfigReader {
     }
     return new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
-        usage.string("path", ""), usage.bool("include-content", false),
-        server.strings("allowed-hosts"), server.strings("allowed-origins"));
+        usage.string("path", ""), usage.bool("include-content", false), "",
+        server.strings("allowed-hosts"), server.strings("allowed-origins"))
+        .withAdminKey(server.string("admin-key", "").trim());
   }
 
   private static GatewayLimits limits(Node n) {

@@ -111,6 +111,10 @@ public final class GatewayServer implements AutoCloseable {
       refuse(req, FrontDoor.ofPath(path).orElse(FrontDoor.CHAT), Optional.empty(), refused.get());
       return;
     }
+    if (io.sluice.gateway.internal.dashboard.Dashboard.owns(path)) {
+      gw.dashboard.handle(req);
+      return;
+    }
     if (isUpgrade(req)) {
       upgrade(req);
       return;
