@@ -165,4 +165,26 @@ class WebSocketLimitsTest {
       assertThat(b0 & 0x0f).isEqualTo(TEXT);
     }
   }
+
+  @Test
+  void aClosedWebSocketNoLongerCountsAgainstTheConnectionLimit() throws Exception {
+    try (GatewayHarness gw = gateway(b -> b.maxConnectionsPerClient(2)
+        .webSocketIdleTimeout(Duration.ofMillis(100)))) {
+      for (int i = 0; i < 4; i++) {
+        try (Ws ws = new Ws(gw.gateway.port())) {
+          assertThat(ws.closeStatus()).isEqualTo(1000); // idle: the gateway closes it
+        }
+        // Released on the gateway's event loop, after the socket closes: wait for it, with a
+        // probe that itself takes a slot for a moment. A leaked count would never free one.
+        Awaits.until(() -> {
+          try {
+            return HostileClientTest.healthz(gw.gateway.port(), "127.0.0.1")
+                .startsWith("HTTP/1.1 200");
+          } catch (IOException | AssertionError e) {
+            return false;
+          }
+        });
+      }
+    }
+  }
 }

@@ -29,9 +29,14 @@ final class ConnectionGuard {
 
   /** One connection's requests in flight and its idle timer (-1 when none is set). */
   private static final class Conn {
+    final String address;
     int inFlight;
     long timer = -1;
     boolean served;
+
+    Conn(String address) {
+      this.address = address;
+    }
   }
 
   ConnectionGuard(Vertx vertx, GatewayLimits limits, GatewayMetrics metrics) {
@@ -47,9 +52,9 @@ final class ConnectionGuard {
     int total = open.incrementAndGet();
     AtomicInteger mine = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
     int fromAddress = mine.incrementAndGet();
-    Conn conn = new Conn();
+    Conn conn = new Conn(address);
     conns.put(c, conn);
-    c.closeHandler(v -> released(c, address));
+    c.closeHandler(v -> released(c));
     if (total > limits.maxConnections()) {
       metrics.clientClosed("max_connections");
       c.close();
@@ -102,16 +107,20 @@ final class ConnectionGuard {
     }
   }
 
-  private void released(HttpConnection c, String address) {
+  /**
+   * The connection closed; also called by the WebSocket upgrade, after which Vert.x no longer
+   * tells the HTTP connection's close handler. Once per connection, whichever comes first.
+   */
+  void released(HttpConnection c) {
     Conn conn = conns.remove(c);
     if (conn == null) {
       return;
     }
     cancel(conn);
     open.decrementAndGet();
-    AtomicInteger mine = perAddress.get(address);
+    AtomicInteger mine = perAddress.get(conn.address);
     if (mine != null && mine.decrementAndGet() == 0) {
-      perAddress.remove(address, mine);
+      perAddress.remove(conn.address, mine);
     }
   }
 

@@ -175,7 +175,9 @@ public final class GatewayServer implements AutoCloseable {
       }
     }
     Optional<AccessKey> accepted = key;
-    req.toWebSocket().onSuccess(ws -> new WsSession(gw, ws, accepted, req.headers()).start());
+    io.vertx.core.http.HttpConnection connection = req.connection();
+    req.toWebSocket().onSuccess(ws -> new WsSession(gw, ws, accepted, req.headers())
+        .start(() -> connections.released(connection)));
   }
 
   /** The presented key, or empty after answering 401. */

@@ -48,6 +48,7 @@ public final class WsSession {
   private boolean closed;
   private final WsMessages messages;
   private long idleTimer = -1;
+  private Runnable onClosed = () -> { };
 
   public WsSession(GatewayState gw, ServerWebSocket client, Optional<AccessKey> key,
       MultiMap upgradeHeaders) {
@@ -59,7 +60,12 @@ public final class WsSession {
     this.messages = new WsMessages(gw.limits.maxBodyBytes());
   }
 
-  public void start() {
+  /**
+   * Starts reading the client's messages; {@code onClosed} runs once when the socket closes (the
+   * upgraded connection is no longer the HTTP server's to report).
+   */
+  public void start(Runnable onClosed) {
+    this.onClosed = onClosed;
     client.setWriteQueueMaxSize(gw.limits.streamBufferBytes());
     client.frameHandler(this::onFrame);
     client.exceptionHandler(this::onError);
@@ -258,6 +264,7 @@ public final class WsSession {
   private void closed() {
     closed = true;
     cancelIdle();
+    onClosed.run();
     relaying = null;
     Turn t = turn;
     turn = null;
