@@ -18,10 +18,15 @@ import java.util.Objects;
  * @param usageLog the JSON-lines usage file, or empty for none
  * @param adminKeySha256 the lower-case hex SHA-256 of the admin key that opens the dashboard
  *     ({@code server.admin-key}), or empty for none; the key itself is never stored
+ * @param allowedHosts {@code Host} names accepted besides loopback ones while no access keys are
+ *     configured ({@code server.allowed-hosts}); the defence against DNS rebinding
+ * @param allowedOrigins browser origins ({@code https://app.example}, or {@code *}) whose requests
+ *     are accepted while no access keys are configured ({@code server.allowed-origins})
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent, String adminKeySha256) {
+    String usageLog, boolean logContent, String adminKeySha256, List<String> allowedHosts,
+    List<String> allowedOrigins) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -35,9 +40,18 @@ public record GatewayConfig(
     if (!adminKeySha256.isEmpty() && !adminKeySha256.matches("[0-9a-fA-F]{64}")) {
       throw new GatewayException("the admin key's sha256 must be 64 hex digits");
     }
+    allowedHosts = List.copyOf(allowedHosts);
+    allowedOrigins = List.copyOf(allowedOrigins);
     if (port < 0 || port > 65535) {
       throw new GatewayException("port must be 0..65535, was " + port);
     }
+  }
+
+  /** Without browser allow-lists: loopback names only, no cross-origin requests. */
+  public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
+      GatewayLimits limits, String usageLog, boolean logContent, String adminKeySha256) {
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, adminKeySha256, List.of(),
+        List.of());
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
@@ -58,27 +72,33 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int value) {
     return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog,
-        logContent, adminKeySha256);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withHost(String value) {
     return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog,
-        logContent, adminKeySha256);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
     return new GatewayConfig(host, port, routes, value, limits, usageLog,
-        logContent, adminKeySha256);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
     return new GatewayConfig(host, port, routes, accessKeys, value, usageLog,
-        logContent, adminKeySha256);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
-        adminKeySha256);
+        adminKeySha256, allowedHosts, allowedOrigins);
+  }
+
+  /** See {@code server.allowed-hosts} and {@code server.allowed-origins}. */
+  public GatewayConfig withBrowserAccess(List<String> hosts, List<String> origins) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, hosts, origins);
   }
 
   /**
@@ -87,7 +107,8 @@ public record GatewayConfig(
    */
   public GatewayConfig withAdminKey(String secret) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
-        secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)));
+        secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)), allowedHosts,
+        allowedOrigins);
   }
 
   private static byte[] sha256(String secret) {
@@ -130,8 +151,9 @@ public record GatewayConfig(
    */
   public record Target(
       UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename, List<String> apiKeys,
-      int concurrency, boolean websocket, boolean http2) {
+      int concurrency, boolean websocket, boolean http2, List<String> forwardHeaders) {
     public Target {
+      forwardHeaders = List.copyOf(forwardHeaders);
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(dialect, "dialect");
       Objects.requireNonNull(baseUrl, "baseUrl");
@@ -147,6 +169,12 @@ public record GatewayConfig(
       }
     }
 
+    /** Forwarding only the default allow-list of client headers (docs/gateway.md). */
+    public Target(UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename,
+        List<String> apiKeys, int concurrency, boolean websocket, boolean http2) {
+      this(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, http2, List.of());
+    }
+
     /** A target without a WebSocket, over HTTP/1.1. */
     public Target(UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename,
         List<String> apiKeys, int concurrency) {
@@ -155,12 +183,24 @@ public record GatewayConfig(
 
     /** This target, relaying WebSocket clients to its WebSocket or not. */
     public Target withWebSocket(boolean value) {
-      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value, http2);
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value, http2,
+          forwardHeaders);
     }
 
     /** This target, called over HTTP/2 or HTTP/1.1. */
     public Target withHttp2(boolean value) {
-      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, value);
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, value,
+          forwardHeaders);
+    }
+
+    /**
+     * This target, forwarding also these client headers (names, any case), such as
+     * {@code OpenAI-Organization}, which the default allow-list holds back because they choose
+     * whose account a call on this target's key is billed to.
+     */
+    public Target withForwardHeaders(List<String> names) {
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, http2,
+          names);
     }
 
     public static Target of(UpstreamKind kind, String baseUrl, String... apiKeys) {

@@ -38,12 +38,26 @@ import java.util.Objects;
  * @param maxUpstreamMessageBytes the largest message (and frame) accepted from an upstream
  *     Responses WebSocket, which may carry a whole {@code response.completed}
  *     ({@code limits.max-upstream-message-bytes})
+ * @param requestHeadTimeout the longest a client connection may take to send a whole request
+ *     head after it opens; then it is closed ({@code limits.request-head-timeout})
+ * @param bodyTimeout the longest silence of a client while it sends a request body; then 408
+ *     and the connection closes ({@code limits.body-timeout}), as nginx's client_body_timeout
+ * @param keepAliveTimeout the longest a client connection may sit between requests
+ *     ({@code limits.keep-alive-timeout})
+ * @param webSocketIdleTimeout the longest a client WebSocket may sit with no turn in flight and no
+ *     message from its client ({@code limits.websocket-idle-timeout})
+ * @param maxConnections open client connections, all addresses together; more are closed at once
+ *     ({@code limits.max-connections})
+ * @param maxConnectionsPerClient open client connections from one IP address
+ *     ({@code limits.max-connections-per-client})
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
     Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
     int streamBufferBytes, int maxAttempts, Duration totalTimeout, int maxEventBytes,
-    int maxErrorBodyBytes, int maxUpstreamMessageBytes) {
+    int maxErrorBodyBytes, int maxUpstreamMessageBytes, Duration requestHeadTimeout,
+    Duration bodyTimeout, Duration keepAliveTimeout, Duration webSocketIdleTimeout,
+    int maxConnections, int maxConnectionsPerClient) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -63,6 +77,22 @@ public record GatewayLimits(
   public static final int DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
   /** 64 MiB: a {@code response.completed} repeats the whole answer. */
   public static final int DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /** 30 s: Envoy's recommended request_headers_timeout is 10 s, nginx's client_header_timeout 60 s. */
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(30);
+  /** 60 s between two reads of a body, nginx's client_body_timeout. */
+  public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+  /** 75 s, nginx's keepalive_timeout: longer than the 60 s idle pools of most HTTP clients. */
+  public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(75);
+  /** 120 s between turns: a person's time to read an answer and type the next question. */
+  public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofSeconds(120);
+  /**
+   * 10,000: each streaming connection costs a second socket upstream, and a process's hard limit
+   * on open files is often 20,000 or more; beyond it the gateway could not even answer
+   * {@code /healthz}.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** 1,000: one address cannot take the whole gateway; raise it behind a load balancer. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1_000;
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -85,6 +115,12 @@ public record GatewayLimits(
     positive("max-event-bytes", maxEventBytes);
     positive("max-error-body-bytes", maxErrorBodyBytes);
     positive("max-upstream-message-bytes", maxUpstreamMessageBytes);
+    positive("request-head-timeout", requestHeadTimeout);
+    positive("body-timeout", bodyTimeout);
+    positive("keep-alive-timeout", keepAliveTimeout);
+    positive("websocket-idle-timeout", webSocketIdleTimeout);
+    positive("max-connections", maxConnections);
+    positive("max-connections-per-client", maxConnectionsPerClient);
   }
 
   private static final GatewayLimits DEFAULTS = builder().build();
@@ -152,6 +188,12 @@ public record GatewayLimits(
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     private int maxErrorBodyBytes = DEFAULT_MAX_ERROR_BODY_BYTES;
     private int maxUpstreamMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES;
+    private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+    private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+    private Duration keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
+    private Duration webSocketIdleTimeout = DEFAULT_WEBSOCKET_IDLE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
 
     private Builder() {}
 
@@ -170,6 +212,12 @@ public record GatewayLimits(
       maxEventBytes = l.maxEventBytes;
       maxErrorBodyBytes = l.maxErrorBodyBytes;
       maxUpstreamMessageBytes = l.maxUpstreamMessageBytes;
+      requestHeadTimeout = l.requestHeadTimeout;
+      bodyTimeout = l.bodyTimeout;
+      keepAliveTimeout = l.keepAliveTimeout;
+      webSocketIdleTimeout = l.webSocketIdleTimeout;
+      maxConnections = l.maxConnections;
+      maxConnectionsPerClient = l.maxConnectionsPerClient;
     }
 
     public Builder maxBodyBytes(int v) {
@@ -243,11 +291,43 @@ public record GatewayLimits(
       return this;
     }
 
+    public Builder requestHeadTimeout(Duration v) {
+      requestHeadTimeout = v;
+      return this;
+    }
+
+    public Builder bodyTimeout(Duration v) {
+      bodyTimeout = v;
+      return this;
+    }
+
+    public Builder keepAliveTimeout(Duration v) {
+      keepAliveTimeout = v;
+      return this;
+    }
+
+    public Builder webSocketIdleTimeout(Duration v) {
+      webSocketIdleTimeout = v;
+      return this;
+    }
+
+    public Builder maxConnections(int v) {
+      maxConnections = v;
+      return this;
+    }
+
+    public Builder maxConnectionsPerClient(int v) {
+      maxConnectionsPerClient = v;
+      return this;
+    }
+
     /** The limits; an invalid value fails here, naming its {@code limits.} setting. */
     public GatewayLimits build() {
       return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
           heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes,
-          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes);
+          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes,
+          requestHeadTimeout, bodyTimeout, keepAliveTimeout, webSocketIdleTimeout, maxConnections,
+          maxConnectionsPerClient);
     }
   }
 

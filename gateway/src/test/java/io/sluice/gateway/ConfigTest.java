@@ -162,4 +162,43 @@ class ConfigTest {
         .maxEventBytes(GatewayLimits.DEFAULT_MAX_EVENT_BYTES).build())
         .isEqualTo(GatewayLimits.defaults());
   }
+
+  @Test
+  void clientLimitsAllowListsAndForwardedHeadersAreRead() {
+    GatewayConfig c = GatewayConfig.parse("""
+        server:
+          allowed-hosts: ["gateway.internal"]
+          allowed-origins: ["http://localhost:3000"]
+        limits:
+          request-head-timeout: 5s
+          body-timeout: 7s
+          keep-alive-timeout: 9s
+          websocket-idle-timeout: 2m
+          max-connections: 500
+          max-connections-per-client: 20
+        routes:
+          - model: "*"
+            targets:
+              - kind: openai-chat
+                base-url: https://api.openai.com/v1
+                forward-headers: ["OpenAI-Organization"]
+        """, Map.of());
+    GatewayLimits l = c.limits();
+    assertThat(l.requestHeadTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(l.bodyTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(l.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(l.webSocketIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(l.maxConnections()).isEqualTo(500);
+    assertThat(l.maxConnectionsPerClient()).isEqualTo(20);
+    assertThat(c.allowedHosts()).containsExactly("gateway.internal");
+    assertThat(c.allowedOrigins()).containsExactly("http://localhost:3000");
+    assertThat(c.routes().get(0).targets().get(0).forwardHeaders())
+        .containsExactly("OpenAI-Organization");
+  }
+
+  @Test
+  void aZeroConnectionLimitNamesItsSetting() {
+    assertThatThrownBy(() -> GatewayLimits.builder().maxConnectionsPerClient(0).build())
+        .hasMessageContaining("limits.max-connections-per-client");
+  }
 }

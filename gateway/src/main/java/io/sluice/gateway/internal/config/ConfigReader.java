@@ -63,7 +63,8 @@ public final class ConfigReader {
             t.strings("api-keys"),
             t.integer("concurrency", 0),
             t.bool("websocket", false),
-            t.bool("http2", false)));
+            t.bool("http2", false),
+            t.strings("forward-headers")));
       }
       routes.add(new Route(r.required("model"), targets));
     }
@@ -74,7 +75,8 @@ public final class ConfigReader {
     }
     return new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
-        usage.string("path", ""), usage.bool("include-content", false), "")
+        usage.string("path", ""), usage.bool("include-content", false), "",
+        server.strings("allowed-hosts"), server.strings("allowed-origins"))
         .withAdminKey(server.string("admin-key", "").trim());
   }
 
@@ -96,6 +98,13 @@ public final class ConfigReader {
         .maxErrorBodyBytes(n.integer("max-error-body-bytes", d.maxErrorBodyBytes()))
         .maxUpstreamMessageBytes(
             n.integer("max-upstream-message-bytes", d.maxUpstreamMessageBytes()))
+        .requestHeadTimeout(n.duration("request-head-timeout", d.requestHeadTimeout()))
+        .bodyTimeout(n.duration("body-timeout", d.bodyTimeout()))
+        .keepAliveTimeout(n.duration("keep-alive-timeout", d.keepAliveTimeout()))
+        .webSocketIdleTimeout(n.duration("websocket-idle-timeout", d.webSocketIdleTimeout()))
+        .maxConnections(n.integer("max-connections", d.maxConnections()))
+        .maxConnectionsPerClient(
+            n.integer("max-connections-per-client", d.maxConnectionsPerClient()))
         .build();
   }
 

@@ -29,9 +29,13 @@ import java.util.function.Consumer;
  */
 public final class GatewayServer implements AutoCloseable {
   private final GatewayState gw;
+  private final ConnectionGuard connections;
+  private final BrowserGuard browser;
 
   public GatewayServer(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
     this.gw = new GatewayState(vertx, config, requestLog);
+    this.connections = new ConnectionGuard(vertx, gw.limits, gw.metrics);
+    this.browser = new BrowserGuard(config, gw.access.open(), bindHost());
   }
 
   /** The address to bind: loopback when no access keys are configured, unless told otherwise. */
@@ -86,15 +90,27 @@ public final class GatewayServer implements AutoCloseable {
           .setMaxHeaderSize(gw.limits.maxHeaderBytes())
           .setMaxInitialLineLength(8192)
           .setCompressionSupported(false)
+          // Cleartext HTTP/2 detection holds a new connection until its first bytes arrive, out
+          // of the connection handler's sight: a socket that sends nothing would never be timed
+          // or counted. The front doors speak HTTP/1.1, as every SDK does in clear text.
+          .setHttp2ClearTextEnabled(false)
           .setMaxWebSocketFrameSize(gw.limits.maxBodyBytes())
           .setMaxWebSocketMessageSize(gw.limits.maxBodyBytes());
-      HttpServer server = vertx.createHttpServer(options).requestHandler(GatewayServer.this::handle);
+      HttpServer server = vertx.createHttpServer(options)
+          .connectionHandler(connections::accepted)
+          .requestHandler(GatewayServer.this::handle);
       return server.listen(requestedPort, bindHost()).onSuccess(s -> port = s.actualPort());
     }
   }
 
   private void handle(HttpServerRequest req) {
+    connections.requestStarted(req);
     String path = req.path();
+    Optional<BrowserGuard.Refusal> refused = browser.check(req);
+    if (refused.isPresent()) {
+      refuse(req, FrontDoor.ofPath(path).orElse(FrontDoor.CHAT), Optional.empty(), refused.get());
+      return;
+    }
     if (io.sluice.gateway.internal.dashboard.Dashboard.owns(path)) {
       gw.dashboard.handle(req);
       return;
@@ -159,7 +175,9 @@ public final class GatewayServer implements AutoCloseable {
       }
     }
     Optional<AccessKey> accepted = key;
-    req.toWebSocket().onSuccess(ws -> new WsSession(gw, ws, accepted, req.headers()).start());
+    io.vertx.core.http.HttpConnection connection = req.connection();
+    req.toWebSocket().onSuccess(ws -> new WsSession(gw, ws, accepted, req.headers())
+        .start(() -> connections.released(connection)));
   }
 
   /** The presented key, or empty after answering 401. */
@@ -175,31 +193,84 @@ public final class GatewayServer implements AutoCloseable {
     return key;
   }
 
+  /**
+   * Reads the body: refused early (before the client sends it, when it asked with
+   * {@code Expect: 100-continue}) for a wrong content type, a declared length over the limit or an
+   * expectation the gateway cannot meet; cut off with 408 when the client falls silent for
+   * {@code limits.body-timeout} while sending it.
+   */
   private void readBody(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key) {
+    Optional<BrowserGuard.Refusal> notJson = BrowserGuard.checkContentType(req);
+    if (notJson.isPresent()) {
+      req.response().putHeader("Connection", "close");
+      refuse(req, door, key, notJson.get());
+      return;
+    }
     int max = gw.limits.maxBodyBytes();
     String declared = req.getHeader("content-length");
     if (declared != null && parseLong(declared) > max) {
       tooLarge(req, door, max);
       return;
     }
+    String expect = req.getHeader("expect");
+    if (expect != null) {
+      if (!expect.trim().equalsIgnoreCase("100-continue")) {
+        req.response().putHeader("Connection", "close");
+        refuse(req, door, key, new BrowserGuard.Refusal(417, "expectation_failed",
+            "only 'Expect: 100-continue' is supported"));
+        return;
+      }
+      // Clients wait for this before sending a body (curl: a second, for bodies over 1 MB).
+      req.response().writeContinue();
+    }
     Buffer body = Buffer.buffer();
     boolean[] over = {false};
+    long bodyTimeout = gw.limits.bodyTimeout().toMillis();
+    long[] timer = {gw.vertx.setTimer(bodyTimeout, id -> bodyTimedOut(req, door, key, over))};
     req.handler(chunk -> {
       if (over[0]) {
         return;
       }
+      gw.vertx.cancelTimer(timer[0]);
+      timer[0] = gw.vertx.setTimer(bodyTimeout, id -> bodyTimedOut(req, door, key, over));
       if (body.length() + chunk.length() > max) {
         over[0] = true;
+        gw.vertx.cancelTimer(timer[0]);
         tooLarge(req, door, max);
         return;
       }
       body.appendBuffer(chunk);
     });
+    req.exceptionHandler(t -> gw.vertx.cancelTimer(timer[0]));
     req.endHandler(v -> {
+      gw.vertx.cancelTimer(timer[0]);
       if (!over[0]) {
         dispatch(req, door, key, body.getBytes());
       }
     });
+  }
+
+  private void bodyTimedOut(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key,
+      boolean[] over) {
+    if (over[0] || req.response().ended()) {
+      return;
+    }
+    over[0] = true;
+    gw.metrics.clientClosed("body_timeout");
+    req.response().putHeader("Connection", "close");
+    refuse(req, door, key, new BrowserGuard.Refusal(408, "body_timeout", "the request body did"
+        + " not arrive: no byte for " + gw.limits.bodyTimeout().toMillis()
+        + " ms (limits.body-timeout)"));
+    // Vert.x would keep the connection until the rest of the body arrived, which it will not.
+    req.connection().close();
+  }
+
+  /** A request refused before routing, in its front door's error format, logged and counted. */
+  private void refuse(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key,
+      BrowserGuard.Refusal r) {
+    Failed f = ClientErrors.failure(r.status(), r.message());
+    ClientErrors.respond(req.response(), door, f);
+    logRejected(door, key, "", r.status(), r.errorClass());
   }
 
   private void tooLarge(HttpServerRequest req, FrontDoor door, int max) {

@@ -151,7 +151,7 @@ public final class UpstreamAttempt {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setHeaders(MultiMap.caseInsensitiveMultiMap())
         .setAbsoluteURI(stripSlash(target.baseUrl()) + upstreamDoor.upstreamSuffix());
-    ProviderHeaders.forward(call.headers(), options.getHeaders());
+    ProviderHeaders.forward(call.headers(), target.forwardHeaders(), options.getHeaders());
     options.getHeaders().set("Content-Type", "application/json");
     options.getHeaders().set("Accept-Encoding", "identity");
     ProviderHeaders.key(options.getHeaders(), upstreamCodec.format(), target.dialect(),
