@@ -124,11 +124,14 @@ final class StreamRelay {
     }
     lastReadNanos = System.nanoTime();
     byte[] bytes = chunk.getBytes();
-    if (raw) {
+    reader.feed(bytes);
+    // Read first, forwarded after: a read that failed (readFailed ended the relay) is not sent,
+    // so that the client gets its terminal error after whole events, not after an event that
+    // was over the limit and whatever followed it in the same read.
+    if (raw && !ended) {
       write(bytes, 0, bytes.length);
       remember(bytes);
     }
-    reader.feed(bytes);
   }
 
   private void onEvent(StreamEvent event) {
