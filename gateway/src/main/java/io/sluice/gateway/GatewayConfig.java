@@ -13,13 +13,16 @@ import java.util.Objects;
  * (see docs/configuration.md) or built in code.
  *
  * @param host the address to bind; empty means all interfaces when access keys are configured and
- *     loopback only when none are
+ *     loopback only when none are. A gateway without access keys refuses to start on any other
+ *     than a loopback address, unless {@code publicWithoutKeys} says so
  * @param port the port; 0 picks a free one
  * @param usageLog the JSON-lines usage file, or empty for none
+ * @param publicWithoutKeys {@code server.public-without-keys}: the explicit, loudly logged opt-in
+ *     to serve every caller that can reach a non-loopback address, with no access keys
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent) {
+    String usageLog, boolean logContent, boolean publicWithoutKeys) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -30,13 +33,14 @@ public record GatewayConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
     if (port < 0 || port > 65535) {
-      throw new GatewayException("port must be 0..65535, was " + port);
+      throw new GatewayException("server.port must be 0..65535, was " + port);
     }
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
   public static GatewayConfig of(List<Route> routes) {
-    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false);
+    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false,
+        false);
   }
 
   /** Reads {@code sluice.yaml}, substituting {@code ${ENV_VAR}} from the process environment. */
@@ -50,23 +54,33 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int value) {
-    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent);
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent,
+        publicWithoutKeys);
   }
 
   public GatewayConfig withHost(String value) {
-    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent);
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent,
+        publicWithoutKeys);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
-    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent);
+    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent,
+        publicWithoutKeys);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
-    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent);
+    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent,
+        publicWithoutKeys);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
+        publicWithoutKeys);
+  }
+
+  /** This config, allowed (or not) to serve a non-loopback address without access keys. */
+  public GatewayConfig withPublicWithoutKeys(boolean value) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent, value);
   }
 
   /**
@@ -107,10 +121,7 @@ public record GatewayConfig(
       Objects.requireNonNull(baseUrl, "baseUrl");
       Objects.requireNonNull(rename, "rename");
       apiKeys = List.copyOf(apiKeys);
-      if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-        throw new GatewayException("base-url must start with http:// or https://, was '"
-            + baseUrl + "'");
-      }
+      checkBaseUrl(baseUrl);
       if (websocket && kind != UpstreamKind.OPENAI_RESPONSES) {
         throw new GatewayException("websocket: true needs kind openai-responses, was "
             + kind.configName());
@@ -137,9 +148,58 @@ public record GatewayConfig(
       return new Target(kind, ChatDialect.OPENAI, baseUrl, "", List.of(apiKeys), 0);
     }
 
+    /**
+     * The base URL as logs and the usage file show it: without a user and password
+     * ({@code https://user:pw@host}) or a query string (some proxies take {@code ?key=}).
+     */
+    public String safeBaseUrl() {
+      return redact(baseUrl);
+    }
+
     @Override
     public String toString() {
-      return "Target[" + kind.configName() + " " + baseUrl + ", " + apiKeys.size() + " keys]";
+      return "Target[" + kind.configName() + " " + safeBaseUrl() + ", " + apiKeys.size()
+          + " keys]";
+    }
+
+    private static void checkBaseUrl(String url) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        throw new GatewayException("base-url '" + redact(url) + "' is not a URL: "
+            + e.getReason() + " at index " + e.getIndex());
+      }
+      String scheme = uri.getScheme();
+      if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
+        throw new GatewayException("base-url must start with http:// or https://, was '"
+            + redact(url) + "'");
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        throw new GatewayException("base-url '" + redact(url) + "' has no host"
+            + (uri.getRawAuthority() != null ? " (or a port that is not 1..65535)" : ""));
+      }
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
+        throw new GatewayException("base-url '" + redact(url) + "': port must be 1..65535, was "
+            + uri.getPort());
+      }
+    }
+
+    /** {@code scheme://host:port/path} of a URL, whatever it held besides. */
+    static String redact(String url) {
+      String s = url;
+      int query = s.indexOf('?');
+      if (query >= 0) {
+        s = s.substring(0, query);
+      }
+      int scheme = s.indexOf("://");
+      int from = scheme < 0 ? 0 : scheme + 3;
+      int slash = s.indexOf('/', from);
+      int at = s.lastIndexOf('@', slash < 0 ? s.length() : slash);
+      if (at >= from) {
+        s = s.substring(0, from) + s.substring(at + 1);
+      }
+      return s;
     }
   }
 

@@ -150,11 +150,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     lease = granted;
     phase = Phase.WAITING;
     attempts++;
-    String url = granted.pool().target().baseUrl();
-    int query = url.indexOf('?');
-    // A query string may carry a credential (some proxies take ?key=); the label never shows it.
+    // A query string or a user:password may carry a credential: the label never shows them.
     upstreamLabel = granted.pool().target().kind().configName() + " "
-        + (query < 0 ? url : url.substring(0, query));
+        + granted.pool().target().safeBaseUrl();
     upstreamKey = granted.keyLabel();
     masker = new KeyMasker(granted.apiKey());
     try {
