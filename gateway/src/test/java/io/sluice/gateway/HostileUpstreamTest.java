@@ -135,6 +135,56 @@ class HostileUpstreamTest {
     });
   }
 
+  // ---- a connection reset is the gateway's to tell, once, not Vert.x's through JUL ----
+
+  @Test
+  void aResetMidStreamPrintsNoSevereLineOutsideTheGatewaysLog() throws Exception {
+    List<java.util.logging.LogRecord> severe = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+          severe.add(r);
+        }
+      }
+
+      @Override
+      public void flush() { }
+
+      @Override
+      public void close() { }
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(capture);
+    try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress())) {
+      Thread resetter = new Thread(() -> {
+        try (java.net.Socket s = upstream.accept()) {
+          s.getInputStream().read(new byte[8192]); // the request arrived
+          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(FIRST_CHUNK.length())
+              + "\r\n" + FIRST_CHUNK + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          s.getOutputStream().flush();
+          s.setSoLinger(true, 0); // close with a reset
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }, "resetting-upstream");
+      resetter.setDaemon(true);
+      resetter.start();
+      try (GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.SAME_AS_CLIENT,
+          "http://127.0.0.1:" + upstream.getLocalPort() + "/v1")) {
+        HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
+        FaultMatrixTest.oneChatTerminal(new FaultMatrixTest.Result(r.statusCode(), r.body(), ""),
+            true);
+        assertThat(FaultMatrixTest.oneLogLine(gw)).contains("transport");
+      }
+    } finally {
+      root.removeHandler(capture);
+    }
+    assertThat(severe).extracting(java.util.logging.LogRecord::getMessage).isEmpty();
+  }
+
   // ---- the upstream's key never reaches the client ----
 
   @Test

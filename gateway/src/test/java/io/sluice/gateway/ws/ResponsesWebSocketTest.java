@@ -129,8 +129,9 @@ class ResponsesWebSocketTest {
       up.leakKey = true;
       BlockingQueue<String> received = new LinkedBlockingQueue<>();
       WebSocket ws = connect(gw, SECRET, received);
-      ws.sendText("{\"type\":\"response.create\",\"model\":\"gpt-ws\",\"input\":\"hi\"}",
-          true).get(10, TimeUnit.SECONDS);
+      ws.sendText("{\"type\":\"response.create\",\"model\":\"gpt-ws\","
+          + "\"input\":[{\"role\":\"user\",\"content\":\"hi\"}]}", true)
+          .get(10, TimeUnit.SECONDS);
       List<String> messages = new ArrayList<>();
       while (messages.isEmpty() || !messages.get(messages.size() - 1)
           .contains("response.completed")) {
