@@ -72,6 +72,10 @@ final class GatewayCommand implements Callable<Integer> {
     }, "sluice-gateway-shutdown"));
     System.err.println(banner(gateway.host(), gateway.port(), gateway.loopbackOnly(),
         cfg.accessKeys().size()));
+    String local = gateway.loopbackOnly() ? gateway.host() : "127.0.0.1";
+    System.err.println("sluice gateway: dashboard: http://" + local + ":" + gateway.port()
+        + "/dashboard" + (cfg.adminKeySha256().isEmpty() && !cfg.accessKeys().isEmpty()
+            ? " (closed: set server.admin-key to open it)" : ""));
     if (mock != null) {
       System.err.println("sluice gateway: no --config, so every model goes to the simulated"
           + " provider at " + mock.baseUrl() + " (x-sluice-mock header: see docs/mock.md)");

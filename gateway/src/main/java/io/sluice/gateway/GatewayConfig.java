@@ -17,12 +17,14 @@ import java.util.Objects;
  *     than a loopback address, unless {@code publicWithoutKeys} says so
  * @param port the port; 0 picks a free one
  * @param usageLog the JSON-lines usage file, or empty for none
+ * @param adminKeySha256 the lower-case hex SHA-256 of the admin key that opens the dashboard
+ *     ({@code server.admin-key}), or empty for none; the key itself is never stored
  * @param publicWithoutKeys {@code server.public-without-keys}: the explicit, loudly logged opt-in
  *     to serve every caller that can reach a non-loopback address, with no access keys
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent, boolean publicWithoutKeys) {
+    String usageLog, boolean logContent, String adminKeySha256, boolean publicWithoutKeys) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -32,6 +34,10 @@ public record GatewayConfig(
     accessKeys = List.copyOf(accessKeys);
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
+    Objects.requireNonNull(adminKeySha256, "adminKeySha256");
+    if (!adminKeySha256.isEmpty() && !adminKeySha256.matches("[0-9a-fA-F]{64}")) {
+      throw new GatewayException("the admin key's sha256 must be 64 hex digits");
+    }
     if (port < 0 || port > 65535) {
       throw new GatewayException("server.port must be 0..65535, was " + port);
     }
@@ -40,7 +46,7 @@ public record GatewayConfig(
   /** A loopback gateway on a free port with these routes and default limits. */
   public static GatewayConfig of(List<Route> routes) {
     return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false,
-        false);
+        "", false);
   }
 
   /** Reads {@code sluice.yaml}, substituting {@code ${ENV_VAR}} from the process environment. */
@@ -54,33 +60,53 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int value) {
-    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent,
-        publicWithoutKeys);
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog,
+        logContent, adminKeySha256, publicWithoutKeys);
   }
 
   public GatewayConfig withHost(String value) {
-    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent,
-        publicWithoutKeys);
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog,
+        logContent, adminKeySha256, publicWithoutKeys);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
-    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent,
-        publicWithoutKeys);
+    return new GatewayConfig(host, port, routes, value, limits, usageLog,
+        logContent, adminKeySha256, publicWithoutKeys);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
-    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent,
-        publicWithoutKeys);
+    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog,
+        logContent, adminKeySha256, publicWithoutKeys);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
-        publicWithoutKeys);
+        adminKeySha256, publicWithoutKeys);
   }
 
   /** This config, allowed (or not) to serve a non-loopback address without access keys. */
   public GatewayConfig withPublicWithoutKeys(boolean value) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent, value);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, value);
+  }
+
+  /**
+   * This config with {@code secret} as the admin key of the dashboard (docs/dashboard.md); only its
+   * SHA-256 is kept. An empty secret removes it.
+   */
+  public GatewayConfig withAdminKey(String secret) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)),
+        publicWithoutKeys);
+  }
+
+  private static byte[] sha256(String secret) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /**
@@ -201,6 +227,7 @@ public record GatewayConfig(
       }
       return s;
     }
+
   }
 
   /**

@@ -25,7 +25,7 @@ final class ConfigKeys {
 
   static {
     section("", "server", "routes", "access-keys", "limits", "usage-log");
-    section("server", "host", "port", "public-without-keys");
+    section("server", "host", "port", "public-without-keys", "admin-key");
     section("routes[]", "model", "targets");
     section("routes[].targets[]", "kind", "dialect", "base-url", "rename", "api-keys",
         "concurrency", "websocket", "http2");

@@ -98,8 +98,9 @@ public final class ConfigReader {
     }
     return top.build(() -> new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
-        usage.string("path", ""), usage.bool("include-content", false),
-        server.bool("public-without-keys", false)));
+        usage.string("path", ""), usage.bool("include-content", false), "",
+        server.bool("public-without-keys", false))
+        .withAdminKey(server.string("admin-key", "").trim()));
   }
 
   /** Hosts of providers that refuse a call without a key. */
