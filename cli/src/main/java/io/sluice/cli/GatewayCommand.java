@@ -47,8 +47,8 @@ final class GatewayCommand implements Callable<Integer> {
       if (port != null) {
         cfg = cfg.withPort(port);
       }
-    } catch (GatewayException e) {
-      System.err.println("sluice gateway: " + e.getMessage());
+    } catch (GatewayException | IllegalArgumentException e) {
+      System.err.println("sluice gateway: " + e.getMessage()); // one line naming the setting
       return Main.EXIT_USAGE;
     }
     Gateway gateway;
@@ -70,17 +70,12 @@ final class GatewayCommand implements Callable<Integer> {
       }
       stopped.countDown();
     }, "sluice-gateway-shutdown"));
-    System.err.println("sluice gateway listening on http://" + gateway.host() + ":"
-        + gateway.port() + " (OpenAI base URL http://" + gateway.host() + ":" + gateway.port()
-        + "/v1); Ctrl-C stops it");
-    String local = gateway.host().equals("0.0.0.0") ? "127.0.0.1" : gateway.host();
+    System.err.println(banner(gateway.host(), gateway.port(), gateway.loopbackOnly(),
+        cfg.accessKeys().size()));
+    String local = gateway.loopbackOnly() ? gateway.host() : "127.0.0.1";
     System.err.println("sluice gateway: dashboard: http://" + local + ":" + gateway.port()
         + "/dashboard" + (cfg.adminKeySha256().isEmpty() && !cfg.accessKeys().isEmpty()
             ? " (closed: set server.admin-key to open it)" : ""));
-    if (cfg.accessKeys().isEmpty()) {
-      System.err.println("sluice gateway: no access keys configured, so it listens on loopback"
-          + " only and lets every local caller in");
-    }
     if (mock != null) {
       System.err.println("sluice gateway: no --config, so every model goes to the simulated"
           + " provider at " + mock.baseUrl() + " (x-sluice-mock header: see docs/mock.md)");
@@ -91,5 +86,36 @@ final class GatewayCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * What the gateway bound, as it is: loopback only, or every interface (or one address) that
+   * other machines can reach, and who it lets in.
+   */
+  static String banner(String host, int port, boolean loopbackOnly, int accessKeys) {
+    String hostInUrl = host.contains(":") ? "[" + host + "]" : host;
+    String where;
+    String base;
+    if (loopbackOnly) {
+      where = "loopback only";
+      base = "http://" + hostInUrl + ":" + port + "/v1";
+    } else {
+      where = host.equals("0.0.0.0") || host.equals("::") ? "all interfaces"
+          : "reachable from other machines";
+      base = "http://<this host>:" + port + "/v1";
+    }
+    String line = "sluice gateway listening on " + hostInUrl + ":" + port + " (" + where
+        + "; OpenAI base URL " + base + "); Ctrl-C stops it";
+    if (accessKeys > 0) {
+      return line + "\nsluice gateway: " + accessKeys
+          + " access key(s) configured; callers without one are refused";
+    }
+    if (loopbackOnly) {
+      return line + "\nsluice gateway: no access keys configured, so it lets every local caller"
+          + " in";
+    }
+    return line + "\nsluice gateway: WARNING: no access keys, and listening beyond loopback"
+        + " (server.public-without-keys: true): anyone who can reach port " + port
+        + " can use every upstream key";
   }
 }

@@ -1,5 +1,6 @@
 package io.sluice.gateway;
 
+import io.sluice.gateway.internal.config.BindCheck;
 import io.sluice.gateway.internal.server.GatewayServer;
 import io.sluice.gateway.internal.telemetry.StderrLog;
 import io.vertx.core.Vertx;
@@ -33,12 +34,18 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts a gateway that hands its one line per request to {@code requestLog}. */
   public static Gateway start(GatewayConfig config, Consumer<String> requestLog) {
+    if (!config.host().isEmpty()) {
+      BindCheck.check(config, config.host()); // an empty host binds loopback when keyless
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       GatewayServer server = new GatewayServer(vertx, config, requestLog);
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       int port = server.listen(loops).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
+      if (config.accessKeys().isEmpty() && !BindCheck.loopback(server.bindHost())) {
+        requestLog.accept(BindCheck.warning(server.bindHost(), port));
+      }
       return new Gateway(vertx, server, port, server.bindHost());
     } catch (ExecutionException e) {
       vertx.close();
@@ -60,6 +67,11 @@ public final class Gateway implements AutoCloseable {
   /** The address it listens on: loopback only when no access keys are configured. */
   public String host() {
     return host;
+  }
+
+  /** True when it listens on a loopback address only, so no other machine can reach it. */
+  public boolean loopbackOnly() {
+    return BindCheck.loopback(host);
   }
 
   /** Stops accepting requests, closes every connection and flushes the usage log. */

@@ -43,6 +43,13 @@ class ConfigTest {
               http2: true
       """;
 
+  /** The one route every document needs, to test the other settings. */
+  static final String ROUTE = """
+      routes:
+        - model: "*"
+          targets: [{kind: same-as-client, base-url: "http://127.0.0.1:9/v1"}]
+      """;
+
   static final Map<String, String> ENV =
       Map.of("OPENAI_KEY", "sk-o", "MISTRAL_KEY", "sk-m", "ANTHROPIC_KEY", "sk-a");
 
@@ -109,20 +116,21 @@ class ConfigTest {
 
   @Test
   void theTotalTimeoutIsOffUnlessSet() {
-    assertThat(GatewayConfig.parse("", Map.of()).limits().totalTimeout()).isEqualTo(Duration.ZERO);
-    assertThat(GatewayConfig.parse("limits:\n  total-timeout: 30m\n", Map.of()).limits()
+    assertThat(GatewayConfig.parse(ROUTE, Map.of()).limits().totalTimeout()).isEqualTo(Duration.ZERO);
+    assertThat(GatewayConfig.parse("limits:\n  total-timeout: 30m\n" + ROUTE, Map.of()).limits()
         .totalTimeout()).isEqualTo(Duration.ofMinutes(30));
   }
 
   @Test
   void aNegativeTotalTimeoutIsAnErrorNamingTheSetting() {
-    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  total-timeout: -1s\n", Map.of()))
+    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  total-timeout: -1s\n" + ROUTE, Map.of()))
         .hasMessageContaining("limits.total-timeout");
   }
 
   @Test
-  void anEmptyFileIsAValidGatewayWithNoRoutes() {
-    assertThat(GatewayConfig.parse("", Map.of()).routes()).isEqualTo(List.of());
+  void anEmptyFileIsRefused() {
+    assertThatThrownBy(() -> GatewayConfig.parse("", Map.of())).isInstanceOf(GatewayException.class)
+        .hasMessageContaining("empty").hasMessageContaining("routes");
   }
 
   @Test
@@ -132,7 +140,7 @@ class ConfigTest {
           max-event-bytes: 1024
           max-error-body-bytes: 2048
           max-upstream-message-bytes: 4096
-        """, Map.of()).limits();
+        """ + ROUTE, Map.of()).limits();
     assertThat(l.maxEventBytes()).isEqualTo(1024);
     assertThat(l.streamLimits().maxEventBytes()).isEqualTo(1024);
     assertThat(l.maxErrorBodyBytes()).isEqualTo(2048);
@@ -141,7 +149,7 @@ class ConfigTest {
 
   @Test
   void theStreamAndErrorBodyLimitsDefaultToTheLibrarysAndTheFormerConstants() {
-    GatewayLimits l = GatewayConfig.parse("", Map.of()).limits();
+    GatewayLimits l = GatewayConfig.parse(ROUTE, Map.of()).limits();
     assertThat(l.maxEventBytes()).isEqualTo(io.sluice.core.StreamLimits.DEFAULT_MAX_EVENT_BYTES);
     assertThat(l.maxErrorBodyBytes()).isEqualTo(1024 * 1024);
     assertThat(l.maxUpstreamMessageBytes()).isEqualTo(64 * 1024 * 1024);
@@ -149,7 +157,7 @@ class ConfigTest {
 
   @Test
   void aZeroEventLimitIsAnErrorNamingTheSetting() {
-    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  max-event-bytes: 0\n", Map.of()))
+    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  max-event-bytes: 0\n" + ROUTE, Map.of()))
         .hasMessageContaining("limits.max-event-bytes");
   }
 

@@ -9,6 +9,7 @@ import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
+import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -30,6 +31,11 @@ import java.util.Optional;
  * {@link #cancelUpstream}), and the attempt reports through {@link UpstreamAttempt.Outcome}. Every
  * ending, whatever its cause (answer relayed, upstream error, timeout, client gone, a bug), goes
  * through {@link #finish}, which books it exactly once: lease released, meters, usage entry.
+ *
+ * <p>Everything the client receives from an upstream (body bytes, re-encoded events, error
+ * messages, copied header values) leaves through {@link #write}, {@link #end}, {@link #fail} or
+ * {@link #passHeaders}, and so through the one {@link KeyMasker} of the current attempt's key:
+ * no relay writes to the client's response by itself.
  */
 public final class Exchange implements UpstreamAttempt.Outcome {
   private enum Phase { QUEUED, WAITING, STREAMING, DONE }
@@ -68,6 +74,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private StreamRelay relay;
   private long coolingNanos = Long.MAX_VALUE;
   private boolean queueFull;
+  /** The key of the attempt under way, masked in all that goes to the client. */
+  private KeyMasker masker = new KeyMasker("");
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
@@ -143,12 +151,11 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     lease = granted;
     phase = Phase.WAITING;
     attempts++;
-    String url = granted.pool().target().baseUrl();
-    int query = url.indexOf('?');
-    // A query string may carry a credential (some proxies take ?key=); the label never shows it.
+    // A query string or a user:password may carry a credential: the label never shows them.
     upstreamLabel = granted.pool().target().kind().configName() + " "
-        + (query < 0 ? url : url.substring(0, query));
+        + granted.pool().target().safeBaseUrl();
     upstreamKey = granted.keyLabel();
+    masker = new KeyMasker(granted.apiKey());
     try {
       attempt = new UpstreamAttempt(gw, call, granted, this);
       attempt.send();
@@ -266,12 +273,37 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     finish(status, errorClass); // booked before the end goes out: a client's next request sees it
     if (!response.ended() && !response.closed()) {
-      if (last != null && last.length() > 0) {
+      byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
+      if (rest.length > 0) {
         bodyStarted = true;
-        response.end(last);
+        response.end(Buffer.buffer(rest));
       } else {
         response.end();
       }
+    }
+  }
+
+  /** Writes part of the answer to the client, the upstream's key masked. */
+  void write(Buffer out) {
+    byte[] bytes = out.getBytes();
+    byte[] masked = masker.apply(bytes);
+    response.write(masked == bytes ? out : Buffer.buffer(masked));
+  }
+
+  /**
+   * Copies an upstream's response headers to the client's response, values masked: all but the
+   * hop-by-hop ones and the content type on a pass-through, the request ids alone on a
+   * translation.
+   */
+  void passHeaders(MultiMap upstreamHeaders, boolean all) {
+    MultiMap copied = MultiMap.caseInsensitiveMultiMap();
+    if (all) {
+      Headers.copyResponse(upstreamHeaders, copied);
+    } else {
+      Headers.copyRequestIds(upstreamHeaders, copied);
+    }
+    for (var e : copied) {
+      response.headers().add(e.getKey(), masker.mask(e.getValue()));
     }
   }
 
@@ -284,7 +316,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     response.setStatusCode(200);
     response.setChunked(true);
     if (upstreamHeaders != null) {
-      Headers.copyResponse(upstreamHeaders, response.headers());
+      passHeaders(upstreamHeaders, true);
     }
     Headers.sseHeaders(response.headers());
     response.setWriteQueueMaxSize(gw.limits.streamBufferBytes());
@@ -317,11 +349,18 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (phase == Phase.DONE) {
       return;
     }
+    String message = masker.mask(failure.message());
+    if (!message.equals(failure.message())) {
+      failure = new Failed(failure.type(), failure.code(), message, failure.httpStatus(),
+          failure.retryable());
+    }
     if (committed) {
       accounting.failure = failure;
       finish(200, errorClass);
       if (!response.ended() && !response.closed()) {
-        response.end(ClientErrors.terminalEvent(door.format, failure, "", scan.model()));
+        byte[] held = masker.flush(); // a partial key held back was not the key
+        Buffer last = ClientErrors.terminalEvent(door.format, failure, "", scan.model());
+        response.end(held.length == 0 ? last : Buffer.buffer(held).appendBuffer(last));
       }
     } else {
       finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass);

@@ -104,14 +104,28 @@ public final class GatewayState implements AutoCloseable {
         // stream's own window, which a stream paused for a slow client does not renew.
         .setHttp2ConnectionWindowSize(Integer.MAX_VALUE);
     return new UpstreamClients(
-        vertx.createHttpClient(clientOptions, new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL)),
-        vertx.createHttpClient(http2, new PoolOptions()
+        vertx.httpClientBuilder().with(clientOptions)
+            .with(new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL))
+            .withConnectHandler(this::upstreamConnection).build(),
+        vertx.httpClientBuilder().with(http2).with(new PoolOptions()
             // Vert.x 5.2 weighs a pool's connections by the product of these two sizes: at
             // 2^31 it overflows and the pool never connects (65,536 each hangs every request).
             // HTTP/1.1 here is an https server that did not offer h2.
             .setHttp1MaxSize(UPSTREAM_POOL)
-            .setHttp2MaxSize(UPSTREAM_HTTP2_POOL)),
+            .setHttp2MaxSize(UPSTREAM_HTTP2_POOL))
+            .withConnectHandler(this::upstreamConnection).build(),
         new HashMap<>());
+  }
+
+  /**
+   * A connection-level failure of an upstream connection (a reset, a TLS alert) reaches the
+   * request it carried, if any, through that request's own handlers, which log it once with the
+   * request's line. Without a handler here Vert.x would also print it through JUL as a SEVERE
+   * line with no request context; it is counted instead
+   * ({@code sluice_gateway_upstream_errors{class="connection"}}).
+   */
+  private void upstreamConnection(io.vertx.core.http.HttpConnection connection) {
+    connection.exceptionHandler(t -> metrics.upstreamError("connection"));
   }
 
   /**

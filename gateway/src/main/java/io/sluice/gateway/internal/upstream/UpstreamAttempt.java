@@ -33,6 +33,10 @@ import java.util.Optional;
 public final class UpstreamAttempt {
   /** The log's and the metrics' name for a 2xx streaming answer that is no event stream. */
   public static final String NOT_EVENT_STREAM = "not_event_stream";
+  /** The log's and the metrics' name for a non-streaming 2xx answer that is no JSON. */
+  public static final String NOT_JSON = "not_json";
+  /** The log's and the metrics' name for a 2xx compressed although identity was asked. */
+  public static final String ENCODED = "unexpected_content_encoding";
   /** RST_STREAM's code for "no longer needed" (RFC 9113 §7). */
   static final long CANCEL = 0x8;
 
@@ -199,8 +203,24 @@ public final class UpstreamAttempt {
     }
     int status = head.statusCode();
     if (status >= 200 && status < 300) {
+      // One check of every 2xx before a byte of it is relayed, so that both relays may trust it.
+      // The gateway asks for identity and does not inflate: a compressed answer would reach the
+      // client as bytes it cannot read, or (its Content-Encoding dropped) as garbage.
+      String encoding = head.getHeader("content-encoding");
+      if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+        head.handler(b -> { }); // read and dropped: nothing of it can be told
+        head.exceptionHandler(this::transportFailed);
+        head.endHandler(v -> wrongAnswer(head, ENCODED, "the upstream answered HTTP " + status
+            + " with Content-Encoding " + StreamDecoder.excerpt(encoding.trim())
+            + ", though the gateway asked for identity", new byte[0]));
+        return;
+      }
       if (call.scan().stream() && !isEventStream(head.getHeader("content-type"))) {
         readNotAnEventStream(head);
+        return;
+      }
+      if (!call.scan().stream() && !isJson(head.getHeader("content-type"))) {
+        readNotJson(head);
         return;
       }
       streaming = call.scan().stream();
@@ -284,6 +304,21 @@ public final class UpstreamAttempt {
     return media.trim().equalsIgnoreCase("text/event-stream");
   }
 
+  /**
+   * Whether a 2xx answer to a non-streaming request is JSON: {@code application/json} or a
+   * {@code +json} type. None at all is taken as JSON, as for event streams; the body relay then
+   * refuses a body that does not begin as JSON.
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return true;
+    }
+    int semicolon = contentType.indexOf(';');
+    String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+        .toLowerCase(java.util.Locale.ROOT);
+    return media.equals("application/json") || media.endsWith("+json");
+  }
+
   /** A 2xx that is no event stream (a proxy's login page, an error in a 200): read it, bounded. */
   private void readNotAnEventStream(HttpClientResponse head) {
     Buffer body = Buffer.buffer();
@@ -294,6 +329,46 @@ public final class UpstreamAttempt {
     head.endHandler(v -> notAnEventStream(head, body.getBytes()));
   }
 
+  /** A non-streaming 2xx that is no JSON (a login page, an event stream): read it, bounded. */
+  private void readNotJson(HttpClientResponse head) {
+    Buffer body = Buffer.buffer();
+    head.handler(b -> keep(body, b));
+    head.exceptionHandler(this::transportFailed);
+    head.endHandler(v -> wrongAnswer(head, NOT_JSON, expected("application/json", head),
+        body.getBytes()));
+  }
+
+  /** "expected T but the upstream answered HTTP s with type", bounded. */
+  public static String expected(String type, HttpClientResponse head) {
+    String got = head.getHeader("content-type");
+    return "expected " + type + " but the upstream answered HTTP " + head.statusCode() + " "
+        + (got == null ? "with no content type" : StreamDecoder.excerpt(got));
+  }
+
+  /**
+   * A 2xx that cannot be relayed (wrong type, unasked-for encoding): the client gets a 502 in its
+   * format naming what came, retryable on the next target before the first byte. Public for the
+   * body relay, which learns only from the body that an untyped answer is no JSON.
+   */
+  public void wrongAnswer(HttpClientResponse head, String kind, String message, byte[] body) {
+    if (over) {
+      return;
+    }
+    over = true;
+    cancelFirstByteTimer();
+    Failed failure = new Failed(ClientErrors.typeFor(502), "", message, 502, true);
+    if (looksLikeJson(body)) {
+      try {
+        Failed decoded = mask(upstreamCodec.decodeError(head.statusCode(), body));
+        failure = new Failed(decoded.type(), decoded.code(), message + ": " + decoded.message(),
+            502, true);
+      } catch (RuntimeException e) {
+        // the status and the content type alone still say what happened
+      }
+    }
+    outcome.failed(this, new Failure(kind, true, failure));
+  }
+
   /**
    * Nothing went to the client yet, so it gets a 502 in its format naming the upstream's status
    * and content type (as the client module's ApiException does); a JSON body is decoded as the
@@ -301,27 +376,7 @@ public final class UpstreamAttempt {
    * upstream failed, so the next target may serve: retryable, before the first byte only.
    */
   private void notAnEventStream(HttpClientResponse head, byte[] body) {
-    if (over) {
-      return;
-    }
-    over = true;
-    cancelFirstByteTimer();
-    int status = head.statusCode();
-    String type = head.getHeader("content-type");
-    String answer = "expected text/event-stream but the upstream answered HTTP " + status + " "
-        + (type == null ? "with no content type"
-            : StreamDecoder.excerpt(type));
-    Failed failure = new Failed(ClientErrors.typeFor(502), "", answer, 502, true);
-    if (looksLikeJson(body)) {
-      try {
-        Failed decoded = mask(upstreamCodec.decodeError(status, body));
-        failure = new Failed(decoded.type(), decoded.code(), answer + ": " + decoded.message(),
-            502, true);
-      } catch (RuntimeException e) {
-        // the status and the content type alone still say what happened
-      }
-    }
-    outcome.failed(this, new Failure(NOT_EVENT_STREAM, true, failure));
+    wrongAnswer(head, NOT_EVENT_STREAM, expected("text/event-stream", head), body);
   }
 
   /** The upstream key this attempt sends; empty when the target has none. */
@@ -417,7 +472,8 @@ public final class UpstreamAttempt {
     }
   }
 
-  private static boolean looksLikeJson(byte[] b) {
+  /** Whether a body begins, after white space, with a JSON object. */
+  public static boolean looksLikeJson(byte[] b) {
     for (byte c : b) {
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
         return c == '{';

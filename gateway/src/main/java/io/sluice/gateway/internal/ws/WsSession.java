@@ -8,6 +8,7 @@ import io.sluice.gateway.internal.server.AccessControl;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -44,6 +45,11 @@ public final class WsSession {
   private WebSocket upstream;
   private Target upstreamTarget;
   private String upstreamApiKey = "";
+  /**
+   * The upstream socket's key, masked in every message to the client ({@link #toClient}): a
+   * relayed event, a late one between turns, or an error that repeats what the upstream said.
+   */
+  private KeyMasker masker = new KeyMasker("");
   private RelayedTurn relaying;
   private boolean closed;
   private final WsMessages messages;
@@ -216,11 +222,12 @@ public final class WsSession {
       upstream = ws;
       upstreamTarget = target;
       upstreamApiKey = apiKey;
+      masker = new KeyMasker(apiKey);
       ws.textMessageHandler(text -> {
         if (relaying != null && upstream == ws) {
           relaying.fromUpstream(text);
         } else if (upstream == ws && !closed) {
-          client.writeTextMessage(text); // a late event between turns: the client decides
+          toClient(text); // a late event between turns: the client decides
         }
       });
       ws.exceptionHandler(t -> { });
@@ -242,11 +249,16 @@ public final class WsSession {
     if (closed || client.isClosed()) {
       return;
     }
-    client.writeTextMessage(json);
+    toClient(json);
     if (source != null && client.writeQueueFull()) {
       source.pause();
       client.drainHandler(v -> source.resume());
     }
+  }
+
+  /** The one way a message reaches the client: with the upstream's key masked. */
+  private void toClient(String text) {
+    client.writeTextMessage(masker.mask(text));
   }
 
   /** The Responses WebSocket error event. */
