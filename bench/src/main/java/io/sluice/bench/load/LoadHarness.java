@@ -50,7 +50,14 @@ public final class LoadHarness {
       return;
     }
     String before = Machine.loadAverage();
-    List<ScenarioReport> reports = new LoadHarness(options).run();
+    List<ScenarioReport> reports;
+    try {
+      reports = new LoadHarness(options).run();
+    } catch (LoadGenerator.Stalled e) {
+      System.err.println("load: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     String md = Report.markdown(reports, options, Machine.describe(String.join(" ", args), before));
     System.out.println(md);
     if (options.markdown() != null) {
