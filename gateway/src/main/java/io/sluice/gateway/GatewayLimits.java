@@ -38,12 +38,15 @@ import java.util.Objects;
  * @param maxUpstreamMessageBytes the largest message (and frame) accepted from an upstream
  *     Responses WebSocket, which may carry a whole {@code response.completed}
  *     ({@code limits.max-upstream-message-bytes})
+ * @param quotaCoolDown how long a key rests after a 429 that waiting does not cure, such as
+ *     OpenAI's {@code insufficient_quota} (a billing matter), instead of the Retry-After or one
+ *     second of a passing rate limit ({@code limits.quota-cool-down})
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
     Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
     int streamBufferBytes, int maxAttempts, Duration totalTimeout, int maxEventBytes,
-    int maxErrorBodyBytes, int maxUpstreamMessageBytes) {
+    int maxErrorBodyBytes, int maxUpstreamMessageBytes, Duration quotaCoolDown) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -63,6 +66,8 @@ public record GatewayLimits(
   public static final int DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
   /** 64 MiB: a {@code response.completed} repeats the whole answer. */
   public static final int DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /** 10 minutes: a quota is topped up by a person, and the key is tried again after that. */
+  public static final Duration DEFAULT_QUOTA_COOL_DOWN = Duration.ofMinutes(10);
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -85,6 +90,7 @@ public record GatewayLimits(
     positive("max-event-bytes", maxEventBytes);
     positive("max-error-body-bytes", maxErrorBodyBytes);
     positive("max-upstream-message-bytes", maxUpstreamMessageBytes);
+    positive("quota-cool-down", quotaCoolDown);
   }
 
   private static final GatewayLimits DEFAULTS = builder().build();
@@ -152,6 +158,7 @@ public record GatewayLimits(
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     private int maxErrorBodyBytes = DEFAULT_MAX_ERROR_BODY_BYTES;
     private int maxUpstreamMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES;
+    private Duration quotaCoolDown = DEFAULT_QUOTA_COOL_DOWN;
 
     private Builder() {}
 
@@ -170,6 +177,7 @@ public record GatewayLimits(
       maxEventBytes = l.maxEventBytes;
       maxErrorBodyBytes = l.maxErrorBodyBytes;
       maxUpstreamMessageBytes = l.maxUpstreamMessageBytes;
+      quotaCoolDown = l.quotaCoolDown;
     }
 
     public Builder maxBodyBytes(int v) {
@@ -243,11 +251,17 @@ public record GatewayLimits(
       return this;
     }
 
+    public Builder quotaCoolDown(Duration v) {
+      quotaCoolDown = v;
+      return this;
+    }
+
     /** The limits; an invalid value fails here, naming its {@code limits.} setting. */
     public GatewayLimits build() {
       return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
           heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes,
-          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes);
+          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes,
+          quotaCoolDown);
     }
   }
 

@@ -96,6 +96,7 @@ public final class ConfigReader {
         .maxErrorBodyBytes(n.integer("max-error-body-bytes", d.maxErrorBodyBytes()))
         .maxUpstreamMessageBytes(
             n.integer("max-upstream-message-bytes", d.maxUpstreamMessageBytes()))
+        .quotaCoolDown(n.duration("quota-cool-down", d.quotaCoolDown()))
         .build();
   }
 
