@@ -457,7 +457,9 @@ class FaultMatrixTest {
     try (MockProvider mock = MockProvider.start(MockOptions.defaults());
         GatewayHarness gw = new GatewayHarness(toMock(mock, fast()))) {
       try (RawClient client = new RawClient(gw.gateway.port(), "/v1/chat/completions", CHAT,
-          "x-sluice-mock: tps=10, tokens=1000000")) {
+          // 100,000 tokens (2.8 hours at 10 a second): the mock builds its script up front, and
+          // a million events kept its event loop busy for longer than the client's 20 s read.
+          "x-sluice-mock: tps=10, tokens=100000")) {
         // past the 500 ms idle timeout, and still going
         String seen = client.readUntilCount("\"content\":", 12);
         assertThat(seen).doesNotContain("[DONE]");
