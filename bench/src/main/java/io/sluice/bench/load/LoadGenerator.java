@@ -142,7 +142,8 @@ final class LoadGenerator implements AutoCloseable {
    * the bound.
    */
   static long stallNanos(Phase phase) {
-    return TimeUnit.MILLISECONDS.toNanos(2 * phase.streamIdleMillis() + 1_000);
+    // A cold JVM on a loaded machine was seen to take 8 to 9 s to its first answer.
+    return TimeUnit.MILLISECONDS.toNanos(Math.max(2 * phase.streamIdleMillis() + 1_000, 15_000));
   }
 
   /** A phase in which fewer streams ended than it asked for: the run's figures would mean nothing. */
