@@ -138,6 +138,27 @@ class UpstreamErrorsTest {
   }
 
   @Test
+  void aReframedChatStreamThatBeginsWithAnErrorSendsNoneOfItBeforeFailingOver() throws Exception {
+    // The client did not ask for usage, so the gateway re-frames the stream to drop the usage
+    // chunk it asked for: the error event must not be framed out after the hand-back.
+    try (LoopbackUpstream overloaded = LoopbackUpstream.streaming("data: {\"error\":{\"message\":"
+            + "\"overloaded\",\"type\":\"server_error\"}}\n\ndata: [DONE]\n\n");
+        LoopbackUpstream good = LoopbackUpstream.streaming(PassThroughTest.CHAT);
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*", List.of(
+            Target.of(UpstreamKind.OPENAI_CHAT, overloaded.baseUrl()),
+            Target.of(UpstreamKind.OPENAI_CHAT, good.baseUrl()))))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions",
+          FailuresTest.CHAT_STREAM).build());
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).doesNotContain("overloaded").contains("\"Hello\"")
+          .endsWith("data: [DONE]\n\n");
+      assertThat(overloaded.calls).hasSize(1);
+      assertThat(good.calls).hasSize(1);
+    }
+  }
+
+  @Test
   void aStreamThatBeginsWithAnErrorOnTheLastAttemptCarriesTheError() throws Exception {
     try (LoopbackUpstream overloaded = LoopbackUpstream.streaming(OVERLOADED);
         GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new Route("*", List.of(

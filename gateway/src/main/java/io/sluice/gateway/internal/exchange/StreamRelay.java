@@ -289,6 +289,9 @@ final class StreamRelay {
 
   /** The SSE writer's sink, and every other output: gathered until the read is processed. */
   private void write(byte[] bytes, int offset, int length) {
+    if (ended) {
+      return; // the rest of a read handed back to the exchange, or after the end
+    }
     pendingBuffer(length).appendBytes(bytes, offset, length);
   }
 
@@ -408,6 +411,9 @@ final class StreamRelay {
 
   /** Frames one event whose data is LF-joined lines, as {@link SseWriter} would. */
   private void writeEvent(String name, byte[] data, int offset, int length) {
+    if (ended) {
+      return;
+    }
     Buffer out = pendingBuffer(length + 16);
     if (!name.isEmpty()) {
       out.appendBytes(EVENT_FIELD).appendString(name).appendByte((byte) '\n');
