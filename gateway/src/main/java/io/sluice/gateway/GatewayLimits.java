@@ -50,6 +50,9 @@ import java.util.Objects;
  *     ({@code limits.max-connections})
  * @param maxConnectionsPerClient open client connections from one IP address
  *     ({@code limits.max-connections-per-client})
+ * @param quotaCoolDown how long a key rests after a 429 that waiting does not cure, such as
+ *     OpenAI's {@code insufficient_quota} (a billing matter), instead of the Retry-After or one
+ *     second of a passing rate limit ({@code limits.quota-cool-down})
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
@@ -57,7 +60,7 @@ public record GatewayLimits(
     int streamBufferBytes, int maxAttempts, Duration totalTimeout, int maxEventBytes,
     int maxErrorBodyBytes, int maxUpstreamMessageBytes, Duration requestHeadTimeout,
     Duration bodyTimeout, Duration keepAliveTimeout, Duration webSocketIdleTimeout,
-    int maxConnections, int maxConnectionsPerClient) {
+    int maxConnections, int maxConnectionsPerClient, Duration quotaCoolDown) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -93,6 +96,8 @@ public record GatewayLimits(
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** 1,000: one address cannot take the whole gateway; raise it behind a load balancer. */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1_000;
+  /** 10 minutes: a quota is topped up by a person, and the key is tried again after that. */
+  public static final Duration DEFAULT_QUOTA_COOL_DOWN = Duration.ofMinutes(10);
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -121,6 +126,7 @@ public record GatewayLimits(
     positive("websocket-idle-timeout", webSocketIdleTimeout);
     positive("max-connections", maxConnections);
     positive("max-connections-per-client", maxConnectionsPerClient);
+    positive("quota-cool-down", quotaCoolDown);
   }
 
   private static final GatewayLimits DEFAULTS = builder().build();
@@ -194,6 +200,7 @@ public record GatewayLimits(
     private Duration webSocketIdleTimeout = DEFAULT_WEBSOCKET_IDLE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+    private Duration quotaCoolDown = DEFAULT_QUOTA_COOL_DOWN;
 
     private Builder() {}
 
@@ -218,6 +225,7 @@ public record GatewayLimits(
       webSocketIdleTimeout = l.webSocketIdleTimeout;
       maxConnections = l.maxConnections;
       maxConnectionsPerClient = l.maxConnectionsPerClient;
+      quotaCoolDown = l.quotaCoolDown;
     }
 
     public Builder maxBodyBytes(int v) {
@@ -321,13 +329,18 @@ public record GatewayLimits(
       return this;
     }
 
+    public Builder quotaCoolDown(Duration v) {
+      quotaCoolDown = v;
+      return this;
+    }
+
     /** The limits; an invalid value fails here, naming its {@code limits.} setting. */
     public GatewayLimits build() {
       return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
           heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes,
           maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes,
           requestHeadTimeout, bodyTimeout, keepAliveTimeout, webSocketIdleTimeout, maxConnections,
-          maxConnectionsPerClient);
+          maxConnectionsPerClient, quotaCoolDown);
     }
   }
 

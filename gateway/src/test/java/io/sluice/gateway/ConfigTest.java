@@ -61,6 +61,22 @@ class ConfigTest {
   }
 
   @Test
+  void theUsageLogHoldsTheOutputOnlyWhenIncludeContentSaysSo() {
+    assertThat(GatewayConfig.parse(YAML, ENV).logContent()).isFalse();
+    assertThat(GatewayConfig.parse(YAML.replace("path: /tmp/usage.jsonl",
+        "path: /tmp/usage.jsonl\n  include-content: true"), ENV).logContent()).isTrue();
+  }
+
+  @Test
+  void readsTheQuotaCoolDownAndDefaultsItToTenMinutes() {
+    GatewayConfig c = GatewayConfig.parse(YAML.replace("queue-size: 10",
+        "queue-size: 10\n  quota-cool-down: 45m"), ENV);
+    assertThat(c.limits().quotaCoolDown()).isEqualTo(Duration.ofMinutes(45));
+    assertThat(GatewayConfig.parse(YAML, ENV).limits().quotaCoolDown())
+        .isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
   void readsTheFullExample() {
     GatewayConfig c = GatewayConfig.parse(YAML, ENV);
     assertThat(c.port()).isEqualTo(9090);

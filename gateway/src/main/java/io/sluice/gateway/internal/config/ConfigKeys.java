@@ -36,7 +36,7 @@ final class ConfigKeys {
         "stream-buffer-bytes", "max-attempts", "total-timeout", "max-event-bytes",
         "max-error-body-bytes", "max-upstream-message-bytes", "request-head-timeout", "body-timeout",
         "keep-alive-timeout", "websocket-idle-timeout", "max-connections",
-        "max-connections-per-client");
+        "max-connections-per-client", "quota-cool-down");
     section("usage-log", "path", "include-content");
   }
 

@@ -172,6 +172,7 @@ public final class ConfigReader {
         .maxConnections(n.integer("max-connections", d.maxConnections()))
         .maxConnectionsPerClient(
             n.integer("max-connections-per-client", d.maxConnectionsPerClient()))
+        .quotaCoolDown(n.duration("quota-cool-down", d.quotaCoolDown()))
         .build());
   }
 

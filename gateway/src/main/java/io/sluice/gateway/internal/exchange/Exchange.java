@@ -76,6 +76,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private boolean queueFull;
   /** The key of the attempt under way, masked in all that goes to the client. */
   private KeyMasker masker = new KeyMasker("");
+  /** This request's last 429 from an upstream: what the client is told when every key cools. */
+  private UpstreamAttempt.Failure rateLimited;
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
@@ -135,6 +137,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     long retryAfter = queueFull ? 1 : Math.max(1, (coolingNanos + 999_999_999L) / 1_000_000_000L);
     response.headers().set("Retry-After", Long.toString(retryAfter));
+    if (!queueFull && rateLimited != null) {
+      // The provider's own words (status, type, code, message), not the gateway's summary: a
+      // rate limit and an exhausted quota call for different things from the client.
+      giveUp(rateLimited, "keys_cooling");
+      return;
+    }
     fail(new Failed("rate_limit_error", "", queueFull
         ? "all upstreams for model '" + scan.model() + "' are busy and their queues are full"
         : "all upstream keys for model '" + scan.model() + "' are cooling down after a 429",
@@ -183,6 +191,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     gw.metrics.upstreamError(failure.kind());
     TargetPool.Lease failed = lease;
     lease = null;
+    if (failure.coolNanos() > 0) {
+      rateLimited = failure;
+    }
     if (failed != null) {
       if (failure.coolNanos() > 0) {
         failed.pool().coolDown(failed, failure.coolNanos());
@@ -193,7 +204,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       return;
     }
     if (!failure.retryable() || bodyStarted || attempts >= gw.limits.maxAttempts()) {
-      giveUp(failure);
+      giveUp(failure, failure.kind());
       return;
     }
     if (failed != null) {
@@ -221,16 +232,18 @@ public final class Exchange implements UpstreamAttempt.Outcome {
    * No retry: the client is told. A client of the upstream's format gets the upstream's own JSON
    * error as it came, with its status and Retry-After, unless its response is already committed.
    */
-  private void giveUp(UpstreamAttempt.Failure failure) {
+  private void giveUp(UpstreamAttempt.Failure failure, String errorClass) {
     if (failure.passOn().isPresent() && !committed) {
       UpstreamAttempt.ErrorBody error = failure.passOn().get();
       response.setStatusCode(error.status());
       response.headers().set("Content-Type", "application/json");
-      error.retryAfter().ifPresent(v -> response.headers().set("Retry-After", v));
-      end(error.status(), failure.kind(), Buffer.buffer(error.json()));
+      if (!response.headers().contains("Retry-After")) { // the gateway's own cool-down wins
+        error.retryAfter().ifPresent(v -> response.headers().set("Retry-After", v));
+      }
+      end(error.status(), errorClass, Buffer.buffer(error.json()));
       return;
     }
-    fail(failure.told(), failure.kind());
+    fail(failure.told(), errorClass);
   }
 
   @Override
@@ -249,6 +262,35 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     relay = started;
     phase = Phase.STREAMING;
     commitStream(upstreamHeaders, false);
+  }
+
+  /**
+   * Whether a stream whose first model event is {@code failure} may go to another attempt
+   * instead: nothing of it reached the client, the error is worth a retry, and attempts are left.
+   */
+  boolean mayFailOver(Failed failure) {
+    return phase == Phase.STREAMING && !bodyStarted && failure.retryable()
+        && attempts < gw.limits.maxAttempts();
+  }
+
+  /**
+   * The stream of {@code from} began with an error before any of its bytes reached the client
+   * ({@link #mayFailOver}): it is cancelled and handled as a failed attempt. A head not yet
+   * written is taken back, so that the next answer's head, or the error, replaces it.
+   */
+  void failOver(StreamRelay stopped, UpstreamAttempt from, Failed failure) {
+    if (relay != stopped) {
+      return;
+    }
+    relay = null;
+    phase = Phase.WAITING;
+    if (!response.headWritten()) {
+      committed = false;
+      response.headers().clear();
+    }
+    from.cancel();
+    from.end();
+    failed(from, new UpstreamAttempt.Failure("stream_error", true, 0, failure, Optional.empty()));
   }
 
   /** Upstream body bytes reach the client: no retry from now on, and no more heartbeats. */

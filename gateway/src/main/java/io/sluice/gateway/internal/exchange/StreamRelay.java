@@ -68,6 +68,8 @@ final class StreamRelay {
   private boolean ended;
   /** The upstream's response ended: nothing left to cancel. */
   private boolean upstreamEnded;
+  /** A model event (a content block, or the end) passed: an error after it ends the stream. */
+  private boolean contentSeen;
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
   private final byte[] tail = new byte[4];
   private int tailLength;
@@ -135,8 +137,19 @@ final class StreamRelay {
   }
 
   private void onEvent(StreamEvent event) {
+    if (ended) {
+      return; // handed back to the exchange: the rest of the read is the failed attempt's
+    }
+    if (event instanceof Failed) {
+      event = attempt.mask((Failed) event); // an in-stream error may repeat the upstream's key
+      if (!contentSeen && ex.mayFailOver((Failed) event)) {
+        handBack((Failed) event);
+        return;
+      }
+    }
     if (event instanceof io.sluice.core.event.BlockEvent
         || event instanceof StreamEvent.Terminal) {
+      contentSeen = true;
       attempt.firstToken();
     }
     if (event instanceof io.sluice.core.event.ResponseStarted) {
@@ -188,6 +201,21 @@ final class StreamRelay {
     close();
   }
 
+  /**
+   * The stream's first model event is an error (overloaded, a server error) and nothing of it
+   * reached the client: what it produced is dropped, the upstream cancelled, and the exchange
+   * treats it as a failed attempt, so that another key or target may serve, as for a 5xx.
+   */
+  private void handBack(Failed failure) {
+    ended = true;
+    pending = null;
+    if (idleTimer >= 0) {
+      ex.gw.vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+    ex.failOver(this, attempt, failure);
+  }
+
   private void onEnd() {
     if (ended) {
       return;
@@ -229,8 +257,11 @@ final class StreamRelay {
     }
     long limit = ex.gw.limits.idleTimeout().toNanos();
     long quiet = System.nanoTime() - lastReadNanos;
-    if (paused || quiet < limit) {
-      armIdle(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(paused ? limit : limit - quiet));
+    // Until the first model event the first-token timeout governs alone: a reasoning model may
+    // send its head (or a message_start) and think for longer than the idle timeout.
+    if (paused || quiet < limit || attempt.awaitsFirstToken()) {
+      armIdle(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+          paused || quiet >= limit ? limit : limit - quiet));
       return;
     }
     timeout("the upstream sent nothing for " + ex.gw.limits.idleTimeout().toMillis()
@@ -298,6 +329,9 @@ final class StreamRelay {
 
   /** The SSE writer's sink, and every other output: gathered until the read is processed. */
   private void write(byte[] bytes, int offset, int length) {
+    if (ended) {
+      return; // the rest of a read handed back to the exchange, or after the end
+    }
     pendingBuffer(length).appendBytes(bytes, offset, length);
   }
 
@@ -421,6 +455,9 @@ final class StreamRelay {
 
   /** Frames one event whose data is LF-joined lines, as {@link SseWriter} would. */
   private void writeEvent(String name, byte[] data, int offset, int length) {
+    if (ended) {
+      return;
+    }
     Buffer out = pendingBuffer(length + 16);
     if (!name.isEmpty()) {
       out.appendBytes(EVENT_FIELD).appendString(name).appendByte((byte) '\n');

@@ -246,13 +246,20 @@ public final class UpstreamAttempt {
         n -> Optional.ofNullable(head.getHeader(n));
     boolean retryable = gw.retry.retryable(status, headers);
     long cool = 0;
-    if (status == 429) {
+    byte[] masked = mask(errorBody);
+    Failed told = told(status, masked);
+    String kind = "http_" + status;
+    if (status == 429 && !told.retryable()) {
+      // A 429 that waiting does not cure (insufficient_quota: a billing matter): the client is
+      // told so, and the key rests for limits.quota-cool-down, not for a passing rate limit's.
+      retryable = false;
+      cool = gw.limits.quotaCoolDown().toNanos();
+      kind = "quota_exhausted";
+    } else if (status == 429) {
       Duration after = RetryPolicy429.coolDown(headers);
       cool = after.toNanos();
     }
-    byte[] masked = mask(errorBody);
-    outcome.failed(this, new Failure("http_" + status, retryable, cool,
-        told(status, masked), passOn(status, masked, head)));
+    outcome.failed(this, new Failure(kind, retryable, cool, told, passOn(status, masked, head)));
   }
 
   /**
@@ -431,6 +438,11 @@ public final class UpstreamAttempt {
   /** The first model event (or a non-streaming body) arrived: the first-token timeout is over. */
   public void firstToken() {
     cancelFirstByteTimer();
+  }
+
+  /** Whether the first-token timeout still runs: no model event (or body) arrived yet. */
+  public boolean awaitsFirstToken() {
+    return firstByteTimer >= 0;
   }
 
   /** The gateway cut the attempt (client gone, a limit): the upstream request is reset. */
