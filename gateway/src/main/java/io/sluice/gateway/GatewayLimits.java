@@ -38,12 +38,18 @@ import java.util.Objects;
  * @param maxUpstreamMessageBytes the largest message (and frame) accepted from an upstream
  *     Responses WebSocket, which may carry a whole {@code response.completed}
  *     ({@code limits.max-upstream-message-bytes})
+ * @param drainDelay on SIGTERM, how long the gateway keeps accepting connections after it reports
+ *     not ready, so that endpoints and load balancers stop sending first
+ *     ({@code server.drain.delay}; may be zero)
+ * @param drainTimeout how long streams in flight may go on after that before each is ended with a
+ *     terminal error in its client's format ({@code server.drain.timeout}; may be zero)
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
     Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
     int streamBufferBytes, int maxAttempts, Duration totalTimeout, int maxEventBytes,
-    int maxErrorBodyBytes, int maxUpstreamMessageBytes) {
+    int maxErrorBodyBytes, int maxUpstreamMessageBytes, Duration drainDelay,
+    Duration drainTimeout) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -63,6 +69,10 @@ public record GatewayLimits(
   public static final int DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
   /** 64 MiB: a {@code response.completed} repeats the whole answer. */
   public static final int DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /** 5 s: Kubernetes' endpoint removal reaches kube-proxy and load balancers in a few seconds. */
+  public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
+  /** 90 s: most answers finish well within it; longer ones end with a terminal error. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(90);
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -85,6 +95,8 @@ public record GatewayLimits(
     positive("max-event-bytes", maxEventBytes);
     positive("max-error-body-bytes", maxErrorBodyBytes);
     positive("max-upstream-message-bytes", maxUpstreamMessageBytes);
+    notNegative("server.drain.delay", drainDelay);
+    notNegative("server.drain.timeout", drainTimeout);
   }
 
   private static final GatewayLimits DEFAULTS = builder().build();
@@ -152,6 +164,8 @@ public record GatewayLimits(
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     private int maxErrorBodyBytes = DEFAULT_MAX_ERROR_BODY_BYTES;
     private int maxUpstreamMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES;
+    private Duration drainDelay = DEFAULT_DRAIN_DELAY;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
     private Builder() {}
 
@@ -170,6 +184,8 @@ public record GatewayLimits(
       maxEventBytes = l.maxEventBytes;
       maxErrorBodyBytes = l.maxErrorBodyBytes;
       maxUpstreamMessageBytes = l.maxUpstreamMessageBytes;
+      drainDelay = l.drainDelay;
+      drainTimeout = l.drainTimeout;
     }
 
     public Builder maxBodyBytes(int v) {
@@ -243,11 +259,22 @@ public record GatewayLimits(
       return this;
     }
 
+    public Builder drainDelay(Duration v) {
+      drainDelay = v;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration v) {
+      drainTimeout = v;
+      return this;
+    }
+
     /** The limits; an invalid value fails here, naming its {@code limits.} setting. */
     public GatewayLimits build() {
       return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
           heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes,
-          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes);
+          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes,
+          drainDelay, drainTimeout);
     }
   }
 
@@ -255,6 +282,18 @@ public record GatewayLimits(
     if (v <= 0) {
       throw new IllegalArgumentException("limits." + name + " must be positive, was " + v);
     }
+  }
+
+  private static void notNegative(String setting, Duration d) {
+    Objects.requireNonNull(d, setting);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(setting + " must not be negative, was " + d);
+    }
+  }
+
+  /** How long {@code server.drain.delay} and {@code server.drain.timeout} may take together. */
+  public GatewayLimits withDrain(Duration delay, Duration timeout) {
+    return toBuilder().drainDelay(delay).drainTimeout(timeout).build();
   }
 
   private static void positive(String name, Duration d) {

@@ -49,7 +49,7 @@ public final class ConfigReader {
     }
     Node top = new Node("", root == null ? Map.of() : root, env);
     Node server = top.child("server");
-    GatewayLimits limits = limits(top.child("limits"));
+    GatewayLimits limits = drain(server.child("drain"), limits(top.child("limits")));
     Node usage = top.child("usage-log");
     List<Route> routes = new ArrayList<>();
     for (Node r : top.list("routes")) {
@@ -96,6 +96,12 @@ public final class ConfigReader {
         .maxUpstreamMessageBytes(
             n.integer("max-upstream-message-bytes", d.maxUpstreamMessageBytes()))
         .build();
+  }
+
+  /** {@code server.drain}: read here, kept with the limits (see GatewayLimits#drainDelay). */
+  private static GatewayLimits drain(Node n, GatewayLimits limits) {
+    return limits.withDrain(n.duration("delay", limits.drainDelay()),
+        n.duration("timeout", limits.drainTimeout()));
   }
 
   private static ChatDialect dialect(String name) {

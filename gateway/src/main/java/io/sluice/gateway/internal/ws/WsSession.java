@@ -45,6 +45,8 @@ public final class WsSession {
   private String upstreamApiKey = "";
   private RelayedTurn relaying;
   private boolean closed;
+  /** Told once, when the client's socket closes: the server's count of open sessions. */
+  private Runnable whenClosed = () -> { };
 
   public WsSession(GatewayState gw, ServerWebSocket client, Optional<AccessKey> key,
       MultiMap upgradeHeaders) {
@@ -53,6 +55,27 @@ public final class WsSession {
     this.key = key;
     this.upgradeHeaders = upgradeHeaders;
     this.context = gw.vertx.getOrCreateContext();
+  }
+
+  /** Runs {@code action} on the session's event loop once its socket has closed. */
+  public WsSession whenClosed(Runnable action) {
+    this.whenClosed = action;
+    return this;
+  }
+
+  /**
+   * The gateway is shutting down and its drain timeout passed: from any thread, the client gets
+   * an {@code error} message saying so, then a close with 1001 (going away). A turn in flight is
+   * cancelled and booked as the socket closes, as when a client leaves.
+   */
+  public void shutDown(String message) {
+    context.runOnContext(v -> {
+      if (closed) {
+        return;
+      }
+      sendError(503, "api_error", "gateway_shutting_down", message);
+      client.close((short) 1001, "gateway shutting down");
+    });
   }
 
   public void start() {
@@ -190,7 +213,11 @@ public final class WsSession {
   }
 
   private void closed() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    whenClosed.run();
     relaying = null;
     Turn t = turn;
     turn = null;
