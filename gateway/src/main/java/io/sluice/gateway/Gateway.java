@@ -140,6 +140,11 @@ public final class Gateway implements AutoCloseable {
     return ConfigWatcher.start(file, period, () -> reloadFile(file, adjust), log);
   }
 
+  /** Requests and WebSocket sessions under way now. */
+  public int inFlight() {
+    return server.inFlight();
+  }
+
   /** True from the start of a drain: {@code /readyz} answers 503. */
   public boolean draining() {
     return server.draining();

@@ -103,15 +103,29 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /**
-   * Closes the listening sockets: no new connection is accepted. Idle keep-alive connections
-   * close; one with a request under way closes when it ends, or after {@code grace}.
+   * Closes the listening socket: no new connection is accepted. Idle keep-alive connections
+   * close (HTTP/2 ones get a GOAWAY); one with a request under way closes when it ends, or after
+   * {@code grace}. Returns once the port refuses connections, or after two seconds.
    */
-  public Future<Void> stopAccepting(java.time.Duration grace) {
-    List<Future<Void>> closing = new ArrayList<>();
+  public void stopAccepting(java.time.Duration grace) throws InterruptedException {
     for (HttpServer s : servers) {
-      closing.add(s.shutdown(grace));
+      s.shutdown(grace);
     }
-    return Future.join(closing).mapEmpty();
+    // The shutdown's future completes only when the last connection has closed; the listening
+    // socket closes long before, asynchronously. Knocking tells when: "no new connections" is
+    // then true when the drain says so.
+    String host = state.selfHost();
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket knock = new java.net.Socket()) {
+        knock.connect(new java.net.InetSocketAddress(
+            host.startsWith("[") ? host.substring(1, host.length() - 1) : host, state.selfPort),
+            200);
+      } catch (java.io.IOException refused) {
+        return;
+      }
+      Thread.sleep(5);
+    }
   }
 
   /** Requests and WebSocket sessions under way. */
