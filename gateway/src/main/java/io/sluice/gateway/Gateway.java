@@ -44,20 +44,34 @@ public final class Gateway implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts a gateway that logs one line per request to standard error. */
+  /**
+   * Starts a gateway that logs one line per request, and a line for each reload and drain step,
+   * to standard error.
+   */
   public static Gateway start(GatewayConfig config) {
-    return start(config, new StderrLog("sluice gateway: "));
+    // The request log is written in batches by the usage log's thread; the events come from
+    // signal and drain threads at any time, so they go straight to the (synchronized) stream.
+    return start(config, new StderrLog("sluice gateway: "),
+        line -> System.err.println("sluice gateway: " + line));
   }
 
-  /** Starts a gateway that hands its one line per request to {@code requestLog}. */
-  public static Gateway start(GatewayConfig config, Consumer<String> requestLog) {
+  /**
+   * Starts a gateway that hands its one line per request, and its line for each reload and drain
+   * step, to {@code log}, which must take lines from any thread.
+   */
+  public static Gateway start(GatewayConfig config, Consumer<String> log) {
+    return start(config, log, log);
+  }
+
+  private static Gateway start(GatewayConfig config, Consumer<String> requestLog,
+      Consumer<String> events) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       GatewayServer server = new GatewayServer(vertx, config, requestLog);
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       int port = server.listen(loops).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
-      return new Gateway(vertx, server, port, server.bindHost(), requestLog);
+      return new Gateway(vertx, server, port, server.bindHost(), events);
     } catch (ExecutionException e) {
       vertx.close();
       throw new GatewayException("cannot listen on port " + config.port() + ": "
