@@ -52,10 +52,14 @@ public record ConfigChanges(GatewayConfig effective, List<String> restartNeeded)
         "limits.connect-timeout");
     restartIf(restart, was.maxUpstreamMessageBytes() != now.maxUpstreamMessageBytes(),
         "limits.max-upstream-message-bytes");
+    restartIf(restart, !next.adminKeySha256().equals(running.adminKeySha256()),
+        "server.admin-key");
     restartIf(restart, !next.usageLog().equals(running.usageLog())
         || next.logContent() != running.logContent(), "usage-log");
-    GatewayConfig effective = next.withHost(running.host()).withPort(running.port())
-        .withUsageLog(running.usageLog(), running.logContent());
+    // What waits for a restart keeps its running value, so the state matches what runs.
+    GatewayConfig effective = new GatewayConfig(running.host(), running.port(), next.routes(),
+        next.accessKeys(), next.limits(), running.usageLog(), running.logContent(),
+        running.adminKeySha256());
     return new ConfigChanges(effective, restart);
   }
 

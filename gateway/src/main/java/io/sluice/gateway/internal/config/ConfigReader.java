@@ -74,7 +74,8 @@ public final class ConfigReader {
     }
     return new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
-        usage.string("path", ""), usage.bool("include-content", false));
+        usage.string("path", ""), usage.bool("include-content", false), "")
+        .withAdminKey(server.string("admin-key", "").trim());
   }
 
   private static GatewayLimits limits(Node n) {

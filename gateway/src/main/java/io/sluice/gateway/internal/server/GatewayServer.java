@@ -83,7 +83,9 @@ public final class GatewayServer implements AutoCloseable {
     synchronized (servers) { // one reload at a time: each builds on the one before
       GatewayState running = state;
       ConfigChanges changes = ConfigChanges.of(running.config, next, boundHost);
-      state = running.next(changes.effective());
+      GatewayState reloaded = running.next(changes.effective());
+      state = reloaded;
+      reloaded.latest.set(reloaded);
       return changes.restartNeeded();
     }
   }
@@ -199,6 +201,10 @@ public final class GatewayServer implements AutoCloseable {
       // Clients that still reach a draining gateway are served, but not kept waiting on it:
       // the next request opens a connection the load balancer sends elsewhere.
       req.response().putHeader("Connection", "close");
+    }
+    if (io.sluice.gateway.internal.dashboard.Dashboard.owns(path)) {
+      gw.dashboard.handle(req);
+      return;
     }
     if (isUpgrade(req)) {
       upgrade(gw, req);

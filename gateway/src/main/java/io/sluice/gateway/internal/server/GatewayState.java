@@ -56,6 +56,13 @@ public final class GatewayState implements AutoCloseable {
   private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
   /** Which configuration this is: 1 for the one started with, one more for each reload. */
   public final long generation;
+  /** GET /dashboard, and the recorder that the requests' ends feed. */
+  public final io.sluice.gateway.internal.dashboard.Dashboard dashboard;
+  /**
+   * The state in force, shared by every configuration: what outlives a configuration and shows
+   * the current one (the dashboard) reads it. The server sets it on each reload.
+   */
+  final java.util.concurrent.atomic.AtomicReference<GatewayState> latest;
 
   /** Connections per upstream host: more than one host's ephemeral ports allow. */
   private static final int UPSTREAM_POOL = 65_536;
@@ -72,6 +79,7 @@ public final class GatewayState implements AutoCloseable {
     this.config = config;
     this.limits = config.limits();
     this.generation = 1;
+    this.latest = new java.util.concurrent.atomic.AtomicReference<>(this);
     this.metrics = new GatewayMetrics();
     this.router = new Router(config.routes());
     this.access = new AccessControl(config.accessKeys());
@@ -81,6 +89,7 @@ public final class GatewayState implements AutoCloseable {
         pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
       }
     }
+    this.dashboard = DashboardBridge.create(this);
     this.clientOptions = new HttpClientOptions()
         .setConnectTimeout((int) limits.connectTimeout().toMillis())
         .setKeepAlive(true)
@@ -114,6 +123,8 @@ public final class GatewayState implements AutoCloseable {
     this.config = config;
     this.limits = config.limits();
     this.generation = previous.generation + 1;
+    this.latest = previous.latest;
+    this.dashboard = previous.dashboard; // its recorder and feed outlive a configuration
     this.metrics = previous.metrics;
     this.router = new Router(config.routes());
     this.access = new AccessControl(config.accessKeys(), previous.access);
