@@ -30,6 +30,8 @@ public final class Gateway implements AutoCloseable {
   private final AtomicBoolean drainStarted = new AtomicBoolean();
   /** Counted down to cut a drain short: its delay and timeout end at once. */
   private final CountDownLatch hurry = new CountDownLatch(1);
+  /** Counted down when the drain has closed the gateway. */
+  private final CountDownLatch drained = new CountDownLatch(1);
   private final Object reloading = new Object();
 
   /** How long ending the streams still open after {@code server.drain.timeout} may take. */
@@ -176,11 +178,16 @@ public final class Gateway implements AutoCloseable {
    * is accepted and requests under way may finish for up to {@code timeout}; then each one still
    * open ends with a terminal error in its client's format; then the usage log is flushed and the
    * gateway closed. Every request that arrived is logged once. Blocks the calling thread for at
-   * most delay + timeout + a few seconds; {@link #hurry} cuts it short. A second call returns
-   * at once.
+   * most delay + timeout + a few seconds; {@link #hurry} cuts it short. A second call (SIGTERM
+   * after Ctrl-C, say) waits for the first to end.
    */
   public void drain(Duration delay, Duration timeout) {
     if (!drainStarted.compareAndSet(false, true)) {
+      try {
+        drained.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return;
     }
     try {
@@ -209,8 +216,9 @@ public final class Gateway implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       close();
+      log.accept("drained: the gateway is closed and the usage log flushed");
+      drained.countDown();
     }
-    log.accept("drained: every request ended and the usage log is flushed");
   }
 
   /** Cuts a drain under way short: its delay and timeout end now (a second Ctrl-C). */
