@@ -127,9 +127,9 @@ public final class Gateway implements AutoCloseable {
       GatewayConfig next;
       try {
         next = adjust.apply(GatewayConfig.load(file));
-      } catch (GatewayException | IllegalArgumentException e) {
+      } catch (RuntimeException e) { // GatewayException, or a limit's IllegalArgumentException
         log.accept("reload of " + file + " refused, the running configuration stays: "
-            + e.getMessage());
+            + (e.getMessage() == null ? e.toString() : e.getMessage()));
         return false;
       }
       try {
