@@ -53,6 +53,11 @@ import java.util.Objects;
  * @param quotaCoolDown how long a key rests after a 429 that waiting does not cure, such as
  *     OpenAI's {@code insufficient_quota} (a billing matter), instead of the Retry-After or one
  *     second of a passing rate limit ({@code limits.quota-cool-down})
+ * @param drainDelay on SIGTERM, how long the gateway keeps accepting connections after it reports
+ *     not ready, so that endpoints and load balancers stop sending first
+ *     ({@code server.drain.delay}; may be zero)
+ * @param drainTimeout how long streams in flight may go on after that before each is ended with a
+ *     terminal error in its client's format ({@code server.drain.timeout}; may be zero)
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
@@ -60,7 +65,8 @@ public record GatewayLimits(
     int streamBufferBytes, int maxAttempts, Duration totalTimeout, int maxEventBytes,
     int maxErrorBodyBytes, int maxUpstreamMessageBytes, Duration requestHeadTimeout,
     Duration bodyTimeout, Duration keepAliveTimeout, Duration webSocketIdleTimeout,
-    int maxConnections, int maxConnectionsPerClient, Duration quotaCoolDown) {
+    int maxConnections, int maxConnectionsPerClient, Duration quotaCoolDown,
+    Duration drainDelay, Duration drainTimeout) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -98,6 +104,10 @@ public record GatewayLimits(
   public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1_000;
   /** 10 minutes: a quota is topped up by a person, and the key is tried again after that. */
   public static final Duration DEFAULT_QUOTA_COOL_DOWN = Duration.ofMinutes(10);
+  /** 5 s: Kubernetes' endpoint removal reaches kube-proxy and load balancers in a few seconds. */
+  public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
+  /** 90 s: most answers finish well within it; longer ones end with a terminal error. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(90);
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -127,6 +137,8 @@ public record GatewayLimits(
     positive("max-connections", maxConnections);
     positive("max-connections-per-client", maxConnectionsPerClient);
     positive("quota-cool-down", quotaCoolDown);
+    notNegative("server.drain.delay", drainDelay);
+    notNegative("server.drain.timeout", drainTimeout);
   }
 
   private static final GatewayLimits DEFAULTS = builder().build();
@@ -201,6 +213,8 @@ public record GatewayLimits(
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
     private Duration quotaCoolDown = DEFAULT_QUOTA_COOL_DOWN;
+    private Duration drainDelay = DEFAULT_DRAIN_DELAY;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
     private Builder() {}
 
@@ -226,6 +240,8 @@ public record GatewayLimits(
       maxConnections = l.maxConnections;
       maxConnectionsPerClient = l.maxConnectionsPerClient;
       quotaCoolDown = l.quotaCoolDown;
+      drainDelay = l.drainDelay;
+      drainTimeout = l.drainTimeout;
     }
 
     public Builder maxBodyBytes(int v) {
@@ -334,13 +350,23 @@ public record GatewayLimits(
       return this;
     }
 
+    public Builder drainDelay(Duration v) {
+      drainDelay = v;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration v) {
+      drainTimeout = v;
+      return this;
+    }
+
     /** The limits; an invalid value fails here, naming its {@code limits.} setting. */
     public GatewayLimits build() {
       return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
           heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes,
           maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes,
           requestHeadTimeout, bodyTimeout, keepAliveTimeout, webSocketIdleTimeout, maxConnections,
-          maxConnectionsPerClient, quotaCoolDown);
+          maxConnectionsPerClient, quotaCoolDown, drainDelay, drainTimeout);
     }
   }
 
@@ -348,6 +374,18 @@ public record GatewayLimits(
     if (v <= 0) {
       throw new IllegalArgumentException("limits." + name + " must be positive, was " + v);
     }
+  }
+
+  private static void notNegative(String setting, Duration d) {
+    Objects.requireNonNull(d, setting);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(setting + " must not be negative, was " + d);
+    }
+  }
+
+  /** How long {@code server.drain.delay} and {@code server.drain.timeout} may take together. */
+  public GatewayLimits withDrain(Duration delay, Duration timeout) {
+    return toBuilder().drainDelay(delay).drainTimeout(timeout).build();
   }
 
   private static void positive(String name, Duration d) {

@@ -26,7 +26,8 @@ final class ConfigKeys {
   static {
     section("", "server", "routes", "access-keys", "limits", "usage-log");
     section("server", "host", "port", "public-without-keys", "admin-key", "allowed-hosts",
-        "allowed-origins");
+        "allowed-origins", "drain");
+    section("server.drain", "delay", "timeout");
     section("routes[]", "model", "targets");
     section("routes[].targets[]", "kind", "dialect", "base-url", "rename", "api-keys",
         "concurrency", "websocket", "http2", "forward-headers");

@@ -61,7 +61,7 @@ public final class ConfigReader {
     ConfigKeys.check(root);
     Node top = new Node("", root, env);
     Node server = top.child("server");
-    GatewayLimits limits = limits(top.child("limits"));
+    GatewayLimits limits = drain(server.child("drain"), limits(top.child("limits")));
     Node usage = top.child("usage-log");
     List<Route> routes = new ArrayList<>();
     Set<String> models = new HashSet<>();
@@ -174,6 +174,12 @@ public final class ConfigReader {
             n.integer("max-connections-per-client", d.maxConnectionsPerClient()))
         .quotaCoolDown(n.duration("quota-cool-down", d.quotaCoolDown()))
         .build());
+  }
+
+  /** {@code server.drain}: read here, kept with the limits (see GatewayLimits#drainDelay). */
+  private static GatewayLimits drain(Node n, GatewayLimits limits) {
+    return limits.withDrain(n.duration("delay", limits.drainDelay()),
+        n.duration("timeout", limits.drainTimeout()));
   }
 
   private static ChatDialect dialect(String name) {

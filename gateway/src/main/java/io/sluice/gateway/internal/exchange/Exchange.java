@@ -78,6 +78,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private KeyMasker masker = new KeyMasker("");
   /** This request's last 429 from an upstream: what the client is told when every key cools. */
   private UpstreamAttempt.Failure rateLimited;
+  /** Told once, from finish(): the server's count of requests in flight, for the drain. */
+  private Runnable whenFinished = () -> { };
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
@@ -90,6 +92,41 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     this.call = new UpstreamAttempt.Call(door, request.headers(), body, scan);
     this.pools = gw.pools(route);
     this.accounting = new Accounting(startNanos, gw.config.logContent());
+  }
+
+  /** Runs {@code action} on the exchange's event loop once it is booked, whatever ended it. */
+  public Exchange whenFinished(Runnable action) {
+    this.whenFinished = action;
+    return this;
+  }
+
+  /**
+   * The gateway is shutting down and its drain timeout passed: ends this exchange from any
+   * thread, on its own event loop. A stream under way ends with a terminal error event in the
+   * client's format; a request not answered yet gets a 503 in its format (or, once a heartbeat
+   * committed the head, the same terminal event). Booked once, like every ending.
+   */
+  public void shutDown(String message) {
+    context.runOnContext(v -> {
+      if (phase == Phase.DONE) {
+        return;
+      }
+      Failed failure = new Failed("api_error", "gateway_shutting_down", message, 503, true);
+      if (relay != null) {
+        relay.abort(failure);
+        if (phase == Phase.DONE) {
+          return;
+        }
+      }
+      if (waiter != null) {
+        waitingOn.cancel(waiter);
+      }
+      cancelUpstream();
+      if (attempt != null) {
+        attempt.end();
+      }
+      fail(failure, "shutdown");
+    });
   }
 
   public void start() {
@@ -513,5 +550,6 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         upstreamLabel, scan.model(), status, accounting.firstTokenMillis(), duration,
         u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
         u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text()));
+    whenFinished.run();
   }
 }

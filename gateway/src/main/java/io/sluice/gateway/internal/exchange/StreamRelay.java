@@ -270,11 +270,16 @@ final class StreamRelay {
 
   /** A timeout once the stream started: cancel the upstream, end the client's stream with it. */
   public void timeout(String message) {
+    abort(new Failed(Failed.TIMEOUT, "", message, 504, true));
+  }
+
+  /** The gateway ends the stream (a limit, a drain): upstream cancelled, the client told. */
+  void abort(Failed failure) {
     if (ended || ex.done()) {
       return;
     }
     ex.cancelUpstream();
-    fail(new Failed(Failed.TIMEOUT, "", message, 504, true));
+    fail(failure);
   }
 
   /** Ends the client's stream with a terminal error in its own format. */

@@ -55,6 +55,8 @@ public final class WsSession {
   private final WsMessages messages;
   private long idleTimer = -1;
   private Runnable onClosed = () -> { };
+  /** Told once, when the client's socket closes: the server's count of open sessions. */
+  private Runnable whenClosed = () -> { };
 
   public WsSession(GatewayState gw, ServerWebSocket client, Optional<AccessKey> key,
       MultiMap upgradeHeaders) {
@@ -64,6 +66,27 @@ public final class WsSession {
     this.upgradeHeaders = upgradeHeaders;
     this.context = gw.vertx.getOrCreateContext();
     this.messages = new WsMessages(gw.limits.maxBodyBytes());
+  }
+
+  /** Runs {@code action} on the session's event loop once its socket has closed. */
+  public WsSession whenClosed(Runnable action) {
+    this.whenClosed = action;
+    return this;
+  }
+
+  /**
+   * The gateway is shutting down and its drain timeout passed: from any thread, the client gets
+   * an {@code error} message saying so, then a close with 1001 (going away). A turn in flight is
+   * cancelled and booked as the socket closes, as when a client leaves.
+   */
+  public void shutDown(String message) {
+    context.runOnContext(v -> {
+      if (closed) {
+        return;
+      }
+      sendError(503, "api_error", "gateway_shutting_down", message);
+      client.close((short) 1001, "gateway shutting down");
+    });
   }
 
   /**
@@ -274,9 +297,13 @@ public final class WsSession {
   }
 
   private void closed() {
+    if (closed) {
+      return;
+    }
     closed = true;
     cancelIdle();
     onClosed.run();
+    whenClosed.run();
     relaying = null;
     Turn t = turn;
     turn = null;
