@@ -75,7 +75,12 @@ public final class LoadHarness {
 
   /** What one path did in one run, with its server's costs. */
   record PathResult(String path, Result clients, double cpuSeconds, double rssIdle,
-      double rssLoaded, double heapIdle, double heapLoaded) {
+      double rssLoaded, double heapIdle, double heapLoaded, double allocated) {
+
+    /** Bytes the server allocated in the window per token event relayed (JVMs only). */
+    double allocatedPerEvent() {
+      return clients.textEvents() == 0 ? Double.NaN : allocated / clients.textEvents();
+    }
 
     double cpuPer1000Streams() {
       return clients.completed() == 0 ? Double.NaN : cpuSeconds / clients.completed() * 1000;
@@ -214,6 +219,7 @@ public final class LoadHarness {
     double rssIdle = server.rssBytes();
     double heapIdle = server.liveHeapBytes();
     double[] cpu = new double[2];
+    double[] alloc = new double[2];
     double[] loaded = new double[2];
     Phase phase = new Phase(s.streams(), body(s), mockHeader(s),
         seconds(options.rampFor(s.streams(), s.events())), seconds(options.warmupSeconds()),
@@ -222,17 +228,19 @@ public final class LoadHarness {
       @Override
       public void windowStarts() {
         cpu[0] = server.cpuSeconds();
+        alloc[0] = server.allocatedBytes();
       }
 
       @Override
       public void windowEnds(int openStreams) {
         cpu[1] = server.cpuSeconds();
+        alloc[1] = server.allocatedBytes();
         loaded[0] = server.rssBytes();
         loaded[1] = server.liveHeapBytes();
       }
     });
     PathResult p = new PathResult(endpoint.name(), result, cpu[1] - cpu[0], rssIdle, loaded[0],
-        heapIdle, loaded[1]);
+        heapIdle, loaded[1], alloc[1] - alloc[0]);
     System.err.println("load: run " + run + " " + s.title() + " " + Report.oneLine(p));
     return p;
   }

@@ -32,6 +32,7 @@ final class Report {
       new Metric("events/s", p -> p.clients().eventsPerSecond()),
       new Metric("CPU s per 1k streams", PathResult::cpuPer1000Streams),
       new Metric("CPU s per 1M events", PathResult::cpuPerMillionEvents),
+      new Metric("alloc B/event", PathResult::allocatedPerEvent),
       new Metric("open streams", p -> p.clients().openAtEnd()),
       new Metric("RSS KB/stream", p -> p.rssPerStream() / 1024),
       new Metric("heap KB/stream", p -> p.heapPerStream() / 1024),
@@ -108,7 +109,7 @@ final class Report {
           .append(" ms), CPU per 1M events ")
           .append(ratio(r, COSTS.get(3), false, "sluice", "nginx")).append("×, CPU per 1k streams ")
           .append(ratio(r, COSTS.get(2), false, "sluice", "nginx")).append("×, RSS per stream ")
-          .append(ratio(r, COSTS.get(5), false, "sluice", "nginx")).append("×.\n");
+          .append(ratio(r, COSTS.get(6), false, "sluice", "nginx")).append("×.\n");
     }
     if (first.containsKey("sluice") && first.containsKey("portkey")) {
       sb.append("\nPortkey ÷ sluice, same run: added TTFT p50 ")
@@ -118,7 +119,7 @@ final class Report {
           .append(ratio(r, COSTS.get(0), false, "portkey", "sluice")).append("×, CPU per 1k streams ")
           .append(ratio(r, COSTS.get(2), false, "portkey", "sluice")).append("×, CPU per 1M events ")
           .append(ratio(r, COSTS.get(3), false, "portkey", "sluice")).append("×, RSS per stream ")
-          .append(ratio(r, COSTS.get(5), false, "portkey", "sluice")).append("×.\n");
+          .append(ratio(r, COSTS.get(6), false, "portkey", "sluice")).append("×.\n");
     }
   }
 
