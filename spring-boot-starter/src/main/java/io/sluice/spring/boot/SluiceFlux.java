@@ -1,10 +1,13 @@
 package io.sluice.spring.boot;
 
 import io.sluice.client.EventStream;
+import io.sluice.client.StreamFailedException;
 import io.sluice.client.SluiceClient;
+import io.sluice.core.event.Failed;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
 import io.sluice.core.message.ChatRequest;
+import io.sluice.core.message.MessageAccumulator;
 import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
 
@@ -57,12 +60,17 @@ public final class SluiceFlux {
    * @return the text, delta by delta; a failed stream ends with an error signal
    */
   public static Flux<String> text(SluiceClient client, ChatRequest request) {
-    return events(client, request).handle((event, sink) -> {
-      if (event instanceof TextDelta d && d.choice() == 0) {
-        sink.next(d.text());
-      } else if (event instanceof io.sluice.core.event.Failed f) {
-        sink.error(new StreamFailedException(f));
-      }
+    return Flux.defer(() -> {
+      // The whole message is kept so that a failure carries what arrived before it.
+      MessageAccumulator partial = MessageAccumulator.create();
+      return events(client, request).handle((event, sink) -> {
+        partial.accept(event);
+        if (event instanceof TextDelta d && d.choice() == 0) {
+          sink.next(d.text());
+        } else if (event instanceof Failed f) {
+          sink.error(new StreamFailedException(f, partial.result()));
+        }
+      });
     });
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.client.ProviderKind;
 import io.sluice.client.ProviderSettings;
 import io.sluice.client.SluiceClient;
+import io.sluice.client.StreamFailedException;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.message.ChatRequest;
@@ -73,8 +74,12 @@ class SluiceFluxTest {
     StepVerifier.create(SluiceFlux.text(client("tokens=40, fault=drop-after:3"),
             ChatRequest.builder("m").user("Hi").build()))
         .thenConsumeWhile(t -> true)
-        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(StreamFailedException.class)
-            .hasMessageStartingWith("the stream failed (transport_error)"))
+        .expectErrorSatisfies(e -> {
+          assertThat(e).isInstanceOf(StreamFailedException.class);
+          StreamFailedException failure = (StreamFailedException) e;
+          assertThat(failure.failed().type()).isEqualTo("transport_error");
+          assertThat(failure.partial().outcome()).isEqualTo(failure.failed());
+        })
         .verify(Duration.ofSeconds(30));
   }
 }
