@@ -16,9 +16,7 @@ import java.util.Arrays;
 /**
  * The SSE reader, working on bytes. A line that lies whole inside one feed is parsed in place; only
  * a line that straddles feeds is copied, into {@code line}. Data lines are appended to
- * {@code data}, except an event's first data line read in place: that one stays where it is in the
- * caller's array until a second data line or the end of the feed, so that the usual event (one
- * data line and its blank line in the same feed) reaches the listener without a copy. At dispatch the data goes to the listener as bytes if it takes them
+ * {@code data}. At dispatch the data goes to the listener as bytes if it takes them
  * ({@link SseListener#onEventBytes}), and is otherwise decoded once, into an {@link SseEvent}. CR and LF never occur inside a multi-byte UTF-8 sequence, so splitting on
  * bytes before decoding is exact.
  */
@@ -57,14 +55,7 @@ public final class ByteSseReader implements SseReader {
   private int lineLength;
   /** Data lines of the current event, each followed by LF. */
   private byte[] data = new byte[1024];
-  /** The length of the current event's data, LFs included, in {@code data} or deferred. */
   private int dataLength;
-  /**
-   * The current event's only data line is still in the array being fed, at {@code deferredFrom}
-   * ({@code dataLength - 1} bytes): never past the end of the {@link #feed} call that saw it.
-   */
-  private byte[] deferred;
-  private int deferredFrom;
   private String eventName = "";
   private String idBuffer = "";
   private String lastEventId = "";
@@ -118,17 +109,6 @@ public final class ByteSseReader implements SseReader {
     if (ended || failed || length == 0) {
       return;
     }
-    try {
-      read(bytes, offset, length);
-    } finally {
-      // The caller may reuse its array once feed returns: keep a copy of what is pending.
-      if (deferred != null) {
-        undefer();
-      }
-    }
-  }
-
-  private void read(byte[] bytes, int offset, int length) {
     int pos = offset;
     int end = offset + length;
     if (bomState < BOM.length) {
@@ -293,33 +273,12 @@ public final class ByteSseReader implements SseReader {
       fail(needed);
       return;
     }
-    if (dataLength == 0 && b != line) {
-      // The line buffer is overwritten by the next straddling line; the fed array is not.
-      deferred = b;
-      deferredFrom = from;
-      dataLength = needed;
-      return;
-    }
-    if (deferred != null) {
-      undefer();
-    }
     if (needed > data.length) {
       data = Arrays.copyOf(data, grow(data.length, needed, maxEventBytes));
     }
     System.arraycopy(b, from, data, dataLength, length);
     data[needed - 1] = LF;
     dataLength = needed;
-  }
-
-  /** Copies the deferred data line into {@code data}, with its LF. */
-  private void undefer() {
-    int length = dataLength - 1;
-    if (dataLength > data.length) {
-      data = Arrays.copyOf(data, grow(data.length, dataLength, maxEventBytes));
-    }
-    System.arraycopy(deferred, deferredFrom, data, 0, length);
-    data[length] = LF;
-    deferred = null;
   }
 
   private String decodeName(byte[] b, int from, int length) {
@@ -370,21 +329,14 @@ public final class ByteSseReader implements SseReader {
     }
     int length = dataLength - 1;
     String name = eventName;
-    byte[] source = data;
-    int from = 0;
-    if (deferred != null) {
-      source = deferred;
-      from = deferredFrom;
-      deferred = null;
-    }
     dataLength = 0;
     eventName = "";
     // The bytes stay untouched during the call: only the next data line overwrites them.
-    if (Utf8.isWellFormed(source, from, length)
-        && listener.onEventBytes(name, source, from, length, lastEventId)) {
+    if (Utf8.isWellFormed(data, 0, length)
+        && listener.onEventBytes(name, data, 0, length, lastEventId)) {
       return;
     }
-    listener.onEvent(new SseEvent(name, new String(source, from, length, StandardCharsets.UTF_8),
+    listener.onEvent(new SseEvent(name, new String(data, 0, length, StandardCharsets.UTF_8),
         lastEventId));
   }
 
@@ -392,7 +344,6 @@ public final class ByteSseReader implements SseReader {
     failed = true;
     lineLength = 0;
     dataLength = 0;
-    deferred = null;
     line = new byte[0];
     data = new byte[0];
     listener.onFailure(
@@ -411,45 +362,9 @@ public final class ByteSseReader implements SseReader {
     }
     ended = true;
     boolean truncated = pending || (lineLength > 0 && line[0] != COLON);
-    if (truncated) {
-      reportUnterminated();
-      if (failed) {
-        return; // its last line took the event over the size limit: onFailure was the end
-      }
-    }
     lineLength = 0;
     dataLength = 0;
-    deferred = null;
     listener.onEnd(truncated ? SseEnd.TRUNCATED : SseEnd.COMPLETE);
-  }
-
-  /**
-   * Offers the event the input stopped in, with a last line that has no line end read as if it
-   * had one. A {@code retry} line there is left alone: it would change the reader's state, and
-   * the event is reported, not dispatched.
-   */
-  private void reportUnterminated() {
-    if (lineLength > 0 && line[0] != COLON && !isRetry(line, lineLength)) {
-      processLine(line, 0, lineLength);
-    }
-    if (dataLength == 0) {
-      return;
-    }
-    listener.onUnterminatedEvent(new SseEvent(eventName,
-        new String(data, 0, dataLength - 1, StandardCharsets.UTF_8), idBuffer));
-  }
-
-  private static boolean isRetry(byte[] b, int length) {
-    String retry = "retry";
-    if (length < retry.length() || (length > retry.length() && b[retry.length()] != COLON)) {
-      return false;
-    }
-    for (int i = 0; i < retry.length(); i++) {
-      if (b[i] != retry.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override
