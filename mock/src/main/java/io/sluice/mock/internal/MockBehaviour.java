@@ -27,7 +27,19 @@ public record MockBehaviour(
   public static final MockBehaviour DEFAULTS =
       new MockBehaviour(0, 0, 20, 0, 0, UsageMode.AUTO, Fault.NONE, "");
 
-  static final int MAX_TOKENS = 1_000_000;
+  /**
+   * Words of text, or of reasoning, a request may ask for. A stream makes its events as it sends
+   * them ({@link ResponseScript}), so this is how long a stream may run, not what it holds.
+   */
+  static final int MAX_TOKENS = 1_000_000_000;
+  /**
+   * Words of text and reasoning together in an answer that holds its whole text: a non-streaming
+   * body, and a Responses stream, whose last events repeat the text. A million words is about
+   * 7 MB of text, under the 8 MiB events a client such as the gateway reads by default.
+   */
+  static final int MAX_KEPT_TOKENS = 1_000_000;
+  /** Events before a fault strikes, and requests a fault strikes with {@code times=}. */
+  static final int MAX_COUNT = 1_000_000_000;
   static final int MAX_TOOLS = 64;
   static final long MAX_DELAY_MILLIS = 600_000;
   static final int MAX_HEADER_LENGTH = 1024;
@@ -223,19 +235,19 @@ public record MockBehaviour(
         break;
       case "drop-after":
         kind = FaultKind.DROP;
-        n = (int) integer("fault drop-after", arg, 0, MAX_TOKENS);
+        n = (int) integer("fault drop-after", arg, 0, MAX_COUNT);
         break;
       case "stall-after":
         kind = FaultKind.STALL;
-        n = (int) integer("fault stall-after", arg, 0, MAX_TOKENS);
+        n = (int) integer("fault stall-after", arg, 0, MAX_COUNT);
         break;
       case "malformed-after":
         kind = FaultKind.MALFORMED;
-        n = (int) integer("fault malformed-after", arg, 0, MAX_TOKENS);
+        n = (int) integer("fault malformed-after", arg, 0, MAX_COUNT);
         break;
       case "error-after":
         kind = FaultKind.ERROR;
-        n = (int) integer("fault error-after", arg, 0, MAX_TOKENS);
+        n = (int) integer("fault error-after", arg, 0, MAX_COUNT);
         break;
       default:
         throw new IllegalArgumentException("x-sluice-mock fault kind \"" + kindName
@@ -267,7 +279,7 @@ public record MockBehaviour(
           retryAfter = integer("fault retry-after", v, 0, 86_400);
           break;
         case "times":
-          times = (int) integer("fault times", v, 1, MAX_TOKENS);
+          times = (int) integer("fault times", v, 1, MAX_COUNT);
           break;
         default:
           throw new IllegalArgumentException("x-sluice-mock fault parameter \"" + name

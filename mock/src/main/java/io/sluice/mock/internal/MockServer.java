@@ -40,13 +40,20 @@ public final class MockServer implements Handler<HttpServerRequest> {
 
   private final Vertx vertx;
   private final Consumer<String> log;
+  private final Consumer<ResponseScript> scripts;
   private final AtomicLong serial = new AtomicLong();
   /** Requests seen per header value, for {@code fault=…;times=N}. */
   private final Map<String, AtomicInteger> faultCounts = new ConcurrentHashMap<>();
 
   public MockServer(Vertx vertx, Consumer<String> log) {
+    this(vertx, log, script -> { });
+  }
+
+  /** With {@code scripts} told of each answer's script as it begins: how tests watch one. */
+  MockServer(Vertx vertx, Consumer<String> log, Consumer<ResponseScript> scripts) {
     this.vertx = vertx;
     this.log = log;
+    this.scripts = scripts;
   }
 
   @Override
@@ -181,14 +188,27 @@ public final class MockServer implements Handler<HttpServerRequest> {
       default:
         usage = format != WireFormat.OPENAI_CHAT || !chat.stream() || asksForUsage(chat);
     }
+    // Only a non-streaming body and a Responses stream repeat the whole text (ResponseScript).
+    boolean keepText = !chat.stream() || format == WireFormat.OPENAI_RESPONSES;
+    long kept = (long) behaviour.tokens() + behaviour.reasoningTokens();
+    if (keepText && kept > MockBehaviour.MAX_KEPT_TOKENS) {
+      error(response, codec, MockFailures.badRequest("x-sluice-mock asks for " + kept
+          + " tokens of text and reasoning; at most " + MockBehaviour.MAX_KEPT_TOKENS
+          + " are allowed " + (chat.stream() ? "in a Responses stream, whose last events repeat"
+          : "in a non-streaming answer, which holds") + " the whole text"
+          + " (Chat and Anthropic streams allow " + MockBehaviour.MAX_TOKENS + ")"));
+      return;
+    }
     long number = serial.incrementAndGet();
-    List<ResponseScript.Step> steps = ResponseScript.of(format, chat, behaviour, usage, number);
+    ResponseScript script = ResponseScript.of(format, chat, behaviour, usage, keepText, number);
+    scripts.accept(script);
     response.putHeader(format == WireFormat.ANTHROPIC_MESSAGES ? "request-id" : "x-request-id",
         "req_mock" + Long.toHexString(number));
     if (chat.stream()) {
-      new StreamPlayer(vertx, request, codec, steps, behaviour, logOnce).start();
+      new StreamPlayer(vertx, request, codec, script, behaviour, logOnce).start();
       return;
     }
+    List<ResponseScript.Step> steps = ResponseScript.all(script);
     int tokens = ResponseScript.tokenCount(steps);
     double millis = tokens == 0 ? 0 : behaviour.ttftMillis()
         + (behaviour.tokensPerSecond() > 0 ? (tokens - 1) * 1000.0 / behaviour.tokensPerSecond()

@@ -12,29 +12,34 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
-import java.util.List;
 
 /**
  * Plays one response script as a stream, on the request's event loop. The encoder writes each
  * model event as zero or more SSE events into a small queue; the player sends them one write per
  * SSE event, waits on timers for the token schedule (never sleeps), waits on {@code drainHandler}
  * when the connection's write queue is full, and counts SSE events so that a fault strikes after
- * exactly N of them. The queue holds at most what one model event encodes to.
+ * exactly N of them. The queue holds at most what one model event encodes to, and the script
+ * makes each model event only when the player is ready to send it: a stream holds the same few
+ * objects at any length, and the first token does not wait for the rest to be made.
  */
 final class StreamPlayer {
+  /** SSE events written in one turn of the event loop before other work may run. */
+  static final int EVENTS_PER_TURN = 256;
+
   private final Vertx vertx;
   private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final WireFormat format;
   private final StreamEncoder encoder;
-  private final List<ResponseScript.Step> steps;
+  private final ResponseScript script;
   private final MockBehaviour behaviour;
   private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
   private final long startNanos = System.nanoTime();
   private final double intervalMillis;
-  private int next;
-  private int tokens;
-  private int written;
+  /** The step made but not yet encoded: a token that waits for its time. */
+  private ResponseScript.Step step;
+  private long tokens;
+  private long written;
   private boolean malformedSent;
   private boolean stopped;
   private long timer = -1;
@@ -42,12 +47,12 @@ final class StreamPlayer {
   private final Runnable onClose;
 
   StreamPlayer(Vertx vertx, HttpServerRequest request, WireCodec codec,
-      List<ResponseScript.Step> steps, MockBehaviour behaviour, Runnable onClose) {
+      ResponseScript script, MockBehaviour behaviour, Runnable onClose) {
     this.vertx = vertx;
     this.request = request;
     this.response = request.response();
     this.format = codec.format();
-    this.steps = steps;
+    this.script = script;
     this.behaviour = behaviour;
     this.onClose = onClose;
     this.intervalMillis = behaviour.tokensPerSecond() > 0 ? 1000.0 / behaviour.tokensPerSecond()
@@ -83,6 +88,7 @@ final class StreamPlayer {
 
   private void pump() {
     timer = -1;
+    int turn = 0;
     while (!stopped) {
       if (strike()) {
         return;
@@ -92,16 +98,25 @@ final class StreamPlayer {
           response.drainHandler(v -> pump());
           return;
         }
+        if (++turn > EVENTS_PER_TURN) {
+          // Let the event loop run between turns: a connection that takes writes as fast as
+          // they come would otherwise hold it for the whole stream, and the close of a client
+          // that left, which is handled on this loop, would never stop a long stream.
+          vertx.runOnContext(v -> pump());
+          return;
+        }
         lastWrite = response.write(pending.poll());
         written++;
         continue;
       }
-      if (next >= steps.size()) {
-        stopped = true;
-        response.end();
-        return;
+      if (step == null) {
+        if (!script.hasNext()) {
+          stopped = true;
+          response.end();
+          return;
+        }
+        step = script.next();
       }
-      ResponseScript.Step step = steps.get(next);
       if (step.token()) {
         double due = behaviour.ttftMillis() + tokens * intervalMillis;
         double elapsed = (System.nanoTime() - startNanos) / 1e6;
@@ -111,8 +126,9 @@ final class StreamPlayer {
         }
         tokens++;
       }
-      next++;
-      encoder.encode(step.event());
+      ResponseScript.Step now = step;
+      step = null;
+      encoder.encode(now.event());
     }
   }
 

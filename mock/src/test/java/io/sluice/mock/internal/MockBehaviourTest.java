@@ -69,7 +69,7 @@ class MockBehaviourTest {
   @ParameterizedTest
   @ValueSource(strings = {
       "bogus=1", "tokens", "=5", "tokens=5,,tps=1", "tokens=5, tokens=6", "tokens=-1",
-      "tokens=abc", "tokens=1.5", "tokens=2000000", "tps=-1", "tps=NaN", "tps=Infinity",
+      "tokens=abc", "tokens=1.5", "tokens=2000000000", "tps=-1", "tps=NaN", "tps=Infinity",
       "ttft=5m", "ttft=-1", "ttft=601s", "tools=65", "reasoning=maybe", "usage=sometimes",
       "fault=explode", "fault=explode:1", "fault=status:200", "fault=status:600",
       "fault=drop-after:x", "fault=drop-after:2;retry-after=1", "fault=status:429;wait=1",
