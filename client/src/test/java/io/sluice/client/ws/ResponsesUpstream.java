@@ -53,6 +53,12 @@ final class ResponsesUpstream implements AutoCloseable {
   volatile boolean silentWarmUp;
   /** Answers a warm-up ({@code generate:false}) with an error event. */
   volatile boolean failWarmUp;
+  /** Closes the socket with this code when a warm-up arrives, without answering it; 0: no. */
+  volatile short dropWarmUpCode;
+  /** Holds the answer to the next warm-up until completed. */
+  volatile CompletableFuture<Void> holdWarmUp;
+  /** Completes when a warm-up arrived. */
+  final CompletableFuture<Void> warmUpArrived = new CompletableFuture<>();
   volatile boolean terminalAsDone;
   /** Drop the next generating turn after this many events, with {@link #dropCode}. */
   volatile int dropAfter = -1;
@@ -155,7 +161,14 @@ final class ResponsesUpstream implements AutoCloseable {
         return;
       }
       boolean warmUp = !m.getBoolean("generate", true);
+      if (warmUp) {
+        warmUpArrived.complete(null);
+      }
       if (warmUp && silentWarmUp) {
+        return;
+      }
+      if (warmUp && dropWarmUpCode != 0) {
+        ws.close(dropWarmUpCode, "dropped during the warm-up");
         return;
       }
       if (warmUp && failWarmUp) {
@@ -177,6 +190,18 @@ final class ResponsesUpstream implements AutoCloseable {
         send(ws, events.get(i));
       }
       ws.close(dropCode, "dropped");
+      return;
+    }
+    CompletableFuture<Void> warmGate = warmUp ? holdWarmUp : null;
+    if (warmGate != null) {
+      holdWarmUp = null;
+      var context = vertx.getOrCreateContext();
+      warmGate.thenRun(() -> context.runOnContext(v -> {
+        for (JsonObject e : events) {
+          send(ws, e);
+        }
+        done.run();
+      }));
       return;
     }
     CompletableFuture<Void> gate = warmUp ? null : hold;

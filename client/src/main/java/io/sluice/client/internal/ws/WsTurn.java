@@ -51,6 +51,9 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
   private boolean finished;
   private long lastActivity;
   private ScheduledFuture<?> timer;
+  /** The warm-up in flight, and its connection: a turn closed during it drops that connection. */
+  private WarmUp warming;
+  private WsConnection warmingOn;
 
   WsTurn(SessionRegistry registry, Session session, ChatRequest request, Transport transport) {
     this.registry = registry;
@@ -85,6 +88,10 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
     }
     Duration limit = registry.config().warmUpTimeout().get();
     WarmUp warm = new WarmUp(conn);
+    synchronized (this) {
+      warming = warm;
+      warmingOn = conn;
+    }
     conn.readBy(warm);
     try {
       conn.send(CreateMessage.write(WarmUp.request(request), false));
@@ -93,6 +100,15 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
     }
     conn.pull();
     return warm.result.orTimeout(limit.toNanos(), TimeUnit.NANOSECONDS).handle((id, error) -> {
+      synchronized (this) {
+        warming = null;
+        warmingOn = null;
+        if (finished) {
+          // Closed during the warm-up: cancel() dropped its connection. Opening another here
+          // would replace the one the session's next turn may already be using.
+          return CompletableFuture.completedFuture(conn);
+        }
+      }
       if (error == null) {
         session.continuation(Continuation.warmedUp(id, request));
         return CompletableFuture.completedFuture(conn);
@@ -114,7 +130,7 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
   /** Waits (up to the first-event timeout) for the tail of a response that ended on an error. */
   private CompletableFuture<WsConnection> afterQuiet(WsConnection conn) {
     CompletableFuture<Void> quiet = conn.quiet();
-    if (quiet.isDone()) {
+    if (quiet.isDone() || finished()) {
       return CompletableFuture.completedFuture(conn);
     }
     conn.pull();
@@ -412,6 +428,8 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
   public void cancel() {
     WsConnection conn;
     boolean wasSent;
+    WarmUp warm;
+    WsConnection warmOn;
     synchronized (this) {
       if (finished) {
         return;
@@ -421,8 +439,17 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
       cancelTimer();
       conn = connection;
       wasSent = sent;
+      warm = warming;
+      warmOn = warmingOn;
     }
-    if (conn != null && wasSent) {
+    if (warm != null) {
+      // The warm-up is still being answered on its connection: the next turn must not send
+      // there (one response at a time), so the connection goes, as after a turn that was sent.
+      warmOn.readBy(null);
+      session.drop(warmOn);
+      warm.result.completeExceptionally(new java.util.concurrent.CancellationException(
+          "the turn was cancelled during its warm-up"));
+    } else if (conn != null && wasSent) {
       // The server would go on answering: a new connection keeps turns from interleaving.
       conn.readBy(null);
       session.drop(conn);
