@@ -13,6 +13,9 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -457,11 +460,10 @@ class FaultMatrixTest {
     try (MockProvider mock = MockProvider.start(MockOptions.defaults());
         GatewayHarness gw = new GatewayHarness(toMock(mock, fast()))) {
       try (RawClient client = new RawClient(gw.gateway.port(), "/v1/chat/completions", CHAT,
-          // 10,000 tokens at 10 a second outlast the test many times over. The mock writes its
-          // whole script before the first byte, and a million tokens took longer than the 1 s
-          // first-token limit on a loaded machine: the exchange then ended in a timeout error on
-          // a connection kept alive, and this read waited for content that never came.
-          "x-sluice-mock: tps=10, tokens=10000")) {
+          // A million tokens at 10 a second outlast the test many times over. The mock makes
+          // each event as it sends it: when it built the whole script first, a million tokens
+          // took longer than the 1 s first-token limit on a loaded machine.
+          "x-sluice-mock: tps=10, tokens=1000000")) {
         // past the 500 ms idle timeout, and still going
         String seen = client.readUntilCount("\"content\":", 12);
         assertThat(seen).doesNotContain("[DONE]");
@@ -474,6 +476,14 @@ class FaultMatrixTest {
   /**
    * With {@code limits.total-timeout} set, the same healthy drip ends at it: one terminal error
    * in the client's format naming the setting, the upstream closed, {@code error=timeout}.
+   *
+   * <p>Only the total timeout may end it: the first-token and idle timeouts keep their defaults.
+   * The first stream of a fresh JVM under load took 2 to 5 s in the mock (classes loaded,
+   * interpreted code): a warm-up through the gateway under test ran into the 1.5 s limit itself,
+   * unchecked, and the drip then waited behind the warm-up the mock was still writing on its one
+   * event loop, so no byte came within the limit and the answer was a 504. The warm-up now goes
+   * through a gateway without the limit, must stream to its end, and the mock must have finished
+   * it, before the drip is sent.
    */
   @ParameterizedTest
   @ValueSource(strings = {"/v1/chat/completions", "/v1/messages", "/v1/responses"})
@@ -481,18 +491,27 @@ class FaultMatrixTest {
     String body = path.equals("/v1/messages") ? MESSAGES
         : path.equals("/v1/responses") ? RESPONSES : CHAT;
     Result r;
-    try (MockProvider mock = MockProvider.start(MockOptions.defaults());
-        GatewayHarness gw = new GatewayHarness(toMock(mock,
-            fast().withTotalTimeout(Duration.ofMillis(1500))))) {
-      // The first stream of a fresh JVM may take longer than the limit to begin: warm up first.
-      gw.send(gw.post(path, body).header("x-sluice-mock", "tokens=2").build());
-      Awaits.until(() -> gw.log.size() == 1);
-      gw.log.clear();
-      // 10,000 tokens at 10 a second: 1,000 s, endless for this test
-      HttpResponse<String> answer = gw.send(gw.post(path, body)
-          .header("x-sluice-mock", "tps=10, tokens=10000").build());
-      r = new Result(answer.statusCode(), answer.body(), oneLogLine(gw));
-      assertNothingLeaks(gw, mock.port(), false);
+    BlockingQueue<String> mockLog =
+        new LinkedBlockingQueue<>();
+    try (MockProvider mock = MockProvider.start(MockOptions.defaults()
+        .withRequestLog(mockLog::add))) {
+      try (GatewayHarness warm = new GatewayHarness(toMock(mock, GatewayLimits.defaults()))) {
+        HttpResponse<String> warmUp = warm.send(warm.post(path, body)
+            .header("x-sluice-mock", "tps=10, tokens=2").build());
+        assertThat(warmUp.statusCode()).as(warmUp.body()).isEqualTo(200);
+        assertThat(warmUp.body()).contains(path.equals("/v1/chat/completions") ? "[DONE]"
+            : path.equals("/v1/messages") ? "message_stop" : "response.completed");
+        assertThat(mockLog.poll(20, TimeUnit.SECONDS))
+            .as("the mock's line for the warm-up").doesNotEndWith(" cut");
+      }
+      try (GatewayHarness gw = new GatewayHarness(toMock(mock,
+          GatewayLimits.defaults().withTotalTimeout(Duration.ofMillis(1500))))) {
+        // 10,000 tokens at 10 a second: 1,000 s, endless for this test
+        HttpResponse<String> answer = gw.send(gw.post(path, body)
+            .header("x-sluice-mock", "tps=10, tokens=10000").build());
+        r = new Result(answer.statusCode(), answer.body(), oneLogLine(gw));
+        assertNothingLeaks(gw, mock.port(), false);
+      }
     }
     if (path.equals("/v1/messages")) {
       oneAnthropicTerminal(r, "event: error");
