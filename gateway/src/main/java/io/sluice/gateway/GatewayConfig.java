@@ -16,10 +16,11 @@ import java.util.Objects;
  *     loopback only when none are
  * @param port the port; 0 picks a free one
  * @param usageLog the JSON-lines usage file, or empty for none
+ * @param telemetry metrics and traces ({@code telemetry} in sluice.yaml, docs/observability.md)
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent) {
+    String usageLog, boolean logContent, Telemetry telemetry) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -29,9 +30,16 @@ public record GatewayConfig(
     accessKeys = List.copyOf(accessKeys);
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
+    Objects.requireNonNull(telemetry, "telemetry");
     if (port < 0 || port > 65535) {
       throw new GatewayException("port must be 0..65535, was " + port);
     }
+  }
+
+  /** A configuration with the default telemetry: metrics on /metrics, no traces. */
+  public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
+      GatewayLimits limits, String usageLog, boolean logContent) {
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, Telemetry.defaults());
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
@@ -50,23 +58,86 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int value) {
-    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent);
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent, telemetry);
   }
 
   public GatewayConfig withHost(String value) {
-    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent);
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent, telemetry);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
-    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent);
+    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent, telemetry);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
     return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent);
   }
 
+  public GatewayConfig withTelemetry(Telemetry value) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent, value);
+  }
+
   public GatewayConfig withUsageLog(String path, boolean content) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content, telemetry);
+  }
+
+  /**
+   * Metrics and traces (docs/observability.md). Traces are off unless {@code traces} is true; the
+   * standard {@code OTEL_*} variables override what is set here.
+   *
+   * @param metricModels model names kept as label values besides the routes' exact models and
+   *     renames (an upstream's dated response model, say); any other name is {@code _OTHER}
+   * @param metricsOtlpEndpoint where to push metrics over OTLP/HTTP, or empty for /metrics alone
+   * @param metricsOtlpStep how often metrics are pushed over OTLP
+   * @param traces whether spans are recorded and exported
+   * @param tracesEndpoint the OTLP/HTTP traces URL, or empty for the OTel default
+   *     (OTEL_EXPORTER_OTLP_ENDPOINT, else http://localhost:4318)
+   * @param traceSampleRatio the share of new traces sampled, 0 to 1; a client's sampled flag in
+   *     its {@code traceparent} is followed
+   * @param captureContent whether prompts and outputs go into span events (never by default)
+   * @param serviceName {@code service.name} of the spans and pushed metrics
+   */
+  public record Telemetry(List<String> metricModels, String metricsOtlpEndpoint,
+      java.time.Duration metricsOtlpStep, boolean traces, String tracesEndpoint,
+      double traceSampleRatio, boolean captureContent, String serviceName) {
+    public Telemetry {
+      metricModels = List.copyOf(metricModels);
+      Objects.requireNonNull(metricsOtlpEndpoint, "metricsOtlpEndpoint");
+      Objects.requireNonNull(metricsOtlpStep, "metricsOtlpStep");
+      Objects.requireNonNull(tracesEndpoint, "tracesEndpoint");
+      Objects.requireNonNull(serviceName, "serviceName");
+      if (!(traceSampleRatio >= 0 && traceSampleRatio <= 1)) {
+        throw new GatewayException("telemetry.traces.sample-ratio must be between 0 and 1, was "
+            + traceSampleRatio);
+      }
+      if (metricsOtlpStep.isNegative() || metricsOtlpStep.isZero()) {
+        throw new GatewayException("telemetry.metrics.otlp.interval must be positive, was "
+            + metricsOtlpStep);
+      }
+    }
+
+    /** Metrics on /metrics only, no traces. */
+    public static Telemetry defaults() {
+      return new Telemetry(List.of(), "", java.time.Duration.ofSeconds(60), false, "", 1.0, false,
+          "sluice-gateway");
+    }
+
+    /** These settings with traces on, sampled at {@code ratio}, sent to {@code endpoint}. */
+    public Telemetry withTraces(String endpoint, double ratio) {
+      return new Telemetry(metricModels, metricsOtlpEndpoint, metricsOtlpStep, true, endpoint,
+          ratio, captureContent, serviceName);
+    }
+
+    /** These settings with metrics also pushed to {@code endpoint} every {@code step}. */
+    public Telemetry withMetricsOtlp(String endpoint, java.time.Duration step) {
+      return new Telemetry(metricModels, endpoint, step, traces, tracesEndpoint,
+          traceSampleRatio, captureContent, serviceName);
+    }
+
+    public Telemetry withMetricModels(List<String> models) {
+      return new Telemetry(models, metricsOtlpEndpoint, metricsOtlpStep, traces, tracesEndpoint,
+          traceSampleRatio, captureContent, serviceName);
+    }
   }
 
   /**

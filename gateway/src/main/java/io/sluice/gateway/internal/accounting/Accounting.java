@@ -6,7 +6,10 @@ import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.ResponseStarted;
 import io.sluice.core.event.StreamEvent;
+import io.sluice.core.event.ReasoningDelta;
+import io.sluice.core.event.RefusalDelta;
 import io.sluice.core.event.TextDelta;
+import io.sluice.core.event.ToolCallDelta;
 import io.sluice.core.event.Usage;
 import io.sluice.core.message.FinalMessage;
 import java.util.function.Consumer;
@@ -22,6 +25,9 @@ public final class Accounting implements Consumer<StreamEvent> {
   private final long startNanos;
   private final StringBuilder text;
   long firstTokenNanos = -1;
+  private long lastTokenNanos = -1;
+  /** Content deltas relayed (text, reasoning, refusal, tool arguments): roughly one per token. */
+  private long deltas;
   public Usage usage = Usage.ZERO;
   public String finishReason = "";
   public String responseModel = "";
@@ -37,8 +43,15 @@ public final class Accounting implements Consumer<StreamEvent> {
 
   @Override
   public void accept(StreamEvent event) {
-    if (event instanceof BlockEvent && firstTokenNanos < 0) {
-      firstTokenNanos = System.nanoTime();
+    if (event instanceof BlockEvent) {
+      lastTokenNanos = System.nanoTime();
+      if (firstTokenNanos < 0) {
+        firstTokenNanos = lastTokenNanos;
+      }
+      if (event instanceof TextDelta || event instanceof ReasoningDelta
+          || event instanceof RefusalDelta || event instanceof ToolCallDelta) {
+        deltas++;
+      }
     }
     if (event instanceof TextDelta && text != null && text.length() < MAX_KEPT_TEXT) {
       String t = ((TextDelta) event).text();
@@ -62,6 +75,7 @@ public final class Accounting implements Consumer<StreamEvent> {
   /** Books a whole non-streaming response. */
   public void accept(FinalMessage message) {
     firstTokenNanos = System.nanoTime();
+    lastTokenNanos = firstTokenNanos;
     usage = message.usage();
     responseModel = message.model();
     if (!message.choices().isEmpty()) {
@@ -80,6 +94,25 @@ public final class Accounting implements Consumer<StreamEvent> {
     if (skipped == null) {
       skipped = malformed;
     }
+  }
+
+  /** When the first token came ({@link System#nanoTime}), or -1 before. */
+  public long firstTokenNanos() {
+    return firstTokenNanos;
+  }
+
+  /** When the last content event came ({@link System#nanoTime}), or -1 before the first. */
+  public long lastTokenNanos() {
+    return lastTokenNanos;
+  }
+
+  /**
+   * The output tokens to book: the upstream's count when it sent one, else (a stream cut before
+   * its usage came, by a client that left or a failure) the content deltas relayed, which
+   * providers send about one per token.
+   */
+  public long outputTokens() {
+    return usage.outputTokens() > 0 ? usage.outputTokens() : deltas;
   }
 
   public long firstTokenMillis() {

@@ -60,6 +60,11 @@ public final class UsageLog implements AutoCloseable {
     writer.start();
   }
 
+  /** Entries dropped so far because the queue was full. */
+  public long dropped() {
+    return dropped.get();
+  }
+
   /** Queues one entry; never blocks (a full queue drops it, counted). */
   public void write(UsageEntry entry) {
     // offer signals only a thread waiting on the queue, and the writer never does: it parks.

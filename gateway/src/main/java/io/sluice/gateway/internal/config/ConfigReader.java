@@ -74,7 +74,28 @@ public final class ConfigReader {
     }
     return new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
-        usage.string("path", ""), usage.bool("include-content", false));
+        usage.string("path", ""), usage.bool("include-content", false),
+        telemetry(top.child("telemetry")));
+  }
+
+  /** {@code telemetry:} (docs/observability.md). */
+  private static GatewayConfig.Telemetry telemetry(Node n) {
+    GatewayConfig.Telemetry d = GatewayConfig.Telemetry.defaults();
+    Node metrics = n.child("metrics");
+    Node otlp = metrics.child("otlp");
+    Node traces = n.child("traces");
+    String ratio = traces.string("sample-ratio", Double.toString(d.traceSampleRatio())).trim();
+    double sampleRatio;
+    try {
+      sampleRatio = Double.parseDouble(ratio);
+    } catch (NumberFormatException e) {
+      throw new GatewayException("telemetry.traces.sample-ratio must be a number from 0 to 1, "
+          + "was '" + ratio + "'");
+    }
+    return new GatewayConfig.Telemetry(metrics.strings("models"), otlp.string("endpoint", ""),
+        otlp.duration("interval", d.metricsOtlpStep()), traces.bool("enabled", false),
+        traces.string("endpoint", ""), sampleRatio, traces.bool("capture-content", false),
+        n.string("service-name", d.serviceName()));
   }
 
   private static GatewayLimits limits(Node n) {

@@ -28,6 +28,7 @@ final class BodyRelay {
   public void start() {
     upstream.handler(b -> {
       attempt.firstToken();
+      ex.readFromUpstream(b.length());
       if (body.length() + b.length() > max && !over) {
         over = true;
         ex.cancelUpstream();

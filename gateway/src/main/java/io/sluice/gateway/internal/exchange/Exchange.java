@@ -9,6 +9,9 @@ import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
+import io.sluice.gateway.internal.telemetry.Finished;
+import io.sluice.gateway.internal.telemetry.GatewayMetrics;
+import io.sluice.gateway.internal.telemetry.RequestSpan;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -68,6 +71,13 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private StreamRelay relay;
   private long coolingNanos = Long.MAX_VALUE;
   private boolean queueFull;
+  /** When the request joined a target's queue, or -1. */
+  private long queuedNanos = -1;
+  private String provider = "";
+  private long bytesToClient;
+  private long bytesFromUpstream;
+  /** The request's SERVER span; {@link RequestSpan#NONE} with tracing off. */
+  private final RequestSpan span;
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
@@ -79,7 +89,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     this.key = key;
     this.call = new UpstreamAttempt.Call(door, request.headers(), body, scan);
     this.pools = gw.pools(route);
-    this.accounting = new Accounting(startNanos, gw.config.logContent());
+    this.accounting = new Accounting(startNanos,
+        gw.config.logContent() || gw.tracing.captureContent());
+    this.span = gw.tracing.request(request::getHeader, "chat", scan.model(), door.path);
   }
 
   public void start() {
@@ -88,7 +100,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       totalTimer = gw.vertx.setTimer(gw.limits.totalTimeout().toMillis(), id -> totalTimeout());
     }
     if (scan.stream()) {
-      gw.metrics.streamStarted();
+      gw.metrics.streamStarted(door.path);
       heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
     }
     try {
@@ -109,6 +121,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
           return;
         case QUEUED:
           phase = Phase.QUEUED;
+          queuedNanos = System.nanoTime();
           waiter = w;
           waitingOn = pool;
           if (scan.stream()) {
@@ -137,19 +150,21 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       granted.pool().release(granted); // the client left while the grant was on its way
       return;
     }
+    if (queuedNanos >= 0) {
+      gw.metrics.queueWait(granted.pool().label(), System.nanoTime() - queuedNanos);
+      queuedNanos = -1;
+    }
     waiter = null;
     waitingOn = null;
     lease = granted;
     phase = Phase.WAITING;
     attempts++;
-    String url = granted.pool().target().baseUrl();
-    int query = url.indexOf('?');
-    // A query string may carry a credential (some proxies take ?key=); the label never shows it.
-    upstreamLabel = granted.pool().target().kind().configName() + " "
-        + (query < 0 ? url : url.substring(0, query));
+    upstreamLabel = granted.pool().label();
     upstreamKey = granted.keyLabel();
+    provider = GatewayMetrics.provider(granted.pool().target());
     try {
-      attempt = new UpstreamAttempt(gw, call, granted, this);
+      attempt = new UpstreamAttempt(gw, call, granted, this, span.attempt(provider, upstreamLabel,
+          scan.model(), granted.pool().target().baseUrl()));
       attempt.send();
     } catch (RuntimeException e) {
       crashed(e);
@@ -162,6 +177,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (from != attempt || phase == Phase.DONE) {
       return;
     }
+    gw.metrics.attempt(upstreamLabel, "ok");
     if (scan.stream()) {
       new StreamRelay(this, from, head).start();
     } else {
@@ -173,11 +189,14 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   @Override
   public void failed(UpstreamAttempt from, UpstreamAttempt.Failure failure) {
     gw.metrics.upstreamError(failure.kind());
+    gw.metrics.attempt(upstreamLabel, failure.kind());
+    from.span().end(from.status(), failure.kind());
     TargetPool.Lease failed = lease;
     lease = null;
     if (failed != null) {
       if (failure.coolNanos() > 0) {
         failed.pool().coolDown(failed, failure.coolNanos());
+        gw.metrics.coolDown(failed.pool().label());
       }
       failed.pool().release(failed);
     }
@@ -188,6 +207,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       giveUp(failure);
       return;
     }
+    gw.metrics.retry(failure.kind());
     if (failure.coolNanos() <= 0) {
       targetIndex++; // an upstream that failed moves on; a rate-limited key lets its pool choose
     }
@@ -245,6 +265,16 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     stopHeartbeat();
   }
 
+  /** Bytes of the upstream's answer read, for the meters. */
+  void readFromUpstream(int bytes) {
+    bytesFromUpstream += bytes;
+  }
+
+  /** Bytes written to the client, for the meters. */
+  void wroteToClient(int bytes) {
+    bytesToClient += bytes;
+  }
+
   /** True once the exchange ended, whatever ended it. */
   boolean done() {
     return phase == Phase.DONE;
@@ -263,6 +293,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (!response.ended() && !response.closed()) {
       if (last != null && last.length() > 0) {
         bodyStarted = true;
+        bytesToClient += last.length();
         response.end(last);
       } else {
         response.end();
@@ -405,26 +436,44 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       lease = null;
     }
     if (scan.stream()) {
-      gw.metrics.streamEnded();
+      gw.metrics.streamEnded(door.path);
     }
     key.ifPresent(gw.access::leave);
-    long duration = (System.nanoTime() - startNanos) / 1_000_000;
+    long endNanos = System.nanoTime();
+    long duration = (endNanos - startNanos) / 1_000_000;
     String routeName = door.path;
-    gw.metrics.request(routeName, status);
-    gw.metrics.duration(routeName, duration);
-    gw.metrics.timeToFirstToken(routeName, accounting.firstTokenMillis());
-    gw.metrics.tokens("in", accounting.usage.inputTokens());
-    gw.metrics.tokens("out", accounting.usage.outputTokens());
     if (errorClass.isEmpty() && accounting.failure != null) {
       errorClass = accounting.failure.type();
     }
     if (errorClass.isEmpty() && accounting.skipped != null) {
       errorClass = accounting.skipped.type(); // named, though the stream itself ended well
     }
+    book(status, errorClass, endNanos);
     var u = accounting.usage;
     gw.usageLog.write(new UsageEntry(startMillis, key.map(AccessKey::id).orElse(""), routeName,
         upstreamLabel, scan.model(), status, accounting.firstTokenMillis(), duration,
         u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
         u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text()));
+  }
+
+  /** The meters and spans of the end: telemetry records, it decides nothing. */
+  private void book(int status, String errorClass, long endNanos) {
+    gw.metrics.request(door.path, status);
+    var u = accounting.usage;
+    long first = accounting.firstTokenNanos();
+    Finished f = new Finished(door.path, key.map(AccessKey::id).orElse(""), upstreamLabel,
+        provider, scan.model(), accounting.responseModel, status, errorClass, scan.stream(),
+        endNanos - startNanos, first < 0 ? -1 : first - startNanos,
+        attempt == null ? -1 : attempt.firstTokenAfterNanos(),
+        first < 0 ? -1 : accounting.lastTokenNanos() - first,
+        u.inputTokens(), accounting.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
+        u.reasoningTokens(), bytesToClient, bytesFromUpstream);
+    gw.metrics.finished(f);
+    if (attempt != null) {
+      attempt.span().end(attempt.status(), errorClass);
+    }
+    span.end(f, accounting.finishReason, gw.tracing.captureContent()
+        ? new String(call.body(), java.nio.charset.StandardCharsets.UTF_8) : "",
+        accounting.text());
   }
 }

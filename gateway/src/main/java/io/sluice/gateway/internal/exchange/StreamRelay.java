@@ -120,6 +120,7 @@ final class StreamRelay {
       return;
     }
     lastReadNanos = System.nanoTime();
+    ex.readFromUpstream(chunk.length());
     byte[] bytes = chunk.getBytes();
     if (raw) {
       byte[] masked = masker.apply(bytes);
@@ -293,6 +294,7 @@ final class StreamRelay {
       return;
     }
     ex.bodyStarted();
+    ex.wroteToClient(out.length());
     ex.response.write(out);
     if (ex.response.writeQueueFull() && !ended && !paused) {
       upstream.pause();

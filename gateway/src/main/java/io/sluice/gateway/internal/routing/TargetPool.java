@@ -58,6 +58,26 @@ public final class TargetPool {
     this.queueSize = queueSize;
   }
 
+  /** The number of keys (one for a target without keys). */
+  public int keyCount() {
+    return keys.size();
+  }
+
+  /** Requests in flight on the key at {@code keyIndex}. */
+  public synchronized int inFlight(int keyIndex) {
+    return inFlight[keyIndex];
+  }
+
+  /**
+   * The target as logs and meters name it: its kind and base URL without a query string, which
+   * may carry a credential (some proxies take {@code ?key=}).
+   */
+  public String label() {
+    String url = target.baseUrl();
+    int query = url.indexOf('?');
+    return target.kind().configName() + " " + (query < 0 ? url : url.substring(0, query));
+  }
+
   /** Grants a lease now (GRANTED, in {@code waiter.lease}), queues the waiter, or refuses. */
   public synchronized Outcome acquire(Waiter waiter) {
     long now = System.nanoTime();

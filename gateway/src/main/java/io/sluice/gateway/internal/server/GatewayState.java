@@ -9,6 +9,8 @@ import io.sluice.gateway.internal.accounting.UsageLog;
 import io.sluice.gateway.internal.routing.Router;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
+import io.sluice.gateway.internal.telemetry.Tracing;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,7 +36,8 @@ public final class GatewayState implements AutoCloseable {
   public final GatewayLimits limits;
   public final Router router;
   public final AccessControl access;
-  public final GatewayMetrics metrics = new GatewayMetrics();
+  public final GatewayMetrics metrics;
+  public final Tracing tracing;
   public final UsageLog usageLog;
   /** The upstream clients for calls made off the front doors' event loops (none in practice). */
   private final UpstreamClients sharedClients;
@@ -63,11 +66,24 @@ public final class GatewayState implements AutoCloseable {
     this.router = new Router(config.routes());
     this.access = new AccessControl(config.accessKeys());
     this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
+    this.metrics = new GatewayMetrics(config);
+    metrics.functionCounter("sluice_gateway_usage_log_dropped", "Usage-log entries dropped "
+        + "because the writer fell behind (its queue was full)", usageLog,
+        log -> ((UsageLog) log).dropped());
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
-        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+        TargetPool pool = new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize());
+        pools.put(t, pool);
+        for (int k = 0; k < pool.keyCount(); k++) {
+          int key = k;
+          metrics.gauge("sluice_gateway_upstream_in_flight", "Requests in flight on each "
+              + "upstream key (keyN is the Nth of the target's api-keys)",
+              Tags.of("sluice.target", pool.label(), "key", "key" + k), pool,
+              p -> ((TargetPool) p).inFlight(key));
+        }
       }
     }
+    this.tracing = Tracing.of(config.telemetry());
     this.clientOptions = new HttpClientOptions()
         .setConnectTimeout((int) limits.connectTimeout().toMillis())
         .setKeepAlive(true)
@@ -197,5 +213,7 @@ public final class GatewayState implements AutoCloseable {
   @Override
   public void close() {
     usageLog.close();
+    tracing.close();
+    metrics.close();
   }
 }

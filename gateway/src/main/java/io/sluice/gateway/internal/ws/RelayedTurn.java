@@ -12,6 +12,8 @@ import io.sluice.gateway.internal.accounting.UsageEntry;
 import io.sluice.gateway.internal.exchange.ClientErrors;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
+import io.sluice.gateway.internal.telemetry.Finished;
+import io.sluice.gateway.internal.telemetry.GatewayMetrics;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -233,15 +235,19 @@ final class RelayedTurn implements WsSession.Turn {
   private void book(String keyLabel) {
     long duration = (System.nanoTime() - startNanos) / 1_000_000;
     String route = FrontDoor.RESPONSES.path;
-    gw.metrics.request(route, status);
-    gw.metrics.duration(route, duration);
-    gw.metrics.timeToFirstToken(route, accounting.firstTokenMillis());
-    gw.metrics.tokens("in", accounting.usage.inputTokens());
-    gw.metrics.tokens("out", accounting.usage.outputTokens());
     if (errorClass.isEmpty() && accounting.failure != null) {
       errorClass = accounting.failure.type();
     }
     var u = accounting.usage;
+    gw.metrics.request(route, status);
+    long first = accounting.firstTokenNanos();
+    gw.metrics.finished(new Finished(route, session.key.map(AccessKey::id).orElse(""),
+        gw.pool(target).label(), GatewayMetrics.provider(target), model, accounting.responseModel,
+        status, errorClass, true, System.nanoTime() - startNanos,
+        first < 0 ? -1 : first - startNanos, -1,
+        first < 0 ? -1 : accounting.lastTokenNanos() - first, u.inputTokens(),
+        accounting.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(), u.reasoningTokens(),
+        0, 0));
     gw.usageLog.write(new UsageEntry(startMillis,
         session.key.map(AccessKey::id).orElse(""), route, label(), model,
         status, accounting.firstTokenMillis(), duration, u.inputTokens(), u.outputTokens(),
