@@ -78,6 +78,7 @@ public interface SluiceClient extends AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private Delayer delayer;
+    private CallListener listener = CallListener.NONE;
 
     private Builder(ProviderSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -95,6 +96,12 @@ public interface SluiceClient extends AutoCloseable {
 
     public Builder limits(StreamLimits value) {
       this.limits = Objects.requireNonNull(value, "limits");
+      return this;
+    }
+
+    /** Told what happens under each stream: attempts, retries, first byte, usage, outcome. */
+    public Builder listener(CallListener value) {
+      this.listener = Objects.requireNonNull(value, "listener");
       return this;
     }
 
@@ -122,7 +129,8 @@ public interface SluiceClient extends AutoCloseable {
      */
     public SluiceClient build() {
       return new HttpSluiceClient(
-          new ClientConfig(settings, timeouts, retryPolicy, limits, clock, random), delayer);
+          new ClientConfig(settings, timeouts, retryPolicy, limits, clock, random, listener),
+          delayer);
     }
   }
 }

@@ -72,7 +72,8 @@ public final class HttpSluiceClient implements SluiceClient {
     byte[] body = encode(request.withStream(true));
     Exchange[] self = new Exchange[1];
     Exchange exchange = new Exchange(http, endpoint, config, CallConfig.of(config, options), TIMER,
-        delayer, body, () -> live.remove(self[0]));
+        delayer, body, () -> live.remove(self[0]),
+        new Signals(config.listener(), endpoint, request.model()));
     self[0] = exchange;
     live.add(exchange);
     exchange.start();
