@@ -16,11 +16,13 @@ import java.util.Objects;
  *     loopback only when none are
  * @param port the port; 0 picks a free one
  * @param usageLog the JSON-lines usage file, or empty for none
+ * @param adminKeySha256 the lower-case hex SHA-256 of the admin key that opens the dashboard
+ *     ({@code server.admin-key}), or empty for none; the key itself is never stored
  * @param telemetry metrics and traces ({@code telemetry} in sluice.yaml, docs/observability.md)
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent, Telemetry telemetry) {
+    String usageLog, boolean logContent, String adminKeySha256, Telemetry telemetry) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -31,6 +33,10 @@ public record GatewayConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
     Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(adminKeySha256, "adminKeySha256");
+    if (!adminKeySha256.isEmpty() && !adminKeySha256.matches("[0-9a-fA-F]{64}")) {
+      throw new GatewayException("the admin key's sha256 must be 64 hex digits");
+    }
     if (port < 0 || port > 65535) {
       throw new GatewayException("port must be 0..65535, was " + port);
     }
@@ -38,13 +44,21 @@ public record GatewayConfig(
 
   /** A configuration with the default telemetry: metrics on /metrics, no traces. */
   public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
+      GatewayLimits limits, String usageLog, boolean logContent, String adminKeySha256) {
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, adminKeySha256,
+        Telemetry.defaults());
+  }
+
+  /** A configuration without an admin key and with the default telemetry. */
+  public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
       GatewayLimits limits, String usageLog, boolean logContent) {
-    this(host, port, routes, accessKeys, limits, usageLog, logContent, Telemetry.defaults());
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, "");
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
   public static GatewayConfig of(List<Route> routes) {
-    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false);
+    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false,
+        "");
   }
 
   /** Reads {@code sluice.yaml}, substituting {@code ${ENV_VAR}} from the process environment. */
@@ -58,27 +72,51 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int value) {
-    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent, telemetry);
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog,
+        logContent, adminKeySha256, telemetry);
   }
 
   public GatewayConfig withHost(String value) {
-    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent, telemetry);
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog,
+        logContent, adminKeySha256, telemetry);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
-    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent, telemetry);
+    return new GatewayConfig(host, port, routes, value, limits, usageLog,
+        logContent, adminKeySha256, telemetry);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
-    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent);
+    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog,
+        logContent, adminKeySha256, telemetry);
   }
 
   public GatewayConfig withTelemetry(Telemetry value) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent, value);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, value);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content, telemetry);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
+        adminKeySha256, telemetry);
+  }
+
+  /**
+   * This config with {@code secret} as the admin key of the dashboard (docs/dashboard.md); only its
+   * SHA-256 is kept. An empty secret removes it.
+   */
+  public GatewayConfig withAdminKey(String secret) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)), telemetry);
+  }
+
+  private static byte[] sha256(String secret) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /**

@@ -9,5 +9,10 @@ import io.sluice.core.event.StreamEvent;
  */
 public interface StreamEncoder {
 
+  /**
+   * Writes the next event.
+   *
+   * @param event the event
+   */
   void encode(StreamEvent event);
 }

@@ -9,7 +9,9 @@ public sealed interface BlockEvent extends StreamEvent
         ReasoningStart, ReasoningDelta, ReasoningEnd, ToolCallStart, ToolCallDelta, ToolCallEnd,
         OpaqueBlock {
 
+  /** The choice this block belongs to; 0 unless the request asked for several. */
   int choice();
 
+  /** The block's position in its choice, from 0; start, deltas and end share it. */
   int index();
 }

@@ -11,6 +11,7 @@ package io.sluice.core.event;
 public record ToolCallEnd(
     int choice, int index, String id, String name, ToolKind kind, String arguments,
     boolean validJson) implements BlockEvent {
+  /** Checks that no component is null. */
   public ToolCallEnd {
     Checks.notNull(id, name, kind, arguments);
   }

@@ -9,6 +9,7 @@ package io.sluice.core.event;
  */
 public record ToolCallStart(int choice, int index, String id, String name, ToolKind kind)
     implements BlockEvent {
+  /** Checks that no component is null. */
   public ToolCallStart {
     Checks.notNull(id, name, kind);
   }

@@ -48,6 +48,11 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
 
   private MessageAccumulator() {}
 
+  /**
+   * Starts an empty accumulator.
+   *
+   * @return the accumulator
+   */
   public static MessageAccumulator create() {
     return new MessageAccumulator();
   }

@@ -11,7 +11,13 @@ import java.util.Objects;
  */
 public sealed interface Part {
 
+  /**
+   * Text.
+   *
+   * @param text the text
+   */
   record Text(String text) implements Part {
+    /** Checks that no component is null. */
     public Text {
       Objects.requireNonNull(text, "text");
     }
@@ -22,14 +28,42 @@ public sealed interface Part {
    * when known ({@code image/png}), else empty.
    */
   record Image(String url, String mediaType) implements Part {
+    /** Checks that no component is null. */
     public Image {
       Objects.requireNonNull(url, "url");
       Objects.requireNonNull(mediaType, "mediaType");
+    }
+
+    /**
+     * An image the provider fetches, or a {@code data:} URL.
+     *
+     * @param url an http(s) or {@code data:} URL
+     * @return the image, its media type unknown
+     */
+    public static Image url(String url) {
+      return new Image(url, "");
+    }
+
+    /**
+     * An image sent inline, as a base64 {@code data:} URL.
+     *
+     * @param bytes the encoded image (PNG, JPEG, GIF or WebP, as the provider accepts)
+     * @param mediaType its media type, such as {@code image/png}
+     * @return the image
+     */
+    public static Image bytes(byte[] bytes, String mediaType) {
+      if (!mediaType.startsWith("image/")) {
+        throw new IllegalArgumentException("an image's media type starts with image/, was '"
+            + mediaType + "'");
+      }
+      return new Image("data:" + mediaType + ";base64,"
+          + java.util.Base64.getEncoder().encodeToString(bytes), mediaType);
     }
   }
 
   /** A refusal the model streamed instead of content (OpenAI structured outputs). */
   record Refusal(String text) implements Part {
+    /** Checks that no component is null. */
     public Refusal {
       Objects.requireNonNull(text, "text");
     }
@@ -40,6 +74,7 @@ public sealed interface Part {
    * verbatim on a later turn; {@code id} is the provider's item id where it has one.
    */
   record Reasoning(ReasoningKind kind, String text, String signature, String id) implements Part {
+    /** Checks that no component is null. */
     public Reasoning {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(text, "text");
@@ -50,6 +85,7 @@ public sealed interface Part {
 
   /** A call of a tool; {@code arguments} is the JSON text as the model produced it. */
   record ToolCall(String id, String name, ToolKind kind, String arguments) implements Part {
+    /** Checks that no component is null. */
     public ToolCall {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(name, "name");
@@ -57,6 +93,14 @@ public sealed interface Part {
       Objects.requireNonNull(arguments, "arguments");
     }
 
+    /**
+     * A call of a function tool.
+     *
+     * @param id the call's id
+     * @param name the function's name
+     * @param arguments the arguments, as JSON text
+     * @return the call
+     */
     public static ToolCall function(String id, String name, String arguments) {
       return new ToolCall(id, name, ToolKind.FUNCTION, arguments);
     }
@@ -69,6 +113,7 @@ public sealed interface Part {
 
   /** The answer to a tool call, as text. */
   record ToolResult(String callId, String content, boolean isError) implements Part {
+    /** Checks that no component is null. */
     public ToolResult {
       Objects.requireNonNull(callId, "callId");
       Objects.requireNonNull(content, "content");
@@ -77,6 +122,7 @@ public sealed interface Part {
 
   /** A provider block sluice does not model, kept as raw JSON so nothing is lost. */
   record Opaque(String type, String json) implements Part {
+    /** Checks that no component is null. */
     public Opaque {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(json, "json");

@@ -75,7 +75,8 @@ public final class ConfigReader {
     return new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
         usage.string("path", ""), usage.bool("include-content", false),
-        telemetry(top.child("telemetry")));
+        "", telemetry(top.child("telemetry")))
+        .withAdminKey(server.string("admin-key", "").trim());
   }
 
   /** {@code telemetry:} (docs/observability.md). */

@@ -101,6 +101,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     if (scan.stream()) {
       gw.metrics.streamStarted(door.path);
+      gw.dashboard.recorder().streamOpened(door.path, scan.model());
       heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
     }
     try {
@@ -208,6 +209,10 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       return;
     }
     gw.metrics.retry(failure.kind());
+    if (failed != null) {
+      gw.dashboard.recorder().attemptRetried(failed.pool().target(), failed.keyLabel(),
+          failure.kind());
+    }
     if (failure.coolNanos() <= 0) {
       targetIndex++; // an upstream that failed moves on; a rate-limited key lets its pool choose
     }
@@ -437,6 +442,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     if (scan.stream()) {
       gw.metrics.streamEnded(door.path);
+      gw.dashboard.recorder().streamClosed(door.path, scan.model());
     }
     key.ifPresent(gw.access::leave);
     long endNanos = System.nanoTime();

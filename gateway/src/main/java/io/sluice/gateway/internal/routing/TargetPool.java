@@ -111,6 +111,14 @@ public final class TargetPool {
     return queue.size();
   }
 
+  /** The pool now, copied under its lock: for the dashboard. */
+  public record Load(int queued, int queueSize, int concurrency, int[] inFlight,
+      long[] coolUntilNanos) {}
+
+  public synchronized Load load() {
+    return new Load(queue.size(), queueSize, concurrency, inFlight.clone(), coolUntilNanos.clone());
+  }
+
   /** Nanoseconds until the first key leaves its cool-down (0 when one is usable). */
   public synchronized long coolingNanos() {
     long now = System.nanoTime();

@@ -80,6 +80,12 @@ public final class AccessControl {
     }
   }
 
+  /** The key's requests in flight now (counted only when it has a concurrency limit). */
+  public int inFlight(AccessKey key) {
+    AtomicInteger n = inFlight.get(key.id());
+    return n == null ? 0 : n.get();
+  }
+
   static String presented(MultiMap headers) {
     String auth = headers.get("authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -48,6 +48,8 @@ public final class GatewayState implements AutoCloseable {
   /** The port the front doors listen on, once they do: WebSocket turns bridged to SSE call it. */
   public volatile int selfPort;
   private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
+  /** GET /dashboard, and the recorder that the requests' ends feed. */
+  public final io.sluice.gateway.internal.dashboard.Dashboard dashboard;
 
   /** Connections per upstream host: more than one host's ephemeral ports allow. */
   private static final int UPSTREAM_POOL = 65_536;
@@ -84,6 +86,7 @@ public final class GatewayState implements AutoCloseable {
       }
     }
     this.tracing = Tracing.of(config.telemetry());
+    this.dashboard = DashboardBridge.create(this);
     this.clientOptions = new HttpClientOptions()
         .setConnectTimeout((int) limits.connectTimeout().toMillis())
         .setKeepAlive(true)

@@ -92,6 +92,8 @@ public final class UpstreamAttempt {
   private long sentNanos = -1;
   private long firstTokenNanos = -1;
   private int status;
+  /** When the lease was granted: the gateway's own time runs from here to the request sent. */
+  private final long leasedNanos = System.nanoTime();
 
   public UpstreamAttempt(GatewayState gw, Call call, TargetPool.Lease lease, Outcome outcome,
       RequestSpan.AttemptSpan span) {
@@ -180,6 +182,7 @@ public final class UpstreamAttempt {
         req.reset(CANCEL);
         return;
       }
+      gw.dashboard.recorder().upstreamSent(System.nanoTime() - leasedNanos);
       req.send(Buffer.buffer(payload)).onComplete(r -> {
         if (r.failed()) {
           transportFailed(r.cause());
