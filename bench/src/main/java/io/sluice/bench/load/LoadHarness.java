@@ -106,6 +106,7 @@ public final class LoadHarness {
     List<ScenarioReport> reports = new ArrayList<>();
     Server mock = null;
     Server gateway = null;
+    Server traced = null;
     Server portkey = null;
     String note = "";
     try (LoadGenerator clients = new LoadGenerator(options.eventLoops())) {
@@ -121,6 +122,11 @@ public final class LoadHarness {
             : ChildProcess.jvm("sluice", options.gatewayCpus(), options.gatewayJvm(),
                 scratch.resolve("gateway.log"),
                 "gateway", "0", mockBase, options.upstreamHttp2() ? "http2" : "http1");
+      }
+      if (options.paths().contains("sluice-traced")) {
+        traced = ChildProcess.jvm("sluice-traced", options.gatewayCpus(), options.gatewayJvm(),
+            scratch.resolve("gateway-traced.log"), "gateway", "0", mockBase,
+            options.upstreamHttp2() ? "http2" : "http1", "traced");
       }
       if (options.paths().contains("portkey")) {
         StringBuilder why = new StringBuilder();
@@ -144,6 +150,9 @@ public final class LoadHarness {
         if (portkey != null) {
           all.add(viaPortkey(portkey, mockBase, false));
         }
+        if (traced != null) {
+          all.add(viaSluice(traced, "sluice-traced"));
+        }
         for (Endpoint e : all) {
           System.err.println("load: JIT warm-up of " + e.name() + ", "
               + Report.num(options.jitWarmupSeconds()) + " s");
@@ -163,6 +172,10 @@ public final class LoadHarness {
               if (gateway != null) {
                 byPath.put("sluice", measure(clients, s, gateway, viaSluice(gateway), r));
               }
+              if (traced != null) {
+                byPath.put("sluice-traced", measure(clients, s, traced,
+                    viaSluice(traced, "sluice-traced"), r));
+              }
               if (portkey != null) {
                 byPath.put("portkey", measure(clients, s, portkey,
                     viaPortkey(portkey, mockBase, s.translated()), r));
@@ -174,7 +187,7 @@ public final class LoadHarness {
         }
       }
     } finally {
-      for (Server server : new Server[] {portkey, gateway, mock}) {
+      for (Server server : new Server[] {portkey, traced, gateway, mock}) {
         if (server != null) {
           server.close();
         }
@@ -242,7 +255,11 @@ public final class LoadHarness {
   }
 
   static Endpoint viaSluice(Server gateway) {
-    return new Endpoint("sluice", gateway.host(), gateway.port(), "/v1/chat/completions", Map.of());
+    return viaSluice(gateway, "sluice");
+  }
+
+  static Endpoint viaSluice(Server gateway, String name) {
+    return new Endpoint(name, gateway.host(), gateway.port(), "/v1/chat/completions", Map.of());
   }
 
   static Endpoint viaPortkey(Server portkey, String mockBase, boolean translated) {

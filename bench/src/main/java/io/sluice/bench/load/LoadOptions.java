@@ -27,10 +27,16 @@ record LoadOptions(
     int minStreams, long streamIdleMillis, String gatewayCpus,
     boolean upstreamHttp2) {
 
-  static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey");
+  /**
+   * Every path: {@code sluice-traced} is a second gateway with tracing on and every request
+   * sampled, its spans exported over OTLP to a sink in its own JVM, to measure what tracing costs
+   * beside {@code sluice} in the same run. Not run unless {@code --paths} names it.
+   */
+  static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey", "sluice-traced");
+  static final List<String> DEFAULT_PATHS = List.of("direct", "sluice", "portkey");
 
   static LoadOptions defaults() {
-    return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
+    return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), DEFAULT_PATHS, 1, -1, 3, 10, -1,
         2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
         Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000, "",
         false);

@@ -60,8 +60,24 @@ public final class ServerMain {
       }
       case "gateway" -> {
         // The same start as `sluice gateway`, with its one log line per request to stderr.
-        Gateway gateway = Gateway.start(gatewayConfig(args[2], Integer.parseInt(args[1]),
-            args.length > 3 && args[3].equals("http2")));
+        GatewayConfig config = gatewayConfig(args[2], Integer.parseInt(args[1]),
+            args.length > 3 && args[3].equals("http2"));
+        if (args.length > 4 && args[4].equals("traced")) {
+          // Every request sampled; spans go over OTLP to a sink in this JVM that answers 200.
+          io.vertx.core.Vertx sinkLoop = io.vertx.core.Vertx.vertx();
+          int sink;
+          try {
+            sink = sinkLoop.createHttpServer()
+                .requestHandler(req -> req.body().onComplete(b -> req.response().end()))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get()
+                .actualPort();
+          } catch (Exception e) {
+            throw new IOException("the OTLP sink did not start", e);
+          }
+          config = config.withTelemetry(GatewayConfig.Telemetry.defaults()
+              .withTraces("http://127.0.0.1:" + sink + "/v1/traces", 1.0));
+        }
+        Gateway gateway = Gateway.start(config);
         server = gateway;
         port = gateway.port();
       }
