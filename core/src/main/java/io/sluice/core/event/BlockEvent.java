@@ -7,6 +7,7 @@ package io.sluice.core.event;
 public sealed interface BlockEvent extends StreamEvent
     permits TextStart, TextDelta, TextEnd, RefusalStart, RefusalDelta, RefusalEnd,
         ReasoningStart, ReasoningDelta, ReasoningEnd, ToolCallStart, ToolCallDelta, ToolCallEnd,
+        ServerToolStart, ServerToolDelta, ServerToolEnd, ServerToolResult, CitationAdded, Logprobs,
         OpaqueBlock {
 
   /** The choice this block belongs to; 0 unless the request asked for several. */

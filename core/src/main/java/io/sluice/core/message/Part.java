@@ -1,8 +1,11 @@
 package io.sluice.core.message;
 
+import io.sluice.core.event.Citation;
 import io.sluice.core.event.ReasoningKind;
+import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.internal.json.JsonChecks;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,14 +15,21 @@ import java.util.Objects;
 public sealed interface Part {
 
   /**
-   * Text.
-   *
-   * @param text the text
+   * Text, with the sources it cites and, when the request asked for them, its tokens' log
+   * probabilities.
    */
-  record Text(String text) implements Part {
+  record Text(String text, List<Citation> citations, List<TokenLogprob> logprobs)
+      implements Part {
     /** Checks that no component is null. */
     public Text {
       Objects.requireNonNull(text, "text");
+      citations = List.copyOf(citations);
+      logprobs = List.copyOf(logprobs);
+    }
+
+    /** Text without citations or log probabilities. */
+    public Text(String text) {
+      this(text, List.of(), List.of());
     }
   }
 
@@ -62,10 +72,16 @@ public sealed interface Part {
   }
 
   /** A refusal the model streamed instead of content (OpenAI structured outputs). */
-  record Refusal(String text) implements Part {
+  record Refusal(String text, List<TokenLogprob> logprobs) implements Part {
     /** Checks that no component is null. */
     public Refusal {
       Objects.requireNonNull(text, "text");
+      logprobs = List.copyOf(logprobs);
+    }
+
+    /** A refusal without log probabilities. */
+    public Refusal(String text) {
+      this(text, List.of());
     }
   }
 
@@ -108,6 +124,36 @@ public sealed interface Part {
     /** Whether the arguments parse as one JSON value; a call cut off by a limit does not. */
     public boolean argumentsValid() {
       return JsonChecks.isValid(arguments);
+    }
+  }
+
+  /**
+   * A tool the provider ran itself (web search, code execution, an MCP tool): history to send
+   * back to the same provider, never a call for the client to answer.
+   *
+   * @param type the provider's block or item type ({@code server_tool_use}, {@code web_search_call})
+   * @param input the input as a JSON text
+   * @param json the block or item as the provider sent it, results included where it holds them
+   */
+  record ServerTool(String id, String name, String type, String input, String json)
+      implements Part {
+    /** Checks that no component is null. */
+    public ServerTool {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(input, "input");
+      Objects.requireNonNull(json, "json");
+    }
+  }
+
+  /** The result of a server tool as the provider sent it ({@code web_search_tool_result}, …). */
+  record ServerToolResult(String toolUseId, String type, String json) implements Part {
+    /** Checks that no component is null. */
+    public ServerToolResult {
+      Objects.requireNonNull(toolUseId, "toolUseId");
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(json, "json");
     }
   }
 

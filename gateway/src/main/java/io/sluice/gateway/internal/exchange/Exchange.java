@@ -12,6 +12,7 @@ import io.sluice.gateway.internal.server.RequestBody;
 import io.sluice.gateway.internal.telemetry.Finished;
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
 import io.sluice.gateway.internal.telemetry.RequestSpan;
+import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -33,6 +34,11 @@ import java.util.Optional;
  * {@link #cancelUpstream}), and the attempt reports through {@link UpstreamAttempt.Outcome}. Every
  * ending, whatever its cause (answer relayed, upstream error, timeout, client gone, a bug), goes
  * through {@link #finish}, which books it exactly once: lease released, meters, usage entry.
+ *
+ * <p>Everything the client receives from an upstream (body bytes, re-encoded events, error
+ * messages, copied header values) leaves through {@link #write}, {@link #end}, {@link #fail} or
+ * {@link #passHeaders}, and so through the one {@link KeyMasker} of the current attempt's key:
+ * no relay writes to the client's response by itself.
  */
 public final class Exchange implements UpstreamAttempt.Outcome {
   private enum Phase { QUEUED, WAITING, STREAMING, DONE }
@@ -78,6 +84,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private long bytesFromUpstream;
   /** The request's SERVER span; {@link RequestSpan#NONE} with tracing off. */
   private final RequestSpan span;
+  /** The key of the attempt under way, masked in all that goes to the client. */
+  private KeyMasker masker = new KeyMasker("");
+  /** This request's last 429 from an upstream: what the client is told when every key cools. */
+  private UpstreamAttempt.Failure rateLimited;
+  /** Told once, from finish(): the server's count of requests in flight, for the drain. */
+  private Runnable whenFinished = () -> { };
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
@@ -92,6 +104,41 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     this.accounting = new Accounting(startNanos,
         gw.config.logContent() || gw.tracing.captureContent());
     this.span = gw.tracing.request(request::getHeader, "chat", scan.model(), door.path);
+  }
+
+  /** Runs {@code action} on the exchange's event loop once it is booked, whatever ended it. */
+  public Exchange whenFinished(Runnable action) {
+    this.whenFinished = action;
+    return this;
+  }
+
+  /**
+   * The gateway is shutting down and its drain timeout passed: ends this exchange from any
+   * thread, on its own event loop. A stream under way ends with a terminal error event in the
+   * client's format; a request not answered yet gets a 503 in its format (or, once a heartbeat
+   * committed the head, the same terminal event). Booked once, like every ending.
+   */
+  public void shutDown(String message) {
+    context.runOnContext(v -> {
+      if (phase == Phase.DONE) {
+        return;
+      }
+      Failed failure = new Failed("api_error", "gateway_shutting_down", message, 503, true);
+      if (relay != null) {
+        relay.abort(failure);
+        if (phase == Phase.DONE) {
+          return;
+        }
+      }
+      if (waiter != null) {
+        waitingOn.cancel(waiter);
+      }
+      cancelUpstream();
+      if (attempt != null) {
+        attempt.end();
+      }
+      fail(failure, "shutdown");
+    });
   }
 
   public void start() {
@@ -140,6 +187,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     long retryAfter = queueFull ? 1 : Math.max(1, (coolingNanos + 999_999_999L) / 1_000_000_000L);
     response.headers().set("Retry-After", Long.toString(retryAfter));
+    if (!queueFull && rateLimited != null) {
+      // The provider's own words (status, type, code, message), not the gateway's summary: a
+      // rate limit and an exhausted quota call for different things from the client.
+      giveUp(rateLimited, "keys_cooling");
+      return;
+    }
     fail(new Failed("rate_limit_error", "", queueFull
         ? "all upstreams for model '" + scan.model() + "' are busy and their queues are full"
         : "all upstream keys for model '" + scan.model() + "' are cooling down after a 429",
@@ -160,9 +213,11 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     lease = granted;
     phase = Phase.WAITING;
     attempts++;
+    // A query string or a user:password may carry a credential: the label never shows them.
     upstreamLabel = granted.pool().label();
     upstreamKey = granted.keyLabel();
     provider = GatewayMetrics.provider(granted.pool().target());
+    masker = new KeyMasker(granted.apiKey());
     try {
       attempt = new UpstreamAttempt(gw, call, granted, this, span.attempt(provider, upstreamLabel,
           scan.model(), granted.pool().target().baseUrl()));
@@ -194,6 +249,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     from.span().end(from.status(), failure.kind());
     TargetPool.Lease failed = lease;
     lease = null;
+    if (failure.coolNanos() > 0) {
+      rateLimited = failure;
+    }
     if (failed != null) {
       if (failure.coolNanos() > 0) {
         failed.pool().coolDown(failed, failure.coolNanos());
@@ -205,7 +263,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       return;
     }
     if (!failure.retryable() || bodyStarted || attempts >= gw.limits.maxAttempts()) {
-      giveUp(failure);
+      giveUp(failure, failure.kind());
       return;
     }
     gw.metrics.retry(failure.kind());
@@ -234,16 +292,18 @@ public final class Exchange implements UpstreamAttempt.Outcome {
    * No retry: the client is told. A client of the upstream's format gets the upstream's own JSON
    * error as it came, with its status and Retry-After, unless its response is already committed.
    */
-  private void giveUp(UpstreamAttempt.Failure failure) {
+  private void giveUp(UpstreamAttempt.Failure failure, String errorClass) {
     if (failure.passOn().isPresent() && !committed) {
       UpstreamAttempt.ErrorBody error = failure.passOn().get();
       response.setStatusCode(error.status());
       response.headers().set("Content-Type", "application/json");
-      error.retryAfter().ifPresent(v -> response.headers().set("Retry-After", v));
-      end(error.status(), failure.kind(), Buffer.buffer(error.json()));
+      if (!response.headers().contains("Retry-After")) { // the gateway's own cool-down wins
+        error.retryAfter().ifPresent(v -> response.headers().set("Retry-After", v));
+      }
+      end(error.status(), errorClass, Buffer.buffer(error.json()));
       return;
     }
-    fail(failure.told(), failure.kind());
+    fail(failure.told(), errorClass);
   }
 
   @Override
@@ -264,6 +324,35 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     commitStream(upstreamHeaders, false);
   }
 
+  /**
+   * Whether a stream whose first model event is {@code failure} may go to another attempt
+   * instead: nothing of it reached the client, the error is worth a retry, and attempts are left.
+   */
+  boolean mayFailOver(Failed failure) {
+    return phase == Phase.STREAMING && !bodyStarted && failure.retryable()
+        && attempts < gw.limits.maxAttempts();
+  }
+
+  /**
+   * The stream of {@code from} began with an error before any of its bytes reached the client
+   * ({@link #mayFailOver}): it is cancelled and handled as a failed attempt. A head not yet
+   * written is taken back, so that the next answer's head, or the error, replaces it.
+   */
+  void failOver(StreamRelay stopped, UpstreamAttempt from, Failed failure) {
+    if (relay != stopped) {
+      return;
+    }
+    relay = null;
+    phase = Phase.WAITING;
+    if (!response.headWritten()) {
+      committed = false;
+      response.headers().clear();
+    }
+    from.cancel();
+    from.end();
+    failed(from, new UpstreamAttempt.Failure("stream_error", true, 0, failure, Optional.empty()));
+  }
+
   /** Upstream body bytes reach the client: no retry from now on, and no more heartbeats. */
   void bodyStarted() {
     bodyStarted = true;
@@ -273,11 +362,6 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   /** Bytes of the upstream's answer read, for the meters. */
   void readFromUpstream(int bytes) {
     bytesFromUpstream += bytes;
-  }
-
-  /** Bytes written to the client, for the meters. */
-  void wroteToClient(int bytes) {
-    bytesToClient += bytes;
   }
 
   /** True once the exchange ended, whatever ended it. */
@@ -296,13 +380,39 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     finish(status, errorClass); // booked before the end goes out: a client's next request sees it
     if (!response.ended() && !response.closed()) {
-      if (last != null && last.length() > 0) {
+      byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
+      if (rest.length > 0) {
         bodyStarted = true;
-        bytesToClient += last.length();
-        response.end(last);
+        bytesToClient += rest.length;
+        response.end(Buffer.buffer(rest));
       } else {
         response.end();
       }
+    }
+  }
+
+  /** Writes part of the answer to the client, the upstream's key masked. */
+  void write(Buffer out) {
+    byte[] bytes = out.getBytes();
+    byte[] masked = masker.apply(bytes);
+    bytesToClient += masked.length;
+    response.write(masked == bytes ? out : Buffer.buffer(masked));
+  }
+
+  /**
+   * Copies an upstream's response headers to the client's response, values masked: all but the
+   * hop-by-hop ones and the content type on a pass-through, the request ids alone on a
+   * translation.
+   */
+  void passHeaders(MultiMap upstreamHeaders, boolean all) {
+    MultiMap copied = MultiMap.caseInsensitiveMultiMap();
+    if (all) {
+      Headers.copyResponse(upstreamHeaders, copied);
+    } else {
+      Headers.copyRequestIds(upstreamHeaders, copied);
+    }
+    for (var e : copied) {
+      response.headers().add(e.getKey(), masker.mask(e.getValue()));
     }
   }
 
@@ -315,7 +425,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     response.setStatusCode(200);
     response.setChunked(true);
     if (upstreamHeaders != null) {
-      Headers.copyResponse(upstreamHeaders, response.headers());
+      passHeaders(upstreamHeaders, true);
     }
     Headers.sseHeaders(response.headers());
     response.setWriteQueueMaxSize(gw.limits.streamBufferBytes());
@@ -348,11 +458,18 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (phase == Phase.DONE) {
       return;
     }
+    String message = masker.mask(failure.message());
+    if (!message.equals(failure.message())) {
+      failure = new Failed(failure.type(), failure.code(), message, failure.httpStatus(),
+          failure.retryable());
+    }
     if (committed) {
       accounting.failure = failure;
       finish(200, errorClass);
       if (!response.ended() && !response.closed()) {
-        response.end(ClientErrors.terminalEvent(door.format, failure, "", scan.model()));
+        byte[] held = masker.flush(); // a partial key held back was not the key
+        Buffer last = ClientErrors.terminalEvent(door.format, failure, "", scan.model());
+        response.end(held.length == 0 ? last : Buffer.buffer(held).appendBuffer(last));
       }
     } else {
       finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass);
@@ -460,6 +577,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         upstreamLabel, scan.model(), status, accounting.firstTokenMillis(), duration,
         u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
         u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text()));
+    whenFinished.run();
   }
 
   /** The meters and spans of the end: telemetry records, it decides nothing. */

@@ -69,13 +69,11 @@ public final class TargetPool {
   }
 
   /**
-   * The target as logs and meters name it: its kind and base URL without a query string, which
-   * may carry a credential (some proxies take {@code ?key=}).
+   * The target as logs and meters name it: its kind and base URL without a user, password or
+   * query string, which may carry a credential (some proxies take {@code ?key=}).
    */
   public String label() {
-    String url = target.baseUrl();
-    int query = url.indexOf('?');
-    return target.kind().configName() + " " + (query < 0 ? url : url.substring(0, query));
+    return target.kind().configName() + " " + target.safeBaseUrl();
   }
 
   /** Grants a lease now (GRANTED, in {@code waiter.lease}), queues the waiter, or refuses. */

@@ -19,9 +19,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AccessControl {
   private final List<AccessKey> keys;
   private final byte[][] hashes;
-  private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  /** Requests in flight by key id, shared by every configuration (see GatewayState#next). */
+  private final ConcurrentHashMap<String, AtomicInteger> inFlight;
 
   AccessControl(List<AccessKey> keys) {
+    this(keys, new ConcurrentHashMap<>());
+  }
+
+  /** Keys reloaded: a key's requests in flight under the running keys still count. */
+  AccessControl(List<AccessKey> keys, AccessControl running) {
+    this(keys, running.inFlight);
+  }
+
+  private AccessControl(List<AccessKey> keys, ConcurrentHashMap<String, AtomicInteger> inFlight) {
+    this.inFlight = inFlight;
     this.keys = List.copyOf(keys);
     this.hashes = new byte[keys.size()][];
     for (int i = 0; i < keys.size(); i++) {

@@ -25,11 +25,22 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
-/** What every request shares: config, router, key pools, upstream client, meters and logs. */
+/**
+ * What every request shares: config, router, key pools, upstream client, meters and logs.
+ *
+ * <p>One instance per configuration: a reload builds the next from the running one
+ * ({@link #next}) and the server swaps it in atomically. A request keeps the instance it was
+ * admitted with to its end, so a stream finishes on the configuration it started with. What
+ * outlives a configuration is handed from one to the next: the event loops, upstream clients,
+ * meters, tracing, the usage log, each key's requests in flight, and the key pool of every target
+ * whose settings did not change (its leases, queue and cool-downs).
+ */
 public final class GatewayState implements AutoCloseable {
   public final Vertx vertx;
   public final GatewayConfig config;
@@ -37,6 +48,7 @@ public final class GatewayState implements AutoCloseable {
   public final Router router;
   public final AccessControl access;
   public final GatewayMetrics metrics;
+  /** Spans of requests and attempts; {@link Tracing#OFF} unless telemetry.traces.enabled. */
   public final Tracing tracing;
   public final UsageLog usageLog;
   /** The upstream clients for calls made off the front doors' event loops (none in practice). */
@@ -48,8 +60,15 @@ public final class GatewayState implements AutoCloseable {
   /** The port the front doors listen on, once they do: WebSocket turns bridged to SSE call it. */
   public volatile int selfPort;
   private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
+  /** Which configuration this is: 1 for the one started with, one more for each reload. */
+  public final long generation;
   /** GET /dashboard, and the recorder that the requests' ends feed. */
   public final io.sluice.gateway.internal.dashboard.Dashboard dashboard;
+  /**
+   * The state in force, shared by every configuration: what outlives a configuration and shows
+   * the current one (the dashboard) reads it. The server sets it on each reload.
+   */
+  final java.util.concurrent.atomic.AtomicReference<GatewayState> latest;
 
   /** Connections per upstream host: more than one host's ephemeral ports allow. */
   private static final int UPSTREAM_POOL = 65_536;
@@ -65,26 +84,21 @@ public final class GatewayState implements AutoCloseable {
     this.vertx = vertx;
     this.config = config;
     this.limits = config.limits();
+    this.generation = 1;
+    this.latest = new java.util.concurrent.atomic.AtomicReference<>(this);
+    this.metrics = new GatewayMetrics(config);
     this.router = new Router(config.routes());
     this.access = new AccessControl(config.accessKeys());
     this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
-    this.metrics = new GatewayMetrics(config);
     metrics.functionCounter("sluice_gateway_usage_log_dropped", "Usage-log entries dropped "
         + "because the writer fell behind (its queue was full)", usageLog,
         log -> ((UsageLog) log).dropped());
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
-        TargetPool pool = new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize());
-        pools.put(t, pool);
-        for (int k = 0; k < pool.keyCount(); k++) {
-          int key = k;
-          metrics.gauge("sluice_gateway_upstream_in_flight", "Requests in flight on each "
-              + "upstream key (keyN is the Nth of the target's api-keys)",
-              Tags.of("sluice.target", pool.label(), "key", "key" + k), pool,
-              p -> ((TargetPool) p).inFlight(key));
-        }
+        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
       }
     }
+    metrics.upstreamKeys(keysInFlight());
     this.tracing = Tracing.of(config.telemetry());
     this.dashboard = DashboardBridge.create(this);
     this.clientOptions = new HttpClientOptions()
@@ -100,6 +114,74 @@ public final class GatewayState implements AutoCloseable {
         .setVerifyHost(true)
         .setMaxFrameSize(limits.maxUpstreamMessageBytes())
         .setMaxMessageSize(limits.maxUpstreamMessageBytes()));
+  }
+
+  /**
+   * The state for {@code next}, a reloaded configuration, sharing with this one what outlives a
+   * configuration (see the class comment). A target equal to a running one, with the same
+   * per-key concurrency and queue size, keeps its pool: its requests in flight still count
+   * against its keys. A changed target gets a new pool; the old one serves its requests in flight
+   * to their end. The listener's settings (host, port, header and WebSocket sizes), the upstream
+   * clients' connect timeout and the usage log stay as they were started: the reload reports
+   * them as needing a restart ({@link io.sluice.gateway.internal.config.ConfigChanges}).
+   */
+  GatewayState next(GatewayConfig next) {
+    return new GatewayState(this, next);
+  }
+
+  private GatewayState(GatewayState previous, GatewayConfig config) {
+    this.vertx = previous.vertx;
+    this.config = config;
+    this.limits = config.limits();
+    this.generation = previous.generation + 1;
+    this.latest = previous.latest;
+    this.dashboard = previous.dashboard; // its recorder and feed outlive a configuration
+    this.metrics = previous.metrics;
+    metrics.models(config); // the routes' models are label values from now on
+    this.tracing = previous.tracing; // built at start: telemetry.traces waits for a restart
+    this.router = new Router(config.routes());
+    this.access = new AccessControl(config.accessKeys(), previous.access);
+    this.usageLog = previous.usageLog;
+    this.clientOptions = previous.clientOptions;
+    this.sharedClients = previous.sharedClients;
+    this.webSockets = previous.webSockets;
+    this.selfPort = previous.selfPort;
+    boolean sameQueues = limits.concurrencyPerKey() == previous.limits.concurrencyPerKey()
+        && limits.queueSize() == previous.limits.queueSize();
+    Map<Target, TargetPool> running = new HashMap<>();
+    if (sameQueues) {
+      previous.pools.forEach((t, p) -> running.putIfAbsent(t, p));
+    }
+    for (Route r : config.routes()) {
+      for (Target t : r.targets()) {
+        TargetPool kept = running.get(t); // by value: the same settings, the same pool
+        pools.put(t, kept != null ? kept
+            : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+      }
+    }
+    metrics.upstreamKeys(keysInFlight());
+  }
+
+  /**
+   * One reading per target and key of this configuration, for
+   * {@code sluice_gateway_upstream_in_flight}. Targets that name the same upstream (the same kind
+   * and URL in two routes) have pools of their own and one series: the sum of their keys'.
+   */
+  private Map<Tags, IntSupplier> keysInFlight() {
+    Map<Tags, IntSupplier> out = new LinkedHashMap<>();
+    java.util.Set<TargetPool> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (TargetPool pool : pools.values()) {
+      if (!seen.add(pool)) {
+        continue;
+      }
+      for (int k = 0; k < pool.keyCount(); k++) {
+        int key = k;
+        IntSupplier reading = () -> pool.inFlight(key);
+        out.merge(Tags.of("sluice.target", pool.label(), "key", "key" + k), reading,
+            (a, b) -> () -> a.getAsInt() + b.getAsInt());
+      }
+    }
+    return out;
   }
 
   /**
@@ -120,14 +202,28 @@ public final class GatewayState implements AutoCloseable {
         // stream's own window, which a stream paused for a slow client does not renew.
         .setHttp2ConnectionWindowSize(Integer.MAX_VALUE);
     return new UpstreamClients(
-        vertx.createHttpClient(clientOptions, new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL)),
-        vertx.createHttpClient(http2, new PoolOptions()
+        vertx.httpClientBuilder().with(clientOptions)
+            .with(new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL))
+            .withConnectHandler(this::upstreamConnection).build(),
+        vertx.httpClientBuilder().with(http2).with(new PoolOptions()
             // Vert.x 5.2 weighs a pool's connections by the product of these two sizes: at
             // 2^31 it overflows and the pool never connects (65,536 each hangs every request).
             // HTTP/1.1 here is an https server that did not offer h2.
             .setHttp1MaxSize(UPSTREAM_POOL)
-            .setHttp2MaxSize(UPSTREAM_HTTP2_POOL)),
+            .setHttp2MaxSize(UPSTREAM_HTTP2_POOL))
+            .withConnectHandler(this::upstreamConnection).build(),
         new HashMap<>());
+  }
+
+  /**
+   * A connection-level failure of an upstream connection (a reset, a TLS alert) reaches the
+   * request it carried, if any, through that request's own handlers, which log it once with the
+   * request's line. Without a handler here Vert.x would also print it through JUL as a SEVERE
+   * line with no request context; it is counted instead
+   * ({@code sluice_gateway_upstream_errors{class="connection"}}).
+   */
+  private void upstreamConnection(io.vertx.core.http.HttpConnection connection) {
+    connection.exceptionHandler(t -> metrics.upstreamError("connection"));
   }
 
   /**

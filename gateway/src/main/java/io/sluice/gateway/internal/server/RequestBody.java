@@ -30,12 +30,18 @@ public final class RequestBody {
     boolean stream = false;
     boolean includeUsage = false;
     boolean streamOptions = false;
+    java.util.Set<String> seen = new java.util.HashSet<>();
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new CodecException("the request body must be a JSON object");
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
+        if (!seen.add(name)) {
+          // Parsers disagree on duplicates (first wins, last wins, error): the gateway would route
+          // and check access on one model while the upstream serves another.
+          throw new CodecException("the request body has a duplicate '" + name + "' key");
+        }
         JsonToken value = p.nextToken();
         if (name.equals("model") && value == JsonToken.VALUE_STRING) {
           model = p.getText();
@@ -43,8 +49,13 @@ public final class RequestBody {
           stream = value == JsonToken.VALUE_TRUE;
         } else if (name.equals("stream_options") && value == JsonToken.START_OBJECT) {
           streamOptions = true;
+          java.util.Set<String> options = new java.util.HashSet<>();
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String option = p.currentName();
+            if (!options.add(option)) {
+              throw new CodecException("the request body has a duplicate 'stream_options."
+                  + option + "' key");
+            }
             JsonToken v = p.nextToken();
             if (option.equals("include_usage")) {
               includeUsage = v == JsonToken.VALUE_TRUE;

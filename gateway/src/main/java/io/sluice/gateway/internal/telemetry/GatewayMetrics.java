@@ -54,7 +54,10 @@ public final class GatewayMetrics implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
   private final MeterRegistry otlp;
-  private final ModelLabels models;
+  /** Replaced on a reload, whose routes name the models from then on. */
+  private volatile ModelLabels models;
+  /** The {@code sluice_gateway_upstream_in_flight} gauges of the configuration in force. */
+  private final java.util.List<Gauge> keyGauges = new java.util.ArrayList<>();
   private final AtomicInteger activeStreams = new AtomicInteger();
   private final Map<String, AtomicInteger> openStreams = new ConcurrentHashMap<>();
 
@@ -78,6 +81,31 @@ public final class GatewayMetrics implements AutoCloseable {
   public void gauge(String name, String description, Tags tags, Object source,
       ToDoubleFunction<Object> value) {
     Gauge.builder(name, source, value).description(description).tags(tags).register(registry);
+  }
+
+  /**
+   * From now on, model names are label values when {@code config} names them: a reload's routes
+   * and {@code telemetry.metrics.models}. Series of models named before stay (a bounded number:
+   * what the configurations ever named).
+   */
+  public void models(GatewayConfig config) {
+    this.models = new ModelLabels(config);
+  }
+
+  /**
+   * Replaces the gauges of requests in flight on each upstream key with those of the
+   * configuration in force, one per target and key: the series of a target a reload dropped go.
+   */
+  public synchronized void upstreamKeys(Map<Tags, java.util.function.IntSupplier> inFlight) {
+    for (Gauge g : keyGauges) {
+      registry.remove(g);
+    }
+    keyGauges.clear();
+    inFlight.forEach((tags, reading) -> keyGauges.add(
+        Gauge.builder("sluice_gateway_upstream_in_flight", reading, r -> r.getAsInt())
+            .description("Requests in flight on each upstream key (keyN is the Nth of the "
+                + "target's api-keys)")
+            .tags(tags).strongReference(true).register(registry)));
   }
 
   /** A monotonic count read from {@code source} at each scrape, such as dropped log entries. */
@@ -120,6 +148,17 @@ public final class GatewayMetrics implements AutoCloseable {
         + "HTTP status (200 for a stream that ended with an in-stream error)")
         .tag("route", route).tag("status", Integer.toString(status)).register(registry)
         .increment();
+  }
+
+  /**
+   * Blocks a translating stream left out because the client's format has no place for them
+   * (a server tool in Chat, …): what the client did not receive is counted, not lost silently.
+   */
+  public void translationDropped(String route, long count) {
+    if (count > 0) {
+      Counter.builder("sluice_gateway_translation_dropped").tag("route", route)
+          .register(registry).increment(count);
+    }
   }
 
   public void upstreamError(String errorClass) {
@@ -275,6 +314,15 @@ public final class GatewayMetrics implements AutoCloseable {
       default:
         return "openai";
     }
+  }
+
+  /**
+   * A client connection or WebSocket the gateway closed for a limit or a protocol error
+   * ({@code max_connections}, {@code request_head_timeout}, {@code ws_message_too_big}, ...).
+   */
+  public void clientClosed(String reason) {
+    Counter.builder("sluice_gateway_client_closes").tag("reason", reason).register(registry)
+        .increment();
   }
 
   public String scrape() {
