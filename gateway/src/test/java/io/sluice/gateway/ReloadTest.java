@@ -136,6 +136,18 @@ class ReloadTest {
   }
 
   @Test
+  void theBrowserAllowListsOfTheNewFileApply() {
+    GatewayConfig running = GatewayConfig.parse(yaml("http://127.0.0.1:1", "", "a"),
+        java.util.Map.of());
+    GatewayConfig next = GatewayConfig.parse(yaml("http://127.0.0.1:1",
+        "  allowed-hosts: [sluice.internal]\n  allowed-origins: [\"https://app.example\"]\n",
+        "a"), java.util.Map.of());
+    GatewayConfig effective = ConfigChanges.of(running, next, "127.0.0.1").effective();
+    assertThat(effective.allowedHosts()).containsExactly("sluice.internal");
+    assertThat(effective.allowedOrigins()).containsExactly("https://app.example");
+  }
+
+  @Test
   void watchingTheFileReloadsItWhenItsContentChanges() throws Exception {
     start(yaml(mock.baseUrl(), "", "a"));
     try (AutoCloseable watch = gw.gateway.watch(file, Duration.ofMillis(50),

@@ -156,8 +156,10 @@ public final class GatewayMetrics implements AutoCloseable {
    */
   public void translationDropped(String route, long count) {
     if (count > 0) {
-      Counter.builder("sluice_gateway_translation_dropped").tag("route", route)
-          .register(registry).increment(count);
+      Counter.builder("sluice_gateway_translation_dropped")
+          .description("Blocks of a translated stream left out because the client's format has "
+              + "no place for them (a server tool in Chat, ...), by front door")
+          .tag("route", route).register(registry).increment(count);
     }
   }
 
@@ -321,8 +323,10 @@ public final class GatewayMetrics implements AutoCloseable {
    * ({@code max_connections}, {@code request_head_timeout}, {@code ws_message_too_big}, ...).
    */
   public void clientClosed(String reason) {
-    Counter.builder("sluice_gateway_client_closes").tag("reason", reason).register(registry)
-        .increment();
+    Counter.builder("sluice_gateway_client_closes")
+        .description("Client connections and WebSockets the gateway closed, by the limit or the "
+            + "protocol error that closed them")
+        .tag("reason", reason).register(registry).increment();
   }
 
   public String scrape() {
