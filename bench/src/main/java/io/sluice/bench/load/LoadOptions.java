@@ -30,8 +30,8 @@ record LoadOptions(
 
   /**
    * Every path: {@code sluice-traced} is a second gateway with tracing on and every request
-   * sampled, its spans exported over OTLP to a sink in its own JVM, to measure what tracing costs
-   * beside {@code sluice} in the same run. Not run unless {@code --paths} names it.
+   * sampled, its spans exported over OTLP to a sink in the same JVM, to measure what tracing
+   * costs beside {@code sluice} in the same run. Not run unless {@code --paths} names it.
    */
   static final List<String> ALL_PATHS = List.of("direct", "nginx", "sluice", "portkey",
       "sluice-traced");
