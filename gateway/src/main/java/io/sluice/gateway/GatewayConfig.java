@@ -19,9 +19,15 @@ import java.util.Objects;
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent) {
+    String usageLog, boolean logContent, LedgerSettings ledger) {
 
   public static final int DEFAULT_PORT = 8080;
+
+  /** Without limits, prices or shared state (the in-process ledger, no admin API). */
+  public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
+      GatewayLimits limits, String usageLog, boolean logContent) {
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, LedgerSettings.DEFAULTS);
+  }
 
   public GatewayConfig {
     Objects.requireNonNull(host, "host");
@@ -29,6 +35,7 @@ public record GatewayConfig(
     accessKeys = List.copyOf(accessKeys);
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
+    Objects.requireNonNull(ledger, "ledger");
     if (port < 0 || port > 65535) {
       throw new GatewayException("port must be 0..65535, was " + port);
     }
@@ -50,23 +57,27 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int value) {
-    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent);
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent, ledger);
   }
 
   public GatewayConfig withHost(String value) {
-    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent);
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent, ledger);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
-    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent);
+    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent, ledger);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
-    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent);
+    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent, ledger);
+  }
+
+  public GatewayConfig withLedger(LedgerSettings value) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent, value);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content, ledger);
   }
 
   /**
@@ -150,19 +161,82 @@ public record GatewayConfig(
    * @param models the model names or patterns it may use; empty means all
    * @param concurrency its requests in flight at once; 0 means unlimited
    */
-  public record AccessKey(String id, String sha256, List<String> models, int concurrency) {
+  public record AccessKey(String id, String sha256, List<String> models, int concurrency,
+      KeyLimits limits) {
     public AccessKey {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(sha256, "sha256");
+      Objects.requireNonNull(limits, "limits");
       models = List.copyOf(models);
+      if (concurrency < 0) {
+        throw new GatewayException("access key '" + id + "': concurrency must be 0 or more");
+      }
       if (!sha256.matches("[0-9a-fA-F]{64}")) {
         throw new GatewayException("access key '" + id + "': sha256 must be 64 hex digits");
       }
     }
 
+    /** A key without request, token or budget limits. */
+    public AccessKey(String id, String sha256, List<String> models, int concurrency) {
+      this(id, sha256, models, concurrency, KeyLimits.NONE);
+    }
+
+    public AccessKey withLimits(KeyLimits value) {
+      return new AccessKey(id, sha256, models, concurrency, value);
+    }
+
     @Override
     public String toString() {
       return "AccessKey[" + id + "]";
+    }
+  }
+
+  /**
+   * Prices, reservations, shared state and the admin API (docs/limits-and-spend.md).
+   *
+   * @param prices USD per million tokens by model name (exact, or a pattern with {@code *})
+   * @param reserveCap admission reserves {@code min(max_tokens, reserveCap)} output tokens
+   * @param redis {@code redis://host:port} to share limits, spend, keys, cool-downs, leases and
+   *     affinity between replicas; empty keeps them in this process
+   * @param failOpen when Redis is down or slow: admit (true) or refuse with a 503 (false)
+   * @param redisTimeout how long a request waits for Redis before that decision
+   * @param adminKey the admin API's key ({@code server.admin-key}); empty: no admin API
+   */
+  public record LedgerSettings(Map<String, Price> prices, int reserveCap, String redis,
+      boolean failOpen, java.time.Duration redisTimeout, String adminKey) {
+    public static final int DEFAULT_RESERVE_CAP = 4096;
+    public static final LedgerSettings DEFAULTS = new LedgerSettings(Map.of(),
+        DEFAULT_RESERVE_CAP, "", false, java.time.Duration.ofMillis(50), "");
+
+    public LedgerSettings {
+      prices = Map.copyOf(prices);
+      Objects.requireNonNull(redis, "redis");
+      Objects.requireNonNull(redisTimeout, "redisTimeout");
+      Objects.requireNonNull(adminKey, "adminKey");
+      if (reserveCap < 1) {
+        throw new GatewayException("accounting.reserve-cap must be at least 1, was " + reserveCap);
+      }
+    }
+
+    public LedgerSettings withPrices(Map<String, Price> value) {
+      return new LedgerSettings(value, reserveCap, redis, failOpen, redisTimeout, adminKey);
+    }
+
+    public LedgerSettings withRedis(String uri, boolean open) {
+      return new LedgerSettings(prices, reserveCap, uri, open, redisTimeout, adminKey);
+    }
+
+    public LedgerSettings withAdminKey(String value) {
+      return new LedgerSettings(prices, reserveCap, redis, failOpen, redisTimeout, value);
+    }
+
+    public LedgerSettings withReserveCap(int value) {
+      return new LedgerSettings(prices, value, redis, failOpen, redisTimeout, adminKey);
+    }
+
+    @Override
+    public String toString() {
+      return "LedgerSettings[" + prices.size() + " prices, redis=" + !redis.isEmpty() + "]";
     }
   }
 }

@@ -146,6 +146,9 @@ final class StreamRelay {
     if (encoder != null && !ended) {
       encoder.encode(event);
     }
+    if (!ended && !(event instanceof StreamEvent.Terminal)) {
+      ex.overAllowance();
+    }
   }
 
   private void onEnd() {
@@ -210,6 +213,18 @@ final class StreamRelay {
     }
     ex.cancelUpstream();
     fail(new Failed(Failed.TIMEOUT, "", message, 504, true));
+  }
+
+  /**
+   * A hard-mode limit reached mid-stream: cancel the upstream, end the client's stream with
+   * {@code failure}. What came until now is booked.
+   */
+  void cut(Failed failure) {
+    if (ended || ex.done()) {
+      return;
+    }
+    ex.cancelUpstream();
+    fail(failure);
   }
 
   /** Ends the client's stream with a terminal error in its own format. */

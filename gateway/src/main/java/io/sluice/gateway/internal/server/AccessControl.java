@@ -1,6 +1,7 @@
 package io.sluice.gateway.internal.server;
 
 import io.sluice.gateway.GatewayConfig.AccessKey;
+import io.sluice.gateway.internal.ledger.RuntimeKeys;
 import io.sluice.gateway.internal.routing.Router;
 import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
@@ -20,17 +21,39 @@ public final class AccessControl {
   private final List<AccessKey> keys;
   private final byte[][] hashes;
   private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  private final RuntimeKeys runtime;
+  private final boolean admin;
 
-  AccessControl(List<AccessKey> keys) {
+  AccessControl(List<AccessKey> keys, RuntimeKeys runtime, boolean admin) {
     this.keys = List.copyOf(keys);
+    this.runtime = runtime;
+    this.admin = admin;
     this.hashes = new byte[keys.size()][];
     for (int i = 0; i < keys.size(); i++) {
       hashes[i] = HexFormat.of().parseHex(keys.get(i).sha256().toLowerCase(java.util.Locale.ROOT));
     }
   }
 
+  /**
+   * Open (no key asked) only when there are no configured keys and no admin API that could make
+   * some: a gateway with an admin key is closed from the start.
+   */
   boolean open() {
-    return keys.isEmpty();
+    return keys.isEmpty() && !admin;
+  }
+
+  /** A configured key by id: the admin API leaves those to sluice.yaml. */
+  boolean configured(String id) {
+    for (AccessKey k : keys) {
+      if (k.id().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  List<AccessKey> configuredKeys() {
+    return keys;
   }
 
   /** The key the request presents, when it is one of ours. */
@@ -46,7 +69,11 @@ public final class AccessControl {
         found = keys.get(i);
       }
     }
-    return Optional.ofNullable(found);
+    if (found != null) {
+      return Optional.of(found);
+    }
+    // A runtime key: looked up by its hash, which tells nothing about other keys' secrets.
+    return runtime.byHash(HexFormat.of().formatHex(hash));
   }
 
   public static boolean allows(AccessKey key, String model) {

@@ -5,7 +5,10 @@ import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.gateway.GatewayLimits;
+import io.sluice.gateway.internal.accounting.Prices;
 import io.sluice.gateway.internal.accounting.UsageLog;
+import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.Ledgers;
 import io.sluice.gateway.internal.routing.Router;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
@@ -36,6 +39,9 @@ public final class GatewayState implements AutoCloseable {
   public final AccessControl access;
   public final GatewayMetrics metrics = new GatewayMetrics();
   public final UsageLog usageLog;
+  /** Limits, reservations, spend, runtime keys, cool-downs: in this process or in Redis. */
+  public final Ledger ledger;
+  public final Prices prices;
   /** The upstream clients for calls made off the front doors' event loops (none in practice). */
   private final UpstreamClients sharedClients;
   private final HttpClientOptions clientOptions;
@@ -61,11 +67,15 @@ public final class GatewayState implements AutoCloseable {
     this.config = config;
     this.limits = config.limits();
     this.router = new Router(config.routes());
-    this.access = new AccessControl(config.accessKeys());
+    this.prices = new Prices(config.ledger().prices());
+    this.ledger = Ledgers.create(vertx, config.ledger(), metrics);
+    this.access = new AccessControl(config.accessKeys(), ledger.keys(),
+        !config.ledger().adminKey().isEmpty());
     this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
-        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
+            ledger.coolDowns()));
       }
     }
     this.clientOptions = new HttpClientOptions()
@@ -197,5 +207,6 @@ public final class GatewayState implements AutoCloseable {
   @Override
   public void close() {
     usageLog.close();
+    ledger.close();
   }
 }
