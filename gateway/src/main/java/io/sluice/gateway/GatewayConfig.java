@@ -226,6 +226,10 @@ public record GatewayConfig(
       return new LedgerSettings(prices, reserveCap, uri, open, redisTimeout, adminKey);
     }
 
+    public LedgerSettings withRedisTimeout(java.time.Duration value) {
+      return new LedgerSettings(prices, reserveCap, redis, failOpen, value, adminKey);
+    }
+
     public LedgerSettings withAdminKey(String value) {
       return new LedgerSettings(prices, reserveCap, redis, failOpen, redisTimeout, value);
     }

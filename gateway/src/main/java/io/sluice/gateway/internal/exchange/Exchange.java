@@ -463,7 +463,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     BigDecimal usd = price.map(p -> Prices.cost(used, p)).orElse(BigDecimal.ZERO);
     if (key.isPresent()) {
       gw.ledger.settle(admission.ticket().keyId().isEmpty()
-              ? new Admission.Ticket(key.get().id(), -1, 0, BigDecimal.ZERO, "", false, false)
+              ? Admission.Ticket.spendOnly(key.get().id())
               : admission.ticket(),
           new Ledger.Settlement(scan.model(), used.inputTokens() + used.outputTokens(),
               Spend.of(used, price.isPresent(), usd, estimated)));

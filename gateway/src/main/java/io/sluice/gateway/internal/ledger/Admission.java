@@ -24,9 +24,14 @@ public record Admission(boolean admitted, String refusedBy, String message, long
    * @param period the budget period its USD reservation went into
    */
   public record Ticket(String keyId, long tokensWindow, long reservedTokens,
-      BigDecimal reservedUsd, String period, boolean holdsSlot, boolean hard) {
+      BigDecimal reservedUsd, String period, boolean holdsSlot, boolean hard, String lease) {
     public static final Ticket NONE =
-        new Ticket("", 0, 0, BigDecimal.ZERO, "", false, false);
+        new Ticket("", 0, 0, BigDecimal.ZERO, "", false, false, "");
+
+    /** Settles spend only: nothing was reserved (the shared state was down, or no limits). */
+    public static Ticket spendOnly(String keyId) {
+      return new Ticket(keyId, -1, 0, BigDecimal.ZERO, "", false, false, "");
+    }
   }
 
   public static Admission admitted(Window requests, Window tokens, Ticket ticket) {

@@ -103,7 +103,8 @@ public final class InProcessLedger implements Ledger {
     Window tokensAfter = l.tokens() > 0 ? new Window(l.tokens(),
         Math.max(0, l.tokens() - s.tokensUsed - s.tokensReserved), tokensReset) : Window.NONE;
     return Admission.admitted(requestsAfter, tokensAfter,
-        new Ticket(c.keyId(), s.tokensStart, c.reserveTokens(), usd, period, slot, l.hard()));
+        new Ticket(c.keyId(), s.tokensStart, c.reserveTokens(), usd, period, slot, l.hard(),
+            ""));
   }
 
   @Override

@@ -9,9 +9,9 @@ public final class Ledgers {
   private Ledgers() {}
 
   public static Ledger create(Vertx vertx, LedgerSettings settings, GatewayMetrics metrics) {
-    if (!settings.redis().isEmpty()) {
-      throw new io.sluice.gateway.GatewayException("state.redis: the Redis ledger is not built yet");
+    if (settings.redis().isEmpty()) {
+      return new InProcessLedger();
     }
-    return new InProcessLedger();
+    return new RedisLedger(vertx, settings, metrics);
   }
 }
