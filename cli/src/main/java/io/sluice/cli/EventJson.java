@@ -3,7 +3,14 @@ package io.sluice.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
+import io.sluice.core.event.Logprobs;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
+import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.OpaqueBlock;
 import io.sluice.core.event.ReasoningDelta;
@@ -101,20 +108,58 @@ final class EventJson {
     } else if (event instanceof ToolCallStart) {
       ToolCallStart e = (ToolCallStart) event;
       block(g, "tool_call_start", e.choice(), e.index());
+      g.writeNumberField("ordinal", e.ordinal());
       g.writeStringField("id", e.id());
       g.writeStringField("name", e.name());
       g.writeStringField("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
     } else if (event instanceof ToolCallDelta) {
       ToolCallDelta e = (ToolCallDelta) event;
       block(g, "tool_call_delta", e.choice(), e.index());
+      g.writeNumberField("ordinal", e.ordinal());
+      g.writeStringField("id", e.id());
+      g.writeStringField("name", e.name());
       g.writeStringField("arguments", e.arguments());
     } else if (event instanceof ToolCallEnd) {
       ToolCallEnd e = (ToolCallEnd) event;
       block(g, "tool_call_end", e.choice(), e.index());
+      g.writeNumberField("ordinal", e.ordinal());
       g.writeStringField("id", e.id());
       g.writeStringField("name", e.name());
       g.writeStringField("arguments", e.arguments());
       g.writeBooleanField("validJson", e.validJson());
+    } else if (event instanceof ServerToolStart e) {
+      block(g, "server_tool_start", e.choice(), e.index());
+      g.writeStringField("id", e.id());
+      g.writeStringField("name", e.name());
+      g.writeStringField("toolType", e.type());
+    } else if (event instanceof ServerToolDelta e) {
+      block(g, "server_tool_delta", e.choice(), e.index());
+      g.writeStringField("input", e.input());
+    } else if (event instanceof ServerToolEnd e) {
+      block(g, "server_tool_end", e.choice(), e.index());
+      g.writeStringField("id", e.id());
+      g.writeStringField("name", e.name());
+      g.writeStringField("toolType", e.type());
+      g.writeStringField("input", e.input());
+      g.writeFieldName("json");
+      g.writeRawValue(e.json());
+    } else if (event instanceof ServerToolResult e) {
+      block(g, "server_tool_result", e.choice(), e.index());
+      g.writeStringField("toolUseId", e.toolUseId());
+      g.writeStringField("blockType", e.type());
+      g.writeFieldName("json");
+      g.writeRawValue(e.json());
+    } else if (event instanceof CitationAdded e) {
+      block(g, "citation", e.choice(), e.index());
+      g.writeFieldName("citation");
+      MessageJson.citation(g, e.citation());
+    } else if (event instanceof Logprobs e) {
+      block(g, "logprobs", e.choice(), e.index());
+      g.writeArrayFieldStart("tokens");
+      for (TokenLogprob t : e.tokens()) {
+        MessageJson.logprob(g, t);
+      }
+      g.writeEndArray();
     } else if (event instanceof OpaqueBlock) {
       OpaqueBlock e = (OpaqueBlock) event;
       block(g, "opaque_block", e.choice(), e.index());

@@ -73,6 +73,10 @@ final class GatewayCommand implements Callable<Integer> {
     System.err.println("sluice gateway listening on http://" + gateway.host() + ":"
         + gateway.port() + " (OpenAI base URL http://" + gateway.host() + ":" + gateway.port()
         + "/v1); Ctrl-C stops it");
+    String local = gateway.host().equals("0.0.0.0") ? "127.0.0.1" : gateway.host();
+    System.err.println("sluice gateway: dashboard: http://" + local + ":" + gateway.port()
+        + "/dashboard" + (cfg.adminKeySha256().isEmpty() && !cfg.accessKeys().isEmpty()
+            ? " (closed: set server.admin-key to open it)" : ""));
     if (cfg.accessKeys().isEmpty()) {
       System.err.println("sluice gateway: no access keys configured, so it listens on loopback"
           + " only and lets every local caller in");

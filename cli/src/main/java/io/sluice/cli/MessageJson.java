@@ -2,7 +2,9 @@ package io.sluice.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.sluice.core.event.Citation;
 import io.sluice.core.event.Failed;
+import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.Usage;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.Message;
@@ -10,6 +12,8 @@ import io.sluice.core.message.Part;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The assembled message as {@code replay --json} prints it, with exactly these fields: text,
@@ -73,8 +77,84 @@ final class MessageJson {
       g.writeEndObject();
     }
     g.writeEndArray();
+    extras(g, m);
     g.writeStringField("finishReason", choice.finishReason().wireName());
     g.writeStringField("rawFinishReason", choice.rawFinishReason());
+  }
+
+  /**
+   * Server tools, citations and log probabilities, each only when the message has some, so that
+   * the output of a plain answer stays as it was.
+   */
+  private static void extras(JsonGenerator g, Message m) throws IOException {
+    List<Part.ServerTool> tools = new ArrayList<>();
+    List<Citation> citations = new ArrayList<>();
+    List<TokenLogprob> logprobs = new ArrayList<>();
+    for (Part part : m.parts()) {
+      if (part instanceof Part.ServerTool t) {
+        tools.add(t);
+      } else if (part instanceof Part.Text t) {
+        citations.addAll(t.citations());
+        logprobs.addAll(t.logprobs());
+      } else if (part instanceof Part.Refusal r) {
+        logprobs.addAll(r.logprobs());
+      }
+    }
+    if (!tools.isEmpty()) {
+      g.writeArrayFieldStart("serverTools");
+      for (Part.ServerTool t : tools) {
+        g.writeStartObject();
+        g.writeStringField("id", t.id());
+        g.writeStringField("name", t.name());
+        g.writeStringField("type", t.type());
+        g.writeStringField("input", t.input());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    if (!citations.isEmpty()) {
+      g.writeArrayFieldStart("citations");
+      for (Citation c : citations) {
+        citation(g, c);
+      }
+      g.writeEndArray();
+    }
+    if (!logprobs.isEmpty()) {
+      g.writeArrayFieldStart("logprobs");
+      for (TokenLogprob t : logprobs) {
+        logprob(g, t);
+      }
+      g.writeEndArray();
+    }
+  }
+
+  static void citation(JsonGenerator g, Citation c) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", c.type());
+    g.writeStringField("url", c.url());
+    g.writeStringField("title", c.title());
+    g.writeStringField("citedText", c.citedText());
+    if (c.startIndex() >= 0) {
+      g.writeNumberField("startIndex", c.startIndex());
+    }
+    if (c.endIndex() >= 0) {
+      g.writeNumberField("endIndex", c.endIndex());
+    }
+    g.writeEndObject();
+  }
+
+  static void logprob(JsonGenerator g, TokenLogprob t) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("token", t.token());
+    g.writeNumberField("logprob", t.logprob());
+    if (!t.top().isEmpty()) {
+      g.writeArrayFieldStart("top");
+      for (TokenLogprob top : t.top()) {
+        logprob(g, top);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
   }
 
   static void usageFields(JsonGenerator g, Usage u) throws IOException {

@@ -296,6 +296,13 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     @Override
+    public void onUnterminatedEvent(SseEvent event) {
+      if (decoder != null) {
+        decoder.onUnterminatedEvent(event); // a final [DONE] or message_stop without its blank line
+      }
+    }
+
+    @Override
     public void onEnd(SseEnd end) {
       if (decoder != null) {
         decoder.onEnd(end);

@@ -55,4 +55,26 @@ class ReplayCorpusTest {
         + "To get the current weather in San Francisco, I recommend checking a reliable weather "
         + "website or a weather app.\"", "\"finishReason\":\"stop\"");
   }
+
+  @Test
+  void aWebSearchReplaysWithItsServerToolAndCitationsNotAsToolCalls() {
+    Path file = SharedCorpus.require("corpus/vercel-ai/anthropic/anthropic-web-search-tool.1.chunks.txt");
+    CliRun run = CliRun.of("replay", "--json", "--format", "anthropic", file.toString());
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("\"toolCalls\":[]",
+        "\"serverTools\":[{\"id\":\"srvtoolu_01Bj5uzzLcYG5hfueSLcDH8k\",\"name\":\"web_search\","
+            + "\"type\":\"server_tool_use\",\"input\":\"{\\\"query\\\":",
+        "\"citations\":[{\"type\":\"web_search_result_location\",\"url\":\"https://www.apple.com/");
+  }
+
+  @Test
+  void logprobsReachTheAssembledMessage() {
+    Path file = SharedCorpus.require("corpus/openai-python/"
+        + "83b060bae42eb41c4f1edbb7c1542b954b37d9dfd1910b964ddebc9677e6ae85.bin");
+    CliRun run = CliRun.of("replay", "--json", file.toString());
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("\"text\":\"Foo!\"",
+        "\"logprobs\":[{\"token\":\"Foo\",\"logprob\":-0.0025094282},"
+            + "{\"token\":\"!\",\"logprob\":-0.26638845}]");
+  }
 }

@@ -11,11 +11,17 @@ import java.util.Optional;
 public final class ApiException extends ClientException {
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status. */
   private final int status;
+  /** The provider's error type, or empty. */
   private final String type;
+  /** The provider's error code, or empty. */
   private final String code;
+  /** The provider's own message. */
   private final String providerMessage;
+  /** The provider's request id, or empty. */
   private final String requestId;
+  /** The provider's Retry-After, or null. */
   private final Duration retryAfter;
 
   /**
@@ -62,6 +68,11 @@ public final class ApiException extends ClientException {
     return type;
   }
 
+  /**
+   * The provider's error code.
+   *
+   * @return the code, or empty
+   */
   public String code() {
     return code;
   }

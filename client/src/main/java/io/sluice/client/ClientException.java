@@ -10,13 +10,27 @@ import io.sluice.core.SluiceException;
 public class ClientException extends SluiceException {
   private static final long serialVersionUID = 1L;
 
+  /** Whether sending the same request again could succeed. */
   private final boolean retryable;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed; never holds a key
+   * @param retryable whether sending the same request again could succeed
+   */
   public ClientException(String message, boolean retryable) {
     super(message);
     this.retryable = retryable;
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed; never holds a key
+   * @param retryable whether sending the same request again could succeed
+   * @param cause the underlying failure
+   */
   public ClientException(String message, boolean retryable, Throwable cause) {
     super(message, cause);
     this.retryable = retryable;

@@ -25,9 +25,13 @@ public record ClientTimeouts(
     Duration connect, Duration responseHeaders, Duration firstEvent, Duration idle,
     Duration total) {
 
+  /** The default connect timeout, in seconds. */
   public static final long DEFAULT_CONNECT_SECONDS = 10;
+  /** The default response-headers timeout, in seconds. */
   public static final long DEFAULT_RESPONSE_HEADERS_SECONDS = 600;
+  /** The default first-event timeout, in seconds. */
   public static final long DEFAULT_FIRST_EVENT_SECONDS = 600;
+  /** The default idle timeout, in seconds. */
   public static final long DEFAULT_IDLE_SECONDS = 120;
 
   private static final ClientTimeouts DEFAULTS = new ClientTimeouts(
@@ -36,6 +40,7 @@ public record ClientTimeouts(
       Duration.ofSeconds(DEFAULT_FIRST_EVENT_SECONDS), Duration.ofSeconds(DEFAULT_IDLE_SECONDS),
       Duration.ZERO);
 
+  /** Checks that each timeout is positive (the total: not negative). */
   public ClientTimeouts {
     positive(connect, "connect");
     positive(responseHeaders, "responseHeaders");
@@ -47,22 +52,51 @@ public record ClientTimeouts(
     }
   }
 
+  /**
+   * The documented defaults.
+   *
+   * @return the defaults
+   */
   public static ClientTimeouts defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * These timeouts with another connect timeout.
+   *
+   * @param value the timeout
+   * @return the copy
+   */
   public ClientTimeouts withConnect(Duration value) {
     return new ClientTimeouts(value, responseHeaders, firstEvent, idle, total);
   }
 
+  /**
+   * These timeouts with another response-headers timeout.
+   *
+   * @param value the timeout
+   * @return the copy
+   */
   public ClientTimeouts withResponseHeaders(Duration value) {
     return new ClientTimeouts(connect, value, firstEvent, idle, total);
   }
 
+  /**
+   * These timeouts with another first-event timeout.
+   *
+   * @param value the timeout
+   * @return the copy
+   */
   public ClientTimeouts withFirstEvent(Duration value) {
     return new ClientTimeouts(connect, responseHeaders, value, idle, total);
   }
 
+  /**
+   * These timeouts with another idle timeout.
+   *
+   * @param value the timeout
+   * @return the copy
+   */
   public ClientTimeouts withIdle(Duration value) {
     return new ClientTimeouts(connect, responseHeaders, firstEvent, value, total);
   }

@@ -34,6 +34,11 @@ public enum ProviderKind {
     return id;
   }
 
+  /**
+   * The provider's own base URL, used when none is configured.
+   *
+   * @return the URL
+   */
   public String defaultBaseUrl() {
     return defaultBaseUrl;
   }

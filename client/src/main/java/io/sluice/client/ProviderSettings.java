@@ -26,6 +26,7 @@ public record ProviderSettings(
     ProviderKind kind, URI baseUrl, String apiKey, Map<String, String> headers,
     String azureApiVersion) {
 
+  /** Checks the components and that the base URL is an absolute http(s) URL. */
   public ProviderSettings {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(baseUrl, "baseUrl");
@@ -39,6 +40,12 @@ public record ProviderSettings(
     }
   }
 
+  /**
+   * Starts settings for {@code kind}.
+   *
+   * @param kind the provider
+   * @return the builder
+   */
   public static Builder builder(ProviderKind kind) {
     return new Builder(kind);
   }
@@ -48,6 +55,11 @@ public record ProviderSettings(
     return builder(kind).build();
   }
 
+  /**
+   * Whether these are Azure OpenAI settings.
+   *
+   * @return whether an api-version is set
+   */
   public boolean azure() {
     return !azureApiVersion.isEmpty();
   }
@@ -82,16 +94,35 @@ public record ProviderSettings(
       this.kind = Objects.requireNonNull(kind, "kind");
     }
 
+    /**
+     * Sets the base URL.
+     *
+     * @param value an absolute http(s) URL
+     * @return this builder
+     */
     public Builder baseUrl(String value) {
       this.baseUrl = Objects.requireNonNull(value, "baseUrl");
       return this;
     }
 
+    /**
+     * Sets the API key; empty sends none.
+     *
+     * @param value the key
+     * @return this builder
+     */
     public Builder apiKey(String value) {
       this.apiKey = Objects.requireNonNull(value, "apiKey");
       return this;
     }
 
+    /**
+     * Adds a header sent on every request.
+     *
+     * @param name the header's name
+     * @param value its value
+     * @return this builder
+     */
     public Builder header(String name, String value) {
       headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
@@ -103,6 +134,12 @@ public record ProviderSettings(
       return this;
     }
 
+    /**
+     * Builds the settings, reading the environment for what is not set.
+     *
+     * @return the settings
+     * @throws IllegalArgumentException when the base URL is not an http(s) URL
+     */
     public ProviderSettings build() {
       return build(System::getenv);
     }

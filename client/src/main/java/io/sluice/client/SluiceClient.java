@@ -25,14 +25,31 @@ import java.util.function.DoubleSupplier;
  */
 public interface SluiceClient extends AutoCloseable {
 
+  /**
+   * A client with the default timeouts, retries and limits.
+   *
+   * @param settings where and how to reach the provider
+   * @return the client
+   */
   static SluiceClient create(ProviderSettings settings) {
     return builder(settings).build();
   }
 
+  /**
+   * Starts a client for one provider.
+   *
+   * @param settings where and how to reach it
+   * @return the builder
+   */
   static Builder builder(ProviderSettings settings) {
     return new Builder(settings);
   }
 
+  /**
+   * The provider this client talks to.
+   *
+   * @return the settings
+   */
   ProviderSettings settings();
 
   /**
@@ -83,16 +100,34 @@ public interface SluiceClient extends AutoCloseable {
       this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /**
+     * Sets the timeouts.
+     *
+     * @param value the timeouts
+     * @return this builder
+     */
     public Builder timeouts(ClientTimeouts value) {
       this.timeouts = Objects.requireNonNull(value, "timeouts");
       return this;
     }
 
+    /**
+     * Sets the retry policy.
+     *
+     * @param value the policy
+     * @return this builder
+     */
     public Builder retryPolicy(RetryPolicy value) {
       this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
       return this;
     }
 
+    /**
+     * Sets the stream limits.
+     *
+     * @param value the limits
+     * @return this builder
+     */
     public Builder limits(StreamLimits value) {
       this.limits = Objects.requireNonNull(value, "limits");
       return this;
@@ -117,6 +152,9 @@ public interface SluiceClient extends AutoCloseable {
     }
 
     /**
+     * Builds the client.
+     *
+     * @return the client
      * @throws IllegalArgumentException when the settings point at a provider's own host (or
      *     Azure) without an API key: naming the variable or setting that gives one
      */

@@ -11,6 +11,11 @@ import io.sluice.core.event.StreamEvent;
 @FunctionalInterface
 public interface StreamListener {
 
+  /**
+   * Receives the next event.
+   *
+   * @param event the event
+   */
   void onEvent(StreamEvent event);
 
   /** The call failed before its stream started. */

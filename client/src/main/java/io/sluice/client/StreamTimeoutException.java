@@ -9,10 +9,15 @@ public final class StreamTimeoutException extends ClientException {
 
   /** Which timeout fired; each names its setting in {@link ClientTimeouts}. */
   public enum Timeout {
+    /** Opening the connection. */
     CONNECT("connect"),
+    /** Waiting for the response headers. */
     RESPONSE_HEADERS("responseHeaders"),
+    /** Waiting for the first model event. */
     FIRST_EVENT("firstEvent"),
+    /** Silence in a started stream. */
     IDLE("idle"),
+    /** The whole call. */
     TOTAL("total");
 
     private final String setting;
@@ -55,19 +60,37 @@ public final class StreamTimeoutException extends ClientException {
     }
   }
 
+  /** Which timeout fired. */
   private final Timeout timeout;
+  /** The timeout's configured value. */
   private final Duration limit;
 
+  /**
+   * Creates the exception.
+   *
+   * @param timeout which timeout fired
+   * @param limit its configured value
+   */
   public StreamTimeoutException(Timeout timeout, Duration limit) {
     super(timeout.describe(limit), timeout == Timeout.CONNECT);
     this.timeout = Objects.requireNonNull(timeout);
     this.limit = Objects.requireNonNull(limit);
   }
 
+  /**
+   * Which timeout fired.
+   *
+   * @return the timeout
+   */
   public Timeout timeout() {
     return timeout;
   }
 
+  /**
+   * The timeout's configured value.
+   *
+   * @return the limit
+   */
   public Duration limit() {
     return limit;
   }

@@ -4,10 +4,21 @@ package io.sluice.core;
 public final class LimitExceededException extends SluiceException {
   private static final long serialVersionUID = 1L;
 
+  /** The size seen when the limit was crossed. */
   private final long size;
+  /** The limit. */
   private final long limit;
+  /** The setting that changes the limit. */
   private final String setting;
 
+  /**
+   * Creates the exception.
+   *
+   * @param what what grew too large, such as {@code an SSE event}
+   * @param size the size seen
+   * @param limit the limit
+   * @param setting the setting that changes the limit
+   */
   public LimitExceededException(String what, long size, long limit, String setting) {
     super(what + " of at least " + size + " bytes exceeds the limit of " + limit
         + " bytes (raise it with " + setting + ")");
@@ -21,6 +32,11 @@ public final class LimitExceededException extends SluiceException {
     return size;
   }
 
+  /**
+   * The limit that was exceeded.
+   *
+   * @return the limit, in bytes
+   */
   public long limit() {
     return limit;
   }

@@ -24,9 +24,13 @@ import java.util.function.Function;
  */
 public final class RetryPolicy {
 
+  /** Retries by default. */
   public static final int DEFAULT_MAX_RETRIES = 2;
+  /** The longest Retry-After honoured by default. */
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+  /** The first backoff by default. */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
+  /** The longest backoff by default. */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(8);
 
   private static final Set<Integer> RETRYABLE = Set.of(408, 409, 429, 500, 502, 503, 504, 529);
@@ -61,30 +65,69 @@ public final class RetryPolicy {
     return NONE;
   }
 
+  /**
+   * This policy with another retry count.
+   *
+   * @param value the count, 0 for none
+   * @return the copy
+   */
   public RetryPolicy withMaxRetries(int value) {
     return new RetryPolicy(value, maxRetryAfter, initialBackoff, maxBackoff);
   }
 
+  /**
+   * This policy with another Retry-After cap.
+   *
+   * @param value the cap
+   * @return the copy
+   */
   public RetryPolicy withMaxRetryAfter(Duration value) {
     return new RetryPolicy(maxRetries, value, initialBackoff, maxBackoff);
   }
 
+  /**
+   * This policy with other backoffs.
+   *
+   * @param initial the first backoff
+   * @param max the longest backoff
+   * @return the copy
+   */
   public RetryPolicy withBackoff(Duration initial, Duration max) {
     return new RetryPolicy(maxRetries, maxRetryAfter, initial, max);
   }
 
+  /**
+   * How many times a failed call is sent again.
+   *
+   * @return the count
+   */
   public int maxRetries() {
     return maxRetries;
   }
 
+  /**
+   * The longest Retry-After honoured; a longer one fails the call at once.
+   *
+   * @return the duration
+   */
   public Duration maxRetryAfter() {
     return maxRetryAfter;
   }
 
+  /**
+   * The first backoff, doubled on each retry.
+   *
+   * @return the backoff
+   */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
+  /**
+   * The longest backoff.
+   *
+   * @return the backoff
+   */
   public Duration maxBackoff() {
     return maxBackoff;
   }

@@ -7,10 +7,21 @@ package io.sluice.core;
 public class SluiceException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, safe to show
+   */
   public SluiceException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, safe to show
+   * @param cause the underlying failure
+   */
   public SluiceException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -17,16 +17,28 @@ public record StreamLimits(int maxEventBytes) {
 
   private static final StreamLimits DEFAULTS = new StreamLimits(DEFAULT_MAX_EVENT_BYTES);
 
+  /** Checks that every limit is positive. */
   public StreamLimits {
     if (maxEventBytes < 1) {
       throw new IllegalArgumentException("maxEventBytes must be positive, was " + maxEventBytes);
     }
   }
 
+  /**
+   * The documented defaults.
+   *
+   * @return the defaults
+   */
   public static StreamLimits defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * These limits with another event size limit.
+   *
+   * @param maxEventBytes the largest event, in bytes
+   * @return the copy
+   */
   public StreamLimits withMaxEventBytes(int maxEventBytes) {
     return new StreamLimits(maxEventBytes);
   }

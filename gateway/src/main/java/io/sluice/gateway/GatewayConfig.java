@@ -16,17 +16,20 @@ import java.util.Objects;
  *     loopback only when none are
  * @param port the port; 0 picks a free one
  * @param usageLog the JSON-lines usage file, or empty for none
+ * @param adminKeySha256 the lower-case hex SHA-256 of the admin key that opens the dashboard
+ *     ({@code server.admin-key}), or empty for none; the key itself is never stored
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent, LedgerSettings ledger) {
+    String usageLog, boolean logContent, String adminKeySha256, LedgerSettings ledger) {
 
   public static final int DEFAULT_PORT = 8080;
 
-  /** Without limits, prices or shared state (the in-process ledger, no admin API). */
+  /** Without limits, prices or shared state (the in-process ledger). */
   public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
-      GatewayLimits limits, String usageLog, boolean logContent) {
-    this(host, port, routes, accessKeys, limits, usageLog, logContent, LedgerSettings.DEFAULTS);
+      GatewayLimits limits, String usageLog, boolean logContent, String adminKeySha256) {
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, adminKeySha256,
+        LedgerSettings.DEFAULTS);
   }
 
   public GatewayConfig {
@@ -35,7 +38,11 @@ public record GatewayConfig(
     accessKeys = List.copyOf(accessKeys);
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
+    Objects.requireNonNull(adminKeySha256, "adminKeySha256");
     Objects.requireNonNull(ledger, "ledger");
+    if (!adminKeySha256.isEmpty() && !adminKeySha256.matches("[0-9a-fA-F]{64}")) {
+      throw new GatewayException("the admin key's sha256 must be 64 hex digits");
+    }
     if (port < 0 || port > 65535) {
       throw new GatewayException("port must be 0..65535, was " + port);
     }
@@ -43,7 +50,8 @@ public record GatewayConfig(
 
   /** A loopback gateway on a free port with these routes and default limits. */
   public static GatewayConfig of(List<Route> routes) {
-    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false);
+    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false,
+        "");
   }
 
   /** Reads {@code sluice.yaml}, substituting {@code ${ENV_VAR}} from the process environment. */
@@ -57,27 +65,51 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int value) {
-    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog, logContent, ledger);
+    return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog,
+        logContent, adminKeySha256, ledger);
   }
 
   public GatewayConfig withHost(String value) {
-    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog, logContent, ledger);
+    return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog,
+        logContent, adminKeySha256, ledger);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
-    return new GatewayConfig(host, port, routes, value, limits, usageLog, logContent, ledger);
+    return new GatewayConfig(host, port, routes, value, limits, usageLog,
+        logContent, adminKeySha256, ledger);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
-    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog, logContent, ledger);
-  }
-
-  public GatewayConfig withLedger(LedgerSettings value) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent, value);
+    return new GatewayConfig(host, port, routes, accessKeys, value, usageLog,
+        logContent, adminKeySha256, ledger);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content, ledger);
+    return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
+        adminKeySha256, ledger);
+  }
+
+  /**
+   * This config with {@code secret} as the admin key of the dashboard (docs/dashboard.md); only its
+   * SHA-256 is kept. An empty secret removes it.
+   */
+  public GatewayConfig withAdminKey(String secret) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)), ledger);
+  }
+
+  public GatewayConfig withLedger(LedgerSettings value) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, value);
+  }
+
+  private static byte[] sha256(String secret) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /**
@@ -192,50 +224,45 @@ public record GatewayConfig(
   }
 
   /**
-   * Prices, reservations, shared state and the admin API (docs/limits-and-spend.md).
+   * Prices, reservations and shared state (docs/limits-and-spend.md). The admin API's key is
+   * {@code server.admin-key}, the dashboard's ({@link GatewayConfig#adminKeySha256()}).
    *
    * @param prices USD per million tokens by model name (exact, or a pattern with {@code *})
    * @param reserveCap admission reserves {@code min(max_tokens, reserveCap)} output tokens
-   * @param redis {@code redis://host:port} to share limits, spend, keys, cool-downs, leases and
-   *     affinity between replicas; empty keeps them in this process
+   * @param redis {@code redis://host:port} to share limits, spend, leases and cool-downs between
+   *     replicas; empty keeps them in this process
    * @param failOpen when Redis is down or slow: admit (true) or refuse with a 503 (false)
    * @param redisTimeout how long a request waits for Redis before that decision
-   * @param adminKey the admin API's key ({@code server.admin-key}); empty: no admin API
    */
   public record LedgerSettings(Map<String, Price> prices, int reserveCap, String redis,
-      boolean failOpen, java.time.Duration redisTimeout, String adminKey) {
+      boolean failOpen, java.time.Duration redisTimeout) {
     public static final int DEFAULT_RESERVE_CAP = 4096;
     public static final LedgerSettings DEFAULTS = new LedgerSettings(Map.of(),
-        DEFAULT_RESERVE_CAP, "", false, java.time.Duration.ofMillis(50), "");
+        DEFAULT_RESERVE_CAP, "", false, java.time.Duration.ofMillis(50));
 
     public LedgerSettings {
       prices = Map.copyOf(prices);
       Objects.requireNonNull(redis, "redis");
       Objects.requireNonNull(redisTimeout, "redisTimeout");
-      Objects.requireNonNull(adminKey, "adminKey");
       if (reserveCap < 1) {
         throw new GatewayException("accounting.reserve-cap must be at least 1, was " + reserveCap);
       }
     }
 
     public LedgerSettings withPrices(Map<String, Price> value) {
-      return new LedgerSettings(value, reserveCap, redis, failOpen, redisTimeout, adminKey);
+      return new LedgerSettings(value, reserveCap, redis, failOpen, redisTimeout);
     }
 
     public LedgerSettings withRedis(String uri, boolean open) {
-      return new LedgerSettings(prices, reserveCap, uri, open, redisTimeout, adminKey);
+      return new LedgerSettings(prices, reserveCap, uri, open, redisTimeout);
     }
 
     public LedgerSettings withRedisTimeout(java.time.Duration value) {
-      return new LedgerSettings(prices, reserveCap, redis, failOpen, value, adminKey);
-    }
-
-    public LedgerSettings withAdminKey(String value) {
-      return new LedgerSettings(prices, reserveCap, redis, failOpen, redisTimeout, value);
+      return new LedgerSettings(prices, reserveCap, redis, failOpen, value);
     }
 
     public LedgerSettings withReserveCap(int value) {
-      return new LedgerSettings(prices, value, redis, failOpen, redisTimeout, adminKey);
+      return new LedgerSettings(prices, value, redis, failOpen, redisTimeout);
     }
 
     @Override

@@ -15,8 +15,7 @@ class AdminApiTest {
   static GatewayHarness gateway(LoopbackUpstream up) {
     GatewayConfig base = GatewayConfig.of(List.of(new GatewayConfig.Route("*", List.of(
         GatewayConfig.Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl(), "sk-up")))));
-    return new GatewayHarness(base.withHost("127.0.0.1")
-        .withLedger(GatewayConfig.LedgerSettings.DEFAULTS.withAdminKey(ADMIN)));
+    return new GatewayHarness(base.withHost("127.0.0.1").withAdminKey(ADMIN));
   }
 
   static HttpResponse<String> admin(GatewayHarness gw, String method, String path, String body)

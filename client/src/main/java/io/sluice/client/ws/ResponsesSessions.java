@@ -39,6 +39,12 @@ import java.util.Set;
  */
 public interface ResponsesSessions extends AutoCloseable {
 
+  /**
+   * Starts sessions that share {@code http}'s settings.
+   *
+   * @param http the client whose provider, key and HTTP fallback the sessions use
+   * @return the builder
+   */
   static Builder builder(SluiceClient http) {
     return new Builder(http);
   }
@@ -136,6 +142,11 @@ public interface ResponsesSessions extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the sessions.
+     *
+     * @return the sessions
+     */
     public ResponsesSessions build() {
       return new SessionRegistry(http, new WsConfig(transport, timeouts, limits, maxConnectionAge,
           Optional.ofNullable(warmUpTimeout), clock));

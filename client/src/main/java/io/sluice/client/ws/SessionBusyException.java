@@ -10,6 +10,11 @@ import io.sluice.client.ClientException;
 public final class SessionBusyException extends ClientException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param sessionId the busy session
+   */
   public SessionBusyException(String sessionId) {
     super("session '" + sessionId + "' has a turn in flight: one response at a time per "
         + "connection; finish or close its stream first", false);

@@ -9,5 +9,18 @@ import io.sluice.core.event.StreamEvent;
  */
 public interface StreamEncoder {
 
+  /**
+   * Writes the next event.
+   *
+   * @param event the event
+   */
   void encode(StreamEvent event);
+
+  /**
+   * How many blocks and citations this encoder left out so far because its format has no place
+   * for them: a server tool or its result in OpenAI Chat, a Responses built-in tool item in
+   * Anthropic, an OpenAI URL citation in Anthropic. A translating gateway reports it, so that
+   * what a client did not receive is counted rather than silently lost.
+   */
+  long dropped();
 }

@@ -17,6 +17,12 @@ import java.util.function.Consumer;
  */
 public interface WireCodec {
 
+  /**
+   * The codec of a format (OpenAI Chat in its plain OpenAI dialect).
+   *
+   * @param format the wire format
+   * @return its codec
+   */
   static WireCodec of(WireFormat format) {
     switch (format) {
       case OPENAI_CHAT:
@@ -30,18 +36,39 @@ public interface WireCodec {
     }
   }
 
+  /**
+   * The OpenAI Chat Completions codec in one provider's dialect.
+   *
+   * @param dialect the provider's variant of the format
+   * @return the codec
+   */
   static WireCodec openAiChat(ChatDialect dialect) {
     return ChatCodec.of(dialect);
   }
 
+  /**
+   * The OpenAI Responses codec.
+   *
+   * @return the codec
+   */
   static WireCodec openAiResponses() {
     return ResponsesCodec.INSTANCE;
   }
 
+  /**
+   * The Anthropic Messages codec.
+   *
+   * @return the codec
+   */
   static WireCodec anthropic() {
     return AnthropicCodec.INSTANCE;
   }
 
+  /**
+   * The format this codec speaks.
+   *
+   * @return the format
+   */
   WireFormat format();
 
   /** A decoder for one response's stream; model events go to {@code sink} as they are decoded. */

@@ -6,6 +6,7 @@ package io.sluice.core.event;
  */
 public record ChoiceFinished(int choice, FinishReason reason, String rawReason)
     implements StreamEvent {
+  /** Checks that no component is null. */
   public ChoiceFinished {
     Checks.notNull(reason, rawReason);
   }

@@ -5,6 +5,7 @@ package io.sluice.core.event;
  * provider's own word for it ({@code end_turn}, {@code max_tokens}, …), or empty.
  */
 public record Done(FinishReason reason, String rawReason) implements StreamEvent.Terminal {
+  /** Checks that no component is null. */
   public Done {
     Checks.notNull(reason, rawReason);
   }

@@ -27,6 +27,7 @@ public record Failed(String type, String code, String message, int httpStatus, b
   /** The caller cancelled the stream. */
   public static final String CANCELLED = "cancelled";
 
+  /** Checks that no component is null. */
   public Failed {
     Checks.notNull(type, code, message);
   }

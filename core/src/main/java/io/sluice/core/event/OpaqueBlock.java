@@ -9,6 +9,7 @@ package io.sluice.core.event;
  * @param json the block as the provider sent it
  */
 public record OpaqueBlock(int choice, int index, String type, String json) implements BlockEvent {
+  /** Checks that no component is null. */
   public OpaqueBlock {
     Checks.notNull(type, json);
   }

@@ -10,6 +10,7 @@ package io.sluice.core.event;
  */
 public record ReasoningEnd(int choice, int index, ReasoningKind kind, String text, String signature)
     implements BlockEvent {
+  /** Checks that no component is null. */
   public ReasoningEnd {
     Checks.notNull(kind, text, signature);
   }

@@ -7,6 +7,7 @@ package io.sluice.core.event;
  */
 public record ReasoningStart(int choice, int index, ReasoningKind kind, String id)
     implements BlockEvent {
+  /** Checks that no component is null. */
   public ReasoningStart {
     Checks.notNull(kind, id);
   }

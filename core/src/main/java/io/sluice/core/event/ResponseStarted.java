@@ -12,6 +12,7 @@ package io.sluice.core.event;
 public record ResponseStarted(String id, String model, long created, String requestId)
     implements StreamEvent {
 
+  /** Checks that no component is null. */
   public ResponseStarted {
     Checks.notNull(id, model, requestId);
   }

@@ -14,6 +14,7 @@ public record Usage(
     long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
     long reasoningTokens, long totalTokens) implements StreamEvent {
 
+  /** No tokens: what a stream that reported no usage counts. */
   public static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0);
 
   /** Usage without a reported total: the total is input plus output. */

@@ -17,6 +17,7 @@ public record ChatRequest(
     String model, List<Message> messages, List<Tool> tools, GenerationOptions options,
     boolean stream, Map<String, String> extra) {
 
+  /** Checks the model and options and copies the lists and the extra fields. */
   public ChatRequest {
     Objects.requireNonNull(model, "model");
     messages = List.copyOf(messages);
@@ -25,14 +26,32 @@ public record ChatRequest(
     extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
   }
 
+  /**
+   * Starts a streaming request to {@code model}.
+   *
+   * @param model the provider's model name
+   * @return the builder
+   */
   public static Builder builder(String model) {
     return new Builder(model);
   }
 
+  /**
+   * This request sent to another model.
+   *
+   * @param newModel the model name
+   * @return the copy
+   */
   public ChatRequest withModel(String newModel) {
     return new ChatRequest(newModel, messages, tools, options, stream, extra);
   }
 
+  /**
+   * This request, streaming or not.
+   *
+   * @param newStream whether the answer streams
+   * @return the copy
+   */
   public ChatRequest withStream(boolean newStream) {
     return new ChatRequest(model, messages, tools, options, newStream, extra);
   }
@@ -64,34 +83,76 @@ public record ChatRequest(
       this.model = Objects.requireNonNull(model, "model");
     }
 
+    /**
+     * Appends system instructions.
+     *
+     * @param text the instructions
+     * @return this builder
+     */
     public Builder system(String text) {
       return message(Message.system(text));
     }
 
+    /**
+     * Appends a user's text.
+     *
+     * @param text the text
+     * @return this builder
+     */
     public Builder user(String text) {
       return message(Message.user(text));
     }
 
+    /**
+     * Appends a message.
+     *
+     * @param message the message
+     * @return this builder
+     */
     public Builder message(Message message) {
       messages.add(Objects.requireNonNull(message));
       return this;
     }
 
+    /**
+     * Appends messages, in order.
+     *
+     * @param all the messages
+     * @return this builder
+     */
     public Builder messages(List<Message> all) {
       all.forEach(this::message);
       return this;
     }
 
+    /**
+     * Declares a tool the model may call.
+     *
+     * @param tool the tool
+     * @return this builder
+     */
     public Builder tool(Tool tool) {
       tools.add(Objects.requireNonNull(tool));
       return this;
     }
 
+    /**
+     * Sets the generation options.
+     *
+     * @param value the options
+     * @return this builder
+     */
     public Builder options(GenerationOptions value) {
       this.options = Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets whether the answer streams (the default).
+     *
+     * @param value whether it streams
+     * @return this builder
+     */
     public Builder stream(boolean value) {
       this.stream = value;
       return this;
@@ -103,6 +164,11 @@ public record ChatRequest(
       return this;
     }
 
+    /**
+     * Builds the request.
+     *
+     * @return the request
+     */
     public ChatRequest build() {
       return new ChatRequest(model, messages, tools, options, stream, extra);
     }

@@ -23,6 +23,7 @@ public record FinalMessage(
    * finish reason arrived reports {@link FinishReason#ERROR} with an empty raw reason.
    */
   public record Choice(int index, Message message, FinishReason finishReason, String rawFinishReason) {
+    /** Checks that no component is null. */
     public Choice {
       Objects.requireNonNull(message, "message");
       Objects.requireNonNull(finishReason, "finishReason");
@@ -30,6 +31,7 @@ public record FinalMessage(
     }
   }
 
+  /** Checks that no component is null and copies the choices. */
   public FinalMessage {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(model, "model");
@@ -43,14 +45,29 @@ public record FinalMessage(
     return choices.isEmpty() ? new Message(Role.ASSISTANT, List.of()) : choices.get(0).message();
   }
 
+  /**
+   * The first choice's text.
+   *
+   * @return the text; empty when there is none
+   */
   public String text() {
     return message().text();
   }
 
+  /**
+   * The failure, when the stream failed.
+   *
+   * @return the failure, or empty when the outcome is {@link Done}
+   */
   public Optional<Failed> error() {
     return outcome instanceof Failed ? Optional.of((Failed) outcome) : Optional.empty();
   }
 
+  /**
+   * Whether the stream failed.
+   *
+   * @return whether the outcome is {@link Failed}
+   */
   public boolean failed() {
     return outcome instanceof Failed;
   }

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
  */
 public final class GenerationOptions {
 
+  /** No option set: the provider's defaults apply. */
   public static final GenerationOptions DEFAULTS = builder().build();
 
   private final Double temperature;
@@ -36,10 +37,20 @@ public final class GenerationOptions {
     this.toolChoice = b.toolChoice;
   }
 
+  /**
+   * Starts options with nothing set.
+   *
+   * @return the builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder holding these options, to change some.
+   *
+   * @return the builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.temperature = temperature;
@@ -54,10 +65,20 @@ public final class GenerationOptions {
     return b;
   }
 
+  /**
+   * The sampling temperature.
+   *
+   * @return the temperature, or empty for the provider's default
+   */
   public OptionalDouble temperature() {
     return temperature == null ? OptionalDouble.empty() : OptionalDouble.of(temperature);
   }
 
+  /**
+   * The nucleus-sampling mass.
+   *
+   * @return top-p, or empty for the provider's default
+   */
   public OptionalDouble topP() {
     return topP == null ? OptionalDouble.empty() : OptionalDouble.of(topP);
   }
@@ -73,6 +94,11 @@ public final class GenerationOptions {
     return stop;
   }
 
+  /**
+   * The sampling seed, where the provider takes one.
+   *
+   * @return the seed, or empty
+   */
   public OptionalLong seed() {
     return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
   }
@@ -92,6 +118,11 @@ public final class GenerationOptions {
     return Optional.ofNullable(responseFormat);
   }
 
+  /**
+   * Which tools the model may or must call.
+   *
+   * @return the choice, or empty for the provider's default
+   */
   public Optional<ToolChoice> toolChoice() {
     return Optional.ofNullable(toolChoice);
   }
@@ -141,51 +172,110 @@ public final class GenerationOptions {
 
     private Builder() {}
 
+    /**
+     * Sets the sampling temperature.
+     *
+     * @param value the temperature
+     * @return this builder
+     */
     public Builder temperature(double value) {
       this.temperature = value;
       return this;
     }
 
+    /**
+     * Sets the nucleus-sampling mass.
+     *
+     * @param value top-p
+     * @return this builder
+     */
     public Builder topP(double value) {
       this.topP = value;
       return this;
     }
 
+    /**
+     * Sets the most tokens the answer may have.
+     *
+     * @param value the limit
+     * @return this builder
+     */
     public Builder maxTokens(int value) {
       this.maxTokens = value;
       return this;
     }
 
+    /**
+     * Sets the stop sequences.
+     *
+     * @param value the sequences
+     * @return this builder
+     */
     public Builder stop(List<String> value) {
       this.stop = List.copyOf(value);
       return this;
     }
 
+    /**
+     * Sets the sampling seed.
+     *
+     * @param value the seed
+     * @return this builder
+     */
     public Builder seed(long value) {
       this.seed = value;
       return this;
     }
 
+    /**
+     * Sets the reasoning effort ({@code low}, {@code medium}, {@code high}, ...).
+     *
+     * @param value the effort
+     * @return this builder
+     */
     public Builder reasoningEffort(String value) {
       this.reasoningEffort = java.util.Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets the reasoning summary asked of the Responses API ({@code auto}, {@code detailed}, ...).
+     *
+     * @param value the summary
+     * @return this builder
+     */
     public Builder reasoningSummary(String value) {
       this.reasoningSummary = java.util.Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Sets the OpenAI Chat {@code response_format}, as raw JSON.
+     *
+     * @param json the format
+     * @return this builder
+     */
     public Builder responseFormat(String json) {
       this.responseFormat = java.util.Objects.requireNonNull(json);
       return this;
     }
 
+    /**
+     * Sets which tools the model may or must call.
+     *
+     * @param value the choice
+     * @return this builder
+     */
     public Builder toolChoice(ToolChoice value) {
       this.toolChoice = java.util.Objects.requireNonNull(value);
       return this;
     }
 
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     */
     public GenerationOptions build() {
       return new GenerationOptions(this);
     }

@@ -5,7 +5,15 @@ import io.sluice.core.event.ChoiceFinished;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
+import io.sluice.core.event.Citation;
+import io.sluice.core.event.CitationAdded;
+import io.sluice.core.event.Logprobs;
 import io.sluice.core.event.OpaqueBlock;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
+import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.ReasoningDelta;
 import io.sluice.core.event.ReasoningEnd;
 import io.sluice.core.event.ReasoningKind;
@@ -48,6 +56,11 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
 
   private MessageAccumulator() {}
 
+  /**
+   * Starts an empty accumulator.
+   *
+   * @return the accumulator
+   */
   public static MessageAccumulator create() {
     return new MessageAccumulator();
   }
@@ -132,6 +145,11 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
         blocks.put(opaque.index(), BlockState.done(new Part.Opaque(opaque.type(), opaque.json())));
         return;
       }
+      if (event instanceof ServerToolResult r) {
+        blocks.put(r.index(),
+            BlockState.done(new Part.ServerToolResult(r.toolUseId(), r.type(), r.json())));
+        return;
+      }
       BlockState block = blocks.get(event.index());
       if (block == null) {
         block = BlockState.start(event);
@@ -167,12 +185,15 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
   private static final class BlockState {
     final StringBuilder text = new StringBuilder();
     Part finished;
-    char kind; // 't' text, 'r' refusal, 'z' reasoning, 'c' tool call
+    char kind; // 't' text, 'r' refusal, 'z' reasoning, 'c' tool call, 's' server tool
     ReasoningKind reasoningKind;
     String id = "";
     String name = "";
     ToolKind toolKind;
+    String type = "";
     PartialJson partial;
+    List<Citation> citations;
+    List<TokenLogprob> logprobs;
 
     static BlockState done(Part part) {
       BlockState block = new BlockState();
@@ -197,6 +218,12 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
         block.name = start.name();
         block.toolKind = start.kind();
         block.partial = new PartialJson();
+      } else if (event instanceof ServerToolStart) {
+        ServerToolStart start = (ServerToolStart) event;
+        block.kind = 's';
+        block.id = start.id();
+        block.name = start.name();
+        block.type = start.type();
       } else {
         return null;
       }
@@ -207,7 +234,22 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
       if (finished != null) {
         return;
       }
-      if (event instanceof TextDelta) {
+      if (event instanceof CitationAdded) {
+        if (citations == null) {
+          citations = new ArrayList<>(2);
+        }
+        citations.add(((CitationAdded) event).citation());
+      } else if (event instanceof Logprobs) {
+        if (logprobs == null) {
+          logprobs = new ArrayList<>();
+        }
+        logprobs.addAll(((Logprobs) event).tokens());
+      } else if (event instanceof ServerToolDelta) {
+        text.append(((ServerToolDelta) event).input());
+      } else if (event instanceof ServerToolEnd) {
+        ServerToolEnd end = (ServerToolEnd) event;
+        finished = new Part.ServerTool(end.id(), end.name(), end.type(), end.input(), end.json());
+      } else if (event instanceof TextDelta) {
         text.append(((TextDelta) event).text());
       } else if (event instanceof RefusalDelta) {
         text.append(((RefusalDelta) event).text());
@@ -218,9 +260,9 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
         text.append(fragment);
         partial.append(fragment);
       } else if (event instanceof TextEnd) {
-        finished = new Part.Text(((TextEnd) event).text());
+        finished = new Part.Text(((TextEnd) event).text(), list(citations), list(logprobs));
       } else if (event instanceof RefusalEnd) {
-        finished = new Part.Refusal(((RefusalEnd) event).text());
+        finished = new Part.Refusal(((RefusalEnd) event).text(), list(logprobs));
       } else if (event instanceof ReasoningEnd) {
         ReasoningEnd end = (ReasoningEnd) event;
         finished = new Part.Reasoning(end.kind(), end.text(), end.signature(), id);
@@ -231,15 +273,22 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
       }
     }
 
+    private static <T> List<T> list(List<T> values) {
+      return values == null ? List.of() : values;
+    }
+
     Part part() {
       if (finished != null) {
         return finished;
       }
       switch (kind) {
         case 't':
-          return new Part.Text(text.toString());
+          return new Part.Text(text.toString(), list(citations), list(logprobs));
         case 'r':
-          return new Part.Refusal(text.toString());
+          return new Part.Refusal(text.toString(), list(logprobs));
+        case 's':
+          // A server tool a failure cut off: its input so far, and no finished item.
+          return new Part.ServerTool(id, name, type, text.toString(), "{}");
         case 'z':
           return new Part.Reasoning(reasoningKind, text.toString(), "", id);
         default:

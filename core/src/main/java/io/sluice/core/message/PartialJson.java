@@ -10,8 +10,8 @@ import java.util.Optional;
  * {@link #completed()} cuts back to that point (or closes an open string value) and appends the
  * closers; it does not re-parse the prefix.
  *
- * <p>{@code {"city":"Par} completes to {@code {"city":"Par"}}; {@code {"a":1,"b} to
- * {@code {"a":1}}. Input that is not JSON yields no completion from then on. Not thread-safe.
+ * <p><code>{"city":"Par</code> completes to <code>{"city":"Par"}</code>; <code>{"a":1,"b</code>
+ * to <code>{"a":1}</code>. Input that is not JSON yields no completion from then on. Not thread-safe.
  */
 public final class PartialJson {
 

@@ -7,6 +7,7 @@ import java.util.Objects;
  * the provider as it is.
  */
 public record Tool(String name, String description, String parametersSchema) {
+  /** Checks that no component is null. */
   public Tool {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");

@@ -9,6 +9,7 @@ package io.sluice.core.sse;
  */
 public record SseEvent(String name, String data, String lastEventId) {
 
+  /** Checks that no component is null. */
   public SseEvent {
     if (name == null || data == null || lastEventId == null) {
       throw new NullPointerException("SseEvent components must not be null");

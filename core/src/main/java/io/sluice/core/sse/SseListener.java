@@ -41,6 +41,17 @@ public interface SseListener {
   /** A {@code retry} field with a valid, all-digit value, when the field is read. */
   default void onRetry(long millis) {}
 
+  /**
+   * The input ended inside an event that has data: its field lines were read (the last one
+   * perhaps without its line end) but no blank line dispatched it. WHATWG discards such an event
+   * (HTML §9.2.6), and so does the reader: it is never given to {@link #onEvent}, and
+   * {@link #onEnd} reports {@link SseEnd#TRUNCATED} right after this call. It is offered so that
+   * a format whose streams end with a terminal event ({@code data: [DONE]},
+   * {@code message_stop}, {@code response.completed}) can accept one that lacks only its blank
+   * line, as real captures and some servers send it.
+   */
+  default void onUnterminatedEvent(SseEvent event) {}
+
   /** The input ended; see {@link SseEnd} for how a truncated stream is told from a clean end. */
   default void onEnd(SseEnd end) {}
 

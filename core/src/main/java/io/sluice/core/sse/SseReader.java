@@ -16,10 +16,23 @@ import java.nio.ByteBuffer;
  */
 public interface SseReader {
 
+  /**
+   * A reader with the default limits.
+   *
+   * @param listener receives the events
+   * @return the reader
+   */
   static SseReader create(SseListener listener) {
     return new ByteSseReader(listener, StreamLimits.defaults());
   }
 
+  /**
+   * A reader with the given limits.
+   *
+   * @param listener receives the events
+   * @param limits the limits
+   * @return the reader
+   */
   static SseReader create(SseListener listener, StreamLimits limits) {
     return new ByteSseReader(listener, limits);
   }
@@ -27,8 +40,20 @@ public interface SseReader {
   /** Reads the buffer's remaining bytes and leaves its position at its limit. */
   void feed(ByteBuffer bytes);
 
+  /**
+   * Feeds part of an array.
+   *
+   * @param bytes the array
+   * @param offset where the bytes start
+   * @param length how many
+   */
   void feed(byte[] bytes, int offset, int length);
 
+  /**
+   * Feeds a whole array.
+   *
+   * @param bytes the next bytes of the stream
+   */
   default void feed(byte[] bytes) {
     feed(bytes, 0, bytes.length);
   }

@@ -16,6 +16,13 @@ public final class SseWriter {
   /** Where the encoded bytes go. The array is reused after the call returns: copy what you keep. */
   @FunctionalInterface
   public interface Sink {
+    /**
+     * Takes encoded bytes.
+     *
+     * @param bytes the array
+     * @param offset where the bytes start
+     * @param length how many
+     */
     void write(byte[] bytes, int offset, int length);
   }
 
@@ -27,6 +34,12 @@ public final class SseWriter {
     this.sink = sink;
   }
 
+  /**
+   * A writer to {@code sink}.
+   *
+   * @param sink receives the encoded bytes
+   * @return the writer
+   */
   public static SseWriter create(Sink sink) {
     if (sink == null) {
       throw new NullPointerException("sink");

@@ -3,9 +3,12 @@ package io.sluice.core.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.Citation;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
+import io.sluice.core.event.Logprobs;
 import io.sluice.core.event.OpaqueBlock;
 import io.sluice.core.event.ReasoningDelta;
 import io.sluice.core.event.ReasoningEnd;
@@ -14,10 +17,15 @@ import io.sluice.core.event.ReasoningStart;
 import io.sluice.core.event.RefusalDelta;
 import io.sluice.core.event.RefusalStart;
 import io.sluice.core.event.ResponseStarted;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
 import io.sluice.core.event.TextEnd;
 import io.sluice.core.event.TextStart;
+import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.ToolCallDelta;
 import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
@@ -40,10 +48,10 @@ class MessageAccumulatorTest {
         new TextDelta(0, 1, "Hel"),
         new TextDelta(0, 1, "lo"),
         new TextEnd(0, 1, "Hello"),
-        new ToolCallStart(0, 2, "call_1", "get", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 2, "{\"a\":"),
-        new ToolCallDelta(0, 2, "1}"),
-        new ToolCallEnd(0, 2, "call_1", "get", ToolKind.FUNCTION, "{\"a\":1}", true),
+        new ToolCallStart(0, 2, 0, "call_1", "get", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 2, 0, "call_1", "get", "{\"a\":"),
+        new ToolCallDelta(0, 2, 0, "call_1", "get", "1}"),
+        new ToolCallEnd(0, 2, 0, "call_1", "get", ToolKind.FUNCTION, "{\"a\":1}", true),
         Usage.of(10, 5, 2, 0, 1),
         Usage.of(10, 6, 2, 0, 1),
         new Done(FinishReason.TOOL_CALLS, "tool_use"));
@@ -75,7 +83,7 @@ class MessageAccumulatorTest {
   void failureKeepsTheContentOfOpenBlocks() {
     List<StreamEvent> events = List.of(
         new TextStart(0, 0), new TextDelta(0, 0, "cut"),
-        new ToolCallStart(0, 1, "t", "f", ToolKind.FUNCTION), new ToolCallDelta(0, 1, "{\"x\":"),
+        new ToolCallStart(0, 1, 0, "t", "f", ToolKind.FUNCTION), new ToolCallDelta(0, 1, 0, "t", "f", "{\"x\":"),
         new Failed(Failed.TRUNCATED, "", "the stream ended before message_stop", 0, true));
     EventGrammar.check(events);
     FinalMessage message = MessageAccumulator.assemble(events);
@@ -111,10 +119,10 @@ class MessageAccumulatorTest {
   @Test
   void offersPartialToolArgumentsAtEachDelta() {
     MessageAccumulator accumulator = MessageAccumulator.create();
-    accumulator.accept(new ToolCallStart(0, 0, "c", "weather", ToolKind.FUNCTION));
-    accumulator.accept(new ToolCallDelta(0, 0, "{\"location\": \"Pa"));
+    accumulator.accept(new ToolCallStart(0, 0, 0, "c", "weather", ToolKind.FUNCTION));
+    accumulator.accept(new ToolCallDelta(0, 0, 0, "c", "weather", "{\"location\": \"Pa"));
     assertThat(accumulator.partialArguments(0, 0)).contains("{\"location\": \"Pa\"}");
-    accumulator.accept(new ToolCallDelta(0, 0, "ris\", \"unit"));
+    accumulator.accept(new ToolCallDelta(0, 0, 0, "c", "weather", "ris\", \"unit"));
     assertThat(accumulator.partialArguments(0, 0)).contains("{\"location\": \"Paris\"}");
     assertThat(accumulator.partialArguments(0, 1)).isEmpty();
   }
@@ -137,5 +145,31 @@ class MessageAccumulatorTest {
     accumulator.accept(new TextStart(0, 0));
     accumulator.accept(new TextDelta(0, 0, "late"));
     assertThat(accumulator.result().text()).isEmpty();
+  }
+
+  @Test
+  void serverToolsCitationsAndLogprobsBecomeTheirParts() {
+    Citation citation = new Citation("char_location",
+        "", "Doc", "quoted", -1, -1, "{\"type\":\"char_location\"}");
+    TokenLogprob token =
+        new TokenLogprob("Hi", -0.5, List.of(72, 105), List.of());
+    FinalMessage message = MessageAccumulator.assemble(List.of(
+        new ServerToolStart(0, 0, "srv_1", "web_search", "server_tool_use"),
+        new ServerToolDelta(0, 0, "{\"q\":1}"),
+        new ServerToolEnd(0, 0, "srv_1", "web_search", "server_tool_use",
+            "{\"q\":1}", "{\"type\":\"server_tool_use\"}"),
+        new ServerToolResult(0, 1, "srv_1", "web_search_tool_result",
+            "{\"type\":\"web_search_tool_result\"}"),
+        new TextStart(0, 2), new TextDelta(0, 2, "Hi"),
+        new Logprobs(0, 2, List.of(token)),
+        new CitationAdded(0, 2, citation), new TextEnd(0, 2, "Hi"),
+        new Done(FinishReason.STOP, "end_turn")));
+    assertThat(message.message().parts()).containsExactly(
+        new Part.ServerTool("srv_1", "web_search", "server_tool_use", "{\"q\":1}",
+            "{\"type\":\"server_tool_use\"}"),
+        new Part.ServerToolResult("srv_1", "web_search_tool_result",
+            "{\"type\":\"web_search_tool_result\"}"),
+        new Part.Text("Hi", List.of(citation), List.of(token)));
+    assertThat(message.message().toolCalls()).isEmpty();
   }
 }

@@ -59,6 +59,7 @@ final class GeneratedStreams {
     events.add(new ResponseStarted("gen_" + random.nextInt(1000), "model-x", 1_700_000_000L, ""));
     int blocks = 1 + random.nextInt(4);
     boolean tools = false;
+    int calls = 0;
     for (int index = 0; index < blocks; index++) {
       List<String> deltas = deltas(random);
       String whole = String.join("", deltas);
@@ -82,11 +83,13 @@ final class GeneratedStreams {
           String id = "call_" + index;
           String name = "tool_" + index;
           String arguments = "{\"q\":" + quote(whole) + ",\"n\":" + random.nextInt(100) + "}";
-          events.add(new ToolCallStart(0, index, id, name, ToolKind.FUNCTION));
+          int ordinal = calls++;
+          events.add(new ToolCallStart(0, index, ordinal, id, name, ToolKind.FUNCTION));
           for (String piece : pieces(arguments, random)) {
-            events.add(new ToolCallDelta(0, index, piece));
+            events.add(new ToolCallDelta(0, index, ordinal, id, name, piece));
           }
-          events.add(new ToolCallEnd(0, index, id, name, ToolKind.FUNCTION, arguments, true));
+          events.add(new ToolCallEnd(0, index, ordinal, id, name, ToolKind.FUNCTION, arguments,
+              true));
       }
     }
     events.add(Usage.of(10 + random.nextInt(100), 1 + random.nextInt(100), 0, 0, 0));

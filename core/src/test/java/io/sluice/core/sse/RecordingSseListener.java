@@ -15,6 +15,7 @@ final class RecordingSseListener implements SseListener {
   final List<String> comments = new ArrayList<>();
   final List<Long> retries = new ArrayList<>();
   final List<Object> terminals = new ArrayList<>();
+  final List<SseEvent> unterminated = new ArrayList<>();
   private final boolean bytes;
   /** Events that came through {@link #onEventBytes}. */
   int byteEvents;
@@ -55,6 +56,11 @@ final class RecordingSseListener implements SseListener {
   }
 
   @Override
+  public void onUnterminatedEvent(SseEvent event) {
+    unterminated.add(event);
+  }
+
+  @Override
   public void onEnd(SseEnd end) {
     terminals.add(end);
   }
@@ -70,6 +76,7 @@ final class RecordingSseListener implements SseListener {
     all.addAll(events);
     all.add("comments=" + comments);
     all.add("retries=" + retries);
+    all.add("unterminated=" + unterminated);
     for (Object t : terminals) {
       all.add(t instanceof SluiceException ? "failure: " + ((SluiceException) t).getMessage() : t);
     }

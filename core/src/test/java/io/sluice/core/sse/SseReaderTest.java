@@ -248,6 +248,34 @@ class SseReaderTest {
   }
 
   @Test
+  void eventWithoutItsBlankLineIsReportedAsUnterminatedNotDispatched() {
+    var seen = read("data: 1\n\nevent: done\nid: 7\ndata: [DONE]\n");
+    assertThat(seen.events).containsExactly(SseEvent.of("1"));
+    assertThat(seen.unterminated).containsExactly(new SseEvent("done", "[DONE]", "7"));
+    assertThat(seen.terminals).containsExactly(SseEnd.TRUNCATED);
+  }
+
+  @Test
+  void lastLineWithoutItsLineEndIsPartOfTheUnterminatedEvent() {
+    var seen = read("data: a\ndata: b");
+    assertThat(seen.events).isEmpty();
+    assertThat(seen.unterminated).containsExactly(SseEvent.of("a\nb"));
+    assertThat(seen.terminals).containsExactly(SseEnd.TRUNCATED);
+  }
+
+  @Test
+  void unterminatedRetryLineChangesNothing() {
+    var seen = read("data: a\nretry: 5");
+    assertThat(seen.retries).isEmpty();
+    assertThat(seen.unterminated).containsExactly(SseEvent.of("a"));
+  }
+
+  @Test
+  void cleanEndReportsNoUnterminatedEvent() {
+    assertThat(read("data: x\n\n").unterminated).isEmpty();
+  }
+
+  @Test
   void unterminatedLineAtEndIsReportedAsTruncated() {
     var seen = read("{\"error\":\"Internal Server Error\"}");
     assertThat(seen.events).isEmpty();

@@ -85,6 +85,11 @@ public final class DecoderPaths {
       }
 
       @Override
+      public void onUnterminatedEvent(SseEvent event) {
+        target.onUnterminatedEvent(event);
+      }
+
+      @Override
       public void onEnd(SseEnd end) {
         target.onEnd(end);
       }

@@ -2,7 +2,9 @@ package io.sluice.core.testing;
 
 import io.sluice.core.event.BlockEvent;
 import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
+import io.sluice.core.event.Logprobs;
 import io.sluice.core.event.OpaqueBlock;
 import io.sluice.core.event.ReasoningDelta;
 import io.sluice.core.event.ReasoningEnd;
@@ -11,6 +13,10 @@ import io.sluice.core.event.RefusalDelta;
 import io.sluice.core.event.RefusalEnd;
 import io.sluice.core.event.RefusalStart;
 import io.sluice.core.event.ResponseStarted;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
 import io.sluice.core.event.TextEnd;
@@ -33,7 +39,7 @@ import java.util.Set;
 public final class EventGrammar {
   private EventGrammar() {}
 
-  private enum Kind { TEXT, REFUSAL, REASONING, TOOL }
+  private enum Kind { TEXT, REFUSAL, REASONING, TOOL, SERVER_TOOL }
 
   /** Throws an {@link AssertionError} naming the first violation and its position. */
   public static void check(List<StreamEvent> events) {
@@ -71,11 +77,20 @@ public final class EventGrammar {
           throw new AssertionError("block " + b.choice() + "/" + b.index() + " used after its end"
               + at);
         }
-        if (e instanceof OpaqueBlock) {
+        if (e instanceof OpaqueBlock || e instanceof ServerToolResult) {
           if (open.containsKey(key)) {
-            throw new AssertionError("opaque block on an open index" + at);
+            throw new AssertionError("whole block on an open index" + at);
           }
           closed.add(key);
+          continue;
+        }
+        if (e instanceof CitationAdded && open.get(key) != Kind.TEXT) {
+          throw new AssertionError("citation outside an open text block" + at);
+        }
+        if (e instanceof Logprobs && open.get(key) != Kind.TEXT && open.get(key) != Kind.REFUSAL) {
+          throw new AssertionError("log probabilities outside an open text or refusal block" + at);
+        }
+        if (e instanceof CitationAdded || e instanceof Logprobs) {
           continue;
         }
         Kind kind = kindOf(e);
@@ -112,17 +127,21 @@ public final class EventGrammar {
     if (e instanceof ReasoningStart || e instanceof ReasoningDelta || e instanceof ReasoningEnd) {
       return Kind.REASONING;
     }
+    if (e instanceof ServerToolStart || e instanceof ServerToolDelta
+        || e instanceof ServerToolEnd) {
+      return Kind.SERVER_TOOL;
+    }
     return Kind.TOOL;
   }
 
   private static boolean isStart(StreamEvent e) {
     return e instanceof TextStart || e instanceof RefusalStart || e instanceof ReasoningStart
-        || e instanceof ToolCallStart;
+        || e instanceof ToolCallStart || e instanceof ServerToolStart;
   }
 
   private static boolean isEnd(StreamEvent e) {
     return e instanceof TextEnd || e instanceof RefusalEnd || e instanceof ReasoningEnd
-        || e instanceof ToolCallEnd;
+        || e instanceof ToolCallEnd || e instanceof ServerToolEnd;
   }
 
 }

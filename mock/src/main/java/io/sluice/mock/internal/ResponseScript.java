@@ -82,7 +82,8 @@ final class ResponseScript {
       String callId = (format == WireFormat.ANTHROPIC_MESSAGES ? "toolu_" : "call_") + suffix
           + "_" + call;
       String arguments = ToolArguments.generate(tool.parametersSchema(), seed + call);
-      steps.add(new Step(new ToolCallStart(0, index, callId, tool.name(), ToolKind.FUNCTION),
+      steps.add(new Step(
+          new ToolCallStart(0, index, call, callId, tool.name(), ToolKind.FUNCTION),
           false));
       int at = 0;
       while (at < arguments.length()) {
@@ -91,11 +92,12 @@ final class ResponseScript {
         if (end < arguments.length() && Character.isHighSurrogate(arguments.charAt(end - 1))) {
           end++;
         }
-        steps.add(new Step(new ToolCallDelta(0, index, arguments.substring(at, end)), true));
+        steps.add(new Step(new ToolCallDelta(0, index, call, callId, tool.name(),
+            arguments.substring(at, end)), true));
         argumentTokens++;
         at = end;
       }
-      steps.add(new Step(new ToolCallEnd(0, index, callId, tool.name(), ToolKind.FUNCTION,
+      steps.add(new Step(new ToolCallEnd(0, index, call, callId, tool.name(), ToolKind.FUNCTION,
           arguments, true), false));
       index++;
     }

@@ -46,6 +46,13 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
   /** The input ended before a terminal event: finish with {@link #truncated} or, rarely, done. */
   protected abstract void endOfInput(SseEnd end);
 
+  /**
+   * Whether an event is this format's terminal event ({@code [DONE]}, {@code message_stop},
+   * {@code response.completed}, …), judged from its name and data without decoding it: such an
+   * event that lacks only its closing blank line still ends the stream.
+   */
+  protected abstract boolean isTerminal(String name, String data);
+
   @Override
   public final void onEvent(SseEvent event) {
     if (!finished) {
@@ -95,6 +102,26 @@ public abstract class BaseStreamDecoder implements StreamDecoder {
       }
     }
     return true;
+  }
+
+  /**
+   * A stream whose last event is complete but lacks its blank line (real captures end
+   * {@code data: [DONE]} with one line end) ends with that event when it is the format's terminal
+   * event and parses; anything else stays what the reader says it is, a truncation.
+   */
+  @Override
+  public final void onUnterminatedEvent(SseEvent event) {
+    if (finished || !isTerminal(event.name(), event.data())) {
+      return;
+    }
+    byte[] data = event.data().getBytes(StandardCharsets.UTF_8);
+    try {
+      decode(event.name(), data, 0, data.length);
+    } catch (SinkFailure e) {
+      throw e.unwrap();
+    } catch (IOException | RuntimeException e) {
+      return; // cut off inside its JSON: not complete, so onEnd reports the truncation
+    }
   }
 
   @Override

@@ -362,9 +362,44 @@ public final class ByteSseReader implements SseReader {
     }
     ended = true;
     boolean truncated = pending || (lineLength > 0 && line[0] != COLON);
+    if (truncated) {
+      reportUnterminated();
+      if (failed) {
+        return; // its last line took the event over the size limit: onFailure was the end
+      }
+    }
     lineLength = 0;
     dataLength = 0;
     listener.onEnd(truncated ? SseEnd.TRUNCATED : SseEnd.COMPLETE);
+  }
+
+  /**
+   * Offers the event the input stopped in, with a last line that has no line end read as if it
+   * had one. A {@code retry} line there is left alone: it would change the reader's state, and
+   * the event is reported, not dispatched.
+   */
+  private void reportUnterminated() {
+    if (lineLength > 0 && line[0] != COLON && !isRetry(line, lineLength)) {
+      processLine(line, 0, lineLength);
+    }
+    if (dataLength == 0) {
+      return;
+    }
+    listener.onUnterminatedEvent(new SseEvent(eventName,
+        new String(data, 0, dataLength - 1, StandardCharsets.UTF_8), idBuffer));
+  }
+
+  private static boolean isRetry(byte[] b, int length) {
+    String retry = "retry";
+    if (length < retry.length() || (length > retry.length() && b[retry.length()] != COLON)) {
+      return false;
+    }
+    for (int i = 0; i < retry.length(); i++) {
+      if (b[i] != retry.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -44,6 +44,8 @@ public final class UsageLog implements AutoCloseable {
   private final Thread writer;
   private volatile boolean closing;
   final AtomicLong dropped = new AtomicLong();
+  /** Sees every entry as it is written, on the writing event loop (the dashboard's recorder). */
+  private volatile Consumer<UsageEntry> observer = e -> {};
 
   public UsageLog(String path, boolean includeContent, Consumer<String> requestLog) {
     this.includeContent = includeContent;
@@ -62,10 +64,15 @@ public final class UsageLog implements AutoCloseable {
 
   /** Queues one entry; never blocks (a full queue drops it, counted). */
   public void write(UsageEntry entry) {
+    observer.accept(entry);
     // offer signals only a thread waiting on the queue, and the writer never does: it parks.
     if (closing || !queue.offer(entry)) {
       dropped.incrementAndGet();
     }
+  }
+
+  public void observe(Consumer<UsageEntry> value) {
+    observer = value;
   }
 
   private void run() {

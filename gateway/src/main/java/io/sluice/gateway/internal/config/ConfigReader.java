@@ -79,8 +79,8 @@ public final class ConfigReader {
     }
     return new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
-        usage.string("path", ""), usage.bool("include-content", false),
-        ledger(top, server));
+        usage.string("path", ""), usage.bool("include-content", false), "", ledger(top))
+        .withAdminKey(server.string("admin-key", "").trim());
   }
 
   /** A key's {@code limits}, {@code budget} and {@code mode} (docs/limits-and-spend.md). */
@@ -105,7 +105,7 @@ public final class ConfigReader {
     }
   }
 
-  private static LedgerSettings ledger(Node top, Node server) {
+  private static LedgerSettings ledger(Node top) {
     Map<String, Price> prices = new LinkedHashMap<>();
     Node p = top.child("prices");
     for (Object name : p.map().keySet()) {
@@ -135,8 +135,7 @@ public final class ConfigReader {
     }
     return new LedgerSettings(prices,
         accounting.integer("reserve-cap", LedgerSettings.DEFAULT_RESERVE_CAP), redis,
-        onFailure.equals("fail-open"), state.duration("timeout", Duration.ofMillis(50)),
-        server.string("admin-key", ""));
+        onFailure.equals("fail-open"), state.duration("timeout", Duration.ofMillis(50)));
   }
 
   private static GatewayLimits limits(Node n) {

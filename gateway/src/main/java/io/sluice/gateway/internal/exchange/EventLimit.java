@@ -50,6 +50,11 @@ public final class EventLimit implements SseListener {
   }
 
   @Override
+  public void onUnterminatedEvent(SseEvent event) {
+    listener.onUnterminatedEvent(event);
+  }
+
+  @Override
   public void onEnd(SseEnd end) {
     listener.onEnd(end);
   }

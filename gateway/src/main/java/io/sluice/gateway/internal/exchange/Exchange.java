@@ -102,6 +102,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     if (scan.stream()) {
       gw.metrics.streamStarted();
+      gw.dashboard.recorder().streamOpened(door.path, scan.model());
       heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
     }
     try {
@@ -200,6 +201,10 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (!failure.retryable() || bodyStarted || attempts >= gw.limits.maxAttempts()) {
       giveUp(failure);
       return;
+    }
+    if (failed != null) {
+      gw.dashboard.recorder().attemptRetried(failed.pool().target(), failed.keyLabel(),
+          failure.kind());
     }
     if (failure.coolNanos() <= 0) {
       targetIndex++; // an upstream that failed moves on; a rate-limited key lets its pool choose
@@ -419,6 +424,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     if (scan.stream()) {
       gw.metrics.streamEnded();
+      gw.dashboard.recorder().streamClosed(door.path, scan.model());
     }
     Booking booking = book();
     long duration = (System.nanoTime() - startNanos) / 1_000_000;

@@ -267,6 +267,9 @@ final class StreamRelay {
     pending = null;
     ended = true;
     attempt.end();
+    if (encoder != null) {
+      ex.gw.metrics.translationDropped(ex.door.path, encoder.dropped());
+    }
     if (idleTimer >= 0) {
       ex.gw.vertx.cancelTimer(idleTimer);
       idleTimer = -1;
@@ -377,6 +380,16 @@ final class StreamRelay {
     @Override
     public void onComment(String text) {
       writer.comment(text);
+    }
+
+    @Override
+    public void onUnterminatedEvent(SseEvent event) {
+      // A [DONE] without its blank line ends the stream: the client gets it framed whole.
+      boolean before = decoder.finished();
+      decoder.onUnterminatedEvent(event);
+      if (!before && decoder.finished()) {
+        writer.event(event.name(), attempt.mask(event.data()));
+      }
     }
 
     @Override

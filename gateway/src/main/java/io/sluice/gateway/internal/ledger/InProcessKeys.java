@@ -74,6 +74,11 @@ class InProcessKeys implements RuntimeKeys {
     return Optional.ofNullable(byId.get(id));
   }
 
+  @Override
+  public boolean any() {
+    return !byId.isEmpty();
+  }
+
   static LedgerException noSuchKey(String id) {
     return new LedgerException(404, "no key with id '" + id + "'");
   }

@@ -33,6 +33,9 @@ public interface RuntimeKeys {
 
   Optional<AccessKey> byId(String id);
 
+  /** True once any runtime key exists. */
+  boolean any();
+
   SecureRandom RANDOM = new SecureRandom();
 
   /** 32 random bytes, URL-safe: {@code sk-sluice-…}. */

@@ -101,6 +101,20 @@ public final class TargetPool {
     return queue.size();
   }
 
+  /** The pool now, copied under its lock: for the dashboard. */
+  public record Load(int queued, int queueSize, int concurrency, int[] inFlight,
+      long[] coolUntilNanos) {}
+
+  public synchronized Load load() {
+    long nowMillis = System.currentTimeMillis();
+    long nowNanos = System.nanoTime();
+    long[] until = new long[coolIds.length]; // on the nanoTime scale the dashboard reads
+    for (int i = 0; i < coolIds.length; i++) {
+      until[i] = nowNanos + coolDowns.remainingMillis(coolIds[i], nowMillis) * 1_000_000L;
+    }
+    return new Load(queue.size(), queueSize, concurrency, inFlight.clone(), until);
+  }
+
   /** Nanoseconds until the first key leaves its cool-down (0 when one is usable). */
   public synchronized long coolingNanos() {
     long now = System.currentTimeMillis();

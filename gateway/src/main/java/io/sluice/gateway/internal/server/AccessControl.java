@@ -22,12 +22,10 @@ public final class AccessControl {
   private final byte[][] hashes;
   private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final RuntimeKeys runtime;
-  private final boolean admin;
 
-  AccessControl(List<AccessKey> keys, RuntimeKeys runtime, boolean admin) {
+  AccessControl(List<AccessKey> keys, RuntimeKeys runtime) {
     this.keys = List.copyOf(keys);
     this.runtime = runtime;
-    this.admin = admin;
     this.hashes = new byte[keys.size()][];
     for (int i = 0; i < keys.size(); i++) {
       hashes[i] = HexFormat.of().parseHex(keys.get(i).sha256().toLowerCase(java.util.Locale.ROOT));
@@ -35,11 +33,11 @@ public final class AccessControl {
   }
 
   /**
-   * Open (no key asked) only when there are no configured keys and no admin API that could make
-   * some: a gateway with an admin key is closed from the start.
+   * Open (no key asked) while there are no keys at all: none in sluice.yaml and none made through
+   * the admin API. The first runtime key closes an open gateway.
    */
   boolean open() {
-    return keys.isEmpty() && !admin;
+    return keys.isEmpty() && !runtime.any();
   }
 
   /** A configured key by id: the admin API leaves those to sluice.yaml. */
@@ -105,6 +103,12 @@ public final class AccessControl {
     if (key.concurrency() > 0) {
       inFlight.get(key.id()).decrementAndGet();
     }
+  }
+
+  /** The key's requests in flight now (counted only when it has a concurrency limit). */
+  public int inFlight(AccessKey key) {
+    AtomicInteger n = inFlight.get(key.id());
+    return n == null ? 0 : n.get();
   }
 
   static String presented(MultiMap headers) {

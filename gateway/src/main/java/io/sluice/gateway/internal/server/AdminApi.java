@@ -34,8 +34,9 @@ final class AdminApi {
 
   AdminApi(GatewayState gw) {
     this.gw = gw;
-    String key = gw.config.ledger().adminKey();
-    this.adminHash = key.isEmpty() ? null : AccessControl.sha256(key);
+    String hash = gw.config.adminKeySha256(); // server.admin-key, shared with the dashboard
+    this.adminHash = hash.isEmpty() ? null
+        : java.util.HexFormat.of().parseHex(hash.toLowerCase(java.util.Locale.ROOT));
   }
 
   boolean enabled() {

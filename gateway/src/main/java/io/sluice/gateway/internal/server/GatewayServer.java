@@ -103,6 +103,10 @@ public final class GatewayServer implements AutoCloseable {
 
   private void handle(HttpServerRequest req) {
     String path = req.path();
+    if (io.sluice.gateway.internal.dashboard.Dashboard.owns(path)) {
+      gw.dashboard.handle(req);
+      return;
+    }
     if (isUpgrade(req)) {
       upgrade(req);
       return;

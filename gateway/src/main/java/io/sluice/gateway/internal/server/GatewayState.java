@@ -51,6 +51,8 @@ public final class GatewayState implements AutoCloseable {
   /** The port the front doors listen on, once they do: WebSocket turns bridged to SSE call it. */
   public volatile int selfPort;
   private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
+  /** GET /dashboard, and the recorder that the requests' ends feed. */
+  public final io.sluice.gateway.internal.dashboard.Dashboard dashboard;
 
   /** Connections per upstream host: more than one host's ephemeral ports allow. */
   private static final int UPSTREAM_POOL = 65_536;
@@ -69,8 +71,7 @@ public final class GatewayState implements AutoCloseable {
     this.router = new Router(config.routes());
     this.prices = new Prices(config.ledger().prices());
     this.ledger = Ledgers.create(vertx, config.ledger(), metrics);
-    this.access = new AccessControl(config.accessKeys(), ledger.keys(),
-        !config.ledger().adminKey().isEmpty());
+    this.access = new AccessControl(config.accessKeys(), ledger.keys());
     this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
@@ -78,6 +79,7 @@ public final class GatewayState implements AutoCloseable {
             ledger.coolDowns()));
       }
     }
+    this.dashboard = DashboardBridge.create(this);
     this.clientOptions = new HttpClientOptions()
         .setConnectTimeout((int) limits.connectTimeout().toMillis())
         .setKeepAlive(true)

@@ -47,6 +47,17 @@ public final class GatewayMetrics {
     }
   }
 
+  /**
+   * Blocks a translating stream left out because the client's format has no place for them
+   * (a server tool in Chat, …): what the client did not receive is counted, not lost silently.
+   */
+  public void translationDropped(String route, long count) {
+    if (count > 0) {
+      Counter.builder("sluice_gateway_translation_dropped").tag("route", route)
+          .register(registry).increment(count);
+    }
+  }
+
   public void upstreamError(String errorClass) {
     Counter.builder("sluice_gateway_upstream_errors").tag("class", errorClass)
         .register(registry).increment();

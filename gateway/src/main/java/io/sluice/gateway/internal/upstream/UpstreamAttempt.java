@@ -86,6 +86,8 @@ public final class UpstreamAttempt {
   private boolean streaming;
   private boolean cancelled;
   private boolean over;
+  /** When the lease was granted: the gateway's own time runs from here to the request sent. */
+  private final long leasedNanos = System.nanoTime();
 
   public UpstreamAttempt(GatewayState gw, Call call, TargetPool.Lease lease, Outcome outcome) {
     this.gw = gw;
@@ -168,6 +170,7 @@ public final class UpstreamAttempt {
         req.reset(CANCEL);
         return;
       }
+      gw.dashboard.recorder().upstreamSent(System.nanoTime() - leasedNanos);
       req.send(Buffer.buffer(payload)).onComplete(r -> {
         if (r.failed()) {
           transportFailed(r.cause());

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.event.Citation;
 import io.sluice.core.event.ReasoningKind;
 import io.sluice.core.event.ToolKind;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.message.Part;
 import java.io.IOException;
@@ -51,6 +53,7 @@ final class AnthropicContent {
     String url = "";
     String toolUseId = "";
     boolean isError = false;
+    List<Citation> citations = List.of();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken t = p.nextToken();
@@ -87,6 +90,9 @@ final class AnthropicContent {
         case "content":
           text = resultText(p, t);
           break;
+        case "citations":
+          citations = readCitations(p, t);
+          break;
         case "source":
           if (t == JsonToken.START_OBJECT) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -122,17 +128,17 @@ final class AnthropicContent {
     int to = (int) p.currentLocation().getCharOffset();
     switch (type) {
       case "text":
-        return new Part.Text(text == null ? "" : text);
+        return new Part.Text(text == null ? "" : text, citations, List.of());
       case "thinking":
         return new Part.Reasoning(ReasoningKind.THINKING, text == null ? "" : text, signature, "");
       case "redacted_thinking":
         return new Part.Reasoning(ReasoningKind.REDACTED, "", signature, "");
       case "tool_use":
+        return new Part.ToolCall(id, name, ToolKind.FUNCTION, input == null ? "{}" : input);
       case "server_tool_use":
       case "mcp_tool_use":
-        return new Part.ToolCall(id, name,
-            "tool_use".equals(type) ? ToolKind.FUNCTION : ToolKind.SERVER,
-            input == null ? "{}" : input);
+        return new Part.ServerTool(id, name, type, input == null ? "{}" : input,
+            json.substring(from, to));
       case "tool_result":
         return new Part.ToolResult(toolUseId, text == null ? "" : text, isError);
       case "image":
@@ -144,6 +150,9 @@ final class AnthropicContent {
         }
         return new Part.Opaque(type, json.substring(from, to));
       default:
+        if (type.endsWith("_tool_result")) {
+          return new Part.ServerToolResult(toolUseId, type, json.substring(from, to));
+        }
         return new Part.Opaque(type, json.substring(from, to));
     }
   }
@@ -183,6 +192,9 @@ final class AnthropicContent {
       g.writeStringField("type", "text");
       g.writeStringField("text", part instanceof Part.Text ? ((Part.Text) part).text()
           : ((Part.Refusal) part).text());
+      if (part instanceof Part.Text text && !text.citations().isEmpty()) {
+        writeCitations(g, text.citations());
+      }
       g.writeEndObject();
     } else if (part instanceof Part.Image) {
       writeImage(g, (Part.Image) part);
@@ -201,7 +213,7 @@ final class AnthropicContent {
     } else if (part instanceof Part.ToolCall) {
       Part.ToolCall c = (Part.ToolCall) part;
       g.writeStartObject();
-      g.writeStringField("type", c.kind() == ToolKind.SERVER ? "server_tool_use" : "tool_use");
+      g.writeStringField("type", "tool_use");
       g.writeStringField("id", c.id());
       g.writeStringField("name", c.name());
       g.writeFieldName("input");
@@ -220,9 +232,64 @@ final class AnthropicContent {
         g.writeBooleanField("is_error", true);
       }
       g.writeEndObject();
+    } else if (part instanceof Part.ServerTool s) {
+      // Anthropic's own server tools go back as they came; a Responses built-in tool item has no
+      // form here and is left out.
+      if (isAnthropicServerTool(s.type())) {
+        g.writeStartObject();
+        g.writeStringField("type", s.type());
+        g.writeStringField("id", s.id());
+        g.writeStringField("name", s.name());
+        g.writeFieldName("input");
+        g.writeRawValue(JsonChecks.isValid(s.input()) ? s.input() : "{}");
+        g.writeEndObject();
+      }
+    } else if (part instanceof Part.ServerToolResult r) {
+      if (r.type().endsWith("_tool_result")) {
+        g.writeRawValue(r.json());
+      }
     } else if (part instanceof Part.Opaque) {
       g.writeRawValue(((Part.Opaque) part).json());
     }
+  }
+
+  private static List<Citation> readCitations(JsonParser p, JsonToken t) throws IOException {
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return List.of();
+    }
+    List<Citation> list = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == JsonToken.START_OBJECT) {
+        list.add(Annotations.citation(JsonChecks.copyToString(p)));
+      } else {
+        p.skipChildren();
+      }
+    }
+    return list;
+  }
+
+  /** Anthropic's own citation types go back as they came; others have no Anthropic form. */
+  private static void writeCitations(JsonGenerator g, List<Citation> citations)
+      throws IOException {
+    boolean any = false;
+    for (Citation c : citations) {
+      if (AnthropicStreamEncoder.ANTHROPIC_CITATIONS.contains(c.type())) {
+        if (!any) {
+          g.writeArrayFieldStart("citations");
+          any = true;
+        }
+        g.writeRawValue(c.json());
+      }
+    }
+    if (any) {
+      g.writeEndArray();
+    }
+  }
+
+  /** Whether a server tool's type is one Anthropic's Messages API has a block for. */
+  static boolean isAnthropicServerTool(String type) {
+    return "server_tool_use".equals(type) || "mcp_tool_use".equals(type);
   }
 
   private static void writeImage(JsonGenerator g, Part.Image image) throws IOException {

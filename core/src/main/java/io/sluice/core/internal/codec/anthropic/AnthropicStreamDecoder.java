@@ -1,7 +1,12 @@
 package io.sluice.core.internal.codec.anthropic;
 
 import io.sluice.core.codec.StreamDecoder;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.OpaqueBlock;
 import io.sluice.core.event.ReasoningDelta;
 import io.sluice.core.event.ReasoningEnd;
@@ -17,6 +22,7 @@ import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.event.Usage;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
 import io.sluice.core.internal.json.JsonChecks;
@@ -36,11 +42,14 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>A second {@code message_start} with the same id is ignored; one with a different id before
  *       {@code message_stop} is a protocol error (vercel anthropic-message-lifecycle.test.ts).
- *   <li>Blocks the model does not know ({@code web_search_tool_result}, {@code fallback}, every
- *       {@code *_tool_result}, …) become an {@link OpaqueBlock} holding the start's raw JSON. Such a
- *       block that receives deltas ({@code compaction} with {@code compaction_delta}) is held until
- *       its stop, and the deltas' fields are merged into the JSON (strings concatenated).
- *   <li>{@code citations_delta} has no place in the event model and is dropped.
+ *   <li>{@code server_tool_use} and {@code mcp_tool_use} are server tools, never tool calls: the
+ *       client did not declare them and must not answer them. Every {@code *_tool_result} block
+ *       becomes a {@link ServerToolResult} holding the start's raw JSON.
+ *   <li>Blocks the model does not know ({@code fallback}, …) become an {@link OpaqueBlock} holding
+ *       the start's raw JSON. Such a block that receives deltas ({@code compaction} with
+ *       {@code compaction_delta}) is held until its stop, and the deltas' fields are merged into
+ *       the JSON (strings concatenated).
+ *   <li>{@code citations_delta} adds a {@link CitationAdded} to its text block.
  *   <li>{@code message_stop} closes blocks still open (a {@code tool_use} cut by
  *       {@code max_tokens} has no {@code content_block_stop}); its {@code ToolCallEnd} then reports
  *       {@code validJson=false}. The end of input without {@code message_stop} is a truncation, and
@@ -49,7 +58,7 @@ import java.util.function.Consumer;
  */
 final class AnthropicStreamDecoder extends BaseStreamDecoder {
 
-  private enum Kind { TEXT, TOOL, THINKING, OPAQUE }
+  private enum Kind { TEXT, TOOL, SERVER_TOOL, THINKING, OPAQUE }
 
   /** One content block while it is open. */
   private static final class Block {
@@ -60,7 +69,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     final StringBuilder signature = new StringBuilder();
     String id = "";
     String name = "";
-    ToolKind toolKind = ToolKind.FUNCTION;
+    int ordinal;
     String type = "";
     String startJson = "";
     List<String> deltaJson;
@@ -76,6 +85,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   // Stream state.
   private final List<Block> open = new ArrayList<>(2);
   private int nextIndex;
+  private int nextToolOrdinal;
   private String messageId;
   private boolean emittedAny;
   private String stopReason = "";
@@ -137,6 +147,13 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         // ping, and event types added after this was written: the docs say to ignore them.
         break;
     }
+  }
+
+  @Override
+  protected boolean isTerminal(String name, String data) {
+    String type = Annotations.stringField(data, "type");
+    String kind = type.isEmpty() ? name : type;
+    return "message_stop".equals(kind) || "error".equals(kind);
   }
 
   @Override
@@ -204,20 +221,28 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         break;
       case "tool_use":
       case "server_tool_use":
-      case "mcp_tool_use":
-        block = open(index, Kind.TOOL);
+      case "mcp_tool_use": {
+        boolean server = !"tool_use".equals(ev.blockType);
+        block = open(index, server ? Kind.SERVER_TOOL : Kind.TOOL);
         block.id = ev.blockId == null ? "" : ev.blockId;
         block.name = ev.blockName == null ? "" : ev.blockName;
-        block.toolKind = "tool_use".equals(ev.blockType) ? ToolKind.FUNCTION : ToolKind.SERVER;
-        send(new ToolCallStart(0, index, block.id, block.name, block.toolKind));
+        block.type = ev.blockType;
+        block.startJson = ev.slice(ev.blockFrom, ev.blockTo);
+        if (!server) {
+          block.ordinal = nextToolOrdinal++;
+        }
+        send(server ? new ServerToolStart(0, index, block.id, block.name, block.type)
+            : new ToolCallStart(0, index, block.ordinal, block.id, block.name, ToolKind.FUNCTION));
         if (ev.inputFrom >= 0 && !ev.onlyBraces(ev.inputFrom, ev.inputTo)) {
           // A call that arrives whole (programmatic tool calling's tool_use, web_fetch's
           // server_tool_use) has its input in the start: it is the arguments' one delta.
           String input = ev.slice(ev.inputFrom, ev.inputTo);
           block.content.append(input);
-          send(new ToolCallDelta(0, index, input));
+          send(server ? new ServerToolDelta(0, index, input)
+              : new ToolCallDelta(0, index, block.ordinal, block.id, block.name, input));
         }
         break;
+      }
       case "thinking":
         block = open(index, Kind.THINKING);
         send(new ReasoningStart(0, index, ReasoningKind.THINKING, ""));
@@ -256,17 +281,24 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     }
     switch (block.kind) {
       case TEXT:
-        // citations_delta (and any new delta type) has no place in the model: dropped.
         if ("text_delta".equals(ev.deltaType) && ev.deltaText != null && !ev.deltaText.isEmpty()) {
           block.content.append(ev.deltaText);
           send(new TextDelta(0, block.index, ev.deltaText));
+        } else if ("citations_delta".equals(ev.deltaType)) {
+          String citation = Annotations.rawField(ev.slice(ev.deltaFrom, ev.deltaTo), "citation");
+          if (citation != null) {
+            send(new CitationAdded(0, block.index, Annotations.citation(citation)));
+          }
         }
         break;
       case TOOL:
+      case SERVER_TOOL:
         if ("input_json_delta".equals(ev.deltaType) && ev.deltaText != null
             && !ev.deltaText.isEmpty()) {
           block.content.append(ev.deltaText);
-          send(new ToolCallDelta(0, block.index, ev.deltaText));
+          send(block.kind == Kind.TOOL ? new ToolCallDelta(0, block.index, block.ordinal,
+              block.id, block.name, ev.deltaText)
+              : new ServerToolDelta(0, block.index, ev.deltaText));
         }
         break;
       case THINKING:
@@ -299,8 +331,13 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
       case TOOL: {
         // Anthropic's empty input is no delta or one of "": the input is then {}.
         String args = block.content.length() > 0 ? block.content.toString() : "{}";
-        send(new ToolCallEnd(0, i, block.id, block.name, block.toolKind, args,
+        send(new ToolCallEnd(0, i, block.ordinal, block.id, block.name, ToolKind.FUNCTION, args,
             JsonChecks.isValid(args)));
+        break;
+      }
+      case SERVER_TOOL: {
+        String input = block.content.length() > 0 ? block.content.toString() : "{}";
+        send(new ServerToolEnd(0, i, block.id, block.name, block.type, input, block.startJson));
         break;
       }
       case THINKING:
@@ -310,7 +347,12 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
       default:
         String json = block.deltaJson == null ? block.startJson
             : OpaqueMerge.merge(block.startJson, block.deltaJson);
-        send(new OpaqueBlock(0, i, block.type, json));
+        if (block.type.endsWith("_tool_result")) {
+          send(new ServerToolResult(0, i, Annotations.stringField(json, "tool_use_id"),
+              block.type, json));
+        } else {
+          send(new OpaqueBlock(0, i, block.type, json));
+        }
         break;
     }
   }

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.core.codec.StreamEncoder;
 import io.sluice.core.event.BlockEvent;
 import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.OpaqueBlock;
@@ -25,9 +30,12 @@ import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.event.Usage;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.sse.SseWriter;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +56,11 @@ final class AnthropicStreamEncoder implements StreamEncoder {
       "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal",
       "model_context_window_exceeded");
 
+  /** Citation types of Anthropic's own (docs/wire-formats.md §c). */
+  static final java.util.Set<String> ANTHROPIC_CITATIONS = java.util.Set.of(
+      "web_search_result_location", "char_location", "page_location", "content_block_location",
+      "search_result_location");
+
   private final SseWriter writer;
   private final JsonOut out = new JsonOut();
   private String id;
@@ -61,6 +74,9 @@ final class AnthropicStreamEncoder implements StreamEncoder {
   /** Our block index → its wire index, while open. */
   private final Map<Integer, int[]> open = new HashMap<>();
   private final Map<Integer, Boolean> toolHadDelta = new HashMap<>();
+  private long dropped;
+  /** Input fragments of server tools held until their end. */
+  private final Map<Integer, List<String>> serverInput = new HashMap<>();
 
   AnthropicStreamEncoder(SseWriter writer) {
     if (writer == null) {
@@ -168,7 +184,7 @@ final class AnthropicStreamEncoder implements StreamEncoder {
       ToolCallStart t = (ToolCallStart) event;
       toolHadDelta.put(i, Boolean.FALSE);
       start(i, g -> {
-        g.writeStringField("type", t.kind() == ToolKind.SERVER ? "server_tool_use" : "tool_use");
+        g.writeStringField("type", "tool_use");
         g.writeStringField("id", t.id());
         g.writeStringField("name", t.name());
         g.writeFieldName("input");
@@ -186,18 +202,88 @@ final class AnthropicStreamEncoder implements StreamEncoder {
         delta(i, "input_json_delta", "partial_json", t.arguments());
       }
       stop(i);
-    } else if (event instanceof OpaqueBlock) {
-      OpaqueBlock o = (OpaqueBlock) event;
-      int wire = nextWireIndex++;
-      open.put(i, new int[] {wire});
-      write("content_block_start", g -> {
-        g.writeStringField("type", "content_block_start");
-        g.writeNumberField("index", wire);
-        g.writeFieldName("content_block");
-        g.writeRawValue(o.json());
-      });
+    } else if (event instanceof ServerToolStart t) {
+      // Held to its end, where the block as the provider sent it (ServerToolEnd.json) is known:
+      // it is written as it came, with the input fragments as they came.
+      serverInput.put(i, new ArrayList<>(2));
+    } else if (event instanceof ServerToolDelta d) {
+      List<String> fragments = serverInput.get(i);
+      if (fragments != null) {
+        fragments.add(d.input());
+      }
+    } else if (event instanceof ServerToolEnd t) {
+      List<String> fragments = serverInput.remove(i);
+      if (!AnthropicContent.isAnthropicServerTool(t.type())) {
+        dropped++; // a Responses built-in tool item: no Anthropic block holds it
+        return;
+      }
+      whole(i, t.json(), false);
+      if (fragments != null && !fragments.isEmpty() && startInputIsEmpty(t.json())) {
+        for (String fragment : fragments) {
+          delta(i, "input_json_delta", "partial_json", fragment);
+        }
+      } else if ((fragments == null || fragments.isEmpty()) && !"{}".equals(t.input())
+          && startInputIsEmpty(t.json())) {
+        delta(i, "input_json_delta", "partial_json", t.input());
+      }
+      stop(i);
+    } else if (event instanceof ServerToolResult r) {
+      if (r.type().endsWith("_tool_result")) {
+        whole(i, r.json(), true);
+      } else {
+        dropped++;
+      }
+    } else if (event instanceof CitationAdded c) {
+      // Anthropic's citation types locate the source (web_search_result_location needs its
+      // encrypted_index); an OpenAI url_citation has no such fields and cannot be made one.
+      if (wireIndex(i) >= 0 && ANTHROPIC_CITATIONS.contains(c.citation().type())) {
+        int wire = wireIndex(i);
+        write("content_block_delta", g -> {
+          g.writeStringField("type", "content_block_delta");
+          g.writeNumberField("index", wire);
+          g.writeObjectFieldStart("delta");
+          g.writeStringField("type", "citations_delta");
+          g.writeFieldName("citation");
+          g.writeRawValue(c.citation().json());
+          g.writeEndObject();
+        });
+      } else {
+        dropped++;
+      }
+    } else if (event instanceof OpaqueBlock o) {
+      whole(i, o.json(), true);
+    }
+    // Logprobs: Anthropic has none to report.
+  }
+
+  /** A block whose start holds it as the provider sent it; {@code stop} closes it at once. */
+  private void whole(int i, String json, boolean stop) {
+    int wire = nextWireIndex++;
+    open.put(i, new int[] {wire});
+    write("content_block_start", g -> {
+      g.writeStringField("type", "content_block_start");
+      g.writeNumberField("index", wire);
+      g.writeFieldName("content_block");
+      g.writeRawValue(json);
+    });
+    if (stop) {
       stop(i);
     }
+  }
+
+  /** Whether a tool block's start has no input yet ({@code {}}): its input follows as deltas. */
+  private static boolean startInputIsEmpty(String json) {
+    try {
+      String input = Annotations.rawField(json, "input");
+      return input == null || "{}".equals(input);
+    } catch (java.io.IOException e) {
+      return true; // the start is not JSON: its input is all in the fragments
+    }
+  }
+
+  @Override
+  public long dropped() {
+    return dropped;
   }
 
   // --- Writing ---

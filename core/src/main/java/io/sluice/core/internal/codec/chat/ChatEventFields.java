@@ -2,6 +2,8 @@ package io.sluice.core.internal.codec.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.event.TokenLogprob;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.json.JsonChecks;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,6 +52,11 @@ final class ChatEventFields {
     String finishReason;
     final List<Op> ops = new ArrayList<>();
     int opCount;
+    /** {@code delta.annotations} entries as raw JSON. */
+    final List<String> annotations = new ArrayList<>(0);
+    /** {@code logprobs.content} and {@code logprobs.refusal}; empty when absent or null. */
+    List<TokenLogprob> contentLogprobs = List.of();
+    List<TokenLogprob> refusalLogprobs = List.of();
 
     Op nextOp() {
       if (opCount == ops.size()) {
@@ -185,6 +192,9 @@ final class ChatEventFields {
       c.index = 0;
       c.finishReason = null;
       c.opCount = 0;
+      c.annotations.clear();
+      c.contentLogprobs = List.of();
+      c.refusalLogprobs = List.of();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken v = p.nextToken();
@@ -203,8 +213,15 @@ final class ChatEventFields {
               p.skipChildren();
             }
             break;
+          case "logprobs":
+            if (v == JsonToken.START_OBJECT) {
+              readLogprobs(p, c);
+            } else {
+              p.skipChildren();
+            }
+            break;
           default:
-            p.skipChildren(); // logprobs, content_filter_results, stop_reason, …
+            p.skipChildren(); // content_filter_results, stop_reason, …
         }
       }
     }
@@ -246,8 +263,33 @@ final class ChatEventFields {
             p.skipChildren();
           }
           break;
+        case "annotations":
+          if (v == JsonToken.START_ARRAY) {
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              if (p.currentToken() == JsonToken.START_OBJECT) {
+                c.annotations.add(JsonChecks.copyToString(p));
+              } else {
+                p.skipChildren();
+              }
+            }
+          } else {
+            p.skipChildren();
+          }
+          break;
         default:
-          p.skipChildren(); // role, annotations, audio, …
+          p.skipChildren(); // role, audio, …
+      }
+    }
+  }
+
+  private static void readLogprobs(JsonParser p, Choice c) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "content" -> c.contentLogprobs = Annotations.logprobs(p);
+        case "refusal" -> c.refusalLogprobs = Annotations.logprobs(p);
+        default -> p.skipChildren();
       }
     }
   }

@@ -2,6 +2,8 @@ package io.sluice.core.internal.codec.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.CitationAdded;
+import io.sluice.core.event.Logprobs;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.ReasoningDelta;
@@ -21,6 +23,7 @@ import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.event.Usage;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
 import io.sluice.core.internal.json.JsonChecks;
@@ -35,10 +38,11 @@ import java.util.function.Consumer;
  * dialects) into model events (docs/wire-formats.md §a, §d).
  *
  * <p>Per choice, text, reasoning and refusal each have one block, opened on the first non-empty
- * delta of its kind; each tool call has its own block. All of a choice's blocks stay open until
- * its {@code finish_reason} (they close then, in block-index order, before {@link ChoiceFinished})
- * or until {@code [DONE]}: Chat has no per-block end, and a call's arguments may parse as JSON
- * before their last fragment arrives. Deltas for a choice that already finished are ignored: the
+ * delta of its kind; each tool call has its own block. A tool call whose arguments parse as JSON
+ * ends when the next call starts (OpenAI sends calls in turn); every other block stays open until
+ * its choice's {@code finish_reason} (they close then, in block-index order, before
+ * {@link ChoiceFinished}) or until {@code [DONE]}: Chat has no per-block end, and a lone call's
+ * arguments may parse as JSON before their last fragment arrives. Deltas for a choice that already finished are ignored: the
  * only ones seen in practice are Azure filter annotations and empty sentinels.
  */
 final class ChatStreamDecoder extends BaseStreamDecoder {
@@ -50,7 +54,10 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     final StringBuilder text = new StringBuilder();
     // Tool calls only:
     int key;
+    int ordinal;
     boolean superseded;
+    /** Ended when the next call started: complete arguments, and Chat sends calls in turn. */
+    boolean closed;
     String id = "";
     String name = "";
 
@@ -65,6 +72,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     boolean finished;
     String rawReason = "";
     int nextIndex;
+    int nextOrdinal;
     Block text;
     Block reasoning;
     Block refusal;
@@ -113,6 +121,11 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
   }
 
   @Override
+  protected boolean isTerminal(String name, String data) {
+    return data.startsWith("[DONE]");
+  }
+
+  @Override
   protected void endOfInput(SseEnd end) {
     // Without [DONE] the stream was cut: the base class reports it as truncated.
   }
@@ -134,7 +147,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     return s;
   }
 
-  private void apply(ChatEventFields.Choice c) {
+  private void apply(ChatEventFields.Choice c) throws IOException {
     ChoiceState s = state(c.index);
     if (s.finished) {
       return;
@@ -155,12 +168,33 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
           toolFragment(s, op);
       }
     }
+    for (int i = 0; i < c.annotations.size(); i++) {
+      // A citation arrives on a delta of its own, after the text it cites.
+      s.text = ensure(s, s.text, ChatEventFields.OpKind.TEXT);
+      out(new CitationAdded(s.choice, s.text.index, Annotations.citation(c.annotations.get(i))));
+    }
+    if (!c.contentLogprobs.isEmpty()) {
+      s.text = ensure(s, s.text, ChatEventFields.OpKind.TEXT);
+      out(new Logprobs(s.choice, s.text.index, c.contentLogprobs));
+    }
+    if (!c.refusalLogprobs.isEmpty()) {
+      s.refusal = ensure(s, s.refusal, ChatEventFields.OpKind.REFUSAL);
+      out(new Logprobs(s.choice, s.refusal.index, c.refusalLogprobs));
+    }
     if (c.finishReason != null) {
       s.rawReason = c.finishReason;
       closeAll(s);
       s.finished = true;
       out(new ChoiceFinished(s.choice, FinishReasons.fromChat(c.finishReason), c.finishReason));
     }
+  }
+
+  private Block ensure(ChoiceState s, Block block, ChatEventFields.OpKind kind) {
+    if (block == null) {
+      block = new Block(kind);
+      start(s, block);
+    }
+    return block;
   }
 
   private Block textDelta(ChoiceState s, Block block, ChatEventFields.OpKind kind, String text) {
@@ -196,12 +230,41 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
         out(new RefusalStart(s.choice, block.index));
         break;
       default:
-        out(new ToolCallStart(s.choice, block.index, block.id, block.name, ToolKind.FUNCTION));
+        endFinishedCalls(s, block);
+        block.ordinal = s.nextOrdinal++;
+        out(new ToolCallStart(s.choice, block.index, block.ordinal, block.id, block.name,
+            ToolKind.FUNCTION));
         if (block.text.length() > 0) {
           // Arguments that came before the name go out as one delta once the call can start.
-          out(new ToolCallDelta(s.choice, block.index, block.text.toString()));
+          out(new ToolCallDelta(s.choice, block.index, block.ordinal, block.id, block.name,
+              block.text.toString()));
         }
     }
+  }
+
+  /**
+   * A call whose arguments already parse ends when the next call starts: OpenAI sends parallel
+   * calls one after the other, so a client can run the first while the next streams. A call whose
+   * arguments do not parse yet stays open until the finish, for servers that interleave calls.
+   */
+  private void endFinishedCalls(ChoiceState s, Block next) {
+    for (int i = 0; i < s.open.size(); ) {
+      Block b = s.open.get(i);
+      if (b != next && b.kind == ChatEventFields.OpKind.TOOL && b.index >= 0
+          && JsonChecks.isValid(b.text.toString())) {
+        s.open.remove(i);
+        b.closed = true;
+        endTool(s, b);
+      } else {
+        i++;
+      }
+    }
+  }
+
+  private void endTool(ChoiceState s, Block b) {
+    String text = b.text.toString();
+    out(new ToolCallEnd(s.choice, b.index, b.ordinal, b.id, b.name, ToolKind.FUNCTION, text,
+        JsonChecks.isValid(text)));
   }
 
   /**
@@ -211,7 +274,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
    * every fragment (vLLM) repeat the same one. A call starts once it has a name; a fragment with
    * nothing in it (an empty sentinel) never creates one.
    */
-  private void toolFragment(ChoiceState s, ChatEventFields.Op op) {
+  private void toolFragment(ChoiceState s, ChatEventFields.Op op) throws IOException {
     int key = op.toolIndex >= 0 ? op.toolIndex : op.position;
     String id = op.id == null ? "" : op.id;
     String name = op.name == null ? "" : op.name;
@@ -220,6 +283,13 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     if (call != null && !id.isEmpty() && !call.id.isEmpty() && !id.equals(call.id)) {
       call.superseded = true;
       call = null;
+    }
+    if (call != null && call.closed) {
+      if (args.isBlank()) {
+        return; // a repeated id or name, or whitespace: nothing the ended call lacks
+      }
+      throw new IOException("arguments for tool call " + call.ordinal
+          + " after it ended: its arguments were complete JSON when the next call started");
     }
     if (call == null) {
       if (id.isEmpty() && name.isEmpty() && args.isEmpty()) {
@@ -242,7 +312,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     if (!started && !call.name.isEmpty()) {
       start(s, call); // emits what arguments came so far
     } else if (started && !args.isEmpty()) {
-      out(new ToolCallDelta(s.choice, call.index, args));
+      out(new ToolCallDelta(s.choice, call.index, call.ordinal, call.id, call.name, args));
     }
   }
 
@@ -276,8 +346,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
           out(new RefusalEnd(s.choice, b.index, text));
           break;
         default:
-          out(new ToolCallEnd(s.choice, b.index, b.id, b.name, ToolKind.FUNCTION, text,
-              JsonChecks.isValid(text)));
+          endTool(s, b);
       }
     }
     s.open.clear();

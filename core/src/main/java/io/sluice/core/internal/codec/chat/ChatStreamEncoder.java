@@ -4,6 +4,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.sluice.core.codec.StreamEncoder;
 import io.sluice.core.event.BlockEvent;
 import io.sluice.core.event.ChoiceFinished;
+import io.sluice.core.event.Citation;
+import io.sluice.core.event.CitationAdded;
+import io.sluice.core.event.Logprobs;
+import io.sluice.core.event.RefusalStart;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.ReasoningDelta;
@@ -36,7 +43,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Chat has no block boundaries, so start and end events write nothing, except that an end
  * event whose value runs past what its deltas carried (a source that sends the whole value only
- * at the end) writes the rest as one more delta. Opaque blocks have no Chat form and are dropped.
+ * at the end) writes the rest as one more delta. Opaque blocks have no Chat form and are dropped;
+ * server tools and their results are dropped and counted ({@link #dropped}), never written as
+ * {@code tool_calls}. URL citations travel as {@code delta.annotations}, log probabilities as the
+ * choice's {@code logprobs}.
  * Usage is held back to the end: a Chat client expects it once, on the usage chunk.
  */
 final class ChatStreamEncoder implements StreamEncoder {
@@ -77,6 +87,9 @@ final class ChatStreamEncoder implements StreamEncoder {
   private long created;
   private Usage usage;
   private boolean finished;
+  private long dropped;
+  /** Refusal blocks as (choice, index): their log probabilities go to {@code logprobs.refusal}. */
+  private final java.util.Set<Long> refusals = new java.util.HashSet<>();
 
   ChatStreamEncoder(SseWriter writer, boolean includeUsage) {
     this.writer = writer;
@@ -152,9 +165,72 @@ final class ChatStreamEncoder implements StreamEncoder {
       usageChunk();
       errorChunk((Failed) event);
       end();
+    } else if (event instanceof RefusalStart r) {
+      refusals.add(((long) r.choice() << 32) | r.index());
+    } else if (event instanceof CitationAdded c) {
+      citation(c);
+    } else if (event instanceof Logprobs l) {
+      logprobs(l);
+    } else if (event instanceof ServerToolEnd || event instanceof ServerToolResult) {
+      // A tool the provider ran is no tool call: a Chat client would try to run a tool it never
+      // declared. Chat has no other place for it.
+      dropped++;
     }
-    // TextStart, ReasoningStart, RefusalStart: nothing on the wire until the first delta.
-    // OpaqueBlock: Chat has no form for it.
+    // TextStart, ReasoningStart: nothing on the wire until the first delta.
+    // ServerToolStart, ServerToolDelta: counted once, at the end. OpaqueBlock: Chat has no form.
+  }
+
+  @Override
+  public long dropped() {
+    return dropped;
+  }
+
+  /** A URL citation travels as {@code delta.annotations} (docs/wire-formats.md §a). */
+  private void citation(CitationAdded added) throws IOException {
+    Citation c = added.citation();
+    ChoiceOut out = choice(added.choice());
+    if (c.url().isEmpty() || out.finished) {
+      dropped++; // a file or document citation: Chat's only annotation is a URL citation
+      return;
+    }
+    JsonGenerator g = open(added.choice(), out);
+    g.writeArrayFieldStart("annotations");
+    g.writeStartObject();
+    g.writeStringField("type", "url_citation");
+    g.writeObjectFieldStart("url_citation");
+    if (c.startIndex() >= 0) {
+      g.writeNumberField("start_index", c.startIndex());
+    }
+    if (c.endIndex() >= 0) {
+      g.writeNumberField("end_index", c.endIndex());
+    }
+    g.writeStringField("url", c.url());
+    g.writeStringField("title", c.title());
+    g.writeEndObject();
+    g.writeEndObject();
+    g.writeEndArray();
+    close(g, null);
+  }
+
+  /** Log probabilities travel beside the delta, as {@code logprobs.content} or {@code .refusal}. */
+  private void logprobs(Logprobs l) throws IOException {
+    ChoiceOut out = choice(l.choice());
+    if (out.finished || l.tokens().isEmpty()) {
+      return;
+    }
+    boolean refusal = refusals.contains(((long) l.choice() << 32) | l.index());
+    JsonGenerator g = open(l.choice(), out);
+    g.writeEndObject(); // delta
+    g.writeObjectFieldStart("logprobs");
+    g.writeFieldName(refusal ? "refusal" : "content");
+    Annotations.writeLogprobs(g, l.tokens(), true);
+    g.writeNullField(refusal ? "content" : "refusal");
+    g.writeEndObject();
+    g.writeNullField("finish_reason");
+    g.writeEndObject(); // choice
+    g.writeEndArray();
+    g.writeEndObject();
+    send(g);
   }
 
   private ChoiceOut choice(int index) {

@@ -22,6 +22,10 @@ final class ResponsesEventFields {
   int status;
   Item item;
   ContentPart part;
+  /** The raw JSON of an {@code annotation}, or null. */
+  String annotation;
+  /** The {@code logprobs} of a text delta; empty when absent. */
+  java.util.List<io.sluice.core.event.TokenLogprob> logprobs = java.util.List.of();
   ResponsesJson.Response response;
   ResponsesJson.Error error;
 
@@ -40,6 +44,8 @@ final class ResponsesEventFields {
     status = 0;
     item = null;
     part = null;
+    annotation = null;
+    logprobs = java.util.List.of();
     response = null;
     error = null;
   }
@@ -64,6 +70,9 @@ final class ResponsesEventFields {
         case "param" -> param = ResponsesJson.string(p);
         case "status" -> status = (int) ResponsesJson.number(p);
         case "item" -> item = t == JsonToken.START_OBJECT ? ResponsesJson.readItem(p) : null;
+        case "annotation" -> annotation = t == JsonToken.START_OBJECT
+            ? io.sluice.core.internal.json.JsonChecks.copyToString(p) : skip(p);
+        case "logprobs" -> logprobs = io.sluice.core.internal.codec.Annotations.logprobs(p);
         case "part" -> part = t == JsonToken.START_OBJECT ? readPart(p) : null;
         case "response" -> response = t == JsonToken.START_OBJECT
             ? ResponsesJson.readResponse(p) : null;

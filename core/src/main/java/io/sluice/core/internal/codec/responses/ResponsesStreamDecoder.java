@@ -2,7 +2,12 @@ package io.sluice.core.internal.codec.responses;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
+import io.sluice.core.event.Logprobs;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.OpaqueBlock;
@@ -22,6 +27,7 @@ import io.sluice.core.event.ToolCallDelta;
 import io.sluice.core.event.ToolCallEnd;
 import io.sluice.core.event.ToolCallStart;
 import io.sluice.core.event.ToolKind;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
 import io.sluice.core.internal.codec.responses.ResponsesJson.Item;
@@ -44,14 +50,16 @@ import java.util.function.Consumer;
  * the item's {@code encrypted_content} is the signature of its LAST block only (the others carry
  * an empty one), because it is final only when the item is: it differs between
  * {@code output_item.added} and {@code .done} in real captures. A {@code function_call} or
- * {@code custom_tool_call} item is a tool call; any other item kind is an {@link OpaqueBlock} of
- * its raw JSON at its {@code output_item.done}.
+ * {@code custom_tool_call} item is a tool call; a built-in tool item ({@link #SERVER_TOOLS}) is a
+ * server tool, opened at {@code output_item.added} and closed with the finished item (its results
+ * included) at {@code output_item.done}; any other item kind is an {@link OpaqueBlock} of its raw
+ * JSON at its {@code output_item.done}.
  *
  * <p>The {@code *.done} events and the terminal response object are authoritative over the
  * accumulated deltas (two upstream fixtures are trimmed so that deltas cover only part of the
  * text): a block still open at the terminal closes with the terminal's value, and an item that only
- * the terminal names is emitted whole. Annotations ({@code output_text.annotation.added}) have no
- * place in the event model yet and are skipped.
+ * the terminal names is emitted whole. {@code output_text.annotation.added} adds a citation to its
+ * text block, and a text delta's {@code logprobs} follow it as a {@link Logprobs} event.
  *
  * <p>{@code sequence_number}, when present, must grow by one: a gap means lost events, which would
  * silently corrupt the assembled message, so it fails the stream. Absent numbers (hand-made
@@ -59,7 +67,7 @@ import java.util.function.Consumer;
  */
 final class ResponsesStreamDecoder extends BaseStreamDecoder {
 
-  private enum Kind { TEXT, REFUSAL, SUMMARY, THINKING, TOOL }
+  private enum Kind { TEXT, REFUSAL, SUMMARY, THINKING, TOOL, SERVER_TOOL }
 
   /** One block of an item: {@code sub} is its content_index or summary_index. */
   private static final class Block {
@@ -90,6 +98,10 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     String callId = "";
     String name = "";
     String encrypted = "";
+    /** The item's position among the response's tool calls, once it is one. */
+    int ordinal = -1;
+    /** A server tool's item as last sent. */
+    String json = "{}";
     final List<Block> blocks = new ArrayList<>(1);
     boolean done;
 
@@ -97,6 +109,10 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       this.outputIndex = outputIndex;
       this.id = id;
       this.type = type;
+    }
+
+    boolean serverTool() {
+      return SERVER_TOOLS.contains(type);
     }
 
     ToolKind toolKind() {
@@ -114,15 +130,34 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     }
   }
 
+  /**
+   * Built-in tools the provider runs itself (docs/wire-formats.md §b); their items hold the call
+   * and its results. {@code local_shell_call}, {@code computer_call} and the like are run by the
+   * client and stay opaque here.
+   */
+  static final java.util.Set<String> SERVER_TOOLS = java.util.Set.of("web_search_call",
+      "file_search_call", "code_interpreter_call", "image_generation_call", "mcp_call",
+      "mcp_list_tools");
+
   private final ResponsesEventFields f = new ResponsesEventFields();
   private final List<ItemState> items = new ArrayList<>();
   private long lastSequence = -1;
   private int nextIndex;
+  private int nextToolOrdinal;
   private boolean emittedAny;
   private boolean sawToolCall;
 
   ResponsesStreamDecoder(Consumer<StreamEvent> sink) {
     super(sink);
+  }
+
+  @Override
+  protected boolean isTerminal(String name, String data) {
+    String type = Annotations.stringField(data, "type");
+    return switch (type.isEmpty() ? name : type) {
+      case "response.completed", "response.incomplete", "response.failed", "error" -> true;
+      default -> false;
+    };
   }
 
   @Override
@@ -157,7 +192,7 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     dispatch(type);
   }
 
-  private void dispatch(String type) {
+  private void dispatch(String type) throws IOException {
     switch (type) {
       case "response.created", "response.queued", "response.in_progress" -> started();
       case "response.output_item.added" -> itemAdded();
@@ -181,6 +216,8 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       case "response.function_call_arguments.done", "response.custom_tool_call_input.done" ->
           partDone(Kind.TOOL, 0, f.text);
       case "response.output_item.done" -> itemDone();
+      case "response.output_text.annotation.added" -> annotation();
+      case "response.mcp_call_arguments.delta" -> delta(Kind.SERVER_TOOL, 0);
       case "response.completed", "response.incomplete" -> completed();
       case "response.failed" -> failed();
       case "error" -> error();
@@ -240,8 +277,20 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     s.callId = f.item.callId;
     s.name = f.item.name;
     s.encrypted = f.item.encryptedContent;
+    s.json = f.item.raw;
     if (f.item.isToolCall()) {
       open(s, Kind.TOOL, 0);
+    } else if (s.serverTool()) {
+      open(s, Kind.SERVER_TOOL, 0);
+    }
+  }
+
+  /** A citation joins its text block; one for a block not open has nowhere to go. */
+  private void annotation() throws IOException {
+    ItemState s = find(f.outputIndex, f.itemId);
+    Block b = s == null || f.annotation == null ? null : s.find(Kind.TEXT, Math.max(f.contentIndex, 0));
+    if (b != null && b.open) {
+      emitEvent(new CitationAdded(0, b.index, Annotations.citation(f.annotation)));
     }
   }
 
@@ -291,7 +340,11 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       case REFUSAL -> emitEvent(new RefusalStart(0, b.index));
       case SUMMARY -> emitEvent(new ReasoningStart(0, b.index, ReasoningKind.SUMMARY, s.id));
       case THINKING -> emitEvent(new ReasoningStart(0, b.index, ReasoningKind.THINKING, s.id));
-      case TOOL -> emitEvent(new ToolCallStart(0, b.index, s.callId, s.name, s.toolKind()));
+      case TOOL -> {
+        s.ordinal = nextToolOrdinal++;
+        emitEvent(new ToolCallStart(0, b.index, s.ordinal, s.callId, s.name, s.toolKind()));
+      }
+      case SERVER_TOOL -> emitEvent(new ServerToolStart(0, b.index, s.id, s.name, s.type));
     }
     return b;
   }
@@ -301,17 +354,25 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       return;
     }
     ItemState s = item(kind == Kind.TEXT || kind == Kind.REFUSAL ? "message"
-        : kind == Kind.TOOL ? "function_call" : "reasoning");
+        : kind == Kind.TOOL ? "function_call" : kind == Kind.SERVER_TOOL ? "mcp_call"
+        : "reasoning");
     Block b = open(s, kind, sub);
     if (b == null || !b.open) {
       return; // a delta after its block closed adds nothing to the finished value
     }
     b.text.append(f.delta);
     switch (kind) {
-      case TEXT -> emitEvent(new TextDelta(0, b.index, f.delta));
+      case TEXT -> {
+        emitEvent(new TextDelta(0, b.index, f.delta));
+        if (!f.logprobs.isEmpty()) {
+          emitEvent(new Logprobs(0, b.index, f.logprobs));
+        }
+      }
       case REFUSAL -> emitEvent(new RefusalDelta(0, b.index, f.delta));
       case SUMMARY, THINKING -> emitEvent(new ReasoningDelta(0, b.index, f.delta));
-      case TOOL -> emitEvent(new ToolCallDelta(0, b.index, f.delta));
+      case TOOL -> emitEvent(new ToolCallDelta(0, b.index, s.ordinal, s.callId, s.name,
+          f.delta));
+      case SERVER_TOOL -> emitEvent(new ServerToolDelta(0, b.index, f.delta));
     }
   }
 
@@ -348,8 +409,11 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
           signature));
       case THINKING -> emitEvent(new ReasoningEnd(0, b.index, ReasoningKind.THINKING, text,
           signature));
-      case TOOL -> emitEvent(new ToolCallEnd(0, b.index, s.callId, s.name, s.toolKind(), text,
+      case TOOL -> emitEvent(new ToolCallEnd(0, b.index, s.ordinal, s.callId, s.name,
+          s.toolKind(), text,
           JsonChecks.isValid(text)));
+      case SERVER_TOOL -> emitEvent(new ServerToolEnd(0, b.index, s.id, s.name, s.type,
+          text.isEmpty() ? "{}" : text, s.json));
     }
   }
 
@@ -393,7 +457,18 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
         closeAll(s); // blocks that stray events opened on a call item [StreamDecoderFuzzTest]
       }
       default -> {
-        if (last != null) {
+        if (s.serverTool()) {
+          Block b = s.blocks.isEmpty() ? startBlock(s, Kind.SERVER_TOOL, 0) : s.blocks.get(0);
+          if (last != null) {
+            s.json = last.raw;
+          }
+          if (b.open) {
+            // An MCP call's arguments are its input; other built-in tools keep theirs (a
+            // search's action, the interpreter's code) in the item.
+            close(s, b, last != null && last.arguments != null && "mcp_call".equals(s.type)
+                ? last.arguments : b.value(), "");
+          }
+        } else if (last != null) {
           emitEvent(new OpaqueBlock(0, nextIndex++, last.type, last.raw));
         }
         closeAll(s);

@@ -6,7 +6,13 @@ import io.sluice.core.event.BlockEvent;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
+import io.sluice.core.event.Citation;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.OpaqueBlock;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.ReasoningDelta;
 import io.sluice.core.event.ReasoningEnd;
 import io.sluice.core.event.ReasoningKind;
@@ -63,6 +69,12 @@ final class ResponsesStreamEncoder implements StreamEncoder {
   private boolean started;
   private Usage usage;
   private boolean finished;
+  private long dropped;
+  private int annotationCount;
+
+  /** Annotation types of the Responses API's own. */
+  private static final java.util.Set<String> RESPONSES_ANNOTATIONS = java.util.Set.of(
+      "url_citation", "file_citation", "container_file_citation", "file_path");
 
   ResponsesStreamEncoder(SseWriter writer) {
     this.writer = writer;
@@ -139,8 +151,6 @@ final class ResponsesStreamEncoder implements StreamEncoder {
       g.writeNumberField("content_index", part);
       writePart(g, text ? "output_text" : "refusal", "");
       end(g, "response.content_part.added");
-    } else if (e instanceof TextDelta d) {
-      partDelta("response.output_text.delta", "content_index", d.index(), d.text());
     } else if (e instanceof RefusalDelta d) {
       partDelta("response.refusal.delta", "content_index", d.index(), d.text());
     } else if (e instanceof TextEnd t) {
@@ -183,12 +193,98 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         finishTool(slot, c.arguments());
       }
     } else if (e instanceof OpaqueBlock o) {
-      closeOpen();
-      Out item = new Out(o.type());
-      item.raw = o.json();
-      added(item);
-      doneItem(item);
+      whole(o.type(), o.json());
+    } else if (e instanceof ServerToolStart t) {
+      // A built-in tool item opens as in progress and closes as the provider finished it, results
+      // included; Anthropic's server_tool_use has no Responses item.
+      if (ResponsesStreamDecoder.SERVER_TOOLS.contains(t.type())) {
+        closeOpen();
+        Out item = new Out(t.type());
+        item.id = t.id();
+        item.raw = inProgress(t);
+        added(item);
+        slot(e, item, 0);
+      }
+    } else if (e instanceof ServerToolDelta d) {
+      Slot slot = slots.get(d.index());
+      if (slot != null && "mcp_call".equals(slot.item.type)) {
+        JsonGenerator g = itemEvent("response.mcp_call_arguments.delta", slot);
+        g.writeStringField("delta", d.input());
+        end(g, null);
+      }
+    } else if (e instanceof ServerToolEnd t) {
+      Slot slot = slots.remove(t.index());
+      if (slot != null) {
+        slot.item.raw = t.json();
+        doneItem(slot.item);
+      } else {
+        dropped++;
+      }
+    } else if (e instanceof ServerToolResult) {
+      dropped++;
+    } else if (e instanceof CitationAdded c) {
+      annotation(c);
+    } else if (e instanceof TextDelta d) {
+      partDelta("response.output_text.delta", "content_index", d.index(), d.text());
     }
+    // Logprobs: Responses carries them on the text delta, which has gone out by the time they
+    // arrive; holding every delta back for them would delay the stream, so they are left out.
+  }
+
+  private String inProgress(ServerToolStart t) throws IOException {
+    StringWriter json = new StringWriter(64);
+    try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(json)) {
+      g.writeStartObject();
+      g.writeStringField("id", t.id());
+      g.writeStringField("type", t.type());
+      g.writeStringField("status", "in_progress");
+      if (!t.name().isEmpty()) {
+        g.writeStringField("name", t.name());
+      }
+      g.writeEndObject();
+    }
+    return json.toString();
+  }
+
+  private void whole(String type, String json) throws IOException {
+    closeOpen();
+    Out item = new Out(type);
+    item.raw = json;
+    added(item);
+    doneItem(item);
+  }
+
+  @Override
+  public long dropped() {
+    return dropped;
+  }
+
+  /** A citation as {@code response.output_text.annotation.added} (docs/wire-formats.md §b). */
+  private void annotation(CitationAdded added) throws IOException {
+    Slot slot = slots.get(added.index());
+    Citation c = added.citation();
+    boolean own = RESPONSES_ANNOTATIONS.contains(c.type()) && !c.json().contains("\"url_citation\":{");
+    if (slot == null || (!own && c.url().isEmpty())) {
+      dropped++;
+      return;
+    }
+    JsonGenerator g = itemEvent("response.output_text.annotation.added", slot);
+    g.writeNumberField("content_index", slot.part);
+    g.writeNumberField("annotation_index", annotationCount++);
+    g.writeFieldName("annotation");
+    if (own) {
+      g.writeRawValue(c.json());
+    } else {
+      // A Chat URL citation (nested one level) or an Anthropic web search location.
+      g.writeStartObject();
+      g.writeStringField("type", "url_citation");
+      g.writeNumberField("start_index", Math.max(c.startIndex(), 0));
+      g.writeNumberField("end_index", Math.max(c.endIndex(), 0));
+      g.writeStringField("url", c.url());
+      g.writeStringField("title", c.title());
+      g.writeEndObject();
+    }
+    end(g, null);
   }
 
   /** Reasoning parts: summary parts have part numbers 0…, text parts 1000… (a slot marker). */

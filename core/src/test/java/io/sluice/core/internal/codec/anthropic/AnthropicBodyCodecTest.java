@@ -57,7 +57,7 @@ class AnthropicBodyCodecTest {
             new Part.Reasoning(ReasoningKind.THINKING, "hmm", "sig", ""),
             new Part.Text("Calling."),
             new Part.ToolCall("toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\":\"Paris\"}"),
-            new Part.Opaque("web_search_tool_result",
+            new Part.ServerToolResult("s", "web_search_tool_result",
                 "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"s\",\"content\":[]}"))),
             FinishReason.TOOL_CALLS, "tool_use")),
         Usage.of(120, 40, 100, 0, 0), new Done(FinishReason.TOOL_CALLS, "tool_use"));

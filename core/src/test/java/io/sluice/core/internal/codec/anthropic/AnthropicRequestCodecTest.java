@@ -143,12 +143,12 @@ class AnthropicRequestCodecTest {
   }
 
   @Test
-  void unknownBlocksInHistoryTravelWhole() {
+  void serverToolResultsInHistoryTravelWhole() {
     String block = "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"s1\",\"content\":[]}";
     ChatRequest r = CODEC.decodeRequest(utf8("{\"model\":\"m\",\"max_tokens\":5,\"messages\":"
         + "[{\"role\":\"assistant\",\"content\":[" + block + "]}]}"));
     assertThat(r.messages().get(0).parts())
-        .containsExactly(new Part.Opaque("web_search_tool_result", block));
+        .containsExactly(new Part.ServerToolResult("s1", "web_search_tool_result", block));
     assertThat(new String(CODEC.encodeRequest(r), StandardCharsets.UTF_8)).contains(block);
   }
 

@@ -3,6 +3,8 @@ package io.sluice.core.internal.codec.anthropic;
 import static io.sluice.core.internal.codec.anthropic.AnthropicStreams.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.event.Citation;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
@@ -12,6 +14,10 @@ import io.sluice.core.event.ReasoningEnd;
 import io.sluice.core.event.ReasoningKind;
 import io.sluice.core.event.ReasoningStart;
 import io.sluice.core.event.ResponseStarted;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
 import io.sluice.core.event.TextEnd;
@@ -96,9 +102,9 @@ class AnthropicStreamDecoderTest {
 
         """);
     assertThat(events).containsExactly(STARTED, START_USAGE,
-        new ToolCallStart(0, 0, "toolu_1", "get_weather", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 0, "{\"city\": "), new ToolCallDelta(0, 0, "\"Paris\"}"),
-        new ToolCallEnd(0, 0, "toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\": \"Paris\"}",
+        new ToolCallStart(0, 0, 0, "toolu_1", "get_weather", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 0, 0, "toolu_1", "get_weather", "{\"city\": "), new ToolCallDelta(0, 0, 0, "toolu_1", "get_weather", "\"Paris\"}"),
+        new ToolCallEnd(0, 0, 0, "toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\": \"Paris\"}",
             true),
         Usage.of(12, 9, 0, 0, 0), new Done(FinishReason.TOOL_CALLS, "tool_use"));
   }
@@ -117,7 +123,7 @@ class AnthropicStreamDecoderTest {
 
         """ + END_TURN);
     assertThat(events).contains(
-        new ToolCallEnd(0, 0, "toolu_2", "list", ToolKind.FUNCTION, "{}", true));
+        new ToolCallEnd(0, 0, 0, "toolu_2", "list", ToolKind.FUNCTION, "{}", true));
     assertThat(events).noneMatch(e -> e instanceof ToolCallDelta);
   }
 
@@ -190,13 +196,17 @@ class AnthropicStreamDecoderTest {
 
         """.formatted(result) + END_TURN);
     assertThat(events).contains(
-        new ToolCallStart(0, 0, "srvtoolu_1", "web_search", ToolKind.SERVER),
-        new ToolCallEnd(0, 0, "srvtoolu_1", "web_search", ToolKind.SERVER, "{\"query\":\"x\"}", true),
-        new OpaqueBlock(0, 1, "web_search_tool_result", result));
+        new ServerToolStart(0, 0, "srvtoolu_1", "web_search", "server_tool_use"),
+        new ServerToolDelta(0, 0, "{\"query\":\"x\"}"),
+        new ServerToolEnd(0, 0, "srvtoolu_1", "web_search", "server_tool_use",
+            "{\"query\":\"x\"}", "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\","
+                + "\"name\":\"web_search\",\"input\":{}}"),
+        new ServerToolResult(0, 1, "srvtoolu_1", "web_search_tool_result", result));
+    assertThat(events).noneMatch(e -> e instanceof ToolCallStart);
   }
 
   @Test
-  void citationsDeltasAreDroppedWithoutFailing() {
+  void citationsDeltasAddCitationsToTheirTextBlock() {
     List<StreamEvent> events = decode(START + """
         event: content_block_start
         data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":"","citations":[]}}
@@ -211,8 +221,12 @@ class AnthropicStreamDecoderTest {
         data: {"type":"content_block_stop","index":0}
 
         """ + END_TURN);
-    assertThat(events).containsSequence(new TextStart(0, 0), new TextDelta(0, 0, "cited"),
-        new TextEnd(0, 0, "cited"));
+    String citation = "{\"type\":\"web_search_result_location\",\"cited_text\":\"c\","
+        + "\"url\":\"https://x\",\"title\":\"T\",\"encrypted_index\":\"E\"}";
+    assertThat(events).containsSequence(new TextStart(0, 0),
+        new CitationAdded(0, 0,
+            new Citation("web_search_result_location", "https://x", "T", "c", -1, -1, citation)),
+        new TextDelta(0, 0, "cited"), new TextEnd(0, 0, "cited"));
     assertThat(events).last().isEqualTo(new Done(FinishReason.STOP, "end_turn"));
   }
 
@@ -390,8 +404,8 @@ class AnthropicStreamDecoderTest {
 
         """);
     assertThat(events).containsExactly(STARTED, START_USAGE,
-        new ToolCallStart(0, 0, "toolu_3", "make_file", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 0, "{\"filename\": \"tax"), Usage.of(12, 124, 0, 0, 0),
+        new ToolCallStart(0, 0, 0, "toolu_3", "make_file", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 0, 0, "toolu_3", "make_file", "{\"filename\": \"tax"), Usage.of(12, 124, 0, 0, 0),
         new Failed(Failed.TRUNCATED, "", "the stream ended before message_stop", 0, true));
   }
 
@@ -412,7 +426,7 @@ class AnthropicStreamDecoderTest {
 
         """);
     assertThat(events).containsSequence(Usage.of(12, 124, 0, 0, 0),
-        new ToolCallEnd(0, 0, "toolu_3", "make_file", ToolKind.FUNCTION,
+        new ToolCallEnd(0, 0, 0, "toolu_3", "make_file", ToolKind.FUNCTION,
             "{\"filename\": \"tax", false),
         new Done(FinishReason.LENGTH, "max_tokens"));
   }
@@ -431,14 +445,45 @@ class AnthropicStreamDecoderTest {
   }
 
   @Test
-  void missingFinalBlankLineIsATruncation() {
+  void messageStopWithoutItsBlankLineEndsTheStream() {
+    List<StreamEvent> events = decode(START + """
+        event: message_delta
+        data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":30}}
+
+        event: message_stop
+        data: {"type":"message_stop"}
+        """);
+    assertThat(events).containsExactly(STARTED, START_USAGE, END_USAGE,
+        new Done(FinishReason.STOP, "end_turn"));
+  }
+
+  @Test
+  void messageStopWithoutItsLineEndEndsTheStream() {
     List<StreamEvent> events = decode(START + """
         event: message_delta
         data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":30}}
 
         event: message_stop
         data: {"type":"message_stop"}""");
-    assertThat(events).containsExactly(STARTED, START_USAGE, END_USAGE,
+    assertThat(events).last().isEqualTo(new Done(FinishReason.STOP, "end_turn"));
+  }
+
+  @Test
+  void anUnterminatedEventThatIsNotTerminalIsATruncation() {
+    List<StreamEvent> events = decode(START + """
+        event: message_delta
+        data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":30}}
+        """);
+    assertThat(events).containsExactly(STARTED, START_USAGE,
+        new Failed(Failed.TRUNCATED, "", "the stream ended before message_stop", 0, true));
+  }
+
+  @Test
+  void aCutOffTerminalEventIsATruncation() {
+    List<StreamEvent> events = decode(START + """
+        event: message_stop
+        data: {"type":"message_st""");
+    assertThat(events).last().isEqualTo(
         new Failed(Failed.TRUNCATED, "", "the stream ended before message_stop", 0, true));
   }
 

@@ -14,6 +14,10 @@ import io.sluice.core.event.RefusalDelta;
 import io.sluice.core.event.RefusalEnd;
 import io.sluice.core.event.RefusalStart;
 import io.sluice.core.event.ResponseStarted;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolResult;
+import io.sluice.core.event.ServerToolStart;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.TextDelta;
 import io.sluice.core.event.TextEnd;
@@ -49,17 +53,19 @@ class AnthropicStreamEncoderTest {
       new ReasoningEnd(0, 1, ReasoningKind.REDACTED, "", "opaque-data"),
       new TextStart(0, 2), new TextDelta(0, 2, "Line 1\nLine 2 \"q\" é"),
       new TextEnd(0, 2, "Line 1\nLine 2 \"q\" é"),
-      new ToolCallStart(0, 3, "srvtoolu_1", "web_search", ToolKind.SERVER),
-      new ToolCallDelta(0, 3, "{\"query\":\"x\"}"),
-      new ToolCallEnd(0, 3, "srvtoolu_1", "web_search", ToolKind.SERVER, "{\"query\":\"x\"}", true),
-      new OpaqueBlock(0, 4, "web_search_tool_result",
+      new ServerToolStart(0, 3, "srvtoolu_1", "web_search", "server_tool_use"),
+      new ServerToolDelta(0, 3, "{\"query\":\"x\"}"),
+      new ServerToolEnd(0, 3, "srvtoolu_1", "web_search", "server_tool_use",
+          "{\"query\":\"x\"}", "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\","
+              + "\"name\":\"web_search\",\"input\":{}}"),
+      new ServerToolResult(0, 4, "srvtoolu_1", "web_search_tool_result",
           "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"srvtoolu_1\",\"content\":[]}"),
-      new ToolCallStart(0, 5, "toolu_1", "get_weather", ToolKind.FUNCTION),
-      new ToolCallDelta(0, 5, "{\"city\":"), new ToolCallDelta(0, 5, "\"Paris\"}"),
-      new ToolCallEnd(0, 5, "toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\":\"Paris\"}",
+      new ToolCallStart(0, 5, 0, "toolu_1", "get_weather", ToolKind.FUNCTION),
+      new ToolCallDelta(0, 5, 0, "toolu_1", "get_weather", "{\"city\":"), new ToolCallDelta(0, 5, 0, "toolu_1", "get_weather", "\"Paris\"}"),
+      new ToolCallEnd(0, 5, 0, "toolu_1", "get_weather", ToolKind.FUNCTION, "{\"city\":\"Paris\"}",
           true),
-      new ToolCallStart(0, 6, "toolu_2", "noargs", ToolKind.FUNCTION),
-      new ToolCallEnd(0, 6, "toolu_2", "noargs", ToolKind.FUNCTION, "{}", true),
+      new ToolCallStart(0, 6, 1, "toolu_2", "noargs", ToolKind.FUNCTION),
+      new ToolCallEnd(0, 6, 1, "toolu_2", "noargs", ToolKind.FUNCTION, "{}", true),
       Usage.of(150, 77, 100, 20, 0),
       new Done(FinishReason.TOOL_CALLS, "tool_use"));
 

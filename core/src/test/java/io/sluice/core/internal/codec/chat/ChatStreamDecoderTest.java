@@ -42,8 +42,9 @@ class ChatStreamDecoderTest {
 
   private static final ResponseStarted STARTED = new ResponseStarted("c1", "m", 7, "");
 
+  /** The end of a choice's first tool call, at block {@code index}. */
   private static ToolCallEnd callEnd(int index, String id, String name, String args) {
-    return new ToolCallEnd(0, index, id, name, ToolKind.FUNCTION, args, true);
+    return new ToolCallEnd(0, index, 0, id, name, ToolKind.FUNCTION, args, true);
   }
 
   private static List<Part.ToolCall> calls(List<StreamEvent> events) {
@@ -105,7 +106,7 @@ class ChatStreamDecoderTest {
   }
 
   @Test
-  void parallelToolCallsSentOneAfterTheOtherBecomeTwoBlocks() {
+  void aToolCallEndsWhenTheNextStarts() {
     var events = decode("""
         data: {"id":"c1","created":7,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"f","arguments":""}}]},"finish_reason":null}]}
 
@@ -122,11 +123,16 @@ class ChatStreamDecoderTest {
         data: [DONE]
 
         """);
+    // The first call ends as soon as the second starts: a client may run it while the next
+    // streams. Each event names its call: ordinal among the calls, id and name.
     assertThat(events).containsExactly(STARTED,
-        new ToolCallStart(0, 0, "call_a", "f", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 0, "{\"x\":"), new ToolCallDelta(0, 0, "1}"),
-        new ToolCallStart(0, 1, "call_b", "g", ToolKind.FUNCTION), new ToolCallDelta(0, 1, "{}"),
-        callEnd(0, "call_a", "f", "{\"x\":1}"), callEnd(1, "call_b", "g", "{}"),
+        new ToolCallStart(0, 0, 0, "call_a", "f", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 0, 0, "call_a", "f", "{\"x\":"),
+        new ToolCallDelta(0, 0, 0, "call_a", "f", "1}"),
+        new ToolCallEnd(0, 0, 0, "call_a", "f", ToolKind.FUNCTION, "{\"x\":1}", true),
+        new ToolCallStart(0, 1, 1, "call_b", "g", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 1, 1, "call_b", "g", "{}"),
+        new ToolCallEnd(0, 1, 1, "call_b", "g", ToolKind.FUNCTION, "{}", true),
         new ChoiceFinished(0, FinishReason.TOOL_CALLS, "tool_calls"),
         new Done(FinishReason.TOOL_CALLS, "tool_calls"));
   }
@@ -164,7 +170,7 @@ class ChatStreamDecoderTest {
 
         """);
     // Block indexes are positions within the choice, never the provider's sparse tool index.
-    assertThat(events).contains(new ToolCallStart(0, 1, "t", "f", ToolKind.FUNCTION),
+    assertThat(events).contains(new ToolCallStart(0, 1, 0, "t", "f", ToolKind.FUNCTION),
         callEnd(1, "t", "f", "{}"), new TextEnd(0, 0, "Hi"));
   }
 
@@ -179,8 +185,8 @@ class ChatStreamDecoderTest {
 
         """);
     assertThat(events).containsExactly(STARTED,
-        new ToolCallStart(0, 0, "gSIMJiOkT", "weather", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 0, "{\"location\": \"SF\"}"),
+        new ToolCallStart(0, 0, 0, "gSIMJiOkT", "weather", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 0, 0, "gSIMJiOkT", "weather", "{\"location\": \"SF\"}"),
         callEnd(0, "gSIMJiOkT", "weather", "{\"location\": \"SF\"}"),
         new ChoiceFinished(0, FinishReason.TOOL_CALLS, "tool_calls"),
         new Usage(124, 22, 0, 0, 0, 146), new Done(FinishReason.TOOL_CALLS, "tool_calls"));
@@ -274,7 +280,7 @@ class ChatStreamDecoderTest {
         """);
     // The call starts once it has a name; arguments that came first follow as one delta.
     assertThat(events).containsExactly(STARTED,
-        new ToolCallStart(0, 0, "call_1", "f", ToolKind.FUNCTION), new ToolCallDelta(0, 0, "{}"),
+        new ToolCallStart(0, 0, 0, "call_1", "f", ToolKind.FUNCTION), new ToolCallDelta(0, 0, 0, "call_1", "f", "{}"),
         callEnd(0, "call_1", "f", "{}"),
         new ChoiceFinished(0, FinishReason.TOOL_CALLS, "tool_calls"),
         new Done(FinishReason.TOOL_CALLS, "tool_calls"));
@@ -310,7 +316,7 @@ class ChatStreamDecoderTest {
 
         """);
     assertThat(events).containsExactly(STARTED,
-        new ToolCallStart(0, 0, "a", "f", ToolKind.FUNCTION), new ToolCallDelta(0, 0, "{}"),
+        new ToolCallStart(0, 0, 0, "a", "f", ToolKind.FUNCTION), new ToolCallDelta(0, 0, 0, "a", "f", "{}"),
         callEnd(0, "a", "f", "{}"), new ChoiceFinished(0, FinishReason.TOOL_CALLS, "tool_calls"),
         new Done(FinishReason.TOOL_CALLS, "tool_calls"));
   }
@@ -496,7 +502,7 @@ class ChatStreamDecoderTest {
 
         """);
     String args = "{\"query\": \"test\"}, \"limit\": 10}";
-    assertThat(events).contains(new ToolCallEnd(0, 0, "a", "search", ToolKind.FUNCTION, args,
+    assertThat(events).contains(new ToolCallEnd(0, 0, 0, "a", "search", ToolKind.FUNCTION, args,
         false));
   }
 

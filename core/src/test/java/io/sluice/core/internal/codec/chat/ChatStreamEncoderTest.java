@@ -122,13 +122,15 @@ class ChatStreamEncoderTest {
     List<StreamEvent> events = List.of(STARTED,
         new ReasoningStart(0, 0, ReasoningKind.THINKING, ""), new ReasoningDelta(0, 0, "hm"),
         new TextStart(0, 1), new TextDelta(0, 1, "Hé 😀\nline"),
-        new ToolCallStart(0, 2, "call_1", "f", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 2, "{\"a\":"), new ToolCallDelta(0, 2, "1}"),
-        new ToolCallStart(0, 3, "call_2", "g", ToolKind.FUNCTION), new ToolCallDelta(0, 3, "{}"),
+        new ToolCallStart(0, 2, 0, "call_1", "f", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 2, 0, "call_1", "f", "{\"a\":"),
+        new ToolCallDelta(0, 2, 0, "call_1", "f", "1}"),
+        new ToolCallEnd(0, 2, 0, "call_1", "f", ToolKind.FUNCTION, "{\"a\":1}", true),
+        new ToolCallStart(0, 3, 1, "call_2", "g", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 3, 1, "call_2", "g", "{}"),
         new ReasoningEnd(0, 0, ReasoningKind.THINKING, "hm", ""),
         new TextEnd(0, 1, "Hé 😀\nline"),
-        new ToolCallEnd(0, 2, "call_1", "f", ToolKind.FUNCTION, "{\"a\":1}", true),
-        new ToolCallEnd(0, 3, "call_2", "g", ToolKind.FUNCTION, "{}", true),
+        new ToolCallEnd(0, 3, 1, "call_2", "g", ToolKind.FUNCTION, "{}", true),
         new ChoiceFinished(0, FinishReason.TOOL_CALLS, "tool_calls"),
         new Usage(10, 5, 2, 0, 1, 15), new Done(FinishReason.TOOL_CALLS, "tool_calls"));
     assertThat(roundTrip(events)).isEqualTo(events);
@@ -163,8 +165,8 @@ class ChatStreamEncoderTest {
   void toolCallFragmentsCarryTheCallsOrdinalAndTheIdOnlyFirst() {
     List<String> data = payloads(encode(List.of(STARTED, new TextStart(0, 0),
         new TextDelta(0, 0, "x"),
-        new ToolCallStart(0, 1, "call_1", "f", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 1, "{}")), true));
+        new ToolCallStart(0, 1, 0, "call_1", "f", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 1, 0, "call_1", "f", "{}")), true));
     Map<String, Object> first = ((List<Map<String, Object>>) delta(data.get(1))
         .get("tool_calls")).get(0);
     assertThat(first).containsEntry("index", 0L).containsEntry("id", "call_1")
@@ -218,8 +220,8 @@ class ChatStreamEncoderTest {
   void endValuesBeyondTheDeltasAreWrittenAsOneMoreDelta() {
     // A source that sends whole values at the end (an Anthropic tool call with no input).
     List<StreamEvent> events = List.of(STARTED,
-        new ToolCallStart(0, 0, "toolu_1", "f", ToolKind.FUNCTION),
-        new ToolCallEnd(0, 0, "toolu_1", "f", ToolKind.FUNCTION, "{}", true),
+        new ToolCallStart(0, 0, 0, "toolu_1", "f", ToolKind.FUNCTION),
+        new ToolCallEnd(0, 0, 0, "toolu_1", "f", ToolKind.FUNCTION, "{}", true),
         new TextStart(0, 1), new TextDelta(0, 1, "ab"), new TextEnd(0, 1, "abc"),
         new Done(FinishReason.TOOL_CALLS, "tool_use"));
     byte[] wire = encode(events, true).getBytes(StandardCharsets.UTF_8);

@@ -6,6 +6,7 @@ import io.sluice.core.event.Done;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.OpaqueBlock;
+import io.sluice.core.event.ServerToolEnd;
 import io.sluice.core.event.ReasoningEnd;
 import io.sluice.core.event.ReasoningKind;
 import io.sluice.core.event.ReasoningStart;
@@ -145,6 +146,7 @@ class ResponsesCorpusTest {
     List<String> reasoningIds = new ArrayList<>();
     List<ToolCallEnd> calls = new ArrayList<>();
     List<OpaqueBlock> opaque = new ArrayList<>();
+    List<ServerToolEnd> serverTools = new ArrayList<>();
     Usage usage = null;
     for (StreamEvent e : events) {
       if (e instanceof TextEnd t) {
@@ -158,6 +160,8 @@ class ResponsesCorpusTest {
         calls.add(c);
       } else if (e instanceof OpaqueBlock o) {
         opaque.add(o);
+      } else if (e instanceof ServerToolEnd t) {
+        serverTools.add(t);
       } else if (e instanceof Usage u) {
         usage = u;
       }
@@ -176,6 +180,7 @@ class ResponsesCorpusTest {
     List<String> wantReasoning = new ArrayList<>();
     List<String> wantCalls = new ArrayList<>();
     List<String> wantOpaque = new ArrayList<>();
+    List<String> wantServer = new ArrayList<>();
     for (Map<String, Object> item : items) {
       String type = (String) item.get("type");
       switch (type) {
@@ -183,7 +188,8 @@ class ResponsesCorpusTest {
         case "reasoning" -> wantReasoning.add((String) item.get("id"));
         case "function_call", "custom_tool_call" -> wantCalls.add(item.get("call_id") + " "
             + item.get("name") + " " + (item.containsKey("arguments") ? item.get("arguments") : ""));
-        default -> wantOpaque.add(type + " " + item.get("id"));
+        default -> (ResponsesStreamDecoder.SERVER_TOOLS.contains(type) ? wantServer : wantOpaque)
+            .add(type + " " + item.get("id"));
       }
     }
     if (name.contains("github-copilot-id-rotation")) {
@@ -205,6 +211,9 @@ class ResponsesCorpusTest {
     }
     assertThat(opaque).map(o -> o.type() + " " + JsonTree.object(o.json()).get("id"))
         .isEqualTo(wantOpaque);
+    // Built-in tools are server tools, never tool calls; their item (results included) is kept.
+    assertThat(serverTools).map(t -> t.type() + " " + JsonTree.object(t.json()).get("id"))
+        .isEqualTo(wantServer);
 
     Map<String, Object> u = (Map<String, Object>) want.get("usage");
     if (u == null) {

@@ -4,7 +4,14 @@ import static io.sluice.core.internal.codec.responses.ResponsesStreams.decode;
 import static io.sluice.core.internal.codec.responses.ResponsesStreams.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.core.event.Citation;
+import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
+import io.sluice.core.event.Logprobs;
+import io.sluice.core.event.ServerToolDelta;
+import io.sluice.core.event.ServerToolEnd;
+import io.sluice.core.event.ServerToolStart;
+import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.OpaqueBlock;
@@ -96,9 +103,9 @@ class ResponsesStreamDecoderTest {
     assertThat(events).containsExactly(STARTED,
         new ReasoningStart(0, 0, ReasoningKind.SUMMARY, "rs_1"), new ReasoningDelta(0, 0, "**Plan**"),
         new ReasoningEnd(0, 0, ReasoningKind.SUMMARY, "**Plan**", "gAAA-final"),
-        new ToolCallStart(0, 1, "call_A", "calculator", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 1, "{\"a\":"), new ToolCallDelta(0, 1, "12}"),
-        new ToolCallEnd(0, 1, "call_A", "calculator", ToolKind.FUNCTION, "{\"a\":12}", true),
+        new ToolCallStart(0, 1, 0, "call_A", "calculator", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 1, 0, "call_A", "calculator", "{\"a\":"), new ToolCallDelta(0, 1, 0, "call_A", "calculator", "12}"),
+        new ToolCallEnd(0, 1, 0, "call_A", "calculator", ToolKind.FUNCTION, "{\"a\":12}", true),
         new Usage(134, 28, 0, 0, 7, 162), new Done(FinishReason.TOOL_CALLS, "completed"));
   }
 
@@ -114,12 +121,12 @@ class ResponsesStreamDecoderTest {
         {"type":"response.completed","sequence_number":7,"response":{"id":"resp_1","status":"completed","output":[]}}
         """));
     assertThat(events.subList(1, events.size())).containsExactly(
-        new ToolCallStart(0, 0, "call_1", "weather", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 0, "{}"),
-        new ToolCallStart(0, 1, "call_2", "stock", ToolKind.FUNCTION),
-        new ToolCallDelta(0, 1, "{\"t\":1}"),
-        new ToolCallEnd(0, 0, "call_1", "weather", ToolKind.FUNCTION, "{}", true),
-        new ToolCallEnd(0, 1, "call_2", "stock", ToolKind.FUNCTION, "{\"t\":1}", true),
+        new ToolCallStart(0, 0, 0, "call_1", "weather", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 0, 0, "call_1", "weather", "{}"),
+        new ToolCallStart(0, 1, 1, "call_2", "stock", ToolKind.FUNCTION),
+        new ToolCallDelta(0, 1, 1, "call_2", "stock", "{\"t\":1}"),
+        new ToolCallEnd(0, 0, 0, "call_1", "weather", ToolKind.FUNCTION, "{}", true),
+        new ToolCallEnd(0, 1, 1, "call_2", "stock", ToolKind.FUNCTION, "{\"t\":1}", true),
         new Done(FinishReason.TOOL_CALLS, "completed"));
   }
 
@@ -132,7 +139,7 @@ class ResponsesStreamDecoderTest {
         {"type":"response.completed","sequence_number":4,"response":{"id":"resp_1","status":"completed","output":[]}}
         """));
     assertThat(events).contains(
-        new ToolCallEnd(0, 0, "call_1", "write_sql", ToolKind.CUSTOM, "SELECT 1", false),
+        new ToolCallEnd(0, 0, 0, "call_1", "write_sql", ToolKind.CUSTOM, "SELECT 1", false),
         new Done(FinishReason.TOOL_CALLS, "completed"));
   }
 
@@ -299,7 +306,7 @@ class ResponsesStreamDecoderTest {
   }
 
   @Test
-  void webSearchCallItemIsAnOpaqueBlockAtItsDone() {
+  void webSearchCallItemIsAServerToolNeverAToolCall() {
     var events = decode(named(CREATED + """
         {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"ws_1","type":"web_search_call","status":"in_progress"}}
         {"type":"response.web_search_call.searching","sequence_number":2,"output_index":0,"item_id":"ws_1"}
@@ -307,10 +314,67 @@ class ResponsesStreamDecoderTest {
         {"type":"response.completed","sequence_number":4,"response":{"id":"resp_1","status":"completed","output":[]}}
         """));
     assertThat(events.subList(1, events.size())).containsExactly(
-        new OpaqueBlock(0, 0, "web_search_call",
+        new ServerToolStart(0, 0, "ws_1", "", "web_search_call"),
+        new ServerToolEnd(0, 0, "ws_1", "", "web_search_call", "{}",
             "{\"id\":\"ws_1\",\"type\":\"web_search_call\",\"status\":\"completed\","
                 + "\"action\":{\"type\":\"search\",\"query\":\"sluice\"}}"),
         new Done(FinishReason.STOP, "completed"));
+  }
+
+  @Test
+  void completedWithoutItsBlankLineEndsTheStream() {
+    String wire = named(CREATED + """
+        {"type":"response.completed","sequence_number":1,"response":{"id":"resp_1","status":"completed","output":[]}}
+        """);
+    var events = decode(wire.substring(0, wire.length() - 1));
+    assertThat(events).containsExactly(STARTED, new Done(FinishReason.STOP, "completed"));
+  }
+
+  @Test
+  void aDeltaWithoutItsBlankLineAtTheEndIsATruncation() {
+    String wire = named(CREATED + """
+        {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"msg_1","type":"message","content":[]}}
+        """);
+    var events = decode(wire.substring(0, wire.length() - 1));
+    assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(Failed.class,
+        failed -> assertThat(failed.type()).isEqualTo(Failed.TRUNCATED));
+  }
+
+  @Test
+  void mcpCallArgumentsAreTheServerToolsInput() {
+    var events = decode(named(CREATED + """
+        {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"mcp_1","type":"mcp_call","name":"search","server_label":"s","arguments":""}}
+        {"type":"response.mcp_call_arguments.delta","sequence_number":2,"output_index":0,"item_id":"mcp_1","delta":"{\\"q\\":"}
+        {"type":"response.mcp_call_arguments.delta","sequence_number":3,"output_index":0,"item_id":"mcp_1","delta":"1}"}
+        {"type":"response.output_item.done","sequence_number":4,"output_index":0,"item":{"id":"mcp_1","type":"mcp_call","name":"search","server_label":"s","arguments":"{\\"q\\":1}","output":"found"}}
+        {"type":"response.completed","sequence_number":5,"response":{"id":"resp_1","status":"completed","output":[]}}
+        """));
+    assertThat(events.subList(1, events.size())).containsExactly(
+        new ServerToolStart(0, 0, "mcp_1", "search", "mcp_call"),
+        new ServerToolDelta(0, 0, "{\"q\":"), new ServerToolDelta(0, 0, "1}"),
+        new ServerToolEnd(0, 0, "mcp_1", "search", "mcp_call", "{\"q\":1}",
+            "{\"id\":\"mcp_1\",\"type\":\"mcp_call\",\"name\":\"search\",\"server_label\":\"s\","
+                + "\"arguments\":\"{\\\"q\\\":1}\",\"output\":\"found\"}"),
+        new Done(FinishReason.STOP, "completed"));
+  }
+
+  @Test
+  void annotationsAndLogprobsJoinTheirTextBlock() {
+    var events = decode(named(CREATED + """
+        {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"msg_1","type":"message","content":[]}}
+        {"type":"response.content_part.added","sequence_number":2,"item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"","annotations":[]}}
+        {"type":"response.output_text.delta","sequence_number":3,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi","logprobs":[{"token":"Hi","logprob":-0.5,"bytes":[72,105],"top_logprobs":[]}]}
+        {"type":"response.output_text.annotation.added","sequence_number":4,"item_id":"msg_1","output_index":0,"content_index":0,"annotation_index":0,"annotation":{"type":"url_citation","start_index":0,"end_index":2,"url":"https://x","title":"X"}}
+        {"type":"response.output_text.done","sequence_number":5,"item_id":"msg_1","output_index":0,"content_index":0,"text":"Hi"}
+        {"type":"response.completed","sequence_number":6,"response":{"id":"resp_1","status":"completed","output":[]}}
+        """));
+    assertThat(events.subList(1, events.size())).containsExactly(
+        new TextStart(0, 0), new TextDelta(0, 0, "Hi"),
+        new Logprobs(0, 0, List.of(new TokenLogprob("Hi", -0.5, List.of(72, 105), List.of()))),
+        new CitationAdded(0, 0, new Citation("url_citation", "https://x", "X", "", 0, 2,
+            "{\"type\":\"url_citation\",\"start_index\":0,\"end_index\":2,\"url\":\"https://x\","
+                + "\"title\":\"X\"}")),
+        new TextEnd(0, 0, "Hi"), new Done(FinishReason.STOP, "completed"));
   }
 
   @Test
@@ -346,8 +410,8 @@ class ResponsesStreamDecoderTest {
         {"type":"response.completed","sequence_number":1,"response":{"id":"resp_1","status":"completed","output":[{"id":"msg_1","type":"message","content":[{"type":"output_text","text":"Hi"}]},{"id":"fc_1","type":"function_call","call_id":"c1","name":"f","arguments":"{}"}]}}
         """));
     assertThat(events).containsExactly(STARTED, new TextStart(0, 0), new TextEnd(0, 0, "Hi"),
-        new ToolCallStart(0, 1, "c1", "f", ToolKind.FUNCTION),
-        new ToolCallEnd(0, 1, "c1", "f", ToolKind.FUNCTION, "{}", true),
+        new ToolCallStart(0, 1, 0, "c1", "f", ToolKind.FUNCTION),
+        new ToolCallEnd(0, 1, 0, "c1", "f", ToolKind.FUNCTION, "{}", true),
         new Done(FinishReason.TOOL_CALLS, "completed"));
   }
 
