@@ -17,6 +17,8 @@ import java.util.function.UnaryOperator;
 class InProcessKeys implements RuntimeKeys {
   final ConcurrentHashMap<String, AccessKey> byId = new ConcurrentHashMap<>();
   final ConcurrentHashMap<String, AccessKey> byHash = new ConcurrentHashMap<>();
+  /** Set by the first key ever made: revoking the last one must not open the gateway again. */
+  private volatile boolean made;
 
   @Override
   public Future<Created> create(AccessKey template) {
@@ -27,6 +29,7 @@ class InProcessKeys implements RuntimeKeys {
       return Future.failedFuture(new LedgerException(409, "a key with id '" + key.id()
           + "' exists"));
     }
+    made = true;
     byHash.put(key.sha256(), key);
     return Future.succeededFuture(new Created(key, secret));
   }
@@ -76,7 +79,7 @@ class InProcessKeys implements RuntimeKeys {
 
   @Override
   public boolean any() {
-    return !byId.isEmpty();
+    return made;
   }
 
   static LedgerException noSuchKey(String id) {

@@ -33,7 +33,7 @@ public interface RuntimeKeys {
 
   Optional<AccessKey> byId(String id);
 
-  /** True once any runtime key exists. */
+  /** True once any runtime key was made, even if all were revoked since. */
   boolean any();
 
   SecureRandom RANDOM = new SecureRandom();

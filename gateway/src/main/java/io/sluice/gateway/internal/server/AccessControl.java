@@ -34,7 +34,8 @@ public final class AccessControl {
 
   /**
    * Open (no key asked) while there are no keys at all: none in sluice.yaml and none made through
-   * the admin API. The first runtime key closes an open gateway.
+   * the admin API. The first runtime key closes an open gateway for good: revoking the last one
+   * does not open it again.
    */
   boolean open() {
     return keys.isEmpty() && !runtime.any();
