@@ -32,11 +32,14 @@ class ChatCommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
   private String seenBody = "";
+  private final java.util.Map<String, String> seenHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+  private io.sluice.mock.MockProvider mock;
 
   private String serve(int status, String contentType, String body) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", exchange -> {
       seenBody = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      exchange.getRequestHeaders().forEach((k, v) -> seenHeaders.put(k.toLowerCase(), v.get(0)));
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("content-type", contentType);
       exchange.sendResponseHeaders(status, bytes.length);
@@ -53,6 +56,14 @@ class ChatCommandTest {
     if (server != null) {
       server.stop(0);
     }
+    if (mock != null) {
+      mock.close();
+    }
+  }
+
+  private String mockUrl() {
+    mock = io.sluice.mock.MockProvider.start(io.sluice.mock.MockOptions.defaults());
+    return "http://127.0.0.1:" + mock.port() + "/v1";
   }
 
   private int run(String... args) {
@@ -114,7 +125,8 @@ class ChatCommandTest {
         && System.getenv("MISTRAL_BASE_URL") == null, "skipped: MISTRAL_API_KEY is set");
     assertThat(run("--provider", "mistral", "hi")).isEqualTo(Main.EXIT_USAGE);
     assertThat(err.toString().strip())
-        .isEqualTo("sluice chat: no API key for mistral: pass --api-key or set MISTRAL_API_KEY");
+        .isEqualTo("sluice chat: no API key for mistral at https://api.mistral.ai/v1: pass"
+            + " --api-key or set MISTRAL_API_KEY");
   }
 
   @Test
@@ -126,6 +138,63 @@ class ChatCommandTest {
     assertThat(run("--provider", "openai-compatible", "--base-url",
         "http://127.0.0.1:" + port + "/v1", "hi")).isEqualTo(Main.EXIT_STREAM_FAILED);
     assertThat(err.toString().strip()).startsWith("sluice chat: cannot reach 127.0.0.1:" + port);
+  }
+
+  @Test
+  void everyHeaderOptionGoesWithTheRequest() throws IOException {
+    String url = serve(200, "text/event-stream", STREAM);
+    assertThat(run("--base-url", url, "--api-key", "k", "--header", "x-sluice-mock: tokens=3",
+        "-H", "X-Trace:abc", "hi")).isZero();
+    assertThat(seenHeaders).containsEntry("x-sluice-mock", "tokens=3")
+        .containsEntry("x-trace", "abc");
+  }
+
+  @Test
+  void aHeaderThatIsNotNameColonValueIsAUsageError() {
+    assertThat(run("--header", "novalue", "--base-url", "http://127.0.0.1:9/v1", "hi"))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString().strip()).isEqualTo("sluice chat: --header novalue is not NAME:VALUE");
+  }
+
+  @Test
+  void theIdleTimeoutOptionEndsAStreamTheMockStalls() {
+    String url = mockUrl();
+    assertThat(run("--provider", "openai-compatible", "--base-url", url, "--idle-timeout",
+        "300ms", "--header", "x-sluice-mock: tps=1000, fault=stall-after:2", "hi"))
+        .isEqualTo(Main.EXIT_STREAM_FAILED);
+    assertThat(err.toString()).contains("sluice chat: the stream failed: timeout");
+  }
+
+  @Test
+  void aTimeoutThatIsNoDurationIsAUsageError() {
+    assertThat(run("--first-event-timeout", "soon", "--base-url", "http://127.0.0.1:9/v1", "hi"))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString().strip()).isEqualTo(
+        "sluice chat: --first-event-timeout soon is not a duration (e.g. 500ms, 30s, 2m)");
+  }
+
+  @Test
+  void theTransportAutoFallsBackToSseWhereNoWebSocketIsServed() {
+    String url = mockUrl();
+    assertThat(run("--provider", "openai-responses", "--api-key", "k", "--base-url", url,
+        "--transport", "auto", "--header", "x-sluice-mock: tokens=3", "hi")).isZero();
+    assertThat(out.toString()).isNotBlank();
+  }
+
+  @Test
+  void theTransportWebsocketFailsWhereNoWebSocketIsServed() {
+    String url = mockUrl();
+    assertThat(run("--provider", "openai-responses", "--api-key", "k", "--base-url", url,
+        "--transport", "websocket", "hi")).isEqualTo(Main.EXIT_STREAM_FAILED);
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void theTransportIsForOpenAiResponsesOnly() {
+    assertThat(run("--transport", "websocket", "--base-url", "http://127.0.0.1:9/v1", "hi"))
+        .isEqualTo(Main.EXIT_USAGE);
+    assertThat(err.toString().strip()).isEqualTo(
+        "sluice chat: --transport applies to --provider openai-responses, not openai-chat");
   }
 
   @Test

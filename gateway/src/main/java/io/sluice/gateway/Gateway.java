@@ -1,13 +1,21 @@
 package io.sluice.gateway;
 
+import io.sluice.gateway.internal.config.BindCheck;
+import io.sluice.gateway.internal.config.ConfigWatcher;
 import io.sluice.gateway.internal.server.GatewayServer;
 import io.sluice.gateway.internal.telemetry.StderrLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A running gateway: OpenAI- and Anthropic-compatible front doors that stream every token from the
@@ -18,28 +26,61 @@ public final class Gateway implements AutoCloseable {
   private final GatewayServer server;
   private final int port;
   private final String host;
+  private final Consumer<String> log;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean drainStarted = new AtomicBoolean();
+  /** Counted down to cut a drain short: its delay and timeout end at once. */
+  private final CountDownLatch hurry = new CountDownLatch(1);
+  /** Counted down when the drain has closed the gateway. */
+  private final CountDownLatch drained = new CountDownLatch(1);
+  private final Object reloading = new Object();
 
-  private Gateway(Vertx vertx, GatewayServer server, int port, String host) {
+  /** How long ending the streams still open after {@code server.drain.timeout} may take. */
+  private static final Duration SHUT_DOWN_GRACE = Duration.ofSeconds(5);
+
+  private Gateway(Vertx vertx, GatewayServer server, int port, String host,
+      Consumer<String> log) {
     this.vertx = vertx;
     this.server = server;
     this.port = port;
     this.host = host;
+    this.log = log;
   }
 
-  /** Starts a gateway that logs one line per request to standard error. */
+  /**
+   * Starts a gateway that logs one line per request, and a line for each reload and drain step,
+   * to standard error.
+   */
   public static Gateway start(GatewayConfig config) {
-    return start(config, new StderrLog("sluice gateway: "));
+    // The request log is written in batches by the usage log's thread; the events come from
+    // signal and drain threads at any time, so they go straight to the (synchronized) stream.
+    return start(config, new StderrLog("sluice gateway: "),
+        line -> System.err.println("sluice gateway: " + line));
   }
 
-  /** Starts a gateway that hands its one line per request to {@code requestLog}. */
-  public static Gateway start(GatewayConfig config, Consumer<String> requestLog) {
+  /**
+   * Starts a gateway that hands its one line per request, and its line for each reload and drain
+   * step, to {@code log}, which must take lines from any thread.
+   */
+  public static Gateway start(GatewayConfig config, Consumer<String> log) {
+    return start(config, log, log);
+  }
+
+  private static Gateway start(GatewayConfig config, Consumer<String> requestLog,
+      Consumer<String> events) {
+    if (!config.host().isEmpty()) {
+      BindCheck.check(config, config.host()); // an empty host binds loopback when keyless
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       GatewayServer server = new GatewayServer(vertx, config, requestLog);
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       int port = server.listen(loops).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
-      return new Gateway(vertx, server, port, server.bindHost());
+      if (config.accessKeys().isEmpty() && !BindCheck.loopback(server.bindHost())) {
+        requestLog.accept(BindCheck.warning(server.bindHost(), port));
+      }
+      return new Gateway(vertx, server, port, server.bindHost(), events);
     } catch (ExecutionException e) {
       vertx.close();
       throw new GatewayException("cannot listen on port " + config.port() + ": "
@@ -62,9 +103,151 @@ public final class Gateway implements AutoCloseable {
     return host;
   }
 
+  /** True when it listens on a loopback address only, so no other machine can reach it. */
+  public boolean loopbackOnly() {
+    return BindCheck.loopback(host);
+  }
+
+  /** The configuration requests arriving now are served with. */
+  public GatewayConfig config() {
+    return server.config();
+  }
+
+  /**
+   * Serves requests arriving from now on with {@code next}: routes, targets, access keys, limits
+   * and prices. Requests under way finish with the configuration they started with. Settings
+   * the running listener was built with ({@code server.port}, {@code server.host}, ...) wait
+   * for a restart; the returned lines name each one that changed.
+   *
+   * @throws GatewayException when {@code next} cannot run as it is; the running configuration
+   *     stays
+   */
+  public List<String> reload(GatewayConfig next) {
+    return server.reload(next);
+  }
+
+  /**
+   * Reads {@code file} again (as {@link GatewayConfig#load}), applies {@code adjust} (a
+   * command line's {@code --port}, say) and reloads it, logging the outcome: a file that cannot
+   * be read or is invalid is refused with the error, which names the setting, and the running
+   * configuration stays.
+   *
+   * @return true when the new configuration is in effect
+   */
+  public boolean reloadFile(Path file, UnaryOperator<GatewayConfig> adjust) {
+    synchronized (reloading) {
+      GatewayConfig next;
+      try {
+        next = adjust.apply(GatewayConfig.load(file));
+      } catch (RuntimeException e) { // GatewayException, or a limit's IllegalArgumentException
+        log.accept("reload of " + file + " refused, the running configuration stays: "
+            + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        return false;
+      }
+      try {
+        List<String> restart = reload(next);
+        log.accept("reloaded " + file + ": " + next.routes().size() + " routes, "
+            + next.accessKeys().size() + " access keys");
+        for (String line : restart) {
+          log.accept("reload: " + line);
+        }
+        return true;
+      } catch (GatewayException e) {
+        log.accept("reload of " + file + " refused, the running configuration stays: "
+            + e.getMessage());
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Reloads {@code file} (as {@link #reloadFile}) whenever its content changes, checked every
+   * {@code period}; close the result to stop.
+   */
+  public AutoCloseable watch(Path file, Duration period, UnaryOperator<GatewayConfig> adjust) {
+    return ConfigWatcher.start(file, period, () -> reloadFile(file, adjust), log);
+  }
+
+  /** Requests and WebSocket sessions under way now. */
+  public int inFlight() {
+    return server.inFlight();
+  }
+
+  /** True from the start of a drain: {@code /readyz} answers 503. */
+  public boolean draining() {
+    return server.draining();
+  }
+
+  /** Drains with the running configuration's {@code server.drain.delay} and timeout. */
+  public void drain() {
+    GatewayLimits limits = server.config().limits();
+    drain(limits.drainDelay(), limits.drainTimeout());
+  }
+
+  /**
+   * Shuts down without cutting anyone off: {@code /readyz} answers 503 at once while requests are
+   * still served for {@code delay}, so that load balancers stop sending; then no new connection
+   * is accepted and requests under way may finish for up to {@code timeout}; then each one still
+   * open ends with a terminal error in its client's format; then the usage log is flushed and the
+   * gateway closed. Every request that arrived is logged once. Blocks the calling thread for at
+   * most delay + timeout + a few seconds; {@link #hurry} cuts it short. A second call (SIGTERM
+   * after Ctrl-C, say) waits for the first to end.
+   */
+  public void drain(Duration delay, Duration timeout) {
+    if (!drainStarted.compareAndSet(false, true)) {
+      try {
+        drained.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return;
+    }
+    try {
+      server.startDraining();
+      log.accept("draining: /readyz answers 503; new connections accepted for "
+          + millis(delay) + " more (server.drain.delay)");
+      hurry.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+      server.stopAccepting(timeout.plus(SHUT_DOWN_GRACE));
+      log.accept("draining: no new connections; " + server.inFlight()
+          + " requests under way get up to " + millis(timeout) + " to end (server.drain.timeout)");
+      long deadline = System.nanoTime() + timeout.toNanos();
+      boolean idle = false;
+      while (!idle && hurry.getCount() > 0 && System.nanoTime() < deadline) {
+        idle = server.awaitIdle(Math.min(deadline - System.nanoTime(), 100_000_000L));
+      }
+      if (!idle && server.inFlight() > 0) {
+        log.accept("draining: ending the " + server.inFlight()
+            + " requests still under way with an error");
+        server.shutDownOpen("the gateway is shutting down (server.drain.timeout passed)");
+        if (!server.awaitIdle(SHUT_DOWN_GRACE.toNanos())) {
+          log.accept("draining: " + server.inFlight() + " requests did not end within "
+              + millis(SHUT_DOWN_GRACE) + "; closing their connections");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      close();
+      log.accept("drained: the gateway is closed and the usage log flushed");
+      drained.countDown();
+    }
+  }
+
+  /** Cuts a drain under way short: its delay and timeout end now (a second Ctrl-C). */
+  public void hurry() {
+    hurry.countDown();
+  }
+
+  private static String millis(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
   /** Stops accepting requests, closes every connection and flushes the usage log. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

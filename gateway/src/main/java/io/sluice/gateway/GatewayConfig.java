@@ -13,24 +13,26 @@ import java.util.Objects;
  * (see docs/configuration.md) or built in code.
  *
  * @param host the address to bind; empty means all interfaces when access keys are configured and
- *     loopback only when none are
+ *     loopback only when none are. A gateway without access keys refuses to start on any other
+ *     than a loopback address, unless {@code publicWithoutKeys} says so
  * @param port the port; 0 picks a free one
  * @param usageLog the JSON-lines usage file, or empty for none
  * @param adminKeySha256 the lower-case hex SHA-256 of the admin key that opens the dashboard
  *     ({@code server.admin-key}), or empty for none; the key itself is never stored
+ * @param allowedHosts {@code Host} names accepted besides loopback ones while no access keys are
+ *     configured ({@code server.allowed-hosts}); the defence against DNS rebinding
+ * @param allowedOrigins browser origins ({@code https://app.example}, or {@code *}) whose requests
+ *     are accepted while no access keys are configured ({@code server.allowed-origins})
+ * @param publicWithoutKeys {@code server.public-without-keys}: the explicit, loudly logged opt-in
+ *     to serve every caller that can reach a non-loopback address, with no access keys
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
-    String usageLog, boolean logContent, String adminKeySha256, LedgerSettings ledger) {
+    String usageLog, boolean logContent, String adminKeySha256, List<String> allowedHosts,
+    List<String> allowedOrigins, boolean publicWithoutKeys,
+    LedgerSettings ledger) {
 
   public static final int DEFAULT_PORT = 8080;
-
-  /** Without limits, prices or shared state (the in-process ledger). */
-  public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
-      GatewayLimits limits, String usageLog, boolean logContent, String adminKeySha256) {
-    this(host, port, routes, accessKeys, limits, usageLog, logContent, adminKeySha256,
-        LedgerSettings.DEFAULTS);
-  }
 
   public GatewayConfig {
     Objects.requireNonNull(host, "host");
@@ -43,15 +45,26 @@ public record GatewayConfig(
     if (!adminKeySha256.isEmpty() && !adminKeySha256.matches("[0-9a-fA-F]{64}")) {
       throw new GatewayException("the admin key's sha256 must be 64 hex digits");
     }
+    allowedHosts = List.copyOf(allowedHosts);
+    allowedOrigins = List.copyOf(allowedOrigins);
     if (port < 0 || port > 65535) {
-      throw new GatewayException("port must be 0..65535, was " + port);
+      throw new GatewayException("server.port must be 0..65535, was " + port);
     }
+  }
+
+  /**
+   * Without browser allow-lists (loopback names only, no cross-origin requests), never public,
+   * and without limits, prices or shared state (the in-process ledger).
+   */
+  public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
+      GatewayLimits limits, String usageLog, boolean logContent, String adminKeySha256) {
+    this(host, port, routes, accessKeys, limits, usageLog, logContent, adminKeySha256, List.of(),
+        List.of(), false, LedgerSettings.DEFAULTS);
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
   public static GatewayConfig of(List<Route> routes) {
-    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false,
-        "");
+    return new GatewayConfig("", 0, routes, List.of(), GatewayLimits.defaults(), "", false, "");
   }
 
   /** Reads {@code sluice.yaml}, substituting {@code ${ENV_VAR}} from the process environment. */
@@ -66,27 +79,39 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int value) {
     return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog,
-        logContent, adminKeySha256, ledger);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withHost(String value) {
     return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog,
-        logContent, adminKeySha256, ledger);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
     return new GatewayConfig(host, port, routes, value, limits, usageLog,
-        logContent, adminKeySha256, ledger);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
     return new GatewayConfig(host, port, routes, accessKeys, value, usageLog,
-        logContent, adminKeySha256, ledger);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
-        adminKeySha256, ledger);
+        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
+  }
+
+  /** See {@code server.allowed-hosts} and {@code server.allowed-origins}. */
+  public GatewayConfig withBrowserAccess(List<String> hosts, List<String> origins) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, hosts, origins, publicWithoutKeys, ledger);
+  }
+
+  /** This config, allowed (or not) to serve a non-loopback address without access keys. */
+  public GatewayConfig withPublicWithoutKeys(boolean value) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, allowedHosts, allowedOrigins, value, ledger);
   }
 
   /**
@@ -95,12 +120,13 @@ public record GatewayConfig(
    */
   public GatewayConfig withAdminKey(String secret) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
-        secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)), ledger);
+        secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)), allowedHosts,
+        allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withLedger(LedgerSettings value) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
-        adminKeySha256, value);
+        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, value);
   }
 
   private static byte[] sha256(String secret) {
@@ -143,21 +169,25 @@ public record GatewayConfig(
    */
   public record Target(
       UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename, List<String> apiKeys,
-      int concurrency, boolean websocket, boolean http2) {
+      int concurrency, boolean websocket, boolean http2, List<String> forwardHeaders) {
     public Target {
+      forwardHeaders = List.copyOf(forwardHeaders);
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(dialect, "dialect");
       Objects.requireNonNull(baseUrl, "baseUrl");
       Objects.requireNonNull(rename, "rename");
       apiKeys = List.copyOf(apiKeys);
-      if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-        throw new GatewayException("base-url must start with http:// or https://, was '"
-            + baseUrl + "'");
-      }
+      checkBaseUrl(baseUrl);
       if (websocket && kind != UpstreamKind.OPENAI_RESPONSES) {
         throw new GatewayException("websocket: true needs kind openai-responses, was "
             + kind.configName());
       }
+    }
+
+    /** Forwarding only the default allow-list of client headers (docs/gateway.md). */
+    public Target(UpstreamKind kind, ChatDialect dialect, String baseUrl, String rename,
+        List<String> apiKeys, int concurrency, boolean websocket, boolean http2) {
+      this(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, http2, List.of());
     }
 
     /** A target without a WebSocket, over HTTP/1.1. */
@@ -168,22 +198,84 @@ public record GatewayConfig(
 
     /** This target, relaying WebSocket clients to its WebSocket or not. */
     public Target withWebSocket(boolean value) {
-      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value, http2);
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, value, http2,
+          forwardHeaders);
     }
 
     /** This target, called over HTTP/2 or HTTP/1.1. */
     public Target withHttp2(boolean value) {
-      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, value);
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, value,
+          forwardHeaders);
+    }
+
+    /**
+     * This target, forwarding also these client headers (names, any case), such as
+     * {@code OpenAI-Organization}, which the default allow-list holds back because they choose
+     * whose account a call on this target's key is billed to.
+     */
+    public Target withForwardHeaders(List<String> names) {
+      return new Target(kind, dialect, baseUrl, rename, apiKeys, concurrency, websocket, http2,
+          names);
     }
 
     public static Target of(UpstreamKind kind, String baseUrl, String... apiKeys) {
       return new Target(kind, ChatDialect.OPENAI, baseUrl, "", List.of(apiKeys), 0);
     }
 
+    /**
+     * The base URL as logs and the usage file show it: without a user and password
+     * ({@code https://user:pw@host}) or a query string (some proxies take {@code ?key=}).
+     */
+    public String safeBaseUrl() {
+      return redact(baseUrl);
+    }
+
     @Override
     public String toString() {
-      return "Target[" + kind.configName() + " " + baseUrl + ", " + apiKeys.size() + " keys]";
+      return "Target[" + kind.configName() + " " + safeBaseUrl() + ", " + apiKeys.size()
+          + " keys]";
     }
+
+    private static void checkBaseUrl(String url) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(url);
+      } catch (java.net.URISyntaxException e) {
+        throw new GatewayException("base-url '" + redact(url) + "' is not a URL: "
+            + e.getReason() + " at index " + e.getIndex());
+      }
+      String scheme = uri.getScheme();
+      if (scheme == null || !(scheme.equals("http") || scheme.equals("https"))) {
+        throw new GatewayException("base-url must start with http:// or https://, was '"
+            + redact(url) + "'");
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        throw new GatewayException("base-url '" + redact(url) + "' has no host"
+            + (uri.getRawAuthority() != null ? " (or a port that is not 1..65535)" : ""));
+      }
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
+        throw new GatewayException("base-url '" + redact(url) + "': port must be 1..65535, was "
+            + uri.getPort());
+      }
+    }
+
+    /** {@code scheme://host:port/path} of a URL, whatever it held besides. */
+    static String redact(String url) {
+      String s = url;
+      int query = s.indexOf('?');
+      if (query >= 0) {
+        s = s.substring(0, query);
+      }
+      int scheme = s.indexOf("://");
+      int from = scheme < 0 ? 0 : scheme + 3;
+      int slash = s.indexOf('/', from);
+      int at = s.lastIndexOf('@', slash < 0 ? s.length() : slash);
+      if (at >= from) {
+        s = s.substring(0, from) + s.substring(at + 1);
+      }
+      return s;
+    }
+
   }
 
   /**

@@ -38,12 +38,35 @@ import java.util.Objects;
  * @param maxUpstreamMessageBytes the largest message (and frame) accepted from an upstream
  *     Responses WebSocket, which may carry a whole {@code response.completed}
  *     ({@code limits.max-upstream-message-bytes})
+ * @param requestHeadTimeout the longest a client connection may take to send a whole request
+ *     head after it opens; then it is closed ({@code limits.request-head-timeout})
+ * @param bodyTimeout the longest silence of a client while it sends a request body; then 408
+ *     and the connection closes ({@code limits.body-timeout}), as nginx's client_body_timeout
+ * @param keepAliveTimeout the longest a client connection may sit between requests
+ *     ({@code limits.keep-alive-timeout})
+ * @param webSocketIdleTimeout the longest a client WebSocket may sit with no turn in flight and no
+ *     message from its client ({@code limits.websocket-idle-timeout})
+ * @param maxConnections open client connections, all addresses together; more are closed at once
+ *     ({@code limits.max-connections})
+ * @param maxConnectionsPerClient open client connections from one IP address
+ *     ({@code limits.max-connections-per-client})
+ * @param quotaCoolDown how long a key rests after a 429 that waiting does not cure, such as
+ *     OpenAI's {@code insufficient_quota} (a billing matter), instead of the Retry-After or one
+ *     second of a passing rate limit ({@code limits.quota-cool-down})
+ * @param drainDelay on SIGTERM, how long the gateway keeps accepting connections after it reports
+ *     not ready, so that endpoints and load balancers stop sending first
+ *     ({@code server.drain.delay}; may be zero)
+ * @param drainTimeout how long streams in flight may go on after that before each is ended with a
+ *     terminal error in its client's format ({@code server.drain.timeout}; may be zero)
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
     Duration heartbeat, Duration connectTimeout, Duration firstTokenTimeout, Duration idleTimeout,
     int streamBufferBytes, int maxAttempts, Duration totalTimeout, int maxEventBytes,
-    int maxErrorBodyBytes, int maxUpstreamMessageBytes) {
+    int maxErrorBodyBytes, int maxUpstreamMessageBytes, Duration requestHeadTimeout,
+    Duration bodyTimeout, Duration keepAliveTimeout, Duration webSocketIdleTimeout,
+    int maxConnections, int maxConnectionsPerClient, Duration quotaCoolDown,
+    Duration drainDelay, Duration drainTimeout) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -63,6 +86,28 @@ public record GatewayLimits(
   public static final int DEFAULT_MAX_ERROR_BODY_BYTES = 1024 * 1024;
   /** 64 MiB: a {@code response.completed} repeats the whole answer. */
   public static final int DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /** 30 s: Envoy's recommended request_headers_timeout is 10 s, nginx's client_header_timeout 60 s. */
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(30);
+  /** 60 s between two reads of a body, nginx's client_body_timeout. */
+  public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+  /** 75 s, nginx's keepalive_timeout: longer than the 60 s idle pools of most HTTP clients. */
+  public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(75);
+  /** 120 s between turns: a person's time to read an answer and type the next question. */
+  public static final Duration DEFAULT_WEBSOCKET_IDLE_TIMEOUT = Duration.ofSeconds(120);
+  /**
+   * 10,000: each streaming connection costs a second socket upstream, and a process's hard limit
+   * on open files is often 20,000 or more; beyond it the gateway could not even answer
+   * {@code /healthz}.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** 1,000: one address cannot take the whole gateway; raise it behind a load balancer. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1_000;
+  /** 10 minutes: a quota is topped up by a person, and the key is tried again after that. */
+  public static final Duration DEFAULT_QUOTA_COOL_DOWN = Duration.ofMinutes(10);
+  /** 5 s: Kubernetes' endpoint removal reaches kube-proxy and load balancers in a few seconds. */
+  public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
+  /** 90 s: most answers finish well within it; longer ones end with a terminal error. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(90);
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -85,6 +130,15 @@ public record GatewayLimits(
     positive("max-event-bytes", maxEventBytes);
     positive("max-error-body-bytes", maxErrorBodyBytes);
     positive("max-upstream-message-bytes", maxUpstreamMessageBytes);
+    positive("request-head-timeout", requestHeadTimeout);
+    positive("body-timeout", bodyTimeout);
+    positive("keep-alive-timeout", keepAliveTimeout);
+    positive("websocket-idle-timeout", webSocketIdleTimeout);
+    positive("max-connections", maxConnections);
+    positive("max-connections-per-client", maxConnectionsPerClient);
+    positive("quota-cool-down", quotaCoolDown);
+    notNegative("server.drain.delay", drainDelay);
+    notNegative("server.drain.timeout", drainTimeout);
   }
 
   private static final GatewayLimits DEFAULTS = builder().build();
@@ -152,6 +206,15 @@ public record GatewayLimits(
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     private int maxErrorBodyBytes = DEFAULT_MAX_ERROR_BODY_BYTES;
     private int maxUpstreamMessageBytes = DEFAULT_MAX_UPSTREAM_MESSAGE_BYTES;
+    private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+    private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+    private Duration keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
+    private Duration webSocketIdleTimeout = DEFAULT_WEBSOCKET_IDLE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+    private Duration quotaCoolDown = DEFAULT_QUOTA_COOL_DOWN;
+    private Duration drainDelay = DEFAULT_DRAIN_DELAY;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
     private Builder() {}
 
@@ -170,6 +233,15 @@ public record GatewayLimits(
       maxEventBytes = l.maxEventBytes;
       maxErrorBodyBytes = l.maxErrorBodyBytes;
       maxUpstreamMessageBytes = l.maxUpstreamMessageBytes;
+      requestHeadTimeout = l.requestHeadTimeout;
+      bodyTimeout = l.bodyTimeout;
+      keepAliveTimeout = l.keepAliveTimeout;
+      webSocketIdleTimeout = l.webSocketIdleTimeout;
+      maxConnections = l.maxConnections;
+      maxConnectionsPerClient = l.maxConnectionsPerClient;
+      quotaCoolDown = l.quotaCoolDown;
+      drainDelay = l.drainDelay;
+      drainTimeout = l.drainTimeout;
     }
 
     public Builder maxBodyBytes(int v) {
@@ -243,11 +315,58 @@ public record GatewayLimits(
       return this;
     }
 
+    public Builder requestHeadTimeout(Duration v) {
+      requestHeadTimeout = v;
+      return this;
+    }
+
+    public Builder bodyTimeout(Duration v) {
+      bodyTimeout = v;
+      return this;
+    }
+
+    public Builder keepAliveTimeout(Duration v) {
+      keepAliveTimeout = v;
+      return this;
+    }
+
+    public Builder webSocketIdleTimeout(Duration v) {
+      webSocketIdleTimeout = v;
+      return this;
+    }
+
+    public Builder maxConnections(int v) {
+      maxConnections = v;
+      return this;
+    }
+
+    public Builder maxConnectionsPerClient(int v) {
+      maxConnectionsPerClient = v;
+      return this;
+    }
+
+    public Builder quotaCoolDown(Duration v) {
+      quotaCoolDown = v;
+      return this;
+    }
+
+    public Builder drainDelay(Duration v) {
+      drainDelay = v;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration v) {
+      drainTimeout = v;
+      return this;
+    }
+
     /** The limits; an invalid value fails here, naming its {@code limits.} setting. */
     public GatewayLimits build() {
       return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
           heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes,
-          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes);
+          maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes,
+          requestHeadTimeout, bodyTimeout, keepAliveTimeout, webSocketIdleTimeout, maxConnections,
+          maxConnectionsPerClient, quotaCoolDown, drainDelay, drainTimeout);
     }
   }
 
@@ -255,6 +374,18 @@ public record GatewayLimits(
     if (v <= 0) {
       throw new IllegalArgumentException("limits." + name + " must be positive, was " + v);
     }
+  }
+
+  private static void notNegative(String setting, Duration d) {
+    Objects.requireNonNull(d, setting);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(setting + " must not be negative, was " + d);
+    }
+  }
+
+  /** How long {@code server.drain.delay} and {@code server.drain.timeout} may take together. */
+  public GatewayLimits withDrain(Duration delay, Duration timeout) {
+    return toBuilder().drainDelay(delay).drainTimeout(timeout).build();
   }
 
   private static void positive(String name, Duration d) {

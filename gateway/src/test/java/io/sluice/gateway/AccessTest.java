@@ -115,6 +115,20 @@ class AccessTest {
   }
 
   @Test
+  void theOutputTextIsNotLoggedByDefault(@TempDir Path dir) throws Exception {
+    Path usage = dir.resolve("usage.jsonl");
+    try (LoopbackUpstream up = LoopbackUpstream.streaming(PassThroughTest.CHAT);
+        GatewayHarness gw = new GatewayHarness(GatewayConfig.of(List.of(new GatewayConfig.Route(
+            "*", List.of(GatewayConfig.Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl())))))
+            .withUsageLog(usage.toString(), false))) {
+      gw.send(gw.post("/v1/chat/completions", chat("gpt-x")).build());
+      Awaits.until(() -> readQuietly(usage).contains("\n"));
+      assertThat(readQuietly(usage)).contains("\"tokens_out\":1").doesNotContain("\"output\"")
+          .doesNotContain("Hello");
+    }
+  }
+
+  @Test
   void theOutputTextIsLoggedOnlyWhenConfigured(@TempDir Path dir) throws Exception {
     Path usage = dir.resolve("usage.jsonl");
     try (LoopbackUpstream up = LoopbackUpstream.streaming(PassThroughTest.CHAT);

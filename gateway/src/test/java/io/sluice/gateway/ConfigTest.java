@@ -43,6 +43,13 @@ class ConfigTest {
               http2: true
       """;
 
+  /** The one route every document needs, to test the other settings. */
+  static final String ROUTE = """
+      routes:
+        - model: "*"
+          targets: [{kind: same-as-client, base-url: "http://127.0.0.1:9/v1"}]
+      """;
+
   static final Map<String, String> ENV =
       Map.of("OPENAI_KEY", "sk-o", "MISTRAL_KEY", "sk-m", "ANTHROPIC_KEY", "sk-a");
 
@@ -51,6 +58,22 @@ class ConfigTest {
     GatewayConfig c = GatewayConfig.parse(YAML, ENV);
     assertThat(c.routes().get(0).targets().get(0).http2()).isFalse();
     assertThat(c.routes().get(1).targets().get(0).http2()).isTrue();
+  }
+
+  @Test
+  void theUsageLogHoldsTheOutputOnlyWhenIncludeContentSaysSo() {
+    assertThat(GatewayConfig.parse(YAML, ENV).logContent()).isFalse();
+    assertThat(GatewayConfig.parse(YAML.replace("path: /tmp/usage.jsonl",
+        "path: /tmp/usage.jsonl\n  include-content: true"), ENV).logContent()).isTrue();
+  }
+
+  @Test
+  void readsTheQuotaCoolDownAndDefaultsItToTenMinutes() {
+    GatewayConfig c = GatewayConfig.parse(YAML.replace("queue-size: 10",
+        "queue-size: 10\n  quota-cool-down: 45m"), ENV);
+    assertThat(c.limits().quotaCoolDown()).isEqualTo(Duration.ofMinutes(45));
+    assertThat(GatewayConfig.parse(YAML, ENV).limits().quotaCoolDown())
+        .isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test
@@ -109,20 +132,21 @@ class ConfigTest {
 
   @Test
   void theTotalTimeoutIsOffUnlessSet() {
-    assertThat(GatewayConfig.parse("", Map.of()).limits().totalTimeout()).isEqualTo(Duration.ZERO);
-    assertThat(GatewayConfig.parse("limits:\n  total-timeout: 30m\n", Map.of()).limits()
+    assertThat(GatewayConfig.parse(ROUTE, Map.of()).limits().totalTimeout()).isEqualTo(Duration.ZERO);
+    assertThat(GatewayConfig.parse("limits:\n  total-timeout: 30m\n" + ROUTE, Map.of()).limits()
         .totalTimeout()).isEqualTo(Duration.ofMinutes(30));
   }
 
   @Test
   void aNegativeTotalTimeoutIsAnErrorNamingTheSetting() {
-    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  total-timeout: -1s\n", Map.of()))
+    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  total-timeout: -1s\n" + ROUTE, Map.of()))
         .hasMessageContaining("limits.total-timeout");
   }
 
   @Test
-  void anEmptyFileIsAValidGatewayWithNoRoutes() {
-    assertThat(GatewayConfig.parse("", Map.of()).routes()).isEqualTo(List.of());
+  void anEmptyFileIsRefused() {
+    assertThatThrownBy(() -> GatewayConfig.parse("", Map.of())).isInstanceOf(GatewayException.class)
+        .hasMessageContaining("empty").hasMessageContaining("routes");
   }
 
   @Test
@@ -132,7 +156,7 @@ class ConfigTest {
           max-event-bytes: 1024
           max-error-body-bytes: 2048
           max-upstream-message-bytes: 4096
-        """, Map.of()).limits();
+        """ + ROUTE, Map.of()).limits();
     assertThat(l.maxEventBytes()).isEqualTo(1024);
     assertThat(l.streamLimits().maxEventBytes()).isEqualTo(1024);
     assertThat(l.maxErrorBodyBytes()).isEqualTo(2048);
@@ -141,7 +165,7 @@ class ConfigTest {
 
   @Test
   void theStreamAndErrorBodyLimitsDefaultToTheLibrarysAndTheFormerConstants() {
-    GatewayLimits l = GatewayConfig.parse("", Map.of()).limits();
+    GatewayLimits l = GatewayConfig.parse(ROUTE, Map.of()).limits();
     assertThat(l.maxEventBytes()).isEqualTo(io.sluice.core.StreamLimits.DEFAULT_MAX_EVENT_BYTES);
     assertThat(l.maxErrorBodyBytes()).isEqualTo(1024 * 1024);
     assertThat(l.maxUpstreamMessageBytes()).isEqualTo(64 * 1024 * 1024);
@@ -149,7 +173,7 @@ class ConfigTest {
 
   @Test
   void aZeroEventLimitIsAnErrorNamingTheSetting() {
-    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  max-event-bytes: 0\n", Map.of()))
+    assertThatThrownBy(() -> GatewayConfig.parse("limits:\n  max-event-bytes: 0\n" + ROUTE, Map.of()))
         .hasMessageContaining("limits.max-event-bytes");
   }
 
@@ -161,5 +185,44 @@ class ConfigTest {
     assertThat(l.toBuilder().maxAttempts(GatewayLimits.DEFAULT_MAX_ATTEMPTS)
         .maxEventBytes(GatewayLimits.DEFAULT_MAX_EVENT_BYTES).build())
         .isEqualTo(GatewayLimits.defaults());
+  }
+
+  @Test
+  void clientLimitsAllowListsAndForwardedHeadersAreRead() {
+    GatewayConfig c = GatewayConfig.parse("""
+        server:
+          allowed-hosts: ["gateway.internal"]
+          allowed-origins: ["http://localhost:3000"]
+        limits:
+          request-head-timeout: 5s
+          body-timeout: 7s
+          keep-alive-timeout: 9s
+          websocket-idle-timeout: 2m
+          max-connections: 500
+          max-connections-per-client: 20
+        routes:
+          - model: "*"
+            targets:
+              - kind: openai-chat
+                base-url: https://api.openai.com/v1
+                forward-headers: ["OpenAI-Organization"]
+        """, Map.of());
+    GatewayLimits l = c.limits();
+    assertThat(l.requestHeadTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(l.bodyTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(l.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(l.webSocketIdleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(l.maxConnections()).isEqualTo(500);
+    assertThat(l.maxConnectionsPerClient()).isEqualTo(20);
+    assertThat(c.allowedHosts()).containsExactly("gateway.internal");
+    assertThat(c.allowedOrigins()).containsExactly("http://localhost:3000");
+    assertThat(c.routes().get(0).targets().get(0).forwardHeaders())
+        .containsExactly("OpenAI-Organization");
+  }
+
+  @Test
+  void aZeroConnectionLimitNamesItsSetting() {
+    assertThatThrownBy(() -> GatewayLimits.builder().maxConnectionsPerClient(0).build())
+        .hasMessageContaining("limits.max-connections-per-client");
   }
 }

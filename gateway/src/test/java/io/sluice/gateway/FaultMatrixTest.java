@@ -457,7 +457,11 @@ class FaultMatrixTest {
     try (MockProvider mock = MockProvider.start(MockOptions.defaults());
         GatewayHarness gw = new GatewayHarness(toMock(mock, fast()))) {
       try (RawClient client = new RawClient(gw.gateway.port(), "/v1/chat/completions", CHAT,
-          "x-sluice-mock: tps=10, tokens=1000000")) {
+          // 10,000 tokens at 10 a second outlast the test many times over. The mock writes its
+          // whole script before the first byte, and a million tokens took longer than the 1 s
+          // first-token limit on a loaded machine: the exchange then ended in a timeout error on
+          // a connection kept alive, and this read waited for content that never came.
+          "x-sluice-mock: tps=10, tokens=10000")) {
         // past the 500 ms idle timeout, and still going
         String seen = client.readUntilCount("\"content\":", 12);
         assertThat(seen).doesNotContain("[DONE]");

@@ -93,6 +93,25 @@ class QueueAndHeartbeatTest {
   }
 
   @Test
+  void theIdleTimeoutWaitsForTheFirstTokenWhichTheFirstTokenTimeoutGoverns() throws Exception {
+    // A reasoning model: its head at once, then a silence longer than the idle timeout.
+    try (LoopbackUpstream up = new LoopbackUpstream(call -> {
+      call.startStream();
+      io.vertx.core.Vertx.currentContext().owner().setTimer(900, id -> {
+        call.write("data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":"
+            + "{\"content\":\"Thought\"}}]}\n\ndata: [DONE]\n\n");
+        call.end();
+      });
+    });
+        GatewayHarness gw = new GatewayHarness(config(up.baseUrl(), GatewayLimits.defaults()
+            .withTimeouts(Duration.ofSeconds(30), Duration.ofMillis(200))))) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", STREAM).build());
+      assertThat(r.body()).contains("\"Thought\"").doesNotContain("limits.idle-timeout")
+          .endsWith("data: [DONE]\n\n");
+    }
+  }
+
+  @Test
   void aFirstTokenTimeoutAfterTheStreamBeganIsATerminalError() throws Exception {
     try (LoopbackUpstream up = new LoopbackUpstream(call -> {
       call.startStream();

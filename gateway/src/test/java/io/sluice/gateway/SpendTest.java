@@ -81,7 +81,7 @@ class SpendTest {
             new Route("claude-b", List.of(Target.of(UpstreamKind.ANTHROPIC, up.baseUrl()))),
             new Route("free", List.of(Target.of(UpstreamKind.OPENAI_CHAT, up.baseUrl())))),
             List.of(new AccessKey("spender", AccessTest.sha256(SECRET), List.of(), 0)),
-            GatewayLimits.defaults(), "", false, "", GatewayConfig.LedgerSettings.DEFAULTS
+            GatewayLimits.defaults(), "", false, "").withLedger(GatewayConfig.LedgerSettings.DEFAULTS
                 .withPrices(Map.of("gpt-a", a, "claude-b", b))).withAdminKey(ADMIN))) {
       BigDecimal expected = BigDecimal.ZERO;
       List<CompletableFuture<HttpResponse<String>>> batch = new ArrayList<>();

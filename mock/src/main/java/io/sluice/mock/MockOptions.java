@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  *     key
  * @param port the port, or 0 for any free one
  * @param requestLog receives one line per finished request (method, path, status, time and the
- *     {@code x-sluice-mock} header; never credentials)
+ *     {@code x-sluice-mock} header; never credentials), ending with {@code cut} when the caller
+ *     left before the answer ended
  */
 public record MockOptions(String host, int port, Consumer<String> requestLog) {
 

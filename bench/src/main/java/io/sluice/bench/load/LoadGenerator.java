@@ -99,19 +99,58 @@ final class LoadGenerator implements AutoCloseable {
     probe.windowStarts();
     parkUntil(run.measureTo);
     // A window may be stretched until enough streams have ended in it (the smoke test asks for a
-    // few): on a busy machine a fixed second can pass with none.
+    // few): on a busy machine a fixed second can pass with none. The window stays open while it
+    // is stretched, or what ends in the stretch would not count and it could never end early.
     long limit = run.measureTo + MAX_STRETCH_NANOS;
-    while (run.completed.sum() < phase.minCompleted() && System.nanoTime() < limit) {
-      parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10));
+    String stall = "";
+    if (run.completed.sum() < phase.minCompleted()) {
+      run.measureTo = limit;
+      long stallNanos = stallNanos(phase);
+      while (run.completed.sum() < phase.minCompleted() && System.nanoTime() < limit) {
+        long quiet = System.nanoTime() - run.lastProgress;
+        if (quiet > stallNanos) {
+          stall = "no stream made progress for " + TimeUnit.NANOSECONDS.toMillis(quiet) + " ms";
+          break;
+        }
+        parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10));
+      }
+      run.measureTo = System.nanoTime();
     }
-    run.measureTo = Math.max(run.measureTo, System.nanoTime());
     double windowSeconds = (run.measureTo - run.measureFrom) / 1e9;
     int open = run.open.get();
     run.stopped = true;
     probe.windowEnds(open);
     await(client.close());
-    return new Result(run.ttft, run.gaps, run.completed.sum(), run.textEvents.sum(),
+    Result result = new Result(run.ttft, run.gaps, run.completed.sum(), run.textEvents.sum(),
         run.errors.sum(), run.incomplete.sum(), windowSeconds, open, run.firstError);
+    if (result.completed() < phase.minCompleted()) {
+      throw new Stalled(endpoint.name() + ": " + result.completed() + " of the "
+          + phase.minCompleted() + " streams asked for ended in a window of "
+          + String.format("%.1f", windowSeconds) + " s"
+          + (stall.isEmpty() ? "" : " (" + stall + ")") + "; " + run.sent.sum()
+          + " requests sent, " + run.answered.sum() + " answered, " + result.textEvents()
+          + " text events, " + result.errors() + " errors, " + result.incomplete()
+          + " incomplete, " + open + " open at the end; first error: "
+          + (run.firstError == null ? "none" : run.firstError));
+    }
+    return result;
+  }
+
+  /**
+   * How long no stream may make progress (a text event, an end: an answer that stalls or an error
+   * is none) before a stretched window gives up: a stalled server fails the run in seconds, not at
+   * the bound.
+   */
+  static long stallNanos(Phase phase) {
+    // A cold JVM on a loaded machine was seen to take 8 to 9 s to its first answer.
+    return TimeUnit.MILLISECONDS.toNanos(Math.max(2 * phase.streamIdleMillis() + 1_000, 15_000));
+  }
+
+  /** A phase in which fewer streams ended than it asked for: the run's figures would mean nothing. */
+  static final class Stalled extends IllegalStateException {
+    Stalled(String message) {
+      super(message);
+    }
   }
 
   private static void await(io.vertx.core.Future<?> f) {
@@ -142,6 +181,10 @@ final class LoadGenerator implements AutoCloseable {
     final LongAdder errors = new LongAdder();
     final LongAdder incomplete = new LongAdder();
     final AtomicInteger open = new AtomicInteger();
+    final LongAdder sent = new LongAdder();
+    final LongAdder answered = new LongAdder();
+    /** When a stream last got a text event or an end. */
+    volatile long lastProgress = System.nanoTime();
     volatile boolean stopped;
     volatile String firstError;
     volatile long measureFrom;
@@ -156,8 +199,10 @@ final class LoadGenerator implements AutoCloseable {
           .putHeader("accept", "text/event-stream")
           .putHeader("x-sluice-mock", phase.mockHeader())
           // A stream silent this long fails and its slot starts the next, so that one stuck
-          // stream cannot quietly take a slot out of the load for the rest of the phase.
-          .setIdleTimeout(phase.streamIdleMillis());
+          // stream cannot quietly take a slot out of the load for the rest of the phase; a
+          // request that waits as long for a connection fails too, instead of waiting unseen.
+          .setIdleTimeout(phase.streamIdleMillis())
+          .setConnectTimeout(phase.streamIdleMillis());
       endpoint.headers().forEach(options::putHeader);
     }
 
@@ -200,6 +245,7 @@ final class LoadGenerator implements AutoCloseable {
     void send() {
       started = System.nanoTime();
       recordTtft = run.inWindow(started);
+      run.sent.increment();
       run.client.request(run.options)
           .compose(req -> req.send(run.body))
           .onComplete(ar -> {
@@ -219,6 +265,7 @@ final class LoadGenerator implements AutoCloseable {
         return;
       }
       run.open.incrementAndGet();
+      run.answered.increment();
       response.handler(buf -> {
         for (int i = 0, n = buf.length(); i < n; i++) {
           scanner.accept(buf.getByte(i));
@@ -230,6 +277,7 @@ final class LoadGenerator implements AutoCloseable {
       });
       response.endHandler(v -> {
         run.open.decrementAndGet();
+        run.lastProgress = System.nanoTime();
         if (run.inWindow(System.nanoTime())) {
           if (done) {
             run.completed.increment();
@@ -250,6 +298,7 @@ final class LoadGenerator implements AutoCloseable {
         return;
       }
       long now = System.nanoTime();
+      run.lastProgress = now;
       if (lastText == 0) {
         if (recordTtft) {
           run.ttft.recordValue(Math.min(now - started, HIGHEST_NANOS));

@@ -50,7 +50,14 @@ public final class LoadHarness {
       return;
     }
     String before = Machine.loadAverage();
-    List<ScenarioReport> reports = new LoadHarness(options).run();
+    List<ScenarioReport> reports;
+    try {
+      reports = new LoadHarness(options).run();
+    } catch (LoadGenerator.Stalled e) {
+      System.err.println("load: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     String md = Report.markdown(reports, options, Machine.describe(String.join(" ", args), before));
     System.out.println(md);
     if (options.markdown() != null) {
@@ -147,8 +154,12 @@ public final class LoadHarness {
         for (Endpoint e : all) {
           System.err.println("load: JIT warm-up of " + e.name() + ", "
               + Report.num(options.jitWarmupSeconds()) + " s");
+          // Until --min-streams streams have ended too: a path's first streams pay for its
+          // cold start (class loading, the interpreter, the first upstream connection), which
+          // on a busy machine takes longer than a stream may be silent.
           clients.run(e, new Phase(first.streams(), body(first), mockHeader(first), 0, 0,
-              seconds(options.jitWarmupSeconds()), 0, options.streamIdleMillis()), NO_PROBE);
+              seconds(options.jitWarmupSeconds()), options.minStreams(),
+              options.streamIdleMillis()), NO_PROBE);
         }
       }
       for (int streams : options.streams()) {

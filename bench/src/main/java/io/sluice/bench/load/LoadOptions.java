@@ -13,7 +13,7 @@ import java.util.List;
  * @param jitWarmupSeconds before the first scenario, each path carries 200 streams of the first
  *     scenario for this long, unmeasured, so that no JIT compiler's CPU time is counted
  * @param minStreams a window lasts until at least this many streams ended in it (at most 60 s
- *     more); 0 keeps windows to their length
+ *     more), and so does the JIT warm-up; 0 keeps windows to their length
  * @param streamIdleMillis a stream that receives nothing for this long fails (an error)
  * @param gatewayCpus the CPUs the gateways under test run on ({@code taskset -c}); "" for any
  * @param upstreamHttp2 the gateway calls the mock over HTTP/2 ({@code http2: true}), its streams

@@ -45,7 +45,9 @@ public final class ServerMain {
             new Route("*",
                 List.of(Target.of(UpstreamKind.SAME_AS_CLIENT, mockBaseUrl).withHttp2(http2)))))
         .withPort(port)
-        .withLimits(GatewayLimits.defaults().withConcurrency(1_000_000, 1_000_000));
+        // Every stream of the scenarios comes from one address, the harness's.
+        .withLimits(GatewayLimits.builder().concurrencyPerKey(1_000_000).queueSize(1_000_000)
+            .maxConnections(1_000_000).maxConnectionsPerClient(1_000_000).build());
   }
 
   public static void main(String[] args) throws IOException {

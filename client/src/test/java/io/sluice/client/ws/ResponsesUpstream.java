@@ -51,6 +51,8 @@ final class ResponsesUpstream implements AutoCloseable {
 
   volatile boolean refuse;
   volatile boolean silentWarmUp;
+  /** Answers a warm-up ({@code generate:false}) with an error event. */
+  volatile boolean failWarmUp;
   volatile boolean terminalAsDone;
   /** Drop the next generating turn after this many events, with {@link #dropCode}. */
   volatile int dropAfter = -1;
@@ -154,6 +156,10 @@ final class ResponsesUpstream implements AutoCloseable {
       }
       boolean warmUp = !m.getBoolean("generate", true);
       if (warmUp && silentWarmUp) {
+        return;
+      }
+      if (warmUp && failWarmUp) {
+        send(ws, error("server_error", "the warm-up failed"));
         return;
       }
       List<JsonObject> events = answer(m, context);

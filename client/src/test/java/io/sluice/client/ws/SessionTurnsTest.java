@@ -201,6 +201,20 @@ class SessionTurnsTest {
   }
 
   @Test
+  void aWarmUpThatFailsIsSkippedAndTheTurnGoesOnOnTheSameConnection() {
+    upstream.failWarmUp = true;
+    try (ResponsesSessions warm = ResponsesSessions.builder(http).transport(Transport.WEBSOCKET)
+        .warmUp(Duration.ofSeconds(5)).build()) {
+      FinalMessage answer = warm.stream("w", request(start("hello")).build()).finish();
+
+      assertThat(answer.text()).isEqualTo("echo(1): hello");
+      assertThat(upstream.creates).hasSize(2);
+      assertThat(upstream.lastCreate().incremental()).isFalse();
+      assertThat(upstream.lastCreate().connection()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aTurnWithAnOptionResponsesCannotCarryIsRefusedBeforeAnythingIsSent() {
     ChatRequest r = request(start("hello"))
         .options(GenerationOptions.builder().seed(3).build()).build();

@@ -124,6 +124,28 @@ class ResponsesWebSocketTest {
   }
 
   @Test
+  void anUpstreamThatRepeatsItsKeyIsMaskedBeforeTheClient() throws Exception {
+    try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up))) {
+      up.leakKey = true;
+      BlockingQueue<String> received = new LinkedBlockingQueue<>();
+      WebSocket ws = connect(gw, SECRET, received);
+      ws.sendText("{\"type\":\"response.create\",\"model\":\"gpt-ws\","
+          + "\"input\":[{\"role\":\"user\",\"content\":\"hi\"}]}", true)
+          .get(10, TimeUnit.SECONDS);
+      List<String> messages = new ArrayList<>();
+      while (messages.isEmpty() || !messages.get(messages.size() - 1)
+          .contains("response.completed")) {
+        String m = received.poll(10, TimeUnit.SECONDS);
+        assertThat(m).as("a message within 10 s").isNotNull();
+        messages.add(m);
+      }
+      assertThat(messages).anySatisfy(m -> assertThat(m).contains("opened with Bearer ***"));
+      assertThat(messages).allSatisfy(m -> assertThat(m).doesNotContain(UPSTREAM_SECRET));
+      ws.abort();
+    }
+  }
+
+  @Test
   void eachRelayedTurnGetsOneUsageEntry() throws Exception {
     try (WsUpstream up = new WsUpstream(); Gateway gw = gateway(relayTo(up));
         SluiceClient http = http(gw); ResponsesSessions sessions = sessions(http)) {

@@ -17,6 +17,7 @@ class WebSocketConfigTest {
             targets:
               - kind: %s
                 base-url: https://api.openai.com/v1
+                api-keys: [sk-test]
         %s""".formatted(kind, websocket.isEmpty() ? "" : "        websocket: " + websocket);
   }
 

@@ -29,6 +29,8 @@ final class WsUpstream implements AutoCloseable {
   /** Counted down when a held turn's connection (socket or HTTP) closes. */
   final CountDownLatch heldClosed = new CountDownLatch(1);
   volatile boolean hold;
+  /** When set, a WebSocket turn's answer repeats the Authorization header it was opened with. */
+  volatile boolean leakKey;
   /** When positive, a turn is this many 64 KiB deltas, written as fast as the socket takes them. */
   volatile int flood;
   /** Counted down when a flood was written whole. */
@@ -64,6 +66,11 @@ final class WsUpstream implements AutoCloseable {
         return;
       }
       List<JsonObject> events = answer(m);
+      if (leakKey) {
+        String auth = ws.headers().get("authorization");
+        events.add(1, new JsonObject().put("type", "response.in_progress")
+            .put("note", "opened with " + auth));
+      }
       for (JsonObject e : held ? events.subList(0, 2) : events) {
         ws.writeTextMessage(e.encode());
       }

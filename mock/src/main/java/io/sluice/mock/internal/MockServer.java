@@ -317,6 +317,8 @@ public final class MockServer implements Handler<HttpServerRequest> {
     log.accept(request.method().name() + " " + request.path() + " "
         + request.response().getStatusCode() + " "
         + (System.nanoTime() - startNanos) / 1_000_000 + "ms"
-        + (behaviour == null ? "" : " " + HEADER + ": " + behaviour));
+        + (behaviour == null ? "" : " " + HEADER + ": " + behaviour)
+        // The caller closed the connection or reset the stream before the answer ended.
+        + (request.response().ended() ? "" : " cut"));
   }
 }

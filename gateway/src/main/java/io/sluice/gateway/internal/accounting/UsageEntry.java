@@ -1,5 +1,7 @@
 package io.sluice.gateway.internal.accounting;
 
+import io.sluice.gateway.internal.telemetry.LogText;
+
 /**
  * One request's books, written as one JSON line. It holds no API key (only the client key's id
  * and the upstream key's position) and holds text only when the usage log is configured to.
@@ -21,12 +23,15 @@ public record UsageEntry(
         finishReason, errorClass, upstreamKey, outputText, "", "upstream");
   }
 
-  /** The one line per request for the gateway's log. */
+  /**
+   * The one line per request for the gateway's log. Every text field goes through
+   * {@link LogText#value}: a model name is the client's choice and may hold a newline.
+   */
   String logLine() {
     // Built by hand: String.format parsed the pattern anew for every request.
-    StringBuilder b = new StringBuilder(160).append(route).append(' ')
+    StringBuilder b = new StringBuilder(160).append(orDash(route)).append(' ')
         .append(orDash(clientKeyId)).append(' ').append(status)
-        .append(" model=").append(model)
+        .append(" model=").append(orDash(model))
         .append(" upstream=").append(orDash(upstream))
         .append(" key=").append(orDash(upstreamKey))
         .append(" ttft=").append(firstTokenMillis).append("ms")
@@ -35,12 +40,12 @@ public record UsageEntry(
         .append(" out=").append(tokensOut)
         .append(" finish=").append(orDash(finishReason));
     if (!errorClass.isEmpty()) {
-      b.append(" error=").append(errorClass);
+      b.append(" error=").append(orDash(errorClass));
     }
     return b.toString();
   }
 
   private static String orDash(String s) {
-    return s.isEmpty() ? "-" : s;
+    return LogText.value(s);
   }
 }

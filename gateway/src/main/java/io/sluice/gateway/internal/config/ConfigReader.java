@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,6 +33,11 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * Reads {@code sluice.yaml} (docs/configuration.md). {@code ${NAME}} and {@code ${NAME:-default}}
  * in any string value are replaced from the environment after parsing, so a secret never has to
  * be YAML-escaped; an unset variable without a default is an error that names it (not its value).
+ *
+ * <p>Strict: a key not declared in {@link ConfigKeys} is refused (declare new settings there), a
+ * value of the wrong type is refused rather than coerced, and every error is one line that names
+ * the setting and where it is ({@code routes[0].targets[1].base-url}). A gateway that starts has
+ * the configuration its operator meant, or does not start.
  */
 public final class ConfigReader {
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
@@ -52,35 +59,97 @@ public final class ConfigReader {
     } catch (YamlEngineException e) {
       throw new GatewayException("sluice.yaml is not valid YAML: " + e.getMessage(), e);
     }
-    Node top = new Node("", root == null ? Map.of() : root, env);
+    if (root == null) {
+      throw new GatewayException("sluice.yaml is empty: it needs at least one route under"
+          + " routes: (docs/configuration.md)");
+    }
+    ConfigKeys.check(root);
+    Node top = new Node("", root, env);
     Node server = top.child("server");
-    GatewayLimits limits = limits(top.child("limits"));
+    GatewayLimits limits = drain(server.child("drain"), limits(top.child("limits")));
     Node usage = top.child("usage-log");
     List<Route> routes = new ArrayList<>();
+    Set<String> models = new HashSet<>();
     for (Node r : top.list("routes")) {
       List<Target> targets = new ArrayList<>();
       for (Node t : r.list("targets")) {
-        targets.add(new Target(
-            UpstreamKind.fromConfigName(t.string("kind", "openai-chat")),
-            dialect(t.string("dialect", "openai")),
-            t.required("base-url"),
-            t.string("rename", ""),
-            t.strings("api-keys"),
-            t.integer("concurrency", 0),
-            t.bool("websocket", false),
-            t.bool("http2", false)));
+        targets.add(t.build(() -> target(t)));
       }
-      routes.add(new Route(r.required("model"), targets));
+      String model = r.required("model");
+      if (!models.add(model)) {
+        throw new GatewayException(r.name("model") + ": route '" + model
+            + "' is declared twice; the second would never be used");
+      }
+      if (targets.isEmpty()) {
+        throw new GatewayException(r.name("targets") + ": route '" + model
+            + "' has no targets");
+      }
+      routes.add(r.build(() -> new Route(model, targets)));
+    }
+    if (routes.isEmpty()) {
+      throw new GatewayException("routes: sluice.yaml has no routes, so no model could be"
+          + " served (docs/configuration.md)");
     }
     List<AccessKey> keys = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
     for (Node k : top.list("access-keys")) {
-      keys.add(new AccessKey(k.required("id"), k.required("sha256"), k.strings("models"),
-          k.integer("concurrency", 0), keyLimits(k)));
+      String id = k.required("id");
+      if (!ids.add(id)) {
+        throw new GatewayException(k.name("id") + ": access key id '" + id
+            + "' is declared twice; usage and limits are booked by id");
+      }
+      keys.add(k.build(() -> new AccessKey(id, k.required("sha256"), k.strings("models"),
+          k.integer("concurrency", 0), keyLimits(k))));
     }
-    return new GatewayConfig(server.string("host", ""),
+    return top.build(() -> new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
-        usage.string("path", ""), usage.bool("include-content", false), "", ledger(top))
-        .withAdminKey(server.string("admin-key", "").trim());
+        usage.string("path", ""), usage.bool("include-content", false), "",
+        server.strings("allowed-hosts"), server.strings("allowed-origins"),
+        server.bool("public-without-keys", false), ledger(top))
+        .withAdminKey(server.string("admin-key", "").trim()));
+  }
+
+  /** Hosts of providers that refuse a call without a key. */
+  private static final Set<String> NEEDS_KEY = Set.of("api.openai.com", "api.anthropic.com",
+      "api.mistral.ai", "api.groq.com", "api.together.xyz", "api.deepseek.com",
+      "openrouter.ai", "api.fireworks.ai", "generativelanguage.googleapis.com");
+
+  private static Target target(Node t) {
+    List<String> apiKeys = t.strings("api-keys");
+    String baseUrl = t.required("base-url");
+    if (apiKeys.isEmpty() && t.has("api-keys")) {
+      throw new GatewayException(t.name("api-keys") + " has no key left once ${...} was"
+          + " substituted (each is empty): set the variable, or drop api-keys for an upstream"
+          + " that needs no key");
+    }
+    if (apiKeys.isEmpty() && needsKey(baseUrl)) {
+      throw new GatewayException(t.name("api-keys") + " is required: " + hostOf(baseUrl)
+          + " refuses calls without a key");
+    }
+    return new Target(
+        UpstreamKind.fromConfigName(t.string("kind", "openai-chat")),
+        dialect(t.string("dialect", "openai")),
+        baseUrl,
+        t.string("rename", ""),
+        apiKeys,
+        t.integer("concurrency", 0),
+        t.bool("websocket", false),
+        t.bool("http2", false),
+        t.strings("forward-headers"));
+  }
+
+  private static boolean needsKey(String baseUrl) {
+    String host = hostOf(baseUrl).toLowerCase(Locale.ROOT);
+    return NEEDS_KEY.contains(host) || host.endsWith(".openai.azure.com");
+  }
+
+  private static String hostOf(String url) {
+    try {
+      String host = new java.net.URI(url).getHost();
+      return host == null ? "" : host;
+    } catch (java.net.URISyntaxException e) {
+      return ""; // the target names the bad URL
+    }
   }
 
   /** A key's {@code limits}, {@code budget} and {@code mode} (docs/limits-and-spend.md). */
@@ -140,7 +209,7 @@ public final class ConfigReader {
 
   private static GatewayLimits limits(Node n) {
     GatewayLimits d = GatewayLimits.defaults();
-    return GatewayLimits.builder()
+    return n.build(() -> GatewayLimits.builder()
         .maxBodyBytes(n.integer("max-body-bytes", d.maxBodyBytes()))
         .maxHeaderBytes(n.integer("max-header-bytes", d.maxHeaderBytes()))
         .concurrencyPerKey(n.integer("concurrency-per-key", d.concurrencyPerKey()))
@@ -156,7 +225,21 @@ public final class ConfigReader {
         .maxErrorBodyBytes(n.integer("max-error-body-bytes", d.maxErrorBodyBytes()))
         .maxUpstreamMessageBytes(
             n.integer("max-upstream-message-bytes", d.maxUpstreamMessageBytes()))
-        .build();
+        .requestHeadTimeout(n.duration("request-head-timeout", d.requestHeadTimeout()))
+        .bodyTimeout(n.duration("body-timeout", d.bodyTimeout()))
+        .keepAliveTimeout(n.duration("keep-alive-timeout", d.keepAliveTimeout()))
+        .webSocketIdleTimeout(n.duration("websocket-idle-timeout", d.webSocketIdleTimeout()))
+        .maxConnections(n.integer("max-connections", d.maxConnections()))
+        .maxConnectionsPerClient(
+            n.integer("max-connections-per-client", d.maxConnectionsPerClient()))
+        .quotaCoolDown(n.duration("quota-cool-down", d.quotaCoolDown()))
+        .build());
+  }
+
+  /** {@code server.drain}: read here, kept with the limits (see GatewayLimits#drainDelay). */
+  private static GatewayLimits drain(Node n, GatewayLimits limits) {
+    return limits.withDrain(n.duration("delay", limits.drainDelay()),
+        n.duration("timeout", limits.drainTimeout()));
   }
 
   private static ChatDialect dialect(String name) {
@@ -185,6 +268,26 @@ public final class ConfigReader {
       return new Node(name(name), v == null ? Map.of() : v, env);
     }
 
+    boolean has(String name) {
+      return map().get(name) != null;
+    }
+
+    /**
+     * Builds a value of this node; a constructor's or builder's refusal (which names the setting
+     * but not where it is) becomes one line that says where: no stack trace reaches a user.
+     */
+    <T> T build(java.util.function.Supplier<T> make) {
+      try {
+        return make.get();
+      } catch (GatewayException e) {
+        throw e.getMessage().startsWith(path) || path.isEmpty() ? e
+            : new GatewayException(path + ": " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new GatewayException(path.isEmpty() ? e.getMessage()
+            : e.getMessage().startsWith(path) ? e.getMessage() : path + ": " + e.getMessage(), e);
+      }
+    }
+
     List<Node> list(String name) {
       Object v = map().get(name);
       List<Node> out = new ArrayList<>();
@@ -206,18 +309,27 @@ public final class ConfigReader {
       if (v == null) {
         throw new GatewayException(name(name) + " is required");
       }
-      return substitute(name, String.valueOf(v));
+      return substitute(name, scalar(name, v));
     }
 
     String string(String name, String fallback) {
       Object v = map().get(name);
-      return v == null ? fallback : substitute(name, String.valueOf(v));
+      return v == null ? fallback : substitute(name, scalar(name, v));
+    }
+
+    /** A scalar's text; a list or a mapping where one value belongs is refused. */
+    private String scalar(String name, Object v) {
+      if (v instanceof Map || v instanceof List) {
+        throw new GatewayException(name(name) + " must be a single value, was a "
+            + (v instanceof Map ? "mapping" : "list"));
+      }
+      return String.valueOf(v);
     }
 
     List<String> strings(String name) {
       List<String> out = new ArrayList<>();
       for (Node n : list(name)) {
-        String s = substitute(name, String.valueOf(n.value));
+        String s = substitute(name, n.scalarValue());
         if (!s.isEmpty()) {
           out.add(s);
         }
@@ -248,6 +360,14 @@ public final class ConfigReader {
       }
     }
 
+    private String scalarValue() {
+      if (value instanceof Map || value instanceof List) {
+        throw new GatewayException(path + " must be a single value, was a "
+            + (value instanceof Map ? "mapping" : "list"));
+      }
+      return String.valueOf(value);
+    }
+
     int integer(String name, int fallback) {
       String s = string(name, Integer.toString(fallback)).trim();
       try {
@@ -257,8 +377,16 @@ public final class ConfigReader {
       }
     }
 
+    /** {@code true} or {@code false}, nothing else: {@code yes}, {@code 1} or a typo is refused. */
     boolean bool(String name, boolean fallback) {
-      return Boolean.parseBoolean(string(name, Boolean.toString(fallback)).trim());
+      String s = string(name, Boolean.toString(fallback)).trim().toLowerCase(Locale.ROOT);
+      if (s.equals("true")) {
+        return true;
+      } else if (s.equals("false")) {
+        return false;
+      }
+      throw new GatewayException(name(name) + " must be true or false, was '"
+          + io.sluice.core.codec.StreamDecoder.excerpt(s) + "'");
     }
 
     /** {@code 250ms}, {@code 5s}, {@code 2m}, or a bare number of seconds. */
@@ -290,7 +418,7 @@ public final class ConfigReader {
       return (Map<?, ?>) value;
     }
 
-    private String name(String child) {
+    String name(String child) {
       return path.isEmpty() ? child : path + "." + child;
     }
 

@@ -46,8 +46,16 @@ final class BodyRelay {
     if (over || ex.done()) {
       return;
     }
-    attempt.end();
     byte[] bytes = body.getBytes();
+    if (!UpstreamAttempt.looksLikeJson(bytes)) {
+      // Typed as JSON, or not typed at all (the attempt checked the type): what came is no JSON
+      // object, so it is no answer, whatever a client's parser would make of it.
+      attempt.wrongAnswer(upstream, UpstreamAttempt.NOT_JSON,
+          UpstreamAttempt.expected("a JSON body", upstream) + " and a body that is no JSON",
+          new byte[0]);
+      return;
+    }
+    attempt.end();
     FinalMessage message = null;
     String errorClass = "";
     try {
@@ -58,7 +66,7 @@ final class BodyRelay {
     }
     ex.response.setStatusCode(upstream.statusCode());
     if (attempt.passThrough()) {
-      Headers.copyResponse(upstream.headers(), ex.response.headers());
+      ex.passHeaders(upstream.headers(), true);
       String type = upstream.getHeader("content-type");
       ex.response.headers().set("Content-Type", type == null ? "application/json" : type);
       ex.end(upstream.statusCode(), errorClass, Buffer.buffer(bytes));
@@ -67,7 +75,7 @@ final class BodyRelay {
           false), Failed.MALFORMED);
       return;
     } else {
-      Headers.copyRequestIds(upstream.headers(), ex.response.headers());
+      ex.passHeaders(upstream.headers(), false);
       ex.response.headers().set("Content-Type", "application/json");
       byte[] encoded = ex.door.codec().encodeResponse(message);
       ex.end(upstream.statusCode(), errorClass, Buffer.buffer(encoded));

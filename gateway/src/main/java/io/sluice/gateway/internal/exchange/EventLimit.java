@@ -7,6 +7,7 @@ import io.sluice.core.sse.SseEvent;
 import io.sluice.core.sse.SseListener;
 import io.sluice.core.sse.SseReader;
 import io.sluice.gateway.GatewayLimits;
+import java.util.function.Consumer;
 
 /**
  * Reads an upstream event stream within {@code limits.max-event-bytes}. The library's reader names
@@ -18,14 +19,22 @@ public final class EventLimit implements SseListener {
   /** The gateway's setting for the size of one upstream event. */
   public static final String SETTING = "limits.max-event-bytes";
   private final SseListener listener;
+  private final Consumer<SluiceException> failed;
 
-  private EventLimit(SseListener listener) {
+  private EventLimit(SseListener listener, Consumer<SluiceException> failed) {
     this.listener = listener;
+    this.failed = failed;
   }
 
-  /** A reader feeding {@code listener}, bounded by the gateway's {@code limits.max-event-bytes}. */
-  public static SseReader reader(SseListener listener, GatewayLimits limits) {
-    return SseReader.create(new EventLimit(listener), limits.streamLimits());
+  /**
+   * A reader feeding {@code listener}, bounded by the gateway's {@code limits.max-event-bytes}.
+   * A failure of the reader goes to {@code listener} (a decoder turns it into its terminal
+   * event), then to {@code failed}, which must end the stream: a failed reader reads nothing more,
+   * and is never to be taken for a finished one.
+   */
+  public static SseReader reader(SseListener listener, GatewayLimits limits,
+      Consumer<SluiceException> failed) {
+    return SseReader.create(new EventLimit(listener, failed), limits.streamLimits());
   }
 
   @Override
@@ -64,9 +73,9 @@ public final class EventLimit implements SseListener {
     if (failure instanceof LimitExceededException
         && !((LimitExceededException) failure).setting().equals(SETTING)) {
       LimitExceededException e = (LimitExceededException) failure;
-      listener.onFailure(new LimitExceededException("SSE event", e.size(), e.limit(), SETTING));
-      return;
+      failure = new LimitExceededException("SSE event", e.size(), e.limit(), SETTING);
     }
     listener.onFailure(failure);
+    failed.accept(failure);
   }
 }

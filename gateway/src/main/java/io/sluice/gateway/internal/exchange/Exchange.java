@@ -16,6 +16,7 @@ import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
+import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -37,6 +38,11 @@ import java.util.Optional;
  * {@link #cancelUpstream}), and the attempt reports through {@link UpstreamAttempt.Outcome}. Every
  * ending, whatever its cause (answer relayed, upstream error, timeout, client gone, a bug), goes
  * through {@link #finish}, which books it exactly once: lease released, meters, usage entry.
+ *
+ * <p>Everything the client receives from an upstream (body bytes, re-encoded events, error
+ * messages, copied header values) leaves through {@link #write}, {@link #end}, {@link #fail} or
+ * {@link #passHeaders}, and so through the one {@link KeyMasker} of the current attempt's key:
+ * no relay writes to the client's response by itself.
  */
 public final class Exchange implements UpstreamAttempt.Outcome {
   private enum Phase { QUEUED, WAITING, STREAMING, DONE }
@@ -78,6 +84,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private StreamRelay relay;
   private long coolingNanos = Long.MAX_VALUE;
   private boolean queueFull;
+  /** The key of the attempt under way, masked in all that goes to the client. */
+  private KeyMasker masker = new KeyMasker("");
+  /** This request's last 429 from an upstream: what the client is told when every key cools. */
+  private UpstreamAttempt.Failure rateLimited;
+  /** Told once, from finish(): the server's count of requests in flight, for the drain. */
+  private Runnable whenFinished = () -> { };
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission admission,
@@ -93,6 +105,41 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     this.call = new UpstreamAttempt.Call(door, request.headers(), body, scan);
     this.pools = gw.pools(route);
     this.accounting = new Accounting(startNanos, gw.config.logContent());
+  }
+
+  /** Runs {@code action} on the exchange's event loop once it is booked, whatever ended it. */
+  public Exchange whenFinished(Runnable action) {
+    this.whenFinished = action;
+    return this;
+  }
+
+  /**
+   * The gateway is shutting down and its drain timeout passed: ends this exchange from any
+   * thread, on its own event loop. A stream under way ends with a terminal error event in the
+   * client's format; a request not answered yet gets a 503 in its format (or, once a heartbeat
+   * committed the head, the same terminal event). Booked once, like every ending.
+   */
+  public void shutDown(String message) {
+    context.runOnContext(v -> {
+      if (phase == Phase.DONE) {
+        return;
+      }
+      Failed failure = new Failed("api_error", "gateway_shutting_down", message, 503, true);
+      if (relay != null) {
+        relay.abort(failure);
+        if (phase == Phase.DONE) {
+          return;
+        }
+      }
+      if (waiter != null) {
+        waitingOn.cancel(waiter);
+      }
+      cancelUpstream();
+      if (attempt != null) {
+        attempt.end();
+      }
+      fail(failure, "shutdown");
+    });
   }
 
   public void start() {
@@ -140,6 +187,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     long retryAfter = queueFull ? 1 : Math.max(1, (coolingNanos + 999_999_999L) / 1_000_000_000L);
     response.headers().set("Retry-After", Long.toString(retryAfter));
+    if (!queueFull && rateLimited != null) {
+      // The provider's own words (status, type, code, message), not the gateway's summary: a
+      // rate limit and an exhausted quota call for different things from the client.
+      giveUp(rateLimited, "keys_cooling");
+      return;
+    }
     fail(new Failed("rate_limit_error", "", queueFull
         ? "all upstreams for model '" + scan.model() + "' are busy and their queues are full"
         : "all upstream keys for model '" + scan.model() + "' are cooling down after a 429",
@@ -156,12 +209,11 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     lease = granted;
     phase = Phase.WAITING;
     attempts++;
-    String url = granted.pool().target().baseUrl();
-    int query = url.indexOf('?');
-    // A query string may carry a credential (some proxies take ?key=); the label never shows it.
+    // A query string or a user:password may carry a credential: the label never shows them.
     upstreamLabel = granted.pool().target().kind().configName() + " "
-        + (query < 0 ? url : url.substring(0, query));
+        + granted.pool().target().safeBaseUrl();
     upstreamKey = granted.keyLabel();
+    masker = new KeyMasker(granted.apiKey());
     try {
       attempt = new UpstreamAttempt(gw, call, granted, this);
       attempt.send();
@@ -189,6 +241,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     gw.metrics.upstreamError(failure.kind());
     TargetPool.Lease failed = lease;
     lease = null;
+    if (failure.coolNanos() > 0) {
+      rateLimited = failure;
+    }
     if (failed != null) {
       if (failure.coolNanos() > 0) {
         failed.pool().coolDown(failed, failure.coolNanos());
@@ -199,7 +254,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       return;
     }
     if (!failure.retryable() || bodyStarted || attempts >= gw.limits.maxAttempts()) {
-      giveUp(failure);
+      giveUp(failure, failure.kind());
       return;
     }
     if (failed != null) {
@@ -227,16 +282,18 @@ public final class Exchange implements UpstreamAttempt.Outcome {
    * No retry: the client is told. A client of the upstream's format gets the upstream's own JSON
    * error as it came, with its status and Retry-After, unless its response is already committed.
    */
-  private void giveUp(UpstreamAttempt.Failure failure) {
+  private void giveUp(UpstreamAttempt.Failure failure, String errorClass) {
     if (failure.passOn().isPresent() && !committed) {
       UpstreamAttempt.ErrorBody error = failure.passOn().get();
       response.setStatusCode(error.status());
       response.headers().set("Content-Type", "application/json");
-      error.retryAfter().ifPresent(v -> response.headers().set("Retry-After", v));
-      end(error.status(), failure.kind(), Buffer.buffer(error.json()));
+      if (!response.headers().contains("Retry-After")) { // the gateway's own cool-down wins
+        error.retryAfter().ifPresent(v -> response.headers().set("Retry-After", v));
+      }
+      end(error.status(), errorClass, Buffer.buffer(error.json()));
       return;
     }
-    fail(failure.told(), failure.kind());
+    fail(failure.told(), errorClass);
   }
 
   @Override
@@ -255,6 +312,35 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     relay = started;
     phase = Phase.STREAMING;
     commitStream(upstreamHeaders, false);
+  }
+
+  /**
+   * Whether a stream whose first model event is {@code failure} may go to another attempt
+   * instead: nothing of it reached the client, the error is worth a retry, and attempts are left.
+   */
+  boolean mayFailOver(Failed failure) {
+    return phase == Phase.STREAMING && !bodyStarted && failure.retryable()
+        && attempts < gw.limits.maxAttempts();
+  }
+
+  /**
+   * The stream of {@code from} began with an error before any of its bytes reached the client
+   * ({@link #mayFailOver}): it is cancelled and handled as a failed attempt. A head not yet
+   * written is taken back, so that the next answer's head, or the error, replaces it.
+   */
+  void failOver(StreamRelay stopped, UpstreamAttempt from, Failed failure) {
+    if (relay != stopped) {
+      return;
+    }
+    relay = null;
+    phase = Phase.WAITING;
+    if (!response.headWritten()) {
+      committed = false;
+      response.headers().clear();
+    }
+    from.cancel();
+    from.end();
+    failed(from, new UpstreamAttempt.Failure("stream_error", true, 0, failure, Optional.empty()));
   }
 
   /** Upstream body bytes reach the client: no retry from now on, and no more heartbeats. */
@@ -279,12 +365,37 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     }
     finish(status, errorClass); // booked before the end goes out: a client's next request sees it
     if (!response.ended() && !response.closed()) {
-      if (last != null && last.length() > 0) {
+      byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
+      if (rest.length > 0) {
         bodyStarted = true;
-        response.end(last);
+        response.end(Buffer.buffer(rest));
       } else {
         response.end();
       }
+    }
+  }
+
+  /** Writes part of the answer to the client, the upstream's key masked. */
+  void write(Buffer out) {
+    byte[] bytes = out.getBytes();
+    byte[] masked = masker.apply(bytes);
+    response.write(masked == bytes ? out : Buffer.buffer(masked));
+  }
+
+  /**
+   * Copies an upstream's response headers to the client's response, values masked: all but the
+   * hop-by-hop ones and the content type on a pass-through, the request ids alone on a
+   * translation.
+   */
+  void passHeaders(MultiMap upstreamHeaders, boolean all) {
+    MultiMap copied = MultiMap.caseInsensitiveMultiMap();
+    if (all) {
+      Headers.copyResponse(upstreamHeaders, copied);
+    } else {
+      Headers.copyRequestIds(upstreamHeaders, copied);
+    }
+    for (var e : copied) {
+      response.headers().add(e.getKey(), masker.mask(e.getValue()));
     }
   }
 
@@ -297,7 +408,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     response.setStatusCode(200);
     response.setChunked(true);
     if (upstreamHeaders != null) {
-      Headers.copyResponse(upstreamHeaders, response.headers());
+      passHeaders(upstreamHeaders, true);
     }
     Headers.sseHeaders(response.headers());
     response.setWriteQueueMaxSize(gw.limits.streamBufferBytes());
@@ -330,11 +441,18 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (phase == Phase.DONE) {
       return;
     }
+    String message = masker.mask(failure.message());
+    if (!message.equals(failure.message())) {
+      failure = new Failed(failure.type(), failure.code(), message, failure.httpStatus(),
+          failure.retryable());
+    }
     if (committed) {
       accounting.failure = failure;
       finish(200, errorClass);
       if (!response.ended() && !response.closed()) {
-        response.end(ClientErrors.terminalEvent(door.format, failure, "", scan.model()));
+        byte[] held = masker.flush(); // a partial key held back was not the key
+        Buffer last = ClientErrors.terminalEvent(door.format, failure, "", scan.model());
+        response.end(held.length == 0 ? last : Buffer.buffer(held).appendBuffer(last));
       }
     } else {
       finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass);
@@ -446,6 +564,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
         u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text(),
         booking.cost(), booking.source()));
+    whenFinished.run();
   }
 
   /** The cost and the source of the counts for the usage entry. */

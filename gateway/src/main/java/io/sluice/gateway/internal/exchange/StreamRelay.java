@@ -12,8 +12,6 @@ import io.sluice.core.sse.SseEvent;
 import io.sluice.core.sse.SseListener;
 import io.sluice.core.sse.SseReader;
 import io.sluice.core.sse.SseWriter;
-import io.sluice.gateway.internal.upstream.Bytes;
-import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -36,6 +34,12 @@ import io.vertx.core.http.HttpClientResponse;
  *
  * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
  * upstream read pauses, and resumes on drain, so a slow reader holds a bounded buffer.
+ *
+ * <p>Failure: whatever the gateway's own reading of the stream fails on (an event over
+ * {@code limits.max-event-bytes}, a line that never ends, an event a translation cannot decode)
+ * ends the exchange at once, in {@link #readFailed}: the upstream is cancelled, and the client's
+ * stream ends with the terminal error of its format. A failure is never taken for an end.
+ * Every byte goes out through the exchange, which masks the upstream's key.
  */
 final class StreamRelay {
   private final Exchange ex;
@@ -45,8 +49,6 @@ final class StreamRelay {
   private final SseReader reader;
   private final StreamEncoder encoder;
   private final boolean raw;
-  /** Pass-through bytes are not re-encoded, so an upstream that repeats its key is masked here. */
-  private final KeyMasker masker;
   private long idleTimer = -1;
   /** When the upstream was last read, or last asked to resume: idle time counts from here. */
   private long lastReadNanos;
@@ -64,6 +66,10 @@ final class StreamRelay {
   /** What ended the stream, when it failed; the exchange names it in the log. */
   private String errorClass = "";
   private boolean ended;
+  /** The upstream's response ended: nothing left to cancel. */
+  private boolean upstreamEnded;
+  /** A model event (a content block, or the end) passed: an error after it ends the stream. */
+  private boolean contentSeen;
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
   private final byte[] tail = new byte[4];
   private int tailLength;
@@ -75,21 +81,20 @@ final class StreamRelay {
     // The client's own reader meets a broken event in the bytes; the books count on past it.
     this.decoder = attempt.codec().decoder(this::onEvent, attempt.passThrough()
         ? DecoderOptions.skipMalformed(ex.accounting::malformedSkipped) : DecoderOptions.DEFAULTS);
-    this.masker = new KeyMasker(attempt.apiKey());
     SseWriter writer = SseWriter.create(this::write);
     if (!attempt.passThrough()) {
       raw = false;
       // Only a Chat stream's usage chunk is optional; the other formats ignore the option.
       encoder = ex.door.codec().encoder(writer, new EncoderOptions(ex.scan.includeUsage()));
-      reader = EventLimit.reader(decoder, ex.gw.limits);
+      reader = EventLimit.reader(decoder, ex.gw.limits, this::readFailed);
     } else if (attempt.stripsUsage()) {
       raw = false;
       encoder = null;
-      reader = EventLimit.reader(new UsageChunkFilter(writer), ex.gw.limits);
+      reader = EventLimit.reader(new UsageChunkFilter(writer), ex.gw.limits, this::readFailed);
     } else {
       raw = true;
       encoder = null;
-      reader = EventLimit.reader(decoder, ex.gw.limits);
+      reader = EventLimit.reader(decoder, ex.gw.limits, this::readFailed);
     }
   }
 
@@ -99,7 +104,7 @@ final class StreamRelay {
     ex.streamStarted(this, attempt.passThrough() ? upstream.headers() : null);
     queueFlush();
     if (!attempt.passThrough()) {
-      Headers.copyRequestIds(upstream.headers(), ex.response.headers());
+      ex.passHeaders(upstream.headers(), false);
     }
     ex.response.drainHandler(v -> {
       if (!ended && paused) {
@@ -121,22 +126,30 @@ final class StreamRelay {
     }
     lastReadNanos = System.nanoTime();
     byte[] bytes = chunk.getBytes();
-    if (raw) {
-      byte[] masked = masker.apply(bytes);
-      if (masked.length > 0) {
-        write(masked, 0, masked.length);
-      }
-      remember(masked);
-    }
     reader.feed(bytes);
+    // Read first, forwarded after: a read that failed (readFailed ended the relay) is not sent,
+    // so that the client gets its terminal error after whole events, not after an event that
+    // was over the limit and whatever followed it in the same read.
+    if (raw && !ended) {
+      write(bytes, 0, bytes.length);
+      remember(bytes);
+    }
   }
 
   private void onEvent(StreamEvent event) {
+    if (ended) {
+      return; // handed back to the exchange: the rest of the read is the failed attempt's
+    }
     if (event instanceof Failed) {
       event = attempt.mask((Failed) event); // an in-stream error may repeat the upstream's key
+      if (!contentSeen && ex.mayFailOver((Failed) event)) {
+        handBack((Failed) event);
+        return;
+      }
     }
     if (event instanceof io.sluice.core.event.BlockEvent
         || event instanceof StreamEvent.Terminal) {
+      contentSeen = true;
       attempt.firstToken();
     }
     if (event instanceof io.sluice.core.event.ResponseStarted) {
@@ -145,24 +158,73 @@ final class StreamRelay {
     ex.accounting.accept(event);
     if (encoder != null && !ended) {
       encoder.encode(event);
+      if (event instanceof Failed) {
+        // The client's stream is over, in its format: nothing the upstream sends next can reach
+        // it, so the upstream is not read on (an error it sent, or one the decoder found).
+        stopReading();
+      }
     }
     if (!ended && !(event instanceof StreamEvent.Terminal)) {
       ex.overAllowance();
     }
   }
 
+  /**
+   * The gateway's reader failed (it named the limit): the failure was told to the decoder, for
+   * the books and, on a translation, the client; on a pass-through the client hears it here.
+   */
+  private void readFailed(SluiceException failure) {
+    if (ended || ex.done()) {
+      return;
+    }
+    errorClass = ex.accounting.failure != null ? ex.accounting.failure.type() : Failed.MALFORMED;
+    if (encoder == null) {
+      Failed told = ex.accounting.failure != null ? ex.accounting.failure
+          : new Failed(Failed.MALFORMED, "", failure.getMessage(), 0, false);
+      if (raw && !atEventBoundary()) {
+        byte[] blank = {'\n', '\n'}; // the broken event's bytes went out: close it first
+        write(blank, 0, blank.length);
+      }
+      writeTerminal(told);
+    }
+    stopReading();
+  }
+
+  /** Cancels the upstream at once and ends the client's response with what is pending. */
+  private void stopReading() {
+    if (ended) {
+      return;
+    }
+    if (errorClass.isEmpty() && ex.accounting.failure != null) {
+      errorClass = ex.accounting.failure.type();
+    }
+    if (!upstreamEnded) {
+      ex.cancelUpstream();
+    }
+    close();
+  }
+
+  /**
+   * The stream's first model event is an error (overloaded, a server error) and nothing of it
+   * reached the client: what it produced is dropped, the upstream cancelled, and the exchange
+   * treats it as a failed attempt, so that another key or target may serve, as for a 5xx.
+   */
+  private void handBack(Failed failure) {
+    ended = true;
+    pending = null;
+    if (idleTimer >= 0) {
+      ex.gw.vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+    ex.failOver(this, attempt, failure);
+  }
+
   private void onEnd() {
     if (ended) {
       return;
     }
+    upstreamEnded = true;
     boolean upstreamTerminated = decoder.finished();
-    if (raw) {
-      byte[] rest = masker.flush();
-      if (rest.length > 0) {
-        write(rest, 0, rest.length);
-        remember(rest);
-      }
-    }
     if (raw && !upstreamTerminated && !atEventBoundary()) {
       // The upstream stopped inside an event (some servers omit the last blank line). Close it
       // for the client and the decoder alike, so that our terminal event is not glued onto it.
@@ -198,8 +260,11 @@ final class StreamRelay {
     }
     long limit = ex.gw.limits.idleTimeout().toNanos();
     long quiet = System.nanoTime() - lastReadNanos;
-    if (paused || quiet < limit) {
-      armIdle(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(paused ? limit : limit - quiet));
+    // Until the first model event the first-token timeout governs alone: a reasoning model may
+    // send its head (or a message_start) and think for longer than the idle timeout.
+    if (paused || quiet < limit || attempt.awaitsFirstToken()) {
+      armIdle(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
+          paused || quiet >= limit ? limit : limit - quiet));
       return;
     }
     timeout("the upstream sent nothing for " + ex.gw.limits.idleTimeout().toMillis()
@@ -208,11 +273,16 @@ final class StreamRelay {
 
   /** A timeout once the stream started: cancel the upstream, end the client's stream with it. */
   public void timeout(String message) {
+    abort(new Failed(Failed.TIMEOUT, "", message, 504, true));
+  }
+
+  /** The gateway ends the stream (a limit, a drain): upstream cancelled, the client told. */
+  void abort(Failed failure) {
     if (ended || ex.done()) {
       return;
     }
     ex.cancelUpstream();
-    fail(new Failed(Failed.TIMEOUT, "", message, 504, true));
+    fail(failure);
   }
 
   /**
@@ -279,6 +349,9 @@ final class StreamRelay {
 
   /** The SSE writer's sink, and every other output: gathered until the read is processed. */
   private void write(byte[] bytes, int offset, int length) {
+    if (ended) {
+      return; // the rest of a read handed back to the exchange, or after the end
+    }
     pendingBuffer(length).appendBytes(bytes, offset, length);
   }
 
@@ -311,7 +384,7 @@ final class StreamRelay {
       return;
     }
     ex.bodyStarted();
-    ex.response.write(out);
+    ex.write(out);
     if (ex.response.writeQueueFull() && !ended && !paused) {
       upstream.pause();
       paused = true;
@@ -344,24 +417,18 @@ final class StreamRelay {
   /**
    * Re-frames a Chat stream event by event, dropping the {@code choices: []} usage chunk the
    * client did not ask for; the decoder still sees it, so the books have the usage. Events come as
-   * bytes and go out as bytes, framed here; only an event that holds the upstream's key takes the
-   * slower way through a {@code String}, to be masked.
+   * bytes and go out as bytes, framed here (the exchange masks the upstream's key).
    */
   private final class UsageChunkFilter implements SseListener {
     private final SseWriter writer;
-    private final byte[] key;
 
     UsageChunkFilter(SseWriter writer) {
       this.writer = writer;
-      this.key = attempt.apiKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
     public boolean onEventBytes(String name, byte[] data, int offset, int length,
         String lastEventId) {
-      if (key.length > 0 && Bytes.indexOf(data, offset, offset + length, key) >= 0) {
-        return false; // onEvent masks it
-      }
       decoder.onEventBytes(name, data, offset, length, lastEventId);
       if (!ChatUsageChunk.isUsageOnly(data, offset, length)) {
         writeEvent(name, data, offset, length);
@@ -373,7 +440,7 @@ final class StreamRelay {
     public void onEvent(SseEvent event) {
       decoder.onEvent(event);
       if (!ChatUsageChunk.isUsageOnly(event.data())) {
-        writer.event(event.name(), attempt.mask(event.data()));
+        writer.event(event.name(), event.data());
       }
     }
 
@@ -408,6 +475,9 @@ final class StreamRelay {
 
   /** Frames one event whose data is LF-joined lines, as {@link SseWriter} would. */
   private void writeEvent(String name, byte[] data, int offset, int length) {
+    if (ended) {
+      return;
+    }
     Buffer out = pendingBuffer(length + 16);
     if (!name.isEmpty()) {
       out.appendBytes(EVENT_FIELD).appendString(name).appendByte((byte) '\n');

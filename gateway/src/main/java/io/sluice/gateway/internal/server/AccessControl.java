@@ -20,10 +20,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AccessControl {
   private final List<AccessKey> keys;
   private final byte[][] hashes;
-  private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+  /** Requests in flight by key id, shared by every configuration (see GatewayState#next). */
+  private final ConcurrentHashMap<String, AtomicInteger> inFlight;
   private final RuntimeKeys runtime;
 
   AccessControl(List<AccessKey> keys, RuntimeKeys runtime) {
+    this(keys, runtime, new ConcurrentHashMap<>());
+  }
+
+  /** Keys reloaded: a key's requests in flight under the running keys still count. */
+  AccessControl(List<AccessKey> keys, AccessControl running) {
+    this(keys, running.runtime, running.inFlight);
+  }
+
+  private AccessControl(List<AccessKey> keys, RuntimeKeys runtime,
+      ConcurrentHashMap<String, AtomicInteger> inFlight) {
+    this.inFlight = inFlight;
     this.keys = List.copyOf(keys);
     this.runtime = runtime;
     this.hashes = new byte[keys.size()][];

@@ -10,27 +10,30 @@ import io.sluice.gateway.internal.dashboard.Recorder;
 import io.sluice.gateway.internal.dashboard.RequestRecord;
 import io.sluice.gateway.internal.routing.TargetPool;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The dashboard's view of the gateway: the key pools and gateway keys as they are now, and each
  * usage entry as it is written. Reads only; the dashboard decides nothing.
  */
 final class DashboardBridge implements GatewayView {
-  private final GatewayState gw;
-  /** Each pool's keys as short hashes, computed once: the keys themselves never leave here. */
-  private final Map<Target, List<String>> hashes = new IdentityHashMap<>();
+  /** The first configuration's state; {@code latest} follows reloads. */
+  private final GatewayState first;
+  /**
+   * Each target's keys as short hashes, computed once per target (equal targets have equal
+   * keys): the keys themselves never leave here. Reloads add targets; bounded by them.
+   */
+  private final Map<Target, List<String>> hashes = new ConcurrentHashMap<>();
 
   private DashboardBridge(GatewayState gw) {
-    this.gw = gw;
-    for (Route r : gw.config.routes()) {
-      for (Target t : r.targets()) {
-        hashes.put(t, t.apiKeys().stream()
-            .map(k -> AccessControl.sha256Hex(k).substring(0, 8)).toList());
-      }
-    }
+    this.first = gw;
+  }
+
+  private List<String> hashes(Target t) {
+    return hashes.computeIfAbsent(t, x -> x.apiKeys().stream()
+        .map(k -> AccessControl.sha256Hex(k).substring(0, 8)).toList());
   }
 
   /** The dashboard of {@code gw}, fed from its usage log. */
@@ -61,11 +64,12 @@ final class DashboardBridge implements GatewayView {
   public List<Upstream> upstreams() {
     long nowMillis = System.currentTimeMillis();
     long nowNanos = System.nanoTime();
+    GatewayState gw = first.latest.get(); // the configuration in force: reloads move it
     List<Upstream> out = new ArrayList<>();
     for (Route r : gw.config.routes()) {
       for (Target t : r.targets()) {
         TargetPool.Load load = gw.pool(t).load();
-        List<String> h = hashes.get(t);
+        List<String> h = hashes(t);
         List<UpstreamKey> keys = new ArrayList<>(load.inFlight().length);
         for (int i = 0; i < load.inFlight().length; i++) {
           long cooling = load.coolUntilNanos()[i] - nowNanos;
@@ -82,6 +86,7 @@ final class DashboardBridge implements GatewayView {
   @Override
   public List<GatewayKey> keys() {
     List<GatewayKey> out = new ArrayList<>();
+    GatewayState gw = first.latest.get();
     for (AccessKey k : gw.config.accessKeys()) {
       out.add(new GatewayKey(k.id(), gw.access.inFlight(k), k.concurrency(), k.models()));
     }

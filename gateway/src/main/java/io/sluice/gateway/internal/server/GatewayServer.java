@@ -24,7 +24,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.sluice.gateway.internal.config.ConfigChanges;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -34,16 +38,37 @@ import java.util.function.Consumer;
  * sharing one port; Vert.x spreads the connections over them.
  */
 public final class GatewayServer implements AutoCloseable {
-  private final GatewayState gw;
+  /**
+   * The running configuration's state. A reload swaps it at once; each request reads it once,
+   * on arrival, and keeps that state to its end.
+   */
+  private volatile GatewayState state;
+  /** The address bound at start: a reload cannot move it. */
+  private final String boundHost;
+  private final OpenRequests open = new OpenRequests();
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private final List<ReadinessCheck> readinessChecks = new CopyOnWriteArrayList<>();
+  private volatile boolean draining;
+  /** Client connections counted and timed; its limits are the ones the listener started with. */
+  private final ConnectionGuard connections;
+  /** Host and Origin checks for the configuration in force: rebuilt by each reload. */
+  private volatile BrowserGuard browser;
   private final AdminApi admin;
 
   public GatewayServer(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
-    this.gw = new GatewayState(vertx, config, requestLog);
-    this.admin = new AdminApi(gw);
+    this.state = new GatewayState(vertx, config, requestLog);
+    this.boundHost = bindHost(state);
+    this.connections = new ConnectionGuard(vertx, state.limits, state.metrics);
+    this.browser = new BrowserGuard(config, state.access.open(), boundHost);
+    this.admin = new AdminApi(state);
   }
 
   /** The address to bind: loopback when no access keys are configured, unless told otherwise. */
   public String bindHost() {
+    return boundHost;
+  }
+
+  private static String bindHost(GatewayState gw) {
     if (!gw.config.host().isEmpty()) {
       return gw.config.host();
     }
@@ -51,7 +76,88 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   public boolean open() {
-    return gw.access.open();
+    return state.access.open();
+  }
+
+  /** The configuration requests arriving now are served with. */
+  public GatewayConfig config() {
+    return state.config;
+  }
+
+  /**
+   * Serves requests arriving from now on with {@code next}; requests under way finish with the
+   * configuration they started with. The swap is one volatile write, so the next request to
+   * arrive, on any event loop, sees it.
+   *
+   * @return the settings that changed but wait for a restart, one line each
+   * @throws io.sluice.gateway.GatewayException when {@code next} cannot be run as it is (the
+   *     running configuration stays)
+   */
+  public List<String> reload(GatewayConfig next) {
+    synchronized (servers) { // one reload at a time: each builds on the one before
+      GatewayState running = state;
+      ConfigChanges changes = ConfigChanges.of(running.config, next, boundHost);
+      GatewayState reloaded = running.next(changes.effective());
+      state = reloaded;
+      browser = new BrowserGuard(reloaded.config, reloaded.access.open(), boundHost);
+      reloaded.latest.set(reloaded);
+      return changes.restartNeeded();
+    }
+  }
+
+  /** A condition {@code /readyz} checks besides the drain (shared state reachable, say). */
+  public void addReadinessCheck(ReadinessCheck check) {
+    readinessChecks.add(check);
+  }
+
+  /** From now on {@code /readyz} answers 503; requests are still served. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Closes the listening socket: no new connection is accepted. Idle keep-alive connections
+   * close (HTTP/2 ones get a GOAWAY); one with a request under way closes when it ends, or after
+   * {@code grace}. Returns once the port refuses connections, or after two seconds.
+   */
+  public void stopAccepting(java.time.Duration grace) throws InterruptedException {
+    for (HttpServer s : servers) {
+      s.shutdown(grace);
+    }
+    // The shutdown's future completes only when the last connection has closed; the listening
+    // socket closes long before, asynchronously. Knocking tells when: "no new connections" is
+    // then true when the drain says so.
+    String host = state.selfHost();
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket knock = new java.net.Socket()) {
+        knock.connect(new java.net.InetSocketAddress(
+            host.startsWith("[") ? host.substring(1, host.length() - 1) : host, state.selfPort),
+            200);
+      } catch (java.io.IOException refused) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Requests and WebSocket sessions under way. */
+  public int inFlight() {
+    return open.size();
+  }
+
+  /** Waits up to {@code nanos} for every request under way to end; true when they all did. */
+  public boolean awaitIdle(long nanos) throws InterruptedException {
+    return open.awaitEmpty(nanos);
+  }
+
+  /** Ends every request and session still under way with a terminal error in its format. */
+  public void shutDownOpen(String message) {
+    open.shutDownAll(message);
   }
 
   /**
@@ -60,10 +166,10 @@ public final class GatewayServer implements AutoCloseable {
    */
   public Future<Integer> listen(int instances) {
     java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return gw.vertx.deployVerticle(() -> {
+    return state.vertx.deployVerticle(() -> {
       // Port 0 would give each server its own port; a negative port is Vert.x's way to ask for one
       // random port shared by every server that asks with the same value.
-      Listener l = new Listener(gw.config.port() == 0 ? -1 : gw.config.port());
+      Listener l = new Listener(state.config.port() == 0 ? -1 : state.config.port());
       listeners.add(l);
       return l;
     }, new DeploymentOptions().setInstances(instances)).compose(id -> {
@@ -73,7 +179,7 @@ public final class GatewayServer implements AutoCloseable {
           return Future.failedFuture("event loops listen on different ports");
         }
       }
-      gw.selfPort = port;
+      state.selfPort = port;
       return Future.succeededFuture(port);
     });
   }
@@ -89,26 +195,47 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public Future<?> start() {
+      GatewayState gw = state;
       gw.ownClients(context);
       HttpServerOptions options = new HttpServerOptions()
           .setMaxHeaderSize(gw.limits.maxHeaderBytes())
           .setMaxInitialLineLength(8192)
           .setCompressionSupported(false)
+          // Cleartext HTTP/2 detection holds a new connection until its first bytes arrive, out
+          // of the connection handler's sight: a socket that sends nothing would never be timed
+          // or counted. The front doors speak HTTP/1.1, as every SDK does in clear text.
+          .setHttp2ClearTextEnabled(false)
           .setMaxWebSocketFrameSize(gw.limits.maxBodyBytes())
           .setMaxWebSocketMessageSize(gw.limits.maxBodyBytes());
-      HttpServer server = vertx.createHttpServer(options).requestHandler(GatewayServer.this::handle);
+      HttpServer server = vertx.createHttpServer(options)
+          .connectionHandler(connections::accepted)
+          .requestHandler(GatewayServer.this::handle);
+      servers.add(server);
       return server.listen(requestedPort, bindHost()).onSuccess(s -> port = s.actualPort());
     }
   }
 
   private void handle(HttpServerRequest req) {
+    connections.requestStarted(req);
+    GatewayState gw = state; // read once: this request's configuration to its end
     String path = req.path();
+    Optional<BrowserGuard.Refusal> refused = browser.check(req);
+    if (refused.isPresent()) {
+      refuse(gw, req, FrontDoor.ofPath(path).orElse(FrontDoor.CHAT), Optional.empty(),
+          refused.get());
+      return;
+    }
+    if (draining) {
+      // Clients that still reach a draining gateway are served, but not kept waiting on it:
+      // the next request opens a connection the load balancer sends elsewhere.
+      req.response().putHeader("Connection", "close");
+    }
     if (io.sluice.gateway.internal.dashboard.Dashboard.owns(path)) {
       gw.dashboard.handle(req);
       return;
     }
     if (isUpgrade(req)) {
-      upgrade(req);
+      upgrade(gw, req);
       return;
     }
     if (path.equals(AdminApi.PREFIX) || path.startsWith(AdminApi.PREFIX + "/")) {
@@ -120,12 +247,15 @@ public final class GatewayServer implements AutoCloseable {
         case "/healthz":
           req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"ok\"}");
           return;
+        case "/readyz":
+          ready(req);
+          return;
         case "/metrics":
           req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
               .end(gw.metrics.scrape());
           return;
         case "/v1/models":
-          if (authorize(req, FrontDoor.CHAT).isPresent() || gw.access.open()) {
+          if (authorize(gw, req, FrontDoor.CHAT).isPresent() || gw.access.open()) {
             req.response().putHeader("Content-Type", "application/json")
                 .end(ModelList.json(gw.router.routes()));
           }
@@ -142,12 +272,12 @@ public final class GatewayServer implements AutoCloseable {
     }
     Optional<AccessKey> key = Optional.empty();
     if (!gw.access.open()) {
-      key = authorize(req, door.get());
+      key = authorize(gw, req, door.get());
       if (key.isEmpty()) {
         return;
       }
     }
-    readBody(req, door.get(), key);
+    readBody(gw, req, door.get(), key);
   }
 
   private static boolean isUpgrade(HttpServerRequest req) {
@@ -157,7 +287,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /** The Responses WebSocket: the same key check as HTTP before the upgrade is accepted. */
-  private void upgrade(HttpServerRequest req) {
+  private void upgrade(GatewayState gw, HttpServerRequest req) {
     if (!req.path().equals(FrontDoor.RESPONSES.path)) {
       ClientErrors.respond(req.response(), FrontDoor.RESPONSES,
           ClientErrors.failure(404, "no WebSocket endpoint at " + req.path()));
@@ -165,87 +295,145 @@ public final class GatewayServer implements AutoCloseable {
     }
     Optional<AccessKey> key = Optional.empty();
     if (!gw.access.open()) {
-      key = authorize(req, FrontDoor.RESPONSES);
+      key = authorize(gw, req, FrontDoor.RESPONSES);
       if (key.isEmpty()) {
         return;
       }
     }
     Optional<AccessKey> accepted = key;
-    req.toWebSocket().onSuccess(ws -> new WsSession(gw, ws, accepted, req.headers()).start());
+    io.vertx.core.http.HttpConnection connection = req.connection();
+    req.toWebSocket().onSuccess(ws ->
+        open.add(new WsSession(gw, ws, accepted, req.headers()))
+            .start(() -> connections.released(connection)));
   }
 
   /** The presented key, or empty after answering 401. */
-  private Optional<AccessKey> authorize(HttpServerRequest req, FrontDoor door) {
+  private Optional<AccessKey> authorize(GatewayState gw, HttpServerRequest req, FrontDoor door) {
     Optional<AccessKey> key = gw.access.authenticate(req.headers());
     if (key.isEmpty() && !gw.access.open()) {
       boolean missing = AccessControl.presented(req.headers()).isEmpty();
       ClientErrors.respond(req.response(), door, ClientErrors.failure(401, missing
           ? "missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key'"
           : "invalid API key"));
-      logRejected(door, Optional.empty(), "", 401, missing ? "missing_key" : "invalid_key");
+      logRejected(gw, door, Optional.empty(), "", 401, missing ? "missing_key" : "invalid_key");
     }
     return key;
   }
 
-  private void readBody(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key) {
+  /**
+   * Reads the body: refused early (before the client sends it, when it asked with
+   * {@code Expect: 100-continue}) for a wrong content type, a declared length over the limit or an
+   * expectation the gateway cannot meet; cut off with 408 when the client falls silent for
+   * {@code limits.body-timeout} while sending it.
+   */
+  private void readBody(GatewayState gw, HttpServerRequest req, FrontDoor door,
+      Optional<AccessKey> key) {
+    Optional<BrowserGuard.Refusal> notJson = BrowserGuard.checkContentType(req);
+    if (notJson.isPresent()) {
+      req.response().putHeader("Connection", "close");
+      refuse(gw, req, door, key, notJson.get());
+      return;
+    }
     int max = gw.limits.maxBodyBytes();
     String declared = req.getHeader("content-length");
     if (declared != null && parseLong(declared) > max) {
-      tooLarge(req, door, max);
+      tooLarge(gw, req, door, max);
       return;
+    }
+    String expect = req.getHeader("expect");
+    if (expect != null) {
+      if (!expect.trim().equalsIgnoreCase("100-continue")) {
+        req.response().putHeader("Connection", "close");
+        refuse(gw, req, door, key, new BrowserGuard.Refusal(417, "expectation_failed",
+            "only 'Expect: 100-continue' is supported"));
+        return;
+      }
+      // Clients wait for this before sending a body (curl: a second, for bodies over 1 MB).
+      req.response().writeContinue();
     }
     Buffer body = Buffer.buffer();
     boolean[] over = {false};
+    long bodyTimeout = gw.limits.bodyTimeout().toMillis();
+    long[] timer = {gw.vertx.setTimer(bodyTimeout, id -> bodyTimedOut(gw, req, door, key, over))};
     req.handler(chunk -> {
       if (over[0]) {
         return;
       }
+      gw.vertx.cancelTimer(timer[0]);
+      timer[0] = gw.vertx.setTimer(bodyTimeout, id -> bodyTimedOut(gw, req, door, key, over));
       if (body.length() + chunk.length() > max) {
         over[0] = true;
-        tooLarge(req, door, max);
+        gw.vertx.cancelTimer(timer[0]);
+        tooLarge(gw, req, door, max);
         return;
       }
       body.appendBuffer(chunk);
     });
+    req.exceptionHandler(t -> gw.vertx.cancelTimer(timer[0]));
     req.endHandler(v -> {
+      gw.vertx.cancelTimer(timer[0]);
       if (!over[0]) {
-        dispatch(req, door, key, body.getBytes());
+        dispatch(gw, req, door, key, body.getBytes());
       }
     });
   }
 
-  private void tooLarge(HttpServerRequest req, FrontDoor door, int max) {
+  private void bodyTimedOut(GatewayState gw, HttpServerRequest req, FrontDoor door,
+      Optional<AccessKey> key, boolean[] over) {
+    if (over[0] || req.response().ended()) {
+      return;
+    }
+    over[0] = true;
+    gw.metrics.clientClosed("body_timeout");
+    req.response().putHeader("Connection", "close");
+    refuse(gw, req, door, key, new BrowserGuard.Refusal(408, "body_timeout", "the request body did"
+        + " not arrive: no byte for " + gw.limits.bodyTimeout().toMillis()
+        + " ms (limits.body-timeout)"));
+    // Vert.x would keep the connection until the rest of the body arrived, which it will not.
+    req.connection().close();
+  }
+
+  /** A request refused before routing, in its front door's error format, logged and counted. */
+  private void refuse(GatewayState gw, HttpServerRequest req, FrontDoor door,
+      Optional<AccessKey> key, BrowserGuard.Refusal r) {
+    Failed f = ClientErrors.failure(r.status(), r.message());
+    ClientErrors.respond(req.response(), door, f);
+    logRejected(gw, door, key, "", r.status(), r.errorClass());
+  }
+
+  private void tooLarge(GatewayState gw, HttpServerRequest req, FrontDoor door, int max) {
     req.response().putHeader("Connection", "close");
     ClientErrors.respond(req.response(), door, ClientErrors.failure(413,
         "request body larger than " + max + " bytes (limits.max-body-bytes)"));
-    logRejected(door, Optional.empty(), "", 413, "body_too_large");
+    logRejected(gw, door, Optional.empty(), "", 413, "body_too_large");
   }
 
-  private void dispatch(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key,
-      byte[] body) {
+  private void dispatch(GatewayState gw, HttpServerRequest req, FrontDoor door,
+      Optional<AccessKey> key, byte[] body) {
     RequestBody.Scan scan;
     try {
       scan = RequestBody.scan(body);
     } catch (CodecException e) {
-      reject(req, door, key, "", 400, e.getMessage());
+      reject(gw, req, door, key, "", 400, e.getMessage());
       return;
     }
     Optional<Route> route = gw.router.route(scan.model());
     if (route.isEmpty()) {
-      reject(req, door, key, scan.model(), 404,
+      reject(gw, req, door, key, scan.model(), 404,
           "model '" + scan.model() + "' is not routed by this gateway");
       return;
     }
     if (key.isPresent() && !AccessControl.allows(key.get(), scan.model())) {
-      reject(req, door, key, scan.model(), 403, "key '" + key.get().id() + "' may not use model '"
+      reject(gw, req, door, key, scan.model(), 403, "key '" + key.get().id() + "' may not use model '"
           + scan.model() + "'");
       return;
     }
     if (key.isEmpty()) {
-      new Exchange(gw, req, door, body, scan, route.get(), key, Admission.FREE, 0).start();
+      open.add(new Exchange(gw, req, door, body, scan, route.get(), key, Admission.FREE, 0))
+          .start();
       return;
     }
-    admit(req, door, key.get(), body, scan, route.get());
+    admit(gw, req, door, key.get(), body, scan, route.get());
   }
 
   /**
@@ -253,7 +441,7 @@ public final class GatewayServer implements AutoCloseable {
    * plus {@code min(max_tokens, reserve-cap)}; the answer carries the rate-limit headers, and a
    * refusal is a 429 in the client's format naming the limit (docs/limits-and-spend.md).
    */
-  private void admit(HttpServerRequest req, FrontDoor door, AccessKey key, byte[] body,
+  private void admit(GatewayState gw, HttpServerRequest req, FrontDoor door, AccessKey key, byte[] body,
       RequestBody.Scan scan, Route route) {
     long now = System.currentTimeMillis();
     long input = TokenEstimate.ofRequest(body);
@@ -265,39 +453,40 @@ public final class GatewayServer implements AutoCloseable {
         price.isPresent(), now);
     gw.ledger.admit(claim).onComplete(ar -> {
       if (ar.failed()) {
-        reject(req, door, Optional.of(key), scan.model(), 503,
+        reject(gw, req, door, Optional.of(key), scan.model(), 503,
             "the gateway's shared state is unavailable; try again shortly");
         return;
       }
       Admission a = ar.result();
       RateLimitHeaders.set(req.response().headers(), door.format, a, now);
       if (a.admitted()) {
-        new Exchange(gw, req, door, body, scan, route, Optional.of(key), a, input).start();
+        open.add(new Exchange(gw, req, door, body, scan, route, Optional.of(key), a, input))
+            .start();
         return;
       }
       if (a.refusedBy().equals("unpriced")) {
-        reject(req, door, Optional.of(key), scan.model(), 403, a.message());
+        reject(gw, req, door, Optional.of(key), scan.model(), 403, a.message());
         return;
       }
       req.response().putHeader("retry-after", RateLimitHeaders.retryAfter(a.retryAfterMillis()));
       gw.metrics.refused(a.refusedBy());
-      reject(req, door, Optional.of(key), scan.model(), 429, a.message());
+      reject(gw, req, door, Optional.of(key), scan.model(), 429, a.message());
     });
   }
 
-  private void reject(HttpServerRequest req, FrontDoor door, Optional<AccessKey> key, String model,
-      int status, String message) {
+  private void reject(GatewayState gw, HttpServerRequest req, FrontDoor door,
+      Optional<AccessKey> key, String model, int status, String message) {
     Failed f = ClientErrors.failure(status, message);
     if (status == 404) {
       f = new Failed(f.type(), "model_not_found", message, status, false);
     }
     ClientErrors.respond(req.response(), door, f);
-    logRejected(door, key, model, status, f.type());
+    logRejected(gw, door, key, model, status, f.type());
   }
 
   /** A request refused before routing still gets its log line, usage entry and count. */
-  private void logRejected(FrontDoor door, Optional<AccessKey> key, String model, int status,
-      String errorClass) {
+  private void logRejected(GatewayState gw, FrontDoor door, Optional<AccessKey> key, String model,
+      int status, String errorClass) {
     gw.metrics.request(door.path, status);
     gw.usageLog.write(new UsageEntry(System.currentTimeMillis(),
         key.map(AccessKey::id).orElse(""), door.path, "", model, status, -1, 0, 0, 0, 0, 0, 0,
@@ -312,8 +501,40 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code GET /readyz}: 503 while draining or while a readiness check fails (each asked with a
+   * one-second bound), else 200. {@code /healthz} stays the liveness probe.
+   */
+  private void ready(HttpServerRequest req) {
+    if (draining) {
+      notReady(req, "draining");
+      return;
+    }
+    List<Future<Void>> checks = new ArrayList<>();
+    for (ReadinessCheck c : readinessChecks) {
+      checks.add(c.check().timeout(1, java.util.concurrent.TimeUnit.SECONDS)
+          .recover(t -> Future.failedFuture(c.name() + ": " + t.getMessage())));
+    }
+    Future.all(checks).onComplete(ar -> {
+      if (draining) {
+        notReady(req, "draining");
+      } else if (ar.failed()) {
+        notReady(req, ar.cause().getMessage());
+      } else {
+        req.response().putHeader("Content-Type", "application/json")
+            .end("{\"status\":\"ready\"}");
+      }
+    });
+  }
+
+  private static void notReady(HttpServerRequest req, String reason) {
+    req.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+        .end(new io.vertx.core.json.JsonObject().put("status", "not_ready").put("reason", reason)
+            .encode());
+  }
+
   @Override
   public void close() {
-    gw.close();
+    state.close(); // the usage log, which every configuration shares
   }
 }

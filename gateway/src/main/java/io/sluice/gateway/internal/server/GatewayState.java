@@ -30,14 +30,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** What every request shares: config, router, key pools, upstream client, meters and logs. */
+/**
+ * What every request shares: config, router, key pools, upstream client, meters and logs.
+ *
+ * <p>One instance per configuration: a reload builds the next from the running one
+ * ({@link #next}) and the server swaps it in atomically. A request keeps the instance it was
+ * admitted with to its end, so a stream finishes on the configuration it started with. What
+ * outlives a configuration is handed from one to the next: the event loops, upstream clients,
+ * meters, the usage log, each key's requests in flight, and the key pool of every target whose
+ * settings did not change (its leases, queue and cool-downs).
+ */
 public final class GatewayState implements AutoCloseable {
   public final Vertx vertx;
   public final GatewayConfig config;
   public final GatewayLimits limits;
   public final Router router;
   public final AccessControl access;
-  public final GatewayMetrics metrics = new GatewayMetrics();
+  public final GatewayMetrics metrics;
   public final UsageLog usageLog;
   /** Limits, reservations, spend, runtime keys, cool-downs: in this process or in Redis. */
   public final Ledger ledger;
@@ -51,8 +60,15 @@ public final class GatewayState implements AutoCloseable {
   /** The port the front doors listen on, once they do: WebSocket turns bridged to SSE call it. */
   public volatile int selfPort;
   private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
+  /** Which configuration this is: 1 for the one started with, one more for each reload. */
+  public final long generation;
   /** GET /dashboard, and the recorder that the requests' ends feed. */
   public final io.sluice.gateway.internal.dashboard.Dashboard dashboard;
+  /**
+   * The state in force, shared by every configuration: what outlives a configuration and shows
+   * the current one (the dashboard) reads it. The server sets it on each reload.
+   */
+  final java.util.concurrent.atomic.AtomicReference<GatewayState> latest;
 
   /** Connections per upstream host: more than one host's ephemeral ports allow. */
   private static final int UPSTREAM_POOL = 65_536;
@@ -68,6 +84,9 @@ public final class GatewayState implements AutoCloseable {
     this.vertx = vertx;
     this.config = config;
     this.limits = config.limits();
+    this.generation = 1;
+    this.latest = new java.util.concurrent.atomic.AtomicReference<>(this);
+    this.metrics = new GatewayMetrics();
     this.router = new Router(config.routes());
     this.prices = new Prices(config.ledger().prices());
     this.ledger = Ledgers.create(vertx, config.ledger(), metrics);
@@ -96,6 +115,54 @@ public final class GatewayState implements AutoCloseable {
   }
 
   /**
+   * The state for {@code next}, a reloaded configuration, sharing with this one what outlives a
+   * configuration (see the class comment). A target equal to a running one, with the same
+   * per-key concurrency and queue size, keeps its pool: its requests in flight still count
+   * against its keys. A changed target gets a new pool; the old one serves its requests in flight
+   * to their end. The listener's settings (host, port, header and WebSocket sizes), the upstream
+   * clients' connect timeout and the usage log stay as they were started: the reload reports
+   * them as needing a restart ({@link io.sluice.gateway.internal.config.ConfigChanges}).
+   */
+  GatewayState next(GatewayConfig next) {
+    return new GatewayState(this, next);
+  }
+
+  private GatewayState(GatewayState previous, GatewayConfig config) {
+    this.vertx = previous.vertx;
+    this.config = config;
+    this.limits = config.limits();
+    this.generation = previous.generation + 1;
+    this.latest = previous.latest;
+    this.dashboard = previous.dashboard; // its recorder and feed outlive a configuration
+    this.metrics = previous.metrics;
+    this.router = new Router(config.routes());
+    // The ledger (and the shared state behind it) outlives a configuration: windows, spend and
+    // runtime keys go on; prices are read anew. A change of state.* needs a restart.
+    this.ledger = previous.ledger;
+    this.prices = new Prices(config.ledger().prices());
+    this.access = new AccessControl(config.accessKeys(), previous.access);
+    this.usageLog = previous.usageLog;
+    this.clientOptions = previous.clientOptions;
+    this.sharedClients = previous.sharedClients;
+    this.webSockets = previous.webSockets;
+    this.selfPort = previous.selfPort;
+    boolean sameQueues = limits.concurrencyPerKey() == previous.limits.concurrencyPerKey()
+        && limits.queueSize() == previous.limits.queueSize();
+    Map<Target, TargetPool> running = new HashMap<>();
+    if (sameQueues) {
+      previous.pools.forEach((t, p) -> running.putIfAbsent(t, p));
+    }
+    for (Route r : config.routes()) {
+      for (Target t : r.targets()) {
+        TargetPool kept = running.get(t); // by value: the same settings, the same pool
+        pools.put(t, kept != null ? kept
+            : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
+                ledger.coolDowns()));
+      }
+    }
+  }
+
+  /**
    * The clients for upstream calls. HTTP/1.1: one connection per stream in flight; HTTP/2: the
    * streams share connections, a cancelled one reset alone (RST_STREAM). The key pools
    * (concurrency-per-key, queue-size) are the limit. A smaller pool would queue streams unseen,
@@ -113,14 +180,28 @@ public final class GatewayState implements AutoCloseable {
         // stream's own window, which a stream paused for a slow client does not renew.
         .setHttp2ConnectionWindowSize(Integer.MAX_VALUE);
     return new UpstreamClients(
-        vertx.createHttpClient(clientOptions, new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL)),
-        vertx.createHttpClient(http2, new PoolOptions()
+        vertx.httpClientBuilder().with(clientOptions)
+            .with(new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL))
+            .withConnectHandler(this::upstreamConnection).build(),
+        vertx.httpClientBuilder().with(http2).with(new PoolOptions()
             // Vert.x 5.2 weighs a pool's connections by the product of these two sizes: at
             // 2^31 it overflows and the pool never connects (65,536 each hangs every request).
             // HTTP/1.1 here is an https server that did not offer h2.
             .setHttp1MaxSize(UPSTREAM_POOL)
-            .setHttp2MaxSize(UPSTREAM_HTTP2_POOL)),
+            .setHttp2MaxSize(UPSTREAM_HTTP2_POOL))
+            .withConnectHandler(this::upstreamConnection).build(),
         new HashMap<>());
+  }
+
+  /**
+   * A connection-level failure of an upstream connection (a reset, a TLS alert) reaches the
+   * request it carried, if any, through that request's own handlers, which log it once with the
+   * request's line. Without a handler here Vert.x would also print it through JUL as a SEVERE
+   * line with no request context; it is counted instead
+   * ({@code sluice_gateway_upstream_errors{class="connection"}}).
+   */
+  private void upstreamConnection(io.vertx.core.http.HttpConnection connection) {
+    connection.exceptionHandler(t -> metrics.upstreamError("connection"));
   }
 
   /**

@@ -40,12 +40,18 @@ public final class RequestBody {
     boolean includeUsage = false;
     boolean streamOptions = false;
     long maxTokens = 0;
+    java.util.Set<String> seen = new java.util.HashSet<>();
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new CodecException("the request body must be a JSON object");
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
+        if (!seen.add(name)) {
+          // Parsers disagree on duplicates (first wins, last wins, error): the gateway would route
+          // and check access on one model while the upstream serves another.
+          throw new CodecException("the request body has a duplicate '" + name + "' key");
+        }
         JsonToken value = p.nextToken();
         if (name.equals("model") && value == JsonToken.VALUE_STRING) {
           model = p.getText();
@@ -56,8 +62,13 @@ public final class RequestBody {
           stream = value == JsonToken.VALUE_TRUE;
         } else if (name.equals("stream_options") && value == JsonToken.START_OBJECT) {
           streamOptions = true;
+          java.util.Set<String> options = new java.util.HashSet<>();
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String option = p.currentName();
+            if (!options.add(option)) {
+              throw new CodecException("the request body has a duplicate 'stream_options."
+                  + option + "' key");
+            }
             JsonToken v = p.nextToken();
             if (option.equals("include_usage")) {
               includeUsage = v == JsonToken.VALUE_TRUE;

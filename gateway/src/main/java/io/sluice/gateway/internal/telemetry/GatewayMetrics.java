@@ -87,6 +87,15 @@ public final class GatewayMetrics {
     }
   }
 
+  /**
+   * A client connection or WebSocket the gateway closed for a limit or a protocol error
+   * ({@code max_connections}, {@code request_head_timeout}, {@code ws_message_too_big}, ...).
+   */
+  public void clientClosed(String reason) {
+    Counter.builder("sluice_gateway_client_closes").tag("reason", reason).register(registry)
+        .increment();
+  }
+
   public String scrape() {
     return registry.scrape();
   }

@@ -4,7 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Masks an upstream key in bytes passed through as they arrive. Some providers repeat the key in
+ * Masks an upstream key in everything the client can see. The exchange ({@code Exchange}) and the
+ * WebSocket session ({@code WsSession}) each hold one and send every byte, header value and
+ * message bound for the client through it, whatever path produced it (pass-through bytes,
+ * re-encoded events, non-streaming bodies, error bodies, copied headers, relayed WebSocket
+ * messages), so a new path cannot forget it.
+ *
+ * <p>Masks an upstream key in bytes passed through as they arrive. Some providers repeat the key in
  * an in-stream error, and a key may straddle two upstream chunks, so the few trailing bytes that
  * could begin the key are held back until the next chunk (or the end) tells. An SSE event ends
  * with a line break, which no key begins with, so in practice nothing waits.
@@ -46,6 +52,25 @@ public final class KeyMasker {
     System.arraycopy(data, start, out, written, keep - start);
     held = Arrays.copyOfRange(data, keep, data.length);
     return out;
+  }
+
+  /** A last chunk: the bytes masked, with nothing held back. */
+  public byte[] last(byte[] chunk) {
+    byte[] out = apply(chunk);
+    byte[] rest = flush();
+    if (rest.length == 0) {
+      return out;
+    }
+    return concat(out, rest);
+  }
+
+  /** A whole text (a header value, a message) with the key masked. */
+  public String mask(String text) {
+    if (key.length == 0) {
+      return text;
+    }
+    String k = new String(key, StandardCharsets.UTF_8);
+    return text.contains(k) ? text.replace(k, "***") : text;
   }
 
   /** The bytes still held back, at the end of the stream: they were not the key. */

@@ -3,6 +3,8 @@ package io.sluice.gateway.internal.upstream;
 import io.sluice.core.codec.ChatDialect;
 import io.sluice.core.codec.WireFormat;
 import io.vertx.core.MultiMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,23 +19,58 @@ public final class ProviderHeaders {
       "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
       "transfer-encoding", "upgrade", "content-length", "content-encoding", "host");
 
-  /** The client's credentials are for the gateway; upstream keys are set per target. */
-  private static final Set<String> CLIENT_ONLY = Set.of("authorization", "x-api-key",
-      "api-key", "accept-encoding", "cookie", "expect");
+  /**
+   * The client headers a provider needs, forwarded by default: API versions and betas (which
+   * change the wire format the client expects back), tracing ids, idempotency, and the mock's
+   * controls ({@code x-sluice-*}). Everything else stays at the gateway: credentials, cookies,
+   * SDK telemetry, and above all {@code OpenAI-Organization} and {@code OpenAI-Project}, which
+   * choose whose account a call on the gateway's key is billed to; a target may add names with
+   * {@code forward-headers}.
+   */
+  static final Set<String> ALLOWED = Set.of("anthropic-version", "anthropic-beta",
+      "openai-beta", "x-request-id", "request-id", "x-client-request-id", "traceparent",
+      "tracestate", "idempotency-key");
+  static final String ALLOWED_PREFIX = "x-sluice-";
+
+  /** Never forwarded, even when a target names them: the gateway's own concerns. */
+  private static final Set<String> NEVER = Set.of("authorization", "x-api-key", "api-key",
+      "accept-encoding", "cookie", "expect", "content-type");
 
   /** The Anthropic API version sent when the client named none. */
   static final String ANTHROPIC_VERSION = "2023-06-01";
 
   private ProviderHeaders() {}
 
-  /** Client request headers to forward upstream: all but hop-by-hop and the client's secrets. */
-  static void forward(MultiMap from, MultiMap to) {
+  /**
+   * Client request headers to forward upstream: those on the allow-list or named by the target,
+   * never a hop-by-hop one, nor one the client's {@code Connection} header names (RFC 9110
+   * §7.6.1: those are for the gateway alone), nor the client's credentials.
+   */
+  static void forward(MultiMap from, List<String> alsoAllowed, MultiMap to) {
+    Set<String> connection = new HashSet<>();
+    for (String v : from.getAll("connection")) {
+      for (String token : v.split(",")) {
+        connection.add(token.trim().toLowerCase(Locale.ROOT));
+      }
+    }
     for (Map.Entry<String, String> e : from) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
-      if (!HOP_BY_HOP.contains(name) && !CLIENT_ONLY.contains(name)) {
+      boolean allowed = ALLOWED.contains(name) || name.startsWith(ALLOWED_PREFIX)
+          || containsIgnoreCase(alsoAllowed, name);
+      if (allowed && !HOP_BY_HOP.contains(name) && !NEVER.contains(name)
+          && !connection.contains(name)) {
         to.add(e.getKey(), e.getValue());
       }
     }
+  }
+
+  private static boolean containsIgnoreCase(List<String> names, String name) {
+    for (String n : names) {
+      if (n.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The upstream key in the header its provider reads; nothing for a target without a key. */

@@ -33,6 +33,10 @@ import java.util.Optional;
 public final class UpstreamAttempt {
   /** The log's and the metrics' name for a 2xx streaming answer that is no event stream. */
   public static final String NOT_EVENT_STREAM = "not_event_stream";
+  /** The log's and the metrics' name for a non-streaming 2xx answer that is no JSON. */
+  public static final String NOT_JSON = "not_json";
+  /** The log's and the metrics' name for a 2xx compressed although identity was asked. */
+  public static final String ENCODED = "unexpected_content_encoding";
   /** RST_STREAM's code for "no longer needed" (RFC 9113 §7). */
   static final long CANCEL = 0x8;
 
@@ -151,7 +155,7 @@ public final class UpstreamAttempt {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setHeaders(MultiMap.caseInsensitiveMultiMap())
         .setAbsoluteURI(stripSlash(target.baseUrl()) + upstreamDoor.upstreamSuffix());
-    ProviderHeaders.forward(call.headers(), options.getHeaders());
+    ProviderHeaders.forward(call.headers(), target.forwardHeaders(), options.getHeaders());
     options.getHeaders().set("Content-Type", "application/json");
     options.getHeaders().set("Accept-Encoding", "identity");
     ProviderHeaders.key(options.getHeaders(), upstreamCodec.format(), target.dialect(),
@@ -199,8 +203,24 @@ public final class UpstreamAttempt {
     }
     int status = head.statusCode();
     if (status >= 200 && status < 300) {
+      // One check of every 2xx before a byte of it is relayed, so that both relays may trust it.
+      // The gateway asks for identity and does not inflate: a compressed answer would reach the
+      // client as bytes it cannot read, or (its Content-Encoding dropped) as garbage.
+      String encoding = head.getHeader("content-encoding");
+      if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+        head.handler(b -> { }); // read and dropped: nothing of it can be told
+        head.exceptionHandler(this::transportFailed);
+        head.endHandler(v -> wrongAnswer(head, ENCODED, "the upstream answered HTTP " + status
+            + " with Content-Encoding " + StreamDecoder.excerpt(encoding.trim())
+            + ", though the gateway asked for identity", new byte[0]));
+        return;
+      }
       if (call.scan().stream() && !isEventStream(head.getHeader("content-type"))) {
         readNotAnEventStream(head);
+        return;
+      }
+      if (!call.scan().stream() && !isJson(head.getHeader("content-type"))) {
+        readNotJson(head);
         return;
       }
       streaming = call.scan().stream();
@@ -226,13 +246,20 @@ public final class UpstreamAttempt {
         n -> Optional.ofNullable(head.getHeader(n));
     boolean retryable = gw.retry.retryable(status, headers);
     long cool = 0;
-    if (status == 429) {
+    byte[] masked = mask(errorBody);
+    Failed told = told(status, masked);
+    String kind = "http_" + status;
+    if (status == 429 && !told.retryable()) {
+      // A 429 that waiting does not cure (insufficient_quota: a billing matter): the client is
+      // told so, and the key rests for limits.quota-cool-down, not for a passing rate limit's.
+      retryable = false;
+      cool = gw.limits.quotaCoolDown().toNanos();
+      kind = "quota_exhausted";
+    } else if (status == 429) {
       Duration after = RetryPolicy429.coolDown(headers);
       cool = after.toNanos();
     }
-    byte[] masked = mask(errorBody);
-    outcome.failed(this, new Failure("http_" + status, retryable, cool,
-        told(status, masked), passOn(status, masked, head)));
+    outcome.failed(this, new Failure(kind, retryable, cool, told, passOn(status, masked, head)));
   }
 
   /**
@@ -284,6 +311,21 @@ public final class UpstreamAttempt {
     return media.trim().equalsIgnoreCase("text/event-stream");
   }
 
+  /**
+   * Whether a 2xx answer to a non-streaming request is JSON: {@code application/json} or a
+   * {@code +json} type. None at all is taken as JSON, as for event streams; the body relay then
+   * refuses a body that does not begin as JSON.
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return true;
+    }
+    int semicolon = contentType.indexOf(';');
+    String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+        .toLowerCase(java.util.Locale.ROOT);
+    return media.equals("application/json") || media.endsWith("+json");
+  }
+
   /** A 2xx that is no event stream (a proxy's login page, an error in a 200): read it, bounded. */
   private void readNotAnEventStream(HttpClientResponse head) {
     Buffer body = Buffer.buffer();
@@ -294,6 +336,46 @@ public final class UpstreamAttempt {
     head.endHandler(v -> notAnEventStream(head, body.getBytes()));
   }
 
+  /** A non-streaming 2xx that is no JSON (a login page, an event stream): read it, bounded. */
+  private void readNotJson(HttpClientResponse head) {
+    Buffer body = Buffer.buffer();
+    head.handler(b -> keep(body, b));
+    head.exceptionHandler(this::transportFailed);
+    head.endHandler(v -> wrongAnswer(head, NOT_JSON, expected("application/json", head),
+        body.getBytes()));
+  }
+
+  /** "expected T but the upstream answered HTTP s with type", bounded. */
+  public static String expected(String type, HttpClientResponse head) {
+    String got = head.getHeader("content-type");
+    return "expected " + type + " but the upstream answered HTTP " + head.statusCode() + " "
+        + (got == null ? "with no content type" : StreamDecoder.excerpt(got));
+  }
+
+  /**
+   * A 2xx that cannot be relayed (wrong type, unasked-for encoding): the client gets a 502 in its
+   * format naming what came, retryable on the next target before the first byte. Public for the
+   * body relay, which learns only from the body that an untyped answer is no JSON.
+   */
+  public void wrongAnswer(HttpClientResponse head, String kind, String message, byte[] body) {
+    if (over) {
+      return;
+    }
+    over = true;
+    cancelFirstByteTimer();
+    Failed failure = new Failed(ClientErrors.typeFor(502), "", message, 502, true);
+    if (looksLikeJson(body)) {
+      try {
+        Failed decoded = mask(upstreamCodec.decodeError(head.statusCode(), body));
+        failure = new Failed(decoded.type(), decoded.code(), message + ": " + decoded.message(),
+            502, true);
+      } catch (RuntimeException e) {
+        // the status and the content type alone still say what happened
+      }
+    }
+    outcome.failed(this, new Failure(kind, true, failure));
+  }
+
   /**
    * Nothing went to the client yet, so it gets a 502 in its format naming the upstream's status
    * and content type (as the client module's ApiException does); a JSON body is decoded as the
@@ -301,27 +383,7 @@ public final class UpstreamAttempt {
    * upstream failed, so the next target may serve: retryable, before the first byte only.
    */
   private void notAnEventStream(HttpClientResponse head, byte[] body) {
-    if (over) {
-      return;
-    }
-    over = true;
-    cancelFirstByteTimer();
-    int status = head.statusCode();
-    String type = head.getHeader("content-type");
-    String answer = "expected text/event-stream but the upstream answered HTTP " + status + " "
-        + (type == null ? "with no content type"
-            : StreamDecoder.excerpt(type));
-    Failed failure = new Failed(ClientErrors.typeFor(502), "", answer, 502, true);
-    if (looksLikeJson(body)) {
-      try {
-        Failed decoded = mask(upstreamCodec.decodeError(status, body));
-        failure = new Failed(decoded.type(), decoded.code(), answer + ": " + decoded.message(),
-            502, true);
-      } catch (RuntimeException e) {
-        // the status and the content type alone still say what happened
-      }
-    }
-    outcome.failed(this, new Failure(NOT_EVENT_STREAM, true, failure));
+    wrongAnswer(head, NOT_EVENT_STREAM, expected("text/event-stream", head), body);
   }
 
   /** The upstream key this attempt sends; empty when the target has none. */
@@ -378,6 +440,11 @@ public final class UpstreamAttempt {
     cancelFirstByteTimer();
   }
 
+  /** Whether the first-token timeout still runs: no model event (or body) arrived yet. */
+  public boolean awaitsFirstToken() {
+    return firstByteTimer >= 0;
+  }
+
   /** The gateway cut the attempt (client gone, a limit): the upstream request is reset. */
   public void cancel() {
     cancelled = true;
@@ -417,7 +484,8 @@ public final class UpstreamAttempt {
     }
   }
 
-  private static boolean looksLikeJson(byte[] b) {
+  /** Whether a body begins, after white space, with a JSON object. */
+  public static boolean looksLikeJson(byte[] b) {
     for (byte c : b) {
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
         return c == '{';

@@ -1,5 +1,6 @@
 package io.sluice.gateway.internal.ws;
 
+import io.sluice.core.event.Failed;
 import io.sluice.core.sse.SseEvent;
 import io.sluice.core.sse.SseListener;
 import io.sluice.core.sse.SseReader;
@@ -89,7 +90,7 @@ final class BridgedTurn implements WsSession.Turn, SseListener {
           errorAnswer(status, b.succeeded() ? b.result() : Buffer.buffer()));
       return;
     }
-    SseReader reader = EventLimit.reader(this, session.gw.limits);
+    SseReader reader = EventLimit.reader(this, session.gw.limits, this::readFailed);
     head.handler(chunk -> {
       byte[] bytes = chunk.getBytes();
       reader.feed(bytes, 0, bytes.length);
@@ -119,6 +120,23 @@ final class BridgedTurn implements WsSession.Turn, SseListener {
     if (terminal) {
       end(); // the client may send its next turn now, before this HTTP answer's last bytes
     }
+  }
+
+  /**
+   * The reader failed (an event over {@code limits.max-event-bytes}): the turn ends now with an
+   * error event, and the HTTP stream behind it is cut rather than read on.
+   */
+  private void readFailed(io.sluice.core.SluiceException failure) {
+    if (cancelled || ended) {
+      return;
+    }
+    if (!terminal) {
+      session.sendError(502, "api_error", Failed.LIMIT, failure.getMessage());
+    }
+    if (request != null) {
+      request.reset();
+    }
+    end();
   }
 
   /** A refused turn: the front door's JSON error as the WebSocket {@code error} event. */

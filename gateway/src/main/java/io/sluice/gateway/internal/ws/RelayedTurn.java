@@ -249,11 +249,9 @@ final class RelayedTurn implements WsSession.Turn {
         errorClass, keyLabel, accounting.text()));
   }
 
-  /** The upstream as the usage log names it, without a query string (it may hold a key). */
+  /** The upstream as the usage log names it, without a query string or user (they may hold a key). */
   private String label() {
-    String url = target.baseUrl();
-    int query = url.indexOf('?');
-    return target.kind().configName() + " websocket " + (query < 0 ? url : url.substring(0, query));
+    return target.kind().configName() + " websocket " + target.safeBaseUrl();
   }
 
   /** The {@code type} of an event's JSON, or empty. */

@@ -7,6 +7,8 @@ import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.internal.server.AccessControl;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -43,8 +45,18 @@ public final class WsSession {
   private WebSocket upstream;
   private Target upstreamTarget;
   private String upstreamApiKey = "";
+  /**
+   * The upstream socket's key, masked in every message to the client ({@link #toClient}): a
+   * relayed event, a late one between turns, or an error that repeats what the upstream said.
+   */
+  private KeyMasker masker = new KeyMasker("");
   private RelayedTurn relaying;
   private boolean closed;
+  private final WsMessages messages;
+  private long idleTimer = -1;
+  private Runnable onClosed = () -> { };
+  /** Told once, when the client's socket closes: the server's count of open sessions. */
+  private Runnable whenClosed = () -> { };
 
   public WsSession(GatewayState gw, ServerWebSocket client, Optional<AccessKey> key,
       MultiMap upgradeHeaders) {
@@ -53,15 +65,102 @@ public final class WsSession {
     this.key = key;
     this.upgradeHeaders = upgradeHeaders;
     this.context = gw.vertx.getOrCreateContext();
+    this.messages = new WsMessages(gw.limits.maxBodyBytes());
   }
 
-  public void start() {
+  /** Runs {@code action} on the session's event loop once its socket has closed. */
+  public WsSession whenClosed(Runnable action) {
+    this.whenClosed = action;
+    return this;
+  }
+
+  /**
+   * The gateway is shutting down and its drain timeout passed: from any thread, the client gets
+   * an {@code error} message saying so, then a close with 1001 (going away). A turn in flight is
+   * cancelled and booked as the socket closes, as when a client leaves.
+   */
+  public void shutDown(String message) {
+    context.runOnContext(v -> {
+      if (closed) {
+        return;
+      }
+      sendError(503, "api_error", "gateway_shutting_down", message);
+      client.close((short) 1001, "gateway shutting down");
+    });
+  }
+
+  /**
+   * Starts reading the client's messages; {@code onClosed} runs once when the socket closes (the
+   * upgraded connection is no longer the HTTP server's to report).
+   */
+  public void start(Runnable onClosed) {
+    this.onClosed = onClosed;
     client.setWriteQueueMaxSize(gw.limits.streamBufferBytes());
-    client.textMessageHandler(this::onMessage);
-    client.binaryMessageHandler(b -> sendError(400, "invalid_request_error", "invalid_message",
-        "send each response.create as a JSON text message"));
-    client.exceptionHandler(t -> { });
+    client.frameHandler(this::onFrame);
+    client.exceptionHandler(this::onError);
     client.closeHandler(v -> closed());
+    armIdle();
+  }
+
+  private void onFrame(io.vertx.core.http.WebSocketFrame frame) {
+    if (closed || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
+      return; // pings are answered by Vert.x, close frames end in closeHandler
+    }
+    armIdle();
+    WsMessages.Outcome outcome = messages.frame(frame);
+    if (outcome instanceof WsMessages.Text t) {
+      onMessage(t.text());
+    } else if (outcome instanceof WsMessages.Binary) {
+      sendError(400, "invalid_request_error", "invalid_message",
+          "send each response.create as a JSON text message");
+    } else if (outcome instanceof WsMessages.Violation v) {
+      gw.metrics.clientClosed(v.reason());
+      client.close(v.status(), v.message());
+    }
+  }
+
+  /**
+   * The frame decoder refused a frame (too big for {@code limits.max-body-bytes}, bad framing,
+   * bad UTF-8): close with the status it names, not Vert.x's 1000. Other errors (the peer reset
+   * the connection) end in closeHandler.
+   */
+  private void onError(Throwable t) {
+    if (closed || !(t instanceof CorruptedWebSocketFrameException)) {
+      return;
+    }
+    int status = ((CorruptedWebSocketFrameException) t).closeStatus().code();
+    String reason = status == 1009 ? "ws_message_too_big"
+        : status == 1007 ? "ws_invalid_utf8" : "ws_protocol_error";
+    gw.metrics.clientClosed(reason);
+    client.close((short) status, status == 1009
+        ? "frame larger than " + gw.limits.maxBodyBytes() + " bytes (limits.max-body-bytes)"
+        : reason);
+  }
+
+  /**
+   * A client that sends nothing with no turn in flight for {@code limits.websocket-idle-timeout}
+   * is closed; a turn in flight is bounded by its upstream's own timeouts instead.
+   */
+  private void armIdle() {
+    cancelIdle();
+    if (closed || turn != null) {
+      return;
+    }
+    long millis = gw.limits.webSocketIdleTimeout().toMillis();
+    idleTimer = gw.vertx.setTimer(millis, id -> {
+      idleTimer = -1;
+      if (!closed && turn == null) {
+        gw.metrics.clientClosed("websocket_idle_timeout");
+        client.close((short) 1000, "idle for " + millis + " ms (limits.websocket-idle-timeout)");
+      }
+    });
+  }
+
+  private void cancelIdle() {
+    if (idleTimer >= 0) {
+      gw.vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
   }
 
   private void onMessage(String text) {
@@ -107,6 +206,7 @@ public final class WsSession {
     turn = first.websocket()
         ? new RelayedTurn(this, first, message, scan.model())
         : new BridgedTurn(this, message);
+    cancelIdle();
     turn.start();
   }
 
@@ -115,6 +215,7 @@ public final class WsSession {
     if (turn == ended) {
       turn = null;
       relaying = null;
+      armIdle();
     }
   }
 
@@ -144,11 +245,12 @@ public final class WsSession {
       upstream = ws;
       upstreamTarget = target;
       upstreamApiKey = apiKey;
+      masker = new KeyMasker(apiKey);
       ws.textMessageHandler(text -> {
         if (relaying != null && upstream == ws) {
           relaying.fromUpstream(text);
         } else if (upstream == ws && !closed) {
-          client.writeTextMessage(text); // a late event between turns: the client decides
+          toClient(text); // a late event between turns: the client decides
         }
       });
       ws.exceptionHandler(t -> { });
@@ -170,11 +272,16 @@ public final class WsSession {
     if (closed || client.isClosed()) {
       return;
     }
-    client.writeTextMessage(json);
+    toClient(json);
     if (source != null && client.writeQueueFull()) {
       source.pause();
       client.drainHandler(v -> source.resume());
     }
+  }
+
+  /** The one way a message reaches the client: with the upstream's key masked. */
+  private void toClient(String text) {
+    client.writeTextMessage(masker.mask(text));
   }
 
   /** The Responses WebSocket error event. */
@@ -190,7 +297,13 @@ public final class WsSession {
   }
 
   private void closed() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    cancelIdle();
+    onClosed.run();
+    whenClosed.run();
     relaying = null;
     Turn t = turn;
     turn = null;

@@ -1,0 +1,76 @@
+package io.sluice.gateway.internal.config;
+
+import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayException;
+import io.sluice.gateway.GatewayLimits;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a reload of {@code sluice.yaml} may change while the gateway runs. Routes, targets,
+ * access keys, limits read per request, prices and the drain settings take effect; what the
+ * listeners, the upstream clients or the usage log were built with stays until a restart, and
+ * {@link #restartNeeded()} names each such setting that changed, for the log.
+ *
+ * @param effective the configuration to run: the new one with the running listener's settings
+ * @param restartNeeded one line per changed setting that waits for a restart
+ */
+public record ConfigChanges(GatewayConfig effective, List<String> restartNeeded) {
+
+  public ConfigChanges {
+    Objects.requireNonNull(effective, "effective");
+    restartNeeded = List.copyOf(restartNeeded);
+  }
+
+  /**
+   * The changes from {@code running} to {@code next}, for a gateway bound to {@code boundHost}.
+   *
+   * @throws GatewayException when the new file would be unsafe on the running listener: no
+   *     access keys left on a gateway that listens beyond loopback (it binds to loopback only
+   *     when started without keys, and that choice is made at start)
+   */
+  public static ConfigChanges of(GatewayConfig running, GatewayConfig next, String boundHost) {
+    List<String> restart = new ArrayList<>();
+    if (!next.host().equals(running.host())) {
+      restart.add("server.host changed from '" + running.host() + "' to '" + next.host()
+          + "': the gateway still listens on " + boundHost + " until it is restarted");
+    }
+    if (next.port() != running.port()) {
+      restart.add("server.port changed from " + running.port() + " to " + next.port()
+          + ": the gateway still listens on " + running.port() + " until it is restarted");
+    }
+    if (next.accessKeys().isEmpty() && !isLoopback(boundHost)) {
+      throw new GatewayException("access-keys: the new file has none, which would let every "
+          + "caller in on " + boundHost + "; a gateway without keys listens on loopback only, "
+          + "so restart it to run without keys");
+    }
+    GatewayLimits was = running.limits();
+    GatewayLimits now = next.limits();
+    restartIf(restart, was.maxHeaderBytes() != now.maxHeaderBytes(), "limits.max-header-bytes");
+    restartIf(restart, !was.connectTimeout().equals(now.connectTimeout()),
+        "limits.connect-timeout");
+    restartIf(restart, was.maxUpstreamMessageBytes() != now.maxUpstreamMessageBytes(),
+        "limits.max-upstream-message-bytes");
+    restartIf(restart, !next.adminKeySha256().equals(running.adminKeySha256()),
+        "server.admin-key");
+    restartIf(restart, !next.usageLog().equals(running.usageLog())
+        || next.logContent() != running.logContent(), "usage-log");
+    // What waits for a restart keeps its running value, so the state matches what runs.
+    GatewayConfig effective = new GatewayConfig(running.host(), running.port(), next.routes(),
+        next.accessKeys(), next.limits(), running.usageLog(), running.logContent(),
+        running.adminKeySha256());
+    return new ConfigChanges(effective, restart);
+  }
+
+  private static void restartIf(List<String> restart, boolean changed, String setting) {
+    if (changed) {
+      restart.add(setting + " changed: it takes effect when the gateway is restarted");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1")
+        || host.equals("[::1]");
+  }
+}
