@@ -205,6 +205,7 @@ class ConfigTest {
             targets:
               - kind: openai-chat
                 base-url: https://api.openai.com/v1
+                api-keys: ["sk-test"]
                 forward-headers: ["OpenAI-Organization"]
         """, Map.of());
     GatewayLimits l = c.limits();
