@@ -12,7 +12,6 @@ import com.anthropic.models.messages.RawContentBlockDelta;
 import com.anthropic.models.messages.RawContentBlockDeltaEvent;
 import com.anthropic.models.messages.RawContentBlockStartEvent;
 import com.anthropic.models.messages.RawMessageStreamEvent;
-import com.anthropic.models.messages.ServerToolUseBlock;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.anthropic.models.messages.Usage;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,12 +43,12 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code message_start}: the chunk id, the model, {@code created} (now: Anthropic has no
  *       creation time), the usage so far and the stop reason if it already has one;</li>
- *   <li>{@code content_block_start} of a {@code tool_use} or {@code server_tool_use}: a
- *       {@code tool_calls} entry with the call's ordinal, id, name and empty arguments (then the
- *       input as arguments, when the start already holds it); block types this SDK version has
- *       no class for ({@code mcp_tool_use}, unknown server tools) are read from the raw JSON the
- *       SDK keeps, and a call whose input stays empty gets {@code {}} as its arguments at its
- *       {@code content_block_stop};</li>
+ *   <li>{@code content_block_start} of a {@code tool_use}: a {@code tool_calls} entry with the
+ *       call's ordinal, id, name and empty arguments (then the input as arguments, when the start
+ *       already holds it), and a call whose input stays empty gets {@code {}} as its arguments at
+ *       its {@code content_block_stop}; server tools ({@code server_tool_use},
+ *       {@code mcp_tool_use}) ran at Anthropic and are dropped, as sluice's Chat encoder drops
+ *       them;</li>
  *   <li>{@code content_block_delta}: {@code text_delta} to {@code delta.content},
  *       {@code input_json_delta} to the call's {@code function.arguments}, {@code thinking_delta}
  *       to {@code delta.reasoning_content} (an additional property: the chunk has no field for
@@ -127,21 +126,11 @@ final class AnthropicJavaToOpenAiJava implements ResponseTranslator {
       } else if (event.isContentBlockStart()) {
         RawContentBlockStartEvent start = event.asContentBlockStart();
         RawContentBlockStartEvent.ContentBlock block = start.contentBlock();
+        // Server tools (server_tool_use, mcp_tool_use) ran at Anthropic: the client has nothing to
+        // call, so, as in sluice's Chat encoder, they are not tool calls and their input is dropped.
         if (block.isToolUse()) {
           ToolUseBlock tool = block.asToolUse();
           toolStart((int) start.index(), tool.id(), tool.name(), tool._input());
-        } else if (block.isServerToolUse()) {
-          ServerToolUseBlock tool = block.asServerToolUse();
-          toolStart((int) start.index(), tool.id(), tool.name().asString(), tool._input());
-        } else if (block._json().isPresent()) {
-          // A block type this SDK version has no class for (mcp_tool_use, or a server tool
-          // whose name it does not know): read the raw JSON the SDK keeps, as its users must.
-          Map<String, JsonValue> raw = object(block._json().get()).orElse(Map.of());
-          String type = text(raw.get("type"));
-          if (type.endsWith("tool_use")) {
-            toolStart((int) start.index(), text(raw.get("id")), text(raw.get("name")),
-                raw.getOrDefault("input", JsonValue.from(Map.of())));
-          }
         }
       } else if (event.isContentBlockStop()) {
         int index = (int) event.asContentBlockStop().index();
@@ -231,10 +220,6 @@ final class AnthropicJavaToOpenAiJava implements ResponseTranslator {
             .function(Delta.ToolCall.Function.builder().arguments(json).build())
             .build()));
       }
-    }
-
-    private static String text(JsonValue value) {
-      return value == null ? "" : ((JsonField<?>) value).asString().orElse("");
     }
 
     /** JsonValue extends the raw JsonField type, so its accessors lose their generics. */

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewaySignalsTest {
   private static final int STREAMS = Integer.getInteger("sluice.drain.streams", 100);
   private static final Pattern LISTENING =
-      Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+      Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+) ");
 
   @TempDir Path dir;
   private final MockProvider mock = MockProvider.start(MockOptions.defaults());

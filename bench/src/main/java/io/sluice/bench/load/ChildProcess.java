@@ -172,19 +172,30 @@ final class ChildProcess implements Server {
   }
 
   @Override
-  public synchronized double liveHeapBytes() {
+  public double liveHeapBytes() {
+    return ask("heap");
+  }
+
+  @Override
+  public double allocatedBytes() {
+    return ask("alloc");
+  }
+
+  /** Sends {@code what} to a child JVM's standard input and reads its {@code what NUMBER}. */
+  private synchronized double ask(String what) {
     if (!jvm) {
       return Double.NaN;
     }
     try {
       OutputStream in = process.getOutputStream();
-      in.write("heap\n".getBytes(StandardCharsets.UTF_8));
+      in.write((what + "\n").getBytes(StandardCharsets.UTF_8));
       in.flush();
       String line = readLine(process, out, 60, Path.of("/dev/null"));
-      while (!line.startsWith("heap ") && !line.startsWith("(")) {
+      while (!line.startsWith(what + " ") && !line.startsWith("(")) {
         line = readLine(process, out, 60, Path.of("/dev/null"));
       }
-      return line.startsWith("heap ") ? Double.parseDouble(line.substring(5).trim()) : Double.NaN;
+      return line.startsWith(what + " ")
+          ? Double.parseDouble(line.substring(what.length() + 1).trim()) : Double.NaN;
     } catch (IOException e) {
       return Double.NaN;
     }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway load harness (docs/benchmarks-load.md): the same streaming clients straight to the
- * simulated provider, through the sluice gateway and through Portkey, one after the other in the
- * same run, each server in a process of its own, and the added latency and the costs of each
+ * simulated provider, through nginx (the floor: a relay that reads nothing), through the sluice
+ * gateway and through Portkey, one after the other in the same run, each server in a process of its own, and the added latency and the costs of each
  * gateway as differences and ratios.
  *
  * <pre>
@@ -82,7 +82,12 @@ public final class LoadHarness {
 
   /** What one path did in one run, with its server's costs. */
   record PathResult(String path, Result clients, double cpuSeconds, double rssIdle,
-      double rssLoaded, double heapIdle, double heapLoaded) {
+      double rssLoaded, double heapIdle, double heapLoaded, double allocated) {
+
+    /** Bytes the server allocated in the window per token event relayed (JVMs only). */
+    double allocatedPerEvent() {
+      return clients.textEvents() == 0 ? Double.NaN : allocated / clients.textEvents();
+    }
 
     double cpuPer1000Streams() {
       return clients.completed() == 0 ? Double.NaN : cpuSeconds / clients.completed() * 1000;
@@ -114,7 +119,8 @@ public final class LoadHarness {
     Server mock = null;
     Server gateway = null;
     Server portkey = null;
-    String note = "";
+    Server nginx = null;
+    List<String> notes = new ArrayList<>();
     try (LoadGenerator clients = new LoadGenerator(options.eventLoops())) {
       if (options.inProcess()) {
         mock = InProcess.mock();
@@ -123,6 +129,17 @@ public final class LoadHarness {
             "mock", "0");
       }
       String mockBase = "http://127.0.0.1:" + mock.port() + "/v1";
+      if (options.paths().contains("nginx")) {
+        Optional<Path> program = Nginx.find(options.nginx());
+        if (program.isPresent()) {
+          nginx = Nginx.start(program.get(), mock.port(), options.gatewayCpus(), scratch);
+        } else {
+          String note = "nginx skipped: `" + options.nginx() + "` is not installed (Debian:"
+              + " `apt-get install nginx`; or `--nginx PATH`)";
+          notes.add(note);
+          System.err.println("load: " + note);
+        }
+      }
       if (options.paths().contains("sluice")) {
         gateway = options.inProcess() ? InProcess.gateway(mockBase, options.upstreamHttp2())
             : ChildProcess.jvm("sluice", options.gatewayCpus(), options.gatewayJvm(),
@@ -137,7 +154,8 @@ public final class LoadHarness {
           portkey = Portkey.start(entry.get(), options.gatewayCpus(),
               scratch.resolve("portkey.log"));
         } else {
-          note = "Portkey skipped: " + (options.inProcess() ? "in-process run" : why);
+          String note = "Portkey skipped: " + (options.inProcess() ? "in-process run" : why);
+          notes.add(note);
           System.err.println("load: " + note);
         }
       }
@@ -171,6 +189,9 @@ public final class LoadHarness {
             for (int r = 1; r <= options.runs(); r++) {
               Map<String, PathResult> byPath = new LinkedHashMap<>();
               byPath.put("direct", measure(clients, s, mock, direct(mock), r));
+              if (nginx != null) {
+                byPath.put("nginx", measure(clients, s, nginx, viaNginx(nginx), r));
+              }
               if (gateway != null) {
                 byPath.put("sluice", measure(clients, s, gateway, viaSluice(gateway), r));
               }
@@ -180,12 +201,12 @@ public final class LoadHarness {
               }
               runs.add(byPath);
             }
-            reports.add(new ScenarioReport(s, runs, note));
+            reports.add(new ScenarioReport(s, runs, String.join("\n\n", notes)));
           }
         }
       }
     } finally {
-      for (Server server : new Server[] {portkey, gateway, mock}) {
+      for (Server server : new Server[] {portkey, gateway, nginx, mock}) {
         if (server != null) {
           server.close();
         }
@@ -209,6 +230,7 @@ public final class LoadHarness {
     double rssIdle = server.rssBytes();
     double heapIdle = server.liveHeapBytes();
     double[] cpu = new double[2];
+    double[] alloc = new double[2];
     double[] loaded = new double[2];
     Phase phase = new Phase(s.streams(), body(s), mockHeader(s),
         seconds(options.rampFor(s.streams(), s.events())), seconds(options.warmupSeconds()),
@@ -217,17 +239,19 @@ public final class LoadHarness {
       @Override
       public void windowStarts() {
         cpu[0] = server.cpuSeconds();
+        alloc[0] = server.allocatedBytes();
       }
 
       @Override
       public void windowEnds(int openStreams) {
         cpu[1] = server.cpuSeconds();
+        alloc[1] = server.allocatedBytes();
         loaded[0] = server.rssBytes();
         loaded[1] = server.liveHeapBytes();
       }
     });
     PathResult p = new PathResult(endpoint.name(), result, cpu[1] - cpu[0], rssIdle, loaded[0],
-        heapIdle, loaded[1]);
+        heapIdle, loaded[1], alloc[1] - alloc[0]);
     System.err.println("load: run " + run + " " + s.title() + " " + Report.oneLine(p));
     return p;
   }
@@ -250,6 +274,11 @@ public final class LoadHarness {
 
   static Endpoint direct(Server mock) {
     return new Endpoint("direct", mock.host(), mock.port(), "/v1/chat/completions", Map.of());
+  }
+
+  /** nginx relays the same request to the mock's Chat endpoint, translated scenario or not. */
+  static Endpoint viaNginx(Server nginx) {
+    return new Endpoint("nginx", nginx.host(), nginx.port(), "/v1/chat/completions", Map.of());
   }
 
   static Endpoint viaSluice(Server gateway) {

@@ -18,6 +18,7 @@ import java.util.List;
  * @param gatewayCpus the CPUs the gateways under test run on ({@code taskset -c}); "" for any
  * @param upstreamHttp2 the gateway calls the mock over HTTP/2 ({@code http2: true}), its streams
  *     sharing connections, instead of one HTTP/1.1 connection per stream
+ * @param nginx the nginx program: a path, or a name looked up on the PATH and in /usr/sbin
  */
 record LoadOptions(
     List<Integer> streams, List<Integer> events, List<String> modes, List<String> paths,
@@ -25,15 +26,15 @@ record LoadOptions(
     int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
     String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds,
     int minStreams, long streamIdleMillis, String gatewayCpus,
-    boolean upstreamHttp2) {
+    boolean upstreamHttp2, String nginx) {
 
-  static final List<String> ALL_PATHS = List.of("direct", "sluice", "portkey");
+  static final List<String> ALL_PATHS = List.of("direct", "nginx", "sluice", "portkey");
 
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
         2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
         Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000, "",
-        false);
+        false, "nginx");
   }
 
   static LoadOptions parse(String... args) {
@@ -76,6 +77,7 @@ record LoadOptions(
         case "--min-streams" -> o.with(x -> x.minStreams = Integer.parseInt(v));
         case "--stream-idle" -> o.with(x -> x.streamIdle = (long) (Double.parseDouble(v) * 1000));
         case "--gateway-cpus" -> o.with(x -> x.gatewayCpus = cpus(v));
+        case "--nginx" -> o.with(x -> x.nginx = v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       };
     }
@@ -164,6 +166,7 @@ record LoadOptions(
     long streamIdle;
     String gatewayCpus;
     boolean upstreamHttp2;
+    String nginx;
   }
 
   private LoadOptions with(java.util.function.Consumer<Builder> change) {
@@ -190,10 +193,11 @@ record LoadOptions(
     b.streamIdle = streamIdleMillis;
     b.gatewayCpus = gatewayCpus;
     b.upstreamHttp2 = upstreamHttp2;
+    b.nginx = nginx;
     change.accept(b);
     return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
         b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
         b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams,
-        b.streamIdle, b.gatewayCpus, b.upstreamHttp2);
+        b.streamIdle, b.gatewayCpus, b.upstreamHttp2, b.nginx);
   }
 }

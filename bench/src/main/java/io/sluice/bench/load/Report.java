@@ -11,8 +11,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * Markdown tables of a harness run: per scenario, the median over runs of each path's figures,
  * then each gateway's added latency (its percentile minus the direct path's percentile in the same
- * run, then the median of those differences over runs) and Portkey's figures as multiples of
- * sluice's.
+ * run, then the median of those differences over runs), sluice's figures as multiples of nginx's
+ * (the floor: a relay that reads nothing) and Portkey's as multiples of sluice's.
  */
 final class Report {
   private Report() {}
@@ -32,6 +32,7 @@ final class Report {
       new Metric("events/s", p -> p.clients().eventsPerSecond()),
       new Metric("CPU s per 1k streams", PathResult::cpuPer1000Streams),
       new Metric("CPU s per 1M events", PathResult::cpuPerMillionEvents),
+      new Metric("alloc B/event", PathResult::allocatedPerEvent),
       new Metric("open streams", p -> p.clients().openAtEnd()),
       new Metric("RSS KB/stream", p -> p.rssPerStream() / 1024),
       new Metric("heap KB/stream", p -> p.heapPerStream() / 1024),
@@ -98,24 +99,50 @@ final class Report {
       }
       sb.append('\n');
     }
+    if (first.containsKey("sluice") && first.containsKey("nginx")) {
+      sb.append("\nsluice ÷ nginx, same run: added TTFT p50 ")
+          .append(ratio(r, LATENCY.get(0), true, "sluice", "nginx")).append("× (")
+          .append(signed(difference(r, LATENCY.get(0), "sluice", "nginx")))
+          .append(" ms), added TTFT p99 ")
+          .append(ratio(r, LATENCY.get(1), true, "sluice", "nginx")).append("× (")
+          .append(signed(difference(r, LATENCY.get(1), "sluice", "nginx")))
+          .append(" ms), CPU per 1M events ")
+          .append(ratio(r, COSTS.get(3), false, "sluice", "nginx")).append("×, CPU per 1k streams ")
+          .append(ratio(r, COSTS.get(2), false, "sluice", "nginx")).append("×, RSS per stream ")
+          .append(ratio(r, COSTS.get(6), false, "sluice", "nginx")).append("×.\n");
+    }
     if (first.containsKey("sluice") && first.containsKey("portkey")) {
       sb.append("\nPortkey ÷ sluice, same run: added TTFT p50 ")
-          .append(ratio(r, LATENCY.get(0), true)).append("×, added TTFT p99 ")
-          .append(ratio(r, LATENCY.get(1), true)).append("×, added gap p99 ")
-          .append(ratio(r, LATENCY.get(4), true)).append("×, streams/s ")
-          .append(ratio(r, COSTS.get(0), false)).append("×, CPU per 1k streams ")
-          .append(ratio(r, COSTS.get(2), false)).append("×, CPU per 1M events ")
-          .append(ratio(r, COSTS.get(3), false)).append("×, RSS per stream ")
-          .append(ratio(r, COSTS.get(5), false)).append("×.\n");
+          .append(ratio(r, LATENCY.get(0), true, "portkey", "sluice")).append("×, added TTFT p99 ")
+          .append(ratio(r, LATENCY.get(1), true, "portkey", "sluice")).append("×, added gap p99 ")
+          .append(ratio(r, LATENCY.get(4), true, "portkey", "sluice")).append("×, streams/s ")
+          .append(ratio(r, COSTS.get(0), false, "portkey", "sluice")).append("×, CPU per 1k streams ")
+          .append(ratio(r, COSTS.get(2), false, "portkey", "sluice")).append("×, CPU per 1M events ")
+          .append(ratio(r, COSTS.get(3), false, "portkey", "sluice")).append("×, RSS per stream ")
+          .append(ratio(r, COSTS.get(6), false, "portkey", "sluice")).append("×.\n");
     }
   }
 
-  private static String ratio(ScenarioReport r, Metric m, boolean added) {
+  /**
+   * The median over runs of {@code of}'s figure divided by {@code over}'s in the same run; with
+   * {@code added}, of what each adds to the direct path's figure in that run.
+   */
+  private static String ratio(ScenarioReport r, Metric m, boolean added, String of, String over) {
     return num(median(r.runs(), run -> {
       double base = added ? m.value().applyAsDouble(run.get("direct")) : 0;
-      return (m.value().applyAsDouble(run.get("portkey")) - base)
-          / (m.value().applyAsDouble(run.get("sluice")) - base);
+      return (m.value().applyAsDouble(run.get(of)) - base)
+          / (m.value().applyAsDouble(run.get(over)) - base);
     }));
+  }
+
+  /** The median over runs of {@code of}'s figure minus {@code over}'s in the same run. */
+  private static double difference(ScenarioReport r, Metric m, String of, String over) {
+    return median(r.runs(),
+        run -> m.value().applyAsDouble(run.get(of)) - m.value().applyAsDouble(run.get(over)));
+  }
+
+  private static String signed(double v) {
+    return (v > 0 ? "+" : "") + num(v);
   }
 
   static double median(List<Map<String, PathResult>> runs,

@@ -23,6 +23,11 @@ interface Server extends AutoCloseable {
   /** Live heap in bytes right after a full collection; NaN when unknown or not a JVM. */
   double liveHeapBytes();
 
+  /** Bytes the server's threads have allocated so far; NaN when unknown or not a JVM. */
+  default double allocatedBytes() {
+    return Double.NaN;
+  }
+
   @Override
   void close();
 }

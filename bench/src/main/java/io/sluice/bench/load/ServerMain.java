@@ -20,7 +20,8 @@ import java.util.List;
  * {@code gateway PORT MOCK_BASE_URL [http2]} the gateway configured by {@link #gatewayConfig}
  * ({@code http2}: its targets call the mock over HTTP/2). It prints
  * {@code ready PORT} once listening, answers {@code heap} on standard input with
- * {@code heap BYTES} (the live heap after a full collection), and stops at the end of its input,
+ * {@code heap BYTES} (the live heap after a full collection) and {@code alloc} with
+ * {@code alloc BYTES} (what its live threads have allocated so far), and stops at the end of its input,
  * so a child never outlives the harness.
  */
 public final class ServerMain {
@@ -76,6 +77,9 @@ public final class ServerMain {
       if (line.equals("heap")) {
         System.out.println("heap " + liveHeap());
         System.out.flush();
+      } else if (line.equals("alloc")) {
+        System.out.println("alloc " + allocatedBytes());
+        System.out.flush();
       }
     }
     try {
@@ -84,6 +88,20 @@ public final class ServerMain {
       // Exiting anyway.
     }
     System.exit(0);
+  }
+
+  /**
+   * Bytes allocated so far by the threads alive now (HotSpot's per-thread counters): the event
+   * loops and the log writers live as long as the server, so the difference over a window is what
+   * the server allocated in it, give or take the threads that ended inside it.
+   */
+  static long allocatedBytes() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      total += Math.max(0, bytes);
+    }
+    return total;
   }
 
   static long liveHeap() {

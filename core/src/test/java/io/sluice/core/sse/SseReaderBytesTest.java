@@ -58,6 +58,27 @@ class SseReaderBytesTest {
     SseReaderTest.readBytes(utf8("data: first\n\ndata: sec\ndata: ond\n\n: c\ndata: third\r\n\r\n"));
   }
 
+  @Test
+  void aCallerThatReusesItsArrayBetweenFeedsLosesNoPendingData() {
+    // As a network read loop does: one array, overwritten by every read. The first data line of
+    // an event is read in place, so it must be kept before feed returns.
+    byte[] wire = utf8("data: one\ndata: two\n\ndata: three\n\nevent: e\ndata: four\n\n");
+    for (int size = 1; size <= wire.length; size++) {
+      var listener = new RecordingSseListener(true);
+      SseReader reader = SseReader.create(listener);
+      byte[] buffer = new byte[size];
+      for (int from = 0; from < wire.length; from += size) {
+        int n = Math.min(size, wire.length - from);
+        System.arraycopy(wire, from, buffer, 0, n);
+        reader.feed(buffer, 0, n);
+        java.util.Arrays.fill(buffer, (byte) 'X');
+      }
+      reader.end();
+      assertThat(listener.events).as("read %d bytes at a time", size).containsExactly(
+          SseEvent.of("one\ntwo"), SseEvent.of("three"), SseEvent.of("e", "four"));
+    }
+  }
+
   @TestFactory
   Stream<DynamicTest> everyCorpusStreamGivesTheSameEventsAsBytes() throws IOException {
     Path corpus = SharedCorpus.require("corpus");
