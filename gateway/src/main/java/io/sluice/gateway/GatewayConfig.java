@@ -25,12 +25,14 @@ import java.util.Objects;
  *     are accepted while no access keys are configured ({@code server.allowed-origins})
  * @param publicWithoutKeys {@code server.public-without-keys}: the explicit, loudly logged opt-in
  *     to serve every caller that can reach a non-loopback address, with no access keys
+ * @param ledger prices, reservations and shared state ({@link LedgerSettings})
  * @param telemetry metrics and traces ({@code telemetry} in sluice.yaml, docs/observability.md)
  */
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
     String usageLog, boolean logContent, String adminKeySha256, List<String> allowedHosts,
-    List<String> allowedOrigins, boolean publicWithoutKeys, Telemetry telemetry) {
+    List<String> allowedOrigins, boolean publicWithoutKeys,
+    LedgerSettings ledger, Telemetry telemetry) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -40,8 +42,9 @@ public record GatewayConfig(
     accessKeys = List.copyOf(accessKeys);
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
-    Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(adminKeySha256, "adminKeySha256");
+    Objects.requireNonNull(ledger, "ledger");
+    Objects.requireNonNull(telemetry, "telemetry");
     if (!adminKeySha256.isEmpty() && !adminKeySha256.matches("[0-9a-fA-F]{64}")) {
       throw new GatewayException("the admin key's sha256 must be 64 hex digits");
     }
@@ -54,12 +57,13 @@ public record GatewayConfig(
 
   /**
    * Without browser allow-lists (loopback names only, no cross-origin requests), never public,
-   * with the default telemetry: metrics on /metrics, no traces.
+   * without limits, prices or shared state (the in-process ledger), and with the default
+   * telemetry: metrics on /metrics, no traces.
    */
   public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
       GatewayLimits limits, String usageLog, boolean logContent, String adminKeySha256) {
     this(host, port, routes, accessKeys, limits, usageLog, logContent, adminKeySha256, List.of(),
-        List.of(), false, Telemetry.defaults());
+        List.of(), false, LedgerSettings.DEFAULTS, Telemetry.defaults());
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
@@ -79,50 +83,44 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int value) {
     return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog,
-        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys,
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger,
         telemetry);
   }
 
   public GatewayConfig withHost(String value) {
     return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog,
-        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys,
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger,
         telemetry);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
     return new GatewayConfig(host, port, routes, value, limits, usageLog,
-        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys,
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger,
         telemetry);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
     return new GatewayConfig(host, port, routes, accessKeys, value, usageLog,
-        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys,
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger,
         telemetry);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
-        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys,
+        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger,
         telemetry);
   }
 
   /** See {@code server.allowed-hosts} and {@code server.allowed-origins}. */
   public GatewayConfig withBrowserAccess(List<String> hosts, List<String> origins) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
-        adminKeySha256, hosts, origins, publicWithoutKeys, telemetry);
+        adminKeySha256, hosts, origins, publicWithoutKeys, ledger, telemetry);
   }
 
   /** This config, allowed (or not) to serve a non-loopback address without access keys. */
   public GatewayConfig withPublicWithoutKeys(boolean value) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
-        adminKeySha256, allowedHosts, allowedOrigins, value, telemetry);
-  }
-
-  /** This config with these metrics and traces settings. */
-  public GatewayConfig withTelemetry(Telemetry value) {
-    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
-        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, value);
+        adminKeySha256, allowedHosts, allowedOrigins, value, ledger, telemetry);
   }
 
   /**
@@ -132,7 +130,18 @@ public record GatewayConfig(
   public GatewayConfig withAdminKey(String secret) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
         secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)), allowedHosts,
-        allowedOrigins, publicWithoutKeys, telemetry);
+        allowedOrigins, publicWithoutKeys, ledger, telemetry);
+  }
+
+  public GatewayConfig withLedger(LedgerSettings value) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, value, telemetry);
+  }
+
+  /** This config with these metrics and traces settings. */
+  public GatewayConfig withTelemetry(Telemetry value) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger, value);
   }
 
   private static byte[] sha256(String secret) {
@@ -350,19 +359,81 @@ public record GatewayConfig(
    * @param models the model names or patterns it may use; empty means all
    * @param concurrency its requests in flight at once; 0 means unlimited
    */
-  public record AccessKey(String id, String sha256, List<String> models, int concurrency) {
+  public record AccessKey(String id, String sha256, List<String> models, int concurrency,
+      KeyLimits limits) {
     public AccessKey {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(sha256, "sha256");
+      Objects.requireNonNull(limits, "limits");
       models = List.copyOf(models);
+      if (concurrency < 0) {
+        throw new GatewayException("access key '" + id + "': concurrency must be 0 or more");
+      }
       if (!sha256.matches("[0-9a-fA-F]{64}")) {
         throw new GatewayException("access key '" + id + "': sha256 must be 64 hex digits");
       }
     }
 
+    /** A key without request, token or budget limits. */
+    public AccessKey(String id, String sha256, List<String> models, int concurrency) {
+      this(id, sha256, models, concurrency, KeyLimits.NONE);
+    }
+
+    public AccessKey withLimits(KeyLimits value) {
+      return new AccessKey(id, sha256, models, concurrency, value);
+    }
+
     @Override
     public String toString() {
       return "AccessKey[" + id + "]";
+    }
+  }
+
+  /**
+   * Prices, reservations and shared state (docs/limits-and-spend.md). The admin API's key is
+   * {@code server.admin-key}, the dashboard's ({@link GatewayConfig#adminKeySha256()}).
+   *
+   * @param prices USD per million tokens by model name (exact, or a pattern with {@code *})
+   * @param reserveCap admission reserves {@code min(max_tokens, reserveCap)} output tokens
+   * @param redis {@code redis://host:port} to share limits, spend, leases and cool-downs between
+   *     replicas; empty keeps them in this process
+   * @param failOpen when Redis is down or slow: admit (true) or refuse with a 503 (false)
+   * @param redisTimeout how long a request waits for Redis before that decision
+   */
+  public record LedgerSettings(Map<String, Price> prices, int reserveCap, String redis,
+      boolean failOpen, java.time.Duration redisTimeout) {
+    public static final int DEFAULT_RESERVE_CAP = 4096;
+    public static final LedgerSettings DEFAULTS = new LedgerSettings(Map.of(),
+        DEFAULT_RESERVE_CAP, "", false, java.time.Duration.ofMillis(50));
+
+    public LedgerSettings {
+      prices = Map.copyOf(prices);
+      Objects.requireNonNull(redis, "redis");
+      Objects.requireNonNull(redisTimeout, "redisTimeout");
+      if (reserveCap < 1) {
+        throw new GatewayException("accounting.reserve-cap must be at least 1, was " + reserveCap);
+      }
+    }
+
+    public LedgerSettings withPrices(Map<String, Price> value) {
+      return new LedgerSettings(value, reserveCap, redis, failOpen, redisTimeout);
+    }
+
+    public LedgerSettings withRedis(String uri, boolean open) {
+      return new LedgerSettings(prices, reserveCap, uri, open, redisTimeout);
+    }
+
+    public LedgerSettings withRedisTimeout(java.time.Duration value) {
+      return new LedgerSettings(prices, reserveCap, redis, failOpen, value);
+    }
+
+    public LedgerSettings withReserveCap(int value) {
+      return new LedgerSettings(prices, value, redis, failOpen, redisTimeout);
+    }
+
+    @Override
+    public String toString() {
+      return "LedgerSettings[" + prices.size() + " prices, redis=" + !redis.isEmpty() + "]";
     }
   }
 }

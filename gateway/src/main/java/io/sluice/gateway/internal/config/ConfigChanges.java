@@ -9,9 +9,10 @@ import java.util.Objects;
 
 /**
  * What a reload of {@code sluice.yaml} may change while the gateway runs. Routes, targets,
- * access keys, limits read per request, prices, the drain settings, the browser allow-lists and
- * {@code telemetry.metrics.models} take effect; what the listeners, the upstream clients, the
- * usage log or the telemetry exporters were built with stays until a restart, and
+ * access keys, limits read per request, prices, {@code accounting.reserve-cap}, the drain
+ * settings, the browser allow-lists and {@code telemetry.metrics.models} take effect; what the
+ * listeners, the upstream clients, the usage log, the shared state ({@code state.*}) or the
+ * telemetry exporters were built with stays until a restart, and
  * {@link #restartNeeded()} names each such setting that changed, for the log.
  *
  * @param effective the configuration to run: the new one with the running listener's settings
@@ -57,13 +58,20 @@ public record ConfigChanges(GatewayConfig effective, List<String> restartNeeded)
         "server.admin-key");
     restartIf(restart, !next.usageLog().equals(running.usageLog())
         || next.logContent() != running.logContent(), "usage-log");
+    GatewayConfig.LedgerSettings ledgerWas = running.ledger();
+    GatewayConfig.LedgerSettings ledgerNow = next.ledger();
+    restartIf(restart, !ledgerNow.redis().equals(ledgerWas.redis())
+        || ledgerNow.failOpen() != ledgerWas.failOpen()
+        || !ledgerNow.redisTimeout().equals(ledgerWas.redisTimeout()), "state");
     telemetry(restart, running.telemetry(), next.telemetry());
-    // What waits for a restart keeps its running value, so the state matches what runs. The
-    // meters' model names follow the routes, so telemetry.metrics.models is read again.
+    // What waits for a restart keeps its running value, so the state matches what runs. Prices
+    // and accounting.reserve-cap are read per request, and the meters' model names follow the
+    // routes: those are read again.
     GatewayConfig effective = new GatewayConfig(running.host(), running.port(), next.routes(),
         next.accessKeys(), next.limits(), running.usageLog(), running.logContent(),
         running.adminKeySha256(), next.allowedHosts(), next.allowedOrigins(),
         running.publicWithoutKeys(),
+        ledgerWas.withPrices(ledgerNow.prices()).withReserveCap(ledgerNow.reserveCap()),
         running.telemetry().withMetricModels(next.telemetry().metricModels()));
     return new ConfigChanges(effective, restart);
   }

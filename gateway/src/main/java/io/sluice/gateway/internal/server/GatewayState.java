@@ -5,7 +5,10 @@ import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.gateway.GatewayLimits;
+import io.sluice.gateway.internal.accounting.Prices;
 import io.sluice.gateway.internal.accounting.UsageLog;
+import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.Ledgers;
 import io.sluice.gateway.internal.routing.Router;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
@@ -51,6 +54,9 @@ public final class GatewayState implements AutoCloseable {
   /** Spans of requests and attempts; {@link Tracing#OFF} unless telemetry.traces.enabled. */
   public final Tracing tracing;
   public final UsageLog usageLog;
+  /** Limits, reservations, spend, runtime keys, cool-downs: in this process or in Redis. */
+  public final Ledger ledger;
+  public final Prices prices;
   /** The upstream clients for calls made off the front doors' event loops (none in practice). */
   private final UpstreamClients sharedClients;
   private final HttpClientOptions clientOptions;
@@ -88,14 +94,17 @@ public final class GatewayState implements AutoCloseable {
     this.latest = new java.util.concurrent.atomic.AtomicReference<>(this);
     this.metrics = new GatewayMetrics(config);
     this.router = new Router(config.routes());
-    this.access = new AccessControl(config.accessKeys());
+    this.prices = new Prices(config.ledger().prices());
+    this.ledger = Ledgers.create(vertx, config.ledger(), metrics);
+    this.access = new AccessControl(config.accessKeys(), ledger.keys());
     this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
     metrics.functionCounter("sluice_gateway_usage_log_dropped", "Usage-log entries dropped "
         + "because the writer fell behind (its queue was full)", usageLog,
         log -> ((UsageLog) log).dropped());
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
-        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
+            ledger.coolDowns()));
       }
     }
     metrics.upstreamKeys(keysInFlight());
@@ -140,6 +149,10 @@ public final class GatewayState implements AutoCloseable {
     metrics.models(config); // the routes' models are label values from now on
     this.tracing = previous.tracing; // built at start: telemetry.traces waits for a restart
     this.router = new Router(config.routes());
+    // The ledger (and the shared state behind it) outlives a configuration: windows, spend and
+    // runtime keys go on; prices are read anew. A change of state.* needs a restart.
+    this.ledger = previous.ledger;
+    this.prices = new Prices(config.ledger().prices());
     this.access = new AccessControl(config.accessKeys(), previous.access);
     this.usageLog = previous.usageLog;
     this.clientOptions = previous.clientOptions;
@@ -156,7 +169,8 @@ public final class GatewayState implements AutoCloseable {
       for (Target t : r.targets()) {
         TargetPool kept = running.get(t); // by value: the same settings, the same pool
         pools.put(t, kept != null ? kept
-            : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+            : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
+                ledger.coolDowns()));
       }
     }
     metrics.upstreamKeys(keysInFlight());
@@ -312,6 +326,7 @@ public final class GatewayState implements AutoCloseable {
   @Override
   public void close() {
     usageLog.close();
+    ledger.close();
     tracing.close();
     metrics.close();
   }

@@ -318,6 +318,39 @@ public final class GatewayMetrics implements AutoCloseable {
     }
   }
 
+  /** A request refused by its key's limits; {@code limit} names which. */
+  public void refused(String limit) {
+    Counter.builder("sluice_gateway_limit_refusals")
+        .description("Requests refused, or streams cut in hard mode (tokens_cut, budget_cut), by "
+            + "their key's limits, by the limit")
+        .tag("limit", limit).register(registry).increment();
+  }
+
+  /** A decision taken without the shared state: {@code open} admitted, {@code closed} refused. */
+  public void sharedStateUnavailable(String decision) {
+    Counter.builder("sluice_gateway_shared_state_unavailable")
+        .description("Decisions taken without the shared state (Redis down or slow): open "
+            + "admitted, closed refused, settle_lost a settlement not recorded, bad_message a "
+            + "published message that could not be read")
+        .tag("decision", decision).register(registry).increment();
+  }
+
+  /**
+   * USD booked; unpriced requests count apart. No model tag: a routed pattern lets clients name
+   * models without bound (the admin API reads spend per model from the ledger).
+   */
+  public void spend(java.math.BigDecimal usd, boolean priced) {
+    if (priced) {
+      Counter.builder("sluice_gateway_spend_usd")
+          .description("USD booked for requests whose model has a price (prices in sluice.yaml)")
+          .register(registry).increment(usd.doubleValue());
+    } else {
+      Counter.builder("sluice_gateway_unpriced_requests")
+          .description("Requests booked without a price for their model, so without a cost")
+          .register(registry).increment();
+    }
+  }
+
   /**
    * A client connection or WebSocket the gateway closed for a limit or a protocol error
    * ({@code max_connections}, {@code request_head_timeout}, {@code ws_message_too_big}, ...).
