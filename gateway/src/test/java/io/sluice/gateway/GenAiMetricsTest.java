@@ -2,6 +2,8 @@ package io.sluice.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
 import io.sluice.core.codec.ChatDialect;
 import io.sluice.mock.MockOptions;
 import io.sluice.mock.MockProvider;
@@ -188,6 +190,75 @@ class GenAiMetricsTest {
     }
   }
 
+  /**
+   * The meters pushed over OTLP are those of /metrics: the same observations, in seconds (the
+   * conventions' unit), with the same attributes. The interval is an hour: the one push is the
+   * one the gateway makes as it closes.
+   */
+  @Test
+  @Timeout(60)
+  void theSameMetersArePushedOverOtlp() throws Exception {
+    try (OtlpReceiver otlp = new OtlpReceiver();
+        MockProvider mock = MockProvider.start(MockOptions.defaults())) {
+      String scraped;
+      try (GatewayHarness gw = new GatewayHarness(config(mock).withTelemetry(
+          GatewayConfig.Telemetry.defaults().withMetricsOtlp(otlp.metricsUrl(),
+              java.time.Duration.ofHours(1))))) {
+        run(gw, "m1", 10, "tokens=5");
+        Awaits.until(() -> gw.log.size() == 10);
+        scraped = gw.get("/metrics").body();
+      }
+      Map<String, String> m1 = Map.of("gen_ai.request.model", "m1");
+      HistogramDataPoint tokens = point(otlp, "gen_ai.client.token.usage",
+          Map.of("gen_ai.request.model", "m1", "gen_ai.token.type", "output"));
+      assertThat(tokens.getCount()).isEqualTo(10);
+      assertThat(tokens.getSum()).isEqualTo(50.0);
+      assertThat(metric(otlp, "gen_ai.client.token.usage").getUnit()).isEqualTo("{token}");
+      assertThat(metric(otlp, "gen_ai.server.time_to_first_token").getUnit()).isEqualTo("s");
+      HistogramDataPoint ttft = point(otlp, "gen_ai.server.time_to_first_token", m1);
+      assertThat(ttft.getCount()).isEqualTo(10);
+      assertThat(ttft.getSum()).isCloseTo(value(scraped,
+          "gen_ai_server_time_to_first_token_seconds_sum", Map.of("gen_ai_request_model", "m1")),
+          org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(ttft.getExplicitBoundsList()).containsExactlyElementsOf(
+          samples(scraped, "gen_ai_server_time_to_first_token_seconds_bucket",
+              Map.of("gen_ai_request_model", "m1")).stream()
+              .map(s -> s.labels().get("le")).filter(le -> !le.equals("+Inf"))
+              .map(Double::parseDouble).toList());
+    }
+  }
+
+  /** The metric {@code name} of the last push that carries it. */
+  static Metric metric(OtlpReceiver otlp, String name) {
+    Metric found = null;
+    for (var export : otlp.metrics) {
+      for (var resource : export.getResourceMetricsList()) {
+        for (var scope : resource.getScopeMetricsList()) {
+          for (Metric m : scope.getMetricsList()) {
+            if (m.getName().equals(name)) {
+              found = m;
+            }
+          }
+        }
+      }
+    }
+    assertThat(found).as("a pushed %s", name).isNotNull();
+    return found;
+  }
+
+  /** The one histogram point of {@code name}'s last push whose attributes hold {@code labels}. */
+  static HistogramDataPoint point(OtlpReceiver otlp, String name, Map<String, String> labels) {
+    List<HistogramDataPoint> points = metric(otlp, name).getHistogram().getDataPointsList()
+        .stream().filter(p -> {
+          Map<String, String> attributes = new java.util.HashMap<>();
+          p.getAttributesList().forEach(
+              a -> attributes.put(a.getKey(), a.getValue().getStringValue()));
+          return attributes.entrySet().containsAll(labels.entrySet());
+        }).toList();
+    assertThat(points).as("one point of %s with %s", name, labels).hasSize(1);
+    return points.get(0);
+  }
+
   /** HTTP/1.1, one connection per stream: HTTP/2 would stop at the gateway's 100 streams. */
   static final java.net.http.HttpClient HTTP1 = java.net.http.HttpClient.newBuilder()
       .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
@@ -202,6 +273,11 @@ class GenAiMetricsTest {
   static final Pattern CONTENT = Pattern.compile("\"content\":\"[^\"]");
 
   static List<Timed> run(GatewayHarness gw, String model, int streams) throws Exception {
+    return run(gw, model, streams, PACE);
+  }
+
+  static List<Timed> run(GatewayHarness gw, String model, int streams, String pace)
+      throws Exception {
     List<CompletableFuture<Timed>> all = new ArrayList<>();
     for (int i = 0; i < streams; i++) {
       CompletableFuture<Timed> timed = new CompletableFuture<>();
@@ -236,7 +312,7 @@ class GenAiMetricsTest {
         }
       };
       HTTP1.sendAsync(gw.post("/v1/chat/completions", stream(model))
-              .header("x-sluice-mock", PACE).build(),
+              .header("x-sluice-mock", pace).build(),
           HttpResponse.BodyHandlers.fromLineSubscriber(lines))
           .thenAccept(r -> {
             if (r.statusCode() != 200) {

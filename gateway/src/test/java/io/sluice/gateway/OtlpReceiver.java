@@ -1,5 +1,7 @@
 package io.sluice.gateway;
 
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -12,9 +14,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** An OTLP/HTTP traces receiver on loopback: keeps every span it is sent. */
+/**
+ * An OTLP/HTTP receiver on loopback: keeps every span sent to {@code /v1/traces} and every
+ * metrics export sent to {@code /v1/metrics}.
+ */
 final class OtlpReceiver implements AutoCloseable {
   final List<Span> spans = new CopyOnWriteArrayList<>();
+  final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   final int port;
@@ -22,6 +28,12 @@ final class OtlpReceiver implements AutoCloseable {
   OtlpReceiver() throws Exception {
     server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       try {
+        if (req.path().equals("/v1/metrics")) {
+          metrics.add(ExportMetricsServiceRequest.parseFrom(body.getBytes()));
+          req.response().putHeader("Content-Type", "application/x-protobuf").end(Buffer.buffer(
+              ExportMetricsServiceResponse.getDefaultInstance().toByteArray()));
+          return;
+        }
         ExportTraceServiceRequest export = ExportTraceServiceRequest.parseFrom(body.getBytes());
         for (ResourceSpans r : export.getResourceSpansList()) {
           for (ScopeSpans s : r.getScopeSpansList()) {
@@ -40,6 +52,10 @@ final class OtlpReceiver implements AutoCloseable {
 
   String tracesUrl() {
     return "http://127.0.0.1:" + port + "/v1/traces";
+  }
+
+  String metricsUrl() {
+    return "http://127.0.0.1:" + port + "/v1/metrics";
   }
 
   /** The string value of attribute {@code key} of {@code span}, or empty. */

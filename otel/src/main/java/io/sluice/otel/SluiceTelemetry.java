@@ -67,11 +67,21 @@ public final class SluiceTelemetry {
         .setExplicitBucketBoundariesAdvice(TOKEN_BUCKETS).build();
   }
 
+  /**
+   * Telemetry recorded with {@code otel}'s tracer and meter, named {@code io.sluice.client}.
+   *
+   * @param otel the application's OpenTelemetry (its SDK, configured as it wants)
+   * @return the telemetry, whose {@link #listener()} goes to the client's builder
+   */
   public static SluiceTelemetry create(OpenTelemetry otel) {
     return new SluiceTelemetry(otel);
   }
 
-  /** The listener to give {@code SluiceClient.Builder#listener}. */
+  /**
+   * The listener to give {@code SluiceClient.Builder#listener}.
+   *
+   * @return a listener that may be given to any number of clients
+   */
   public CallListener listener() {
     return this::on;
   }

@@ -1,7 +1,12 @@
 package io.sluice.gateway.internal.telemetry;
 
 import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.pause.PauseDetector;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.registry.otlp.OtlpConfig;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.sluice.gateway.GatewayConfig;
@@ -38,10 +43,30 @@ final class OtlpMetrics {
       }
 
       @Override
+      public java.util.concurrent.TimeUnit baseTimeUnit() {
+        return java.util.concurrent.TimeUnit.SECONDS; // the GenAI conventions' unit, as /metrics
+      }
+
+      @Override
       public Map<String, String> resourceAttributes() {
         return Map.of("service.name", t.serviceName());
       }
     };
-    return Optional.of(new OtlpMeterRegistry(config, Clock.SYSTEM));
+    // The conventions' UCUM units: Micrometer would write "seconds" for a timer, and nothing for
+    // the tokens. A timer's unit is set after the meter filters run, hence the subclass.
+    OtlpMeterRegistry registry = new OtlpMeterRegistry(config, Clock.SYSTEM) {
+      @Override
+      protected Timer newTimer(Meter.Id id, DistributionStatisticConfig histogram,
+          PauseDetector pauses) {
+        return super.newTimer(id.withBaseUnit("s"), histogram, pauses);
+      }
+    };
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("gen_ai.client.token.usage") ? id.withBaseUnit("{token}") : id;
+      }
+    });
+    return Optional.of(registry);
   }
 }
