@@ -1,5 +1,6 @@
 package io.sluice.examples;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.sluice.client.ProviderKind;
 import io.sluice.client.ProviderSettings;
 import io.sluice.client.RequestOptions;
@@ -17,6 +18,7 @@ import io.sluice.gateway.Gateway;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.mock.MockOptions;
 import io.sluice.mock.MockProvider;
+import io.sluice.otel.SluiceTelemetry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,5 +79,12 @@ final class DocsSnippets {
       sessions.stream("chat-42", ChatRequest.builder("gpt-5.5").messages(conversation).build()).finish();
       sessions.release("chat-42");
     }
+  }
+
+  /** docs/observability.md: the client's calls as OpenTelemetry spans and GenAI metrics. */
+  void openTelemetry(ProviderSettings settings, OpenTelemetry openTelemetry) {
+    SluiceClient client = SluiceClient.builder(settings)
+        .listener(SluiceTelemetry.create(openTelemetry).listener())
+        .build();
   }
 }
