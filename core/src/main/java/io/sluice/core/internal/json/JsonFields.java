@@ -49,6 +49,24 @@ public final class JsonFields {
     return false;
   }
 
+  /**
+   * The string field {@code name} of the current value, an object (the last such field if it is
+   * repeated); null when it has none or is no object. The parser ends on the value's end.
+   */
+  public static String stringField(JsonParser p, String name) throws IOException {
+    String value = null;
+    if (isObject(p)) {
+      while (next(p)) {
+        if (name.equals(p.currentName()) && p.currentToken() == JsonToken.VALUE_STRING) {
+          value = p.getText();
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    return value;
+  }
+
   /** Whether the current value is an object to read; any other value is skipped. */
   public static boolean isObject(JsonParser p) throws IOException {
     if (p.currentToken() == JsonToken.START_OBJECT) {
@@ -90,6 +108,22 @@ public final class JsonFields {
   public static long integer(JsonParser p, long otherwise) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
       return p.getLongValue();
+    }
+    p.skipChildren();
+    return otherwise;
+  }
+
+  /**
+   * The current value if it is a number, a fraction cut to its whole part; {@code otherwise} for
+   * any other value, which is skipped.
+   */
+  public static long number(JsonParser p, long otherwise) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NUMBER_INT) {
+      return p.getLongValue();
+    }
+    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      return (long) p.getDoubleValue();
     }
     p.skipChildren();
     return otherwise;
