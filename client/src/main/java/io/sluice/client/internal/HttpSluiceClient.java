@@ -102,12 +102,13 @@ public final class HttpSluiceClient implements SluiceClient {
   private FinalMessage completeWhole(ChatRequest request, CallConfig call) {
     byte[] body = encode(request);
     int limit = config.limits().maxEventBytes();
+    int errorLimit = config.limits().maxErrorBodyBytes();
     long deadline = call.timeouts().totalLimit()
         .map(total -> System.nanoTime() + total.toNanos()).orElse(Long.MAX_VALUE);
     for (int attempt = 0; ; attempt++) {
       CompletableFuture<HttpResponse<BoundedBody.Bytes>> future = http.sendAsync(
           endpoint.request(body, false, call.timeouts().responseHeaders(), call.headers()),
-          info -> new BoundedBody(info.statusCode() / 100 == 2 ? limit : Failures.ERROR_BODY_LIMIT));
+          info -> new BoundedBody(info.statusCode() / 100 == 2 ? limit : errorLimit));
       HttpResponse<BoundedBody.Bytes> response;
       ClientException failure;
       try {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
 import io.sluice.core.internal.json.JsonChecks;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a whole body (a request, a response) that must be one JSON object, the same way for
@@ -31,10 +32,20 @@ public final class JsonBodies {
     }
   }
 
-  /** Reads the JSON text {@code json} as {@code what}; a reader may keep slices of it. */
-  public static <T> T readObject(String json, String what, Reader<T> reader) {
+  /** What reads the object and may keep slices of its text; the parser starts on START_OBJECT. */
+  @FunctionalInterface
+  public interface TextReader<T> {
+    T read(JsonParser p, String json) throws IOException;
+  }
+
+  /**
+   * Reads {@code body} as {@code what}, decoded to text first so that the reader can keep a
+   * value as it came (the parser's character offsets index the text).
+   */
+  public static <T> T readText(byte[] body, String what, TextReader<T> reader) {
+    String json = new String(body, StandardCharsets.UTF_8);
     try (JsonParser p = JsonChecks.FACTORY.createParser(json)) {
-      return read(p, what, reader);
+      return read(p, what, q -> reader.read(q, json));
     } catch (IOException e) {
       throw failure(what, e);
     }

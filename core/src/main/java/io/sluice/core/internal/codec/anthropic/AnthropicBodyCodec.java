@@ -31,8 +31,7 @@ final class AnthropicBodyCodec {
   private AnthropicBodyCodec() {}
 
   static FinalMessage decodeResponse(byte[] body) {
-    String json = new String(body, StandardCharsets.UTF_8);
-    return JsonBodies.readObject(json, "the response body", p -> readResponse(p, json));
+    return JsonBodies.readText(body, "the response body", AnthropicBodyCodec::readResponse);
   }
 
   private static FinalMessage readResponse(JsonParser p, String json) throws IOException {

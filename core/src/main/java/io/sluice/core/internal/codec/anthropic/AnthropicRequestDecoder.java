@@ -14,7 +14,6 @@ import io.sluice.core.message.Role;
 import io.sluice.core.message.Tool;
 import io.sluice.core.message.ToolChoice;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +24,7 @@ final class AnthropicRequestDecoder {
   private AnthropicRequestDecoder() {}
 
   static ChatRequest decode(byte[] body) {
-    String json = new String(body, StandardCharsets.UTF_8);
-    return JsonBodies.readObject(json, "the request body", p -> read(p, json));
+    return JsonBodies.readText(body, "the request body", AnthropicRequestDecoder::read);
   }
 
   private static ChatRequest read(JsonParser p, String json) throws IOException {
