@@ -7,6 +7,7 @@ import io.sluice.client.ProviderSettings;
 import io.sluice.client.SluiceClient;
 import io.sluice.client.StreamTimeoutException;
 import io.sluice.client.TransportException;
+import io.sluice.client.internal.DaemonTimer;
 import io.sluice.client.internal.Failures;
 import io.sluice.client.internal.RequestFit;
 import io.sluice.client.ws.ResponsesSessions;
@@ -32,7 +33,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** The sessions, keyed by id; how their connections are opened, renewed and given up. */
 public final class SessionRegistry implements ResponsesSessions {
@@ -40,7 +40,7 @@ public final class SessionRegistry implements ResponsesSessions {
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect",
       "host", "upgrade", "content-type", "accept");
 
-  private static final ScheduledExecutorService TIMER = newTimer();
+  private static final ScheduledExecutorService TIMER = DaemonTimer.create("sluice-ws-timer");
 
   private final SluiceClient http;
   private final WsConfig config;
@@ -54,16 +54,6 @@ public final class SessionRegistry implements ResponsesSessions {
     this.config = config;
     this.client = HttpClient.newBuilder().connectTimeout(config.timeouts().connect()).build();
     this.uri = webSocketUri(http.settings());
-  }
-
-  private static ScheduledExecutorService newTimer() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "sluice-ws-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
   }
 
   /** {@code {base}/responses} with {@code http→ws}, {@code https→wss} (as openai-node does). */
