@@ -3,6 +3,7 @@ module io.sluice.gateway {
   // GatewayConfig names core's ChatDialect; GatewayException extends SluiceException.
   requires transitive io.sluice.core;
   requires io.vertx.core;
+  requires io.vertx.redis.client;
   // The WebSocket frame decoder's errors carry the close status RFC 6455 gives them (1002, 1007,
   // 1009); Vert.x hands them over as they are. Already on the path as Vert.x's own dependency.
   requires io.netty.codec.http;

@@ -29,7 +29,8 @@ import java.util.Objects;
 public record GatewayConfig(
     String host, int port, List<Route> routes, List<AccessKey> accessKeys, GatewayLimits limits,
     String usageLog, boolean logContent, String adminKeySha256, List<String> allowedHosts,
-    List<String> allowedOrigins, boolean publicWithoutKeys) {
+    List<String> allowedOrigins, boolean publicWithoutKeys,
+    LedgerSettings ledger) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -40,6 +41,7 @@ public record GatewayConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(usageLog, "usageLog");
     Objects.requireNonNull(adminKeySha256, "adminKeySha256");
+    Objects.requireNonNull(ledger, "ledger");
     if (!adminKeySha256.isEmpty() && !adminKeySha256.matches("[0-9a-fA-F]{64}")) {
       throw new GatewayException("the admin key's sha256 must be 64 hex digits");
     }
@@ -50,11 +52,14 @@ public record GatewayConfig(
     }
   }
 
-  /** Without browser allow-lists (loopback names only, no cross-origin requests), never public. */
+  /**
+   * Without browser allow-lists (loopback names only, no cross-origin requests), never public,
+   * and without limits, prices or shared state (the in-process ledger).
+   */
   public GatewayConfig(String host, int port, List<Route> routes, List<AccessKey> accessKeys,
       GatewayLimits limits, String usageLog, boolean logContent, String adminKeySha256) {
     this(host, port, routes, accessKeys, limits, usageLog, logContent, adminKeySha256, List.of(),
-        List.of(), false);
+        List.of(), false, LedgerSettings.DEFAULTS);
   }
 
   /** A loopback gateway on a free port with these routes and default limits. */
@@ -74,39 +79,39 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int value) {
     return new GatewayConfig(host, value, routes, accessKeys, limits, usageLog,
-        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withHost(String value) {
     return new GatewayConfig(value, port, routes, accessKeys, limits, usageLog,
-        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withAccessKeys(List<AccessKey> value) {
     return new GatewayConfig(host, port, routes, value, limits, usageLog,
-        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withLimits(GatewayLimits value) {
     return new GatewayConfig(host, port, routes, accessKeys, value, usageLog,
-        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys);
+        logContent, adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   public GatewayConfig withUsageLog(String path, boolean content) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, path, content,
-        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys);
+        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, ledger);
   }
 
   /** See {@code server.allowed-hosts} and {@code server.allowed-origins}. */
   public GatewayConfig withBrowserAccess(List<String> hosts, List<String> origins) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
-        adminKeySha256, hosts, origins, publicWithoutKeys);
+        adminKeySha256, hosts, origins, publicWithoutKeys, ledger);
   }
 
   /** This config, allowed (or not) to serve a non-loopback address without access keys. */
   public GatewayConfig withPublicWithoutKeys(boolean value) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
-        adminKeySha256, allowedHosts, allowedOrigins, value);
+        adminKeySha256, allowedHosts, allowedOrigins, value, ledger);
   }
 
   /**
@@ -116,7 +121,12 @@ public record GatewayConfig(
   public GatewayConfig withAdminKey(String secret) {
     return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
         secret.isEmpty() ? "" : java.util.HexFormat.of().formatHex(sha256(secret)), allowedHosts,
-        allowedOrigins, publicWithoutKeys);
+        allowedOrigins, publicWithoutKeys, ledger);
+  }
+
+  public GatewayConfig withLedger(LedgerSettings value) {
+    return new GatewayConfig(host, port, routes, accessKeys, limits, usageLog, logContent,
+        adminKeySha256, allowedHosts, allowedOrigins, publicWithoutKeys, value);
   }
 
   private static byte[] sha256(String secret) {
@@ -275,19 +285,81 @@ public record GatewayConfig(
    * @param models the model names or patterns it may use; empty means all
    * @param concurrency its requests in flight at once; 0 means unlimited
    */
-  public record AccessKey(String id, String sha256, List<String> models, int concurrency) {
+  public record AccessKey(String id, String sha256, List<String> models, int concurrency,
+      KeyLimits limits) {
     public AccessKey {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(sha256, "sha256");
+      Objects.requireNonNull(limits, "limits");
       models = List.copyOf(models);
+      if (concurrency < 0) {
+        throw new GatewayException("access key '" + id + "': concurrency must be 0 or more");
+      }
       if (!sha256.matches("[0-9a-fA-F]{64}")) {
         throw new GatewayException("access key '" + id + "': sha256 must be 64 hex digits");
       }
     }
 
+    /** A key without request, token or budget limits. */
+    public AccessKey(String id, String sha256, List<String> models, int concurrency) {
+      this(id, sha256, models, concurrency, KeyLimits.NONE);
+    }
+
+    public AccessKey withLimits(KeyLimits value) {
+      return new AccessKey(id, sha256, models, concurrency, value);
+    }
+
     @Override
     public String toString() {
       return "AccessKey[" + id + "]";
+    }
+  }
+
+  /**
+   * Prices, reservations and shared state (docs/limits-and-spend.md). The admin API's key is
+   * {@code server.admin-key}, the dashboard's ({@link GatewayConfig#adminKeySha256()}).
+   *
+   * @param prices USD per million tokens by model name (exact, or a pattern with {@code *})
+   * @param reserveCap admission reserves {@code min(max_tokens, reserveCap)} output tokens
+   * @param redis {@code redis://host:port} to share limits, spend, leases and cool-downs between
+   *     replicas; empty keeps them in this process
+   * @param failOpen when Redis is down or slow: admit (true) or refuse with a 503 (false)
+   * @param redisTimeout how long a request waits for Redis before that decision
+   */
+  public record LedgerSettings(Map<String, Price> prices, int reserveCap, String redis,
+      boolean failOpen, java.time.Duration redisTimeout) {
+    public static final int DEFAULT_RESERVE_CAP = 4096;
+    public static final LedgerSettings DEFAULTS = new LedgerSettings(Map.of(),
+        DEFAULT_RESERVE_CAP, "", false, java.time.Duration.ofMillis(50));
+
+    public LedgerSettings {
+      prices = Map.copyOf(prices);
+      Objects.requireNonNull(redis, "redis");
+      Objects.requireNonNull(redisTimeout, "redisTimeout");
+      if (reserveCap < 1) {
+        throw new GatewayException("accounting.reserve-cap must be at least 1, was " + reserveCap);
+      }
+    }
+
+    public LedgerSettings withPrices(Map<String, Price> value) {
+      return new LedgerSettings(value, reserveCap, redis, failOpen, redisTimeout);
+    }
+
+    public LedgerSettings withRedis(String uri, boolean open) {
+      return new LedgerSettings(prices, reserveCap, uri, open, redisTimeout);
+    }
+
+    public LedgerSettings withRedisTimeout(java.time.Duration value) {
+      return new LedgerSettings(prices, reserveCap, redis, failOpen, value);
+    }
+
+    public LedgerSettings withReserveCap(int value) {
+      return new LedgerSettings(prices, value, redis, failOpen, redisTimeout);
+    }
+
+    @Override
+    public String toString() {
+      return "LedgerSettings[" + prices.size() + " prices, redis=" + !redis.isEmpty() + "]";
     }
   }
 }

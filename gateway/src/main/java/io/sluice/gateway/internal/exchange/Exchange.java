@@ -3,7 +3,14 @@ package io.sluice.gateway.internal.exchange;
 import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.core.event.Usage;
+import io.sluice.gateway.Price;
 import io.sluice.gateway.internal.accounting.Accounting;
+import io.sluice.gateway.internal.accounting.Prices;
+import io.sluice.gateway.internal.ledger.Admission;
+import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.Spend;
+import java.math.BigDecimal;
 import io.sluice.gateway.internal.accounting.UsageEntry;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
@@ -47,6 +54,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   final RequestBody.Scan scan;
   final Accounting accounting;
   private final Optional<AccessKey> key;
+  /** What the ledger admitted, settled once in {@link #finish}. */
+  private final Admission admission;
+  private final long estimatedInput;
   private final UpstreamAttempt.Call call;
   private final long startNanos = System.nanoTime();
   private final long startMillis = System.currentTimeMillis();
@@ -82,7 +92,10 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private Runnable whenFinished = () -> { };
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
-      RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
+      RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission admission,
+      long estimatedInput) {
+    this.admission = admission;
+    this.estimatedInput = estimatedInput;
     this.gw = gw;
     this.response = request.response();
     this.door = door;
@@ -531,7 +544,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       gw.metrics.streamEnded();
       gw.dashboard.recorder().streamClosed(door.path, scan.model());
     }
-    key.ifPresent(gw.access::leave);
+    Booking booking = book();
     long duration = (System.nanoTime() - startNanos) / 1_000_000;
     String routeName = door.path;
     gw.metrics.request(routeName, status);
@@ -549,7 +562,67 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     gw.usageLog.write(new UsageEntry(startMillis, key.map(AccessKey::id).orElse(""), routeName,
         upstreamLabel, scan.model(), status, accounting.firstTokenMillis(), duration,
         u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
-        u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text()));
+        u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text(),
+        booking.cost(), booking.source()));
     whenFinished.run();
+  }
+
+  /** The cost and the source of the counts for the usage entry. */
+  private record Booking(String cost, String source) {}
+
+  /**
+   * Settles the request with the ledger: what it really used (or, without the upstream's usage,
+   * what the estimate says came), priced when the model has a price. A request that never
+   * reached an upstream used nothing. Its usage replaces an estimate in the books, so the usage
+   * entry shows what was settled.
+   */
+  private Booking book() {
+    boolean reached = attempt != null;
+    boolean estimated = reached && accounting.usageMissing()
+        && (accounting.outputBytes() > 0 || accounting.firstTokenMillis() >= 0 || bodyStarted);
+    Usage used = estimated ? accounting.booked(estimatedInput) : accounting.usage;
+    if (estimated) {
+      accounting.usage = used;
+    }
+    Optional<Price> price = gw.prices.of(scan.model());
+    BigDecimal usd = price.map(p -> Prices.cost(used, p)).orElse(BigDecimal.ZERO);
+    if (key.isPresent()) {
+      gw.ledger.settle(admission.ticket().keyId().isEmpty()
+              ? Admission.Ticket.spendOnly(key.get().id())
+              : admission.ticket(),
+          new Ledger.Settlement(scan.model(), used.inputTokens() + used.outputTokens(),
+              Spend.of(used, price.isPresent(), usd, estimated)));
+    }
+    if (reached) {
+      gw.metrics.spend(usd, price.isPresent());
+    }
+    return new Booking(price.isPresent() ? usd.toPlainString() : "",
+        estimated ? "estimated" : "upstream");
+  }
+
+  /**
+   * A hard-mode key: the stream may not use more than its reservation (tokens, and USD under a
+   * budget). Called by the relay after each event; true once the stream was cut.
+   */
+  boolean overAllowance() {
+    Admission.Ticket t = admission.ticket();
+    if (!t.hard() || phase == Phase.DONE || relay == null) {
+      return false;
+    }
+    long used = estimatedInput + accounting.outputTokensSoFar();
+    boolean over = key.get().limits().tokens() > 0 && used > t.reservedTokens();
+    String what = "tokens";
+    if (!over && key.get().limits().budgeted()) {
+      Optional<Price> price = gw.prices.of(scan.model());
+      over = price.isPresent() && Prices.reservation(estimatedInput,
+          accounting.outputTokensSoFar(), price.get()).compareTo(t.reservedUsd()) > 0;
+      what = "budget";
+    }
+    if (over) {
+      gw.metrics.refused(what + "_cut");
+      relay.cut(new Failed("rate_limit_error", "", "key '" + key.get().id() + "' reached its "
+          + what + " limit mid-stream (hard mode): the stream was ended", 429, false));
+    }
+    return over;
   }
 }

@@ -164,6 +164,9 @@ final class StreamRelay {
         stopReading();
       }
     }
+    if (!ended && !(event instanceof StreamEvent.Terminal)) {
+      ex.overAllowance();
+    }
   }
 
   /**
@@ -275,6 +278,18 @@ final class StreamRelay {
 
   /** The gateway ends the stream (a limit, a drain): upstream cancelled, the client told. */
   void abort(Failed failure) {
+    if (ended || ex.done()) {
+      return;
+    }
+    ex.cancelUpstream();
+    fail(failure);
+  }
+
+  /**
+   * A hard-mode limit reached mid-stream: cancel the upstream, end the client's stream with
+   * {@code failure}. What came until now is booked.
+   */
+  void cut(Failed failure) {
     if (ended || ex.done()) {
       return;
     }

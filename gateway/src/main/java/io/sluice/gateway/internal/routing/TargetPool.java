@@ -1,6 +1,7 @@
 package io.sluice.gateway.internal.routing;
 
 import io.sluice.gateway.GatewayConfig.Target;
+import io.sluice.gateway.internal.ledger.CoolDowns;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
@@ -43,24 +44,33 @@ public final class TargetPool {
   private final Vertx vertx;
   private final List<String> keys;
   private final int[] inFlight;
-  private final long[] coolUntilNanos;
+  /** Each key's name in the shared cool-downs: a hash of the target and key, never the key. */
+  private final String[] coolIds;
+  private final CoolDowns coolDowns;
   private final int concurrency;
   private final int queueSize;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
 
-  public TargetPool(Vertx vertx, Target target, int defaultConcurrency, int queueSize) {
+  public TargetPool(Vertx vertx, Target target, int defaultConcurrency, int queueSize,
+      CoolDowns coolDowns) {
     this.vertx = vertx;
     this.target = target;
     this.keys = target.apiKeys().isEmpty() ? List.of("") : target.apiKeys();
     this.inFlight = new int[keys.size()];
-    this.coolUntilNanos = new long[keys.size()];
+    this.coolDowns = coolDowns;
+    this.coolIds = new String[keys.size()];
+    for (int i = 0; i < keys.size(); i++) {
+      coolIds[i] = coolId(target, keys.get(i));
+    }
+    // A key that another replica rested, or whose rest ended, may free a waiter here.
+    coolDowns.onChange(() -> vertx.setTimer(1, id -> grantWaiters()));
     this.concurrency = target.concurrency() > 0 ? target.concurrency() : defaultConcurrency;
     this.queueSize = queueSize;
   }
 
   /** Grants a lease now (GRANTED, in {@code waiter.lease}), queues the waiter, or refuses. */
   public synchronized Outcome acquire(Waiter waiter) {
-    long now = System.nanoTime();
+    long now = System.currentTimeMillis();
     Lease lease = freeKey(now);
     if (lease != null) {
       waiter.done = true;
@@ -96,15 +106,21 @@ public final class TargetPool {
       long[] coolUntilNanos) {}
 
   public synchronized Load load() {
-    return new Load(queue.size(), queueSize, concurrency, inFlight.clone(), coolUntilNanos.clone());
+    long nowMillis = System.currentTimeMillis();
+    long nowNanos = System.nanoTime();
+    long[] until = new long[coolIds.length]; // on the nanoTime scale the dashboard reads
+    for (int i = 0; i < coolIds.length; i++) {
+      until[i] = nowNanos + coolDowns.remainingMillis(coolIds[i], nowMillis) * 1_000_000L;
+    }
+    return new Load(queue.size(), queueSize, concurrency, inFlight.clone(), until);
   }
 
   /** Nanoseconds until the first key leaves its cool-down (0 when one is usable). */
   public synchronized long coolingNanos() {
-    long now = System.nanoTime();
+    long now = System.currentTimeMillis();
     long min = Long.MAX_VALUE;
-    for (long until : coolUntilNanos) {
-      min = Math.min(min, Math.max(0, until - now));
+    for (String id : coolIds) {
+      min = Math.min(min, coolDowns.remainingMillis(id, now) * 1_000_000L);
     }
     return min;
   }
@@ -118,10 +134,25 @@ public final class TargetPool {
 
   /** The key got a 429: nobody uses it for {@code nanos}. */
   public void coolDown(Lease lease, long nanos) {
-    synchronized (this) {
-      coolUntilNanos[lease.keyIndex()] = System.nanoTime() + nanos;
+    long millis = Math.max(1, nanos / 1_000_000);
+    coolDowns.coolDown(coolIds[lease.keyIndex()], System.currentTimeMillis() + millis);
+    vertx.setTimer(millis, id -> grantWaiters());
+  }
+
+  /** The key's identity between replicas: the same target and key give the same name. */
+  static String coolId(Target target, String apiKey) {
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+          (target.baseUrl() + "\n" + apiKey).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(h, 0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
-    vertx.setTimer(Math.max(1, nanos / 1_000_000), id -> grantWaiters());
+  }
+
+  /** The shared name of a lease's key, for affinity. */
+  public String coolId(int keyIndex) {
+    return coolIds[keyIndex];
   }
 
   private void grantWaiters() {
@@ -133,7 +164,7 @@ public final class TargetPool {
         if (next == null) {
           return;
         }
-        lease = freeKey(System.nanoTime());
+        lease = freeKey(System.currentTimeMillis());
         if (lease == null) {
           return;
         }
@@ -149,7 +180,7 @@ public final class TargetPool {
   private Lease freeKey(long now) {
     int best = -1;
     for (int i = 0; i < keys.size(); i++) {
-      if (coolUntilNanos[i] - now <= 0 && inFlight[i] < concurrency
+      if (coolDowns.remainingMillis(coolIds[i], now) == 0 && inFlight[i] < concurrency
           && (best < 0 || inFlight[i] < inFlight[best])) {
         best = i;
       }
@@ -162,8 +193,8 @@ public final class TargetPool {
   }
 
   private boolean allCooling(long now) {
-    for (long until : coolUntilNanos) {
-      if (until - now <= 0) {
+    for (String id : coolIds) {
+      if (coolDowns.remainingMillis(id, now) == 0) {
         return false;
       }
     }

@@ -5,7 +5,10 @@ import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.gateway.GatewayLimits;
+import io.sluice.gateway.internal.accounting.Prices;
 import io.sluice.gateway.internal.accounting.UsageLog;
+import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.Ledgers;
 import io.sluice.gateway.internal.routing.Router;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
@@ -45,6 +48,9 @@ public final class GatewayState implements AutoCloseable {
   public final AccessControl access;
   public final GatewayMetrics metrics;
   public final UsageLog usageLog;
+  /** Limits, reservations, spend, runtime keys, cool-downs: in this process or in Redis. */
+  public final Ledger ledger;
+  public final Prices prices;
   /** The upstream clients for calls made off the front doors' event loops (none in practice). */
   private final UpstreamClients sharedClients;
   private final HttpClientOptions clientOptions;
@@ -82,11 +88,14 @@ public final class GatewayState implements AutoCloseable {
     this.latest = new java.util.concurrent.atomic.AtomicReference<>(this);
     this.metrics = new GatewayMetrics();
     this.router = new Router(config.routes());
-    this.access = new AccessControl(config.accessKeys());
+    this.prices = new Prices(config.ledger().prices());
+    this.ledger = Ledgers.create(vertx, config.ledger(), metrics);
+    this.access = new AccessControl(config.accessKeys(), ledger.keys());
     this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
-        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
+            ledger.coolDowns()));
       }
     }
     this.dashboard = DashboardBridge.create(this);
@@ -127,6 +136,10 @@ public final class GatewayState implements AutoCloseable {
     this.dashboard = previous.dashboard; // its recorder and feed outlive a configuration
     this.metrics = previous.metrics;
     this.router = new Router(config.routes());
+    // The ledger (and the shared state behind it) outlives a configuration: windows, spend and
+    // runtime keys go on; prices are read anew. A change of state.* needs a restart.
+    this.ledger = previous.ledger;
+    this.prices = new Prices(config.ledger().prices());
     this.access = new AccessControl(config.accessKeys(), previous.access);
     this.usageLog = previous.usageLog;
     this.clientOptions = previous.clientOptions;
@@ -143,7 +156,8 @@ public final class GatewayState implements AutoCloseable {
       for (Target t : r.targets()) {
         TargetPool kept = running.get(t); // by value: the same settings, the same pool
         pools.put(t, kept != null ? kept
-            : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+            : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
+                ledger.coolDowns()));
       }
     }
   }
@@ -276,5 +290,6 @@ public final class GatewayState implements AutoCloseable {
   @Override
   public void close() {
     usageLog.close();
+    ledger.close();
   }
 }

@@ -63,6 +63,30 @@ public final class GatewayMetrics {
         .register(registry).increment();
   }
 
+  /** A request refused by its key's limits; {@code limit} names which. */
+  public void refused(String limit) {
+    Counter.builder("sluice_gateway_limit_refusals").tag("limit", limit).register(registry)
+        .increment();
+  }
+
+  /** A decision taken without the shared state: {@code open} admitted, {@code closed} refused. */
+  public void sharedStateUnavailable(String decision) {
+    Counter.builder("sluice_gateway_shared_state_unavailable").tag("decision", decision)
+        .register(registry).increment();
+  }
+
+  /**
+   * USD booked; unpriced requests count apart. No model tag: a routed pattern lets clients name
+   * models without bound (the admin API reads spend per model from the ledger).
+   */
+  public void spend(java.math.BigDecimal usd, boolean priced) {
+    if (priced) {
+      Counter.builder("sluice_gateway_spend_usd").register(registry).increment(usd.doubleValue());
+    } else {
+      Counter.builder("sluice_gateway_unpriced_requests").register(registry).increment();
+    }
+  }
+
   /**
    * A client connection or WebSocket the gateway closed for a limit or a protocol error
    * ({@code max_connections}, {@code request_head_timeout}, {@code ws_message_too_big}, ...).

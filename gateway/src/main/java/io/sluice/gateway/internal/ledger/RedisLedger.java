@@ -1,0 +1,372 @@
+package io.sluice.gateway.internal.ledger;
+
+import io.sluice.gateway.GatewayConfig.LedgerSettings;
+import io.sluice.gateway.KeyLimits;
+import io.sluice.gateway.internal.ledger.Admission.Ticket;
+import io.sluice.gateway.internal.ledger.Admission.Window;
+import io.sluice.gateway.internal.telemetry.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The ledger shared by every replica through Redis ({@code state.redis}), on the Vert.x Redis
+ * client, which runs on the gateway's event loops: nothing here blocks. Admission and settlement
+ * are one Lua script each ({@link RedisScripts}). Concurrency slots are leases with a TTL, renewed
+ * while held, so a replica killed with {@code kill -9} leaks none. A 429 cool-down is published
+ * to every replica and applied locally, so key pools read it without a round trip.
+ *
+ * <p>When Redis does not answer within {@code state.timeout} (50 ms), {@code state.on-failure}
+ * decides: fail-open admits (unshared: nothing reserved), fail-closed refuses with a 503. Each
+ * decision is counted; the outage is logged once when it begins and once when it ends. The
+ * client reconnects on its own: the next request that gets an answer is back on shared state.
+ */
+public final class RedisLedger implements Ledger {
+  static final String COOL_CHANNEL = "sluice:cool";
+  static final long LEASE_TTL_MILLIS = 30_000;
+
+  private final Vertx vertx;
+  private final LedgerSettings settings;
+  private final GatewayMetrics metrics;
+  private final Redis client;
+  private final InProcessKeys keys = new InProcessKeys();
+  private final CoolDowns coolDowns = new CoolDowns();
+  private final InProcessLedger local = new InProcessLedger();
+  /** Leases this replica holds, by lease id to key id: renewed until settled. */
+  private final ConcurrentHashMap<String, String> leases = new ConcurrentHashMap<>();
+  private final AtomicBoolean down = new AtomicBoolean();
+  private final long renewTimer;
+  private volatile RedisConnection subscriber;
+  /**
+   * The one connection commands are pipelined on: Redis runs them one at a time anyway, and a
+   * pool would open a connection per concurrent request (a connect storm at a burst).
+   */
+  private volatile RedisConnection main;
+  private final AtomicBoolean connecting = new AtomicBoolean();
+  private volatile boolean closed;
+
+  public RedisLedger(Vertx vertx, LedgerSettings settings, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.metrics = metrics;
+    RedisOptions options = new RedisOptions().setConnectionString(settings.redis())
+        .setMaxPoolSize(4).setMaxPoolWaiting(4096).setMaxWaitingHandlers(16_384);
+    this.client = Redis.createClient(vertx, options);
+    connect();
+    coolDowns.publishTo((id, until) -> send(request(Command.PUBLISH, List.of(COOL_CHANNEL, id + " " + until)))
+        .onFailure(e -> outage(e)));
+    subscribe();
+    this.renewTimer = vertx.setPeriodic(LEASE_TTL_MILLIS / 3, id -> renewLeases());
+  }
+
+  @Override
+  public Future<Admission> admit(Claim c) {
+    KeyLimits l = c.limits();
+    long w = l.window().toMillis();
+    String period = Periods.id(l.period(), c.nowMillis());
+    String lease = c.concurrency() > 0 ? UUID.randomUUID().toString() : "";
+    long budgetPico = l.budgeted() ? pico(l.budgetUsd()) : 0;
+    long reservePico = l.budgeted() ? pico(c.reserveUsd()) : 0;
+    long periodTtl = l.period() == KeyLimits.BudgetPeriod.TOTAL ? 0
+        : Periods.remainingMillis(l.period(), c.nowMillis()) + 86_400_000L;
+    String k = prefix(c.keyId());
+    List<String> args = List.of(RedisScripts.ADMIT, "4", k + "req", k + "tok", k + "leases",
+        k + "budget:" + period,
+        Long.toString(c.nowMillis()), Long.toString(w), Long.toString(l.requests()),
+        Long.toString(l.tokens()), l.hard() ? "1" : "0", Long.toString(c.reserveTokens()),
+        Integer.toString(c.concurrency()), Long.toString(budgetPico), Long.toString(reservePico),
+        c.priced() ? "1" : "0", lease, Long.toString(LEASE_TTL_MILLIS), Long.toString(periodTtl));
+    return send(request(Command.EVAL, args)).timeout(settings.redisTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .map(r -> {
+          back();
+          String refused = r.get(0).toString();
+          long rs = r.get(1).toLong();
+          long rn = r.get(2).toLong();
+          long ts = r.get(3).toLong();
+          long committed = r.get(4).toLong();
+          Window requests = l.requests() > 0 ? new Window(l.requests(),
+              Math.max(0, l.requests() - rn), rs + w - c.nowMillis()) : Window.NONE;
+          Window tokens = l.tokens() > 0 ? new Window(l.tokens(),
+              Math.max(0, l.tokens() - committed), ts + w - c.nowMillis()) : Window.NONE;
+          if (refused.isEmpty()) {
+            if (!lease.isEmpty()) {
+              leases.put(lease, c.keyId());
+            }
+            return Admission.admitted(requests, tokens, new Ticket(c.keyId(), ts,
+                c.reserveTokens(), l.budgeted() ? c.reserveUsd() : BigDecimal.ZERO,
+                l.budgeted() ? period : "", !lease.isEmpty(), l.hard(), lease));
+          }
+          return refusal(c, refused, requests, tokens, rs + w - c.nowMillis(),
+              ts + w - c.nowMillis());
+        })
+        .recover(e -> {
+          outage(e);
+          if (settings.failOpen()) {
+            metrics.sharedStateUnavailable("open");
+            return Future.succeededFuture(Admission.admitted(Window.NONE, Window.NONE,
+                Ticket.spendOnly(c.keyId())));
+          }
+          metrics.sharedStateUnavailable("closed");
+          return Future.failedFuture(new LedgerException(503,
+              "the gateway's shared state is unavailable"));
+        });
+  }
+
+  /** The message of a refusal decided in Redis, worded as {@link Limits} words it. */
+  private static Admission refusal(Claim c, String limit, Window requests, Window tokens,
+      long requestsReset, long tokensReset) {
+    long used = limit.equals("requests") ? c.limits().requests() : 0;
+    long committed = limit.equals("tokens") ? c.limits().tokens() : 0;
+    BigDecimal usd = limit.equals("budget") ? c.limits().budgetUsd() : BigDecimal.ZERO;
+    int inFlight = limit.equals("concurrency") ? c.concurrency() : 0;
+    Claim probe = limit.equals("unpriced") ? c
+        : new Claim(c.keyId(), c.limits(), c.concurrency(), c.reserveTokens(), c.reserveUsd(),
+            true, c.nowMillis());
+    return Limits.refusal(probe, inFlight, used, committed, usd, requests, tokens,
+            requestsReset, tokensReset)
+        .orElse(Admission.refused(limit, "key '" + c.keyId() + "' reached its " + limit
+            + " limit", 1000, requests, tokens));
+  }
+
+  @Override
+  public void settle(Ticket t, Settlement s) {
+    if (t.keyId().isEmpty()) {
+      return;
+    }
+    if (!t.lease().isEmpty()) {
+      leases.remove(t.lease());
+    }
+    String k = prefix(t.keyId());
+    Spend sp = s.spend();
+    List<String> args = new ArrayList<>(List.of(RedisScripts.SETTLE, "4", k + "tok",
+        k + "leases", k + "budget:" + t.period(), k + "spend",
+        Long.toString(t.tokensWindow()), Long.toString(t.reservedTokens()),
+        Long.toString(s.tokens()), t.lease(),
+        t.period().isEmpty() ? "0" : Long.toString(pico(t.reservedUsd())),
+        t.period().isEmpty() ? "0" : Long.toString(pico(sp.usd())), s.model()));
+    for (Map.Entry<String, Long> e : fields(sp).entrySet()) {
+      args.add(e.getKey());
+      args.add(Long.toString(e.getValue()));
+    }
+    send(request(Command.EVAL, args)).onSuccess(r -> back()).onFailure(e -> {
+      // Settled spend is not queued past an outage: the usage file still has every entry.
+      outage(e);
+      metrics.sharedStateUnavailable("settle_lost");
+    });
+  }
+
+  private static Map<String, Long> fields(Spend s) {
+    Map<String, Long> m = new HashMap<>();
+    m.put("requests", s.requests());
+    m.put("in", s.inputTokens());
+    m.put("out", s.outputTokens());
+    m.put("cache_read", s.cacheReadTokens());
+    m.put("cache_write", s.cacheWriteTokens());
+    m.put("reasoning", s.reasoningTokens());
+    m.put("pico_usd", pico(s.usd()));
+    m.put("unpriced", s.unpricedRequests());
+    m.put("estimated", s.estimatedRequests());
+    return m;
+  }
+
+  @Override
+  public Future<Map<String, Spend>> spend(String keyId) {
+    return send(request(Command.HGETALL, List.of(prefix(keyId) + "spend"))).map(r -> {
+      Map<String, Map<String, Long>> byModel = new HashMap<>();
+      for (String field : r.getKeys()) {
+        int bar = field.lastIndexOf('|');
+        byModel.computeIfAbsent(field.substring(0, bar), m -> new HashMap<>())
+            .put(field.substring(bar + 1), r.get(field).toLong());
+      }
+      Map<String, Spend> out = new HashMap<>();
+      byModel.forEach((model, f) -> out.put(model, new Spend(f.getOrDefault("requests", 0L),
+          f.getOrDefault("in", 0L), f.getOrDefault("out", 0L), f.getOrDefault("cache_read", 0L),
+          f.getOrDefault("cache_write", 0L), f.getOrDefault("reasoning", 0L),
+          BigDecimal.valueOf(f.getOrDefault("pico_usd", 0L), 12).stripTrailingZeros(),
+          f.getOrDefault("unpriced", 0L), f.getOrDefault("estimated", 0L))));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<BigDecimal> periodSpend(String keyId, KeyLimits limits) {
+    if (!limits.budgeted()) {
+      return Future.succeededFuture(BigDecimal.ZERO);
+    }
+    String period = Periods.id(limits.period(), System.currentTimeMillis());
+    return send(request(Command.HGET, List.of(prefix(keyId) + "budget:" + period, "s"))).map(r -> r == null
+        ? BigDecimal.ZERO : BigDecimal.valueOf(r.toLong(), 12).stripTrailingZeros());
+  }
+
+  @Override
+  public RuntimeKeys keys() {
+    return keys;
+  }
+
+  @Override
+  public CoolDowns coolDowns() {
+    return coolDowns;
+  }
+
+  @Override
+  public Future<Void> remember(String responseId, String where) {
+    return local.remember(responseId, where);
+  }
+
+  @Override
+  public Future<Optional<String>> madeBy(String responseId) {
+    return local.madeBy(responseId);
+  }
+
+  /** Keeps this replica's leases alive; a replica that dies stops, and its leases expire. */
+  private void renewLeases() {
+    Map<String, List<String>> byKey = new HashMap<>();
+    leases.forEach((lease, key) -> byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(lease));
+    long until = System.currentTimeMillis() + LEASE_TTL_MILLIS;
+    byKey.forEach((key, held) -> {
+      List<String> args = new ArrayList<>(List.of(RedisScripts.RENEW, "1", prefix(key) + "leases",
+          Long.toString(until)));
+      args.addAll(held);
+      send(request(Command.EVAL, args)).onFailure(this::outage);
+    });
+  }
+
+  private static Request request(Command command, List<String> args) {
+    Request r = Request.cmd(command);
+    for (String a : args) {
+      r.arg(a);
+    }
+    return r;
+  }
+
+  /** Sends on the pipelined connection; without one, fails at once and asks for one. */
+  private Future<Response> send(Request request) {
+    RedisConnection c = main;
+    if (c == null) {
+      connect();
+      return Future.failedFuture("not connected to Redis");
+    }
+    return c.send(request);
+  }
+
+  private void connect() {
+    if (closed || !connecting.compareAndSet(false, true)) {
+      return;
+    }
+    client.connect().onComplete(ar -> {
+      if (ar.failed()) {
+        outage(ar.cause());
+        vertx.setTimer(200, id -> {
+          connecting.set(false);
+          connect();
+        });
+        return;
+      }
+      RedisConnection c = ar.result();
+      c.exceptionHandler(e -> lost(c));
+      c.endHandler(v -> lost(c));
+      main = c;
+      connecting.set(false);
+    });
+  }
+
+  private void lost(RedisConnection c) {
+    if (main == c) {
+      main = null;
+      c.close();
+      connect();
+    }
+  }
+
+  /** Cool-downs from the other replicas; a lost subscription is opened again on its own. */
+  private void subscribe() {
+    if (closed) {
+      return;
+    }
+    client.connect().onSuccess(conn -> {
+      subscriber = conn;
+      conn.handler(this::message);
+      conn.exceptionHandler(e -> resubscribe(conn));
+      conn.endHandler(v -> resubscribe(conn));
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(COOL_CHANNEL))
+          .onFailure(e -> resubscribe(conn));
+    }).onFailure(e -> {
+      outage(e);
+      vertx.setTimer(500, id -> subscribe());
+    });
+  }
+
+  private void resubscribe(RedisConnection conn) {
+    if (subscriber == conn) {
+      subscriber = null;
+      conn.close();
+      vertx.setTimer(500, id -> subscribe());
+    }
+  }
+
+  private void message(Response r) {
+    if (r.size() >= 3 && "message".equals(r.get(0).toString())) {
+      String[] parts = r.get(2).toString().split(" ");
+      if (parts.length == 2) {
+        try {
+          coolDowns.apply(parts[0], Long.parseLong(parts[1]));
+        } catch (NumberFormatException e) {
+          metrics.sharedStateUnavailable("bad_message");
+        }
+      }
+    }
+  }
+
+  /** Logged once when an outage begins, not once per request. */
+  private void outage(Throwable cause) {
+    if (down.compareAndSet(false, true)) {
+      System.err.println("sluice gateway: shared state (Redis) unavailable: "
+          + cause.getClass().getSimpleName() + "; requests are "
+          + (settings.failOpen() ? "admitted without shared limits (fail-open)"
+          : "refused with 503 (fail-closed)") + " until it answers again");
+    }
+  }
+
+  private void back() {
+    if (down.compareAndSet(true, false)) {
+      System.err.println("sluice gateway: shared state (Redis) answers again");
+    }
+  }
+
+  /** Redis keys of a gateway key; the braces keep them in one slot of a Redis cluster. */
+  private static String prefix(String keyId) {
+    return "sluice:{" + keyId + "}:";
+  }
+
+  /** USD in integer pico-dollars: exact for prices with up to six decimals per million. */
+  static long pico(BigDecimal usd) {
+    return usd.movePointRight(12).setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    vertx.cancelTimer(renewTimer);
+    for (RedisConnection c : new RedisConnection[] {subscriber, main}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,79 @@
+package io.sluice.gateway;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real {@code redis-server} on a free loopback port, no persistence; stopped and started again
+ * on the same port for the fault tests. Tests that need it skip where it is not installed.
+ */
+final class RedisServer implements AutoCloseable {
+  final int port;
+  private Process process;
+
+  private RedisServer(int port) {
+    this.port = port;
+  }
+
+  static String binary() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      File f = new File(dir, "redis-server");
+      if (f.canExecute()) {
+        return f.getPath();
+      }
+    }
+    return "";
+  }
+
+  /** Starts one, or skips the test with a message when redis-server is not installed. */
+  static RedisServer start() throws Exception {
+    Assumptions.assumeTrue(!binary().isEmpty(),
+        "redis-server is not installed (Debian: apt-get install redis-server): skipped");
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    RedisServer r = new RedisServer(port);
+    r.restart();
+    return r;
+  }
+
+  String uri() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  void restart() throws Exception {
+    process = new ProcessBuilder(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--protected-mode", "yes")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > deadline || !process.isAlive()) {
+          throw new IllegalStateException("redis-server did not start on port " + port, e);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+      }
+    }
+  }
+
+  /** {@code kill -9}: no goodbye to its clients. */
+  void kill() throws Exception {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+  }
+}
