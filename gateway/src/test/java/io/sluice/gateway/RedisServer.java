@@ -64,6 +64,22 @@ final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** {@code kill -STOP}: connections stay open and nothing answers, as from a Redis that hangs. */
+  void pause() throws Exception {
+    signal("-STOP");
+  }
+
+  void resume() throws Exception {
+    signal("-CONT");
+  }
+
+  private void signal(String which) throws Exception {
+    int exit = new ProcessBuilder("kill", which, Long.toString(process.pid())).start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill " + which + " failed with " + exit);
+    }
+  }
+
   /** {@code kill -9}: no goodbye to its clients. */
   void kill() throws Exception {
     process.destroyForcibly();
