@@ -176,7 +176,7 @@ final class RedisKeys implements RuntimeKeys {
   }
 
   /** Redis not answering is the admin's 503, not a 500 of the gateway. */
-  private static <T> Future<T> unavailable(Future<T> f) {
+  static <T> Future<T> unavailable(Future<T> f) {
     return f.recover(e -> Future.failedFuture(e instanceof LedgerException ? e
         : new LedgerException(503, "the gateway's shared state (Redis) is unavailable: "
             + e.getClass().getSimpleName())));

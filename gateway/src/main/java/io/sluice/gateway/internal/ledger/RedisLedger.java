@@ -191,7 +191,8 @@ public final class RedisLedger implements Ledger {
 
   @Override
   public Future<Map<String, Spend>> spend(String keyId) {
-    return send(request(Command.HGETALL, List.of(prefix(keyId) + "spend"))).map(r -> {
+    return RedisKeys.unavailable(send(request(Command.HGETALL, List.of(prefix(keyId) + "spend"))))
+        .map(r -> {
       Map<String, Map<String, Long>> byModel = new HashMap<>();
       for (String field : r.getKeys()) {
         int bar = field.lastIndexOf('|');
@@ -205,7 +206,7 @@ public final class RedisLedger implements Ledger {
           BigDecimal.valueOf(f.getOrDefault("pico_usd", 0L), 12).stripTrailingZeros(),
           f.getOrDefault("unpriced", 0L), f.getOrDefault("estimated", 0L))));
       return out;
-    });
+        });
   }
 
   @Override
@@ -214,7 +215,8 @@ public final class RedisLedger implements Ledger {
       return Future.succeededFuture(BigDecimal.ZERO);
     }
     String period = Periods.id(limits.period(), System.currentTimeMillis());
-    return send(request(Command.HGET, List.of(prefix(keyId) + "budget:" + period, "s"))).map(r -> r == null
+    return RedisKeys.unavailable(send(request(Command.HGET,
+        List.of(prefix(keyId) + "budget:" + period, "s")))).map(r -> r == null
         ? BigDecimal.ZERO : BigDecimal.valueOf(r.toLong(), 12).stripTrailingZeros());
   }
 
