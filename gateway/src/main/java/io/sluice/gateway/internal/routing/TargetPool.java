@@ -32,6 +32,8 @@ public final class TargetPool {
     final Context context;
     final Consumer<Lease> onGranted;
     public Lease lease;
+    /** The only key this waiter may take (a Responses continuation's); -1: any. */
+    public int pinnedKey = -1;
     boolean done;
 
     public Waiter(Context context, Consumer<Lease> onGranted) {
@@ -89,13 +91,14 @@ public final class TargetPool {
   /** Grants a lease now (GRANTED, in {@code waiter.lease}), queues the waiter, or refuses. */
   public synchronized Outcome acquire(Waiter waiter) {
     long now = System.currentTimeMillis();
-    Lease lease = freeKey(now);
+    Lease lease = freeKey(now, waiter.pinnedKey);
     if (lease != null) {
       waiter.done = true;
       waiter.lease = lease;
       return Outcome.GRANTED;
     }
-    if (allCooling(now)) {
+    if (waiter.pinnedKey >= 0 ? coolDowns.remainingMillis(coolIds[waiter.pinnedKey], now) > 0
+        : allCooling(now)) {
       return Outcome.COOLING;
     }
     if (queue.size() >= queueSize) {
@@ -168,37 +171,47 @@ public final class TargetPool {
     }
   }
 
+  /** The index of the key whose shared name is {@code coolId}; -1 when none here has it. */
+  public int keyIndexOf(String coolId) {
+    for (int i = 0; i < coolIds.length; i++) {
+      if (coolIds[i].equals(coolId)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** The shared name of a lease's key, for affinity. */
   public String coolId(int keyIndex) {
     return coolIds[keyIndex];
   }
 
+  /** Grants every queued waiter a key can serve, in order; a pinned one does not block the rest. */
   private void grantWaiters() {
-    while (true) {
-      Waiter next;
-      Lease lease;
-      synchronized (this) {
-        next = queue.peek();
-        if (next == null) {
-          return;
-        }
-        lease = freeKey(System.currentTimeMillis());
+    List<Runnable> grants = new java.util.ArrayList<>();
+    synchronized (this) {
+      long now = System.currentTimeMillis();
+      for (java.util.Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        Lease lease = freeKey(now, w.pinnedKey);
         if (lease == null) {
-          return;
+          if (w.pinnedKey < 0) {
+            break; // no key is free at all
+          }
+          continue;
         }
-        queue.poll();
-        next.done = true;
+        it.remove();
+        w.done = true;
+        grants.add(() -> w.context.runOnContext(v -> w.onGranted.accept(lease)));
       }
-      Waiter w = next;
-      Lease l = lease;
-      w.context.runOnContext(v -> w.onGranted.accept(l));
     }
+    grants.forEach(Runnable::run);
   }
 
-  private Lease freeKey(long now) {
+  private Lease freeKey(long now, int pinned) {
     int best = -1;
     for (int i = 0; i < keys.size(); i++) {
-      if (coolDowns.remainingMillis(coolIds[i], now) == 0 && inFlight[i] < concurrency
+      if ((pinned < 0 || i == pinned) && coolDowns.remainingMillis(coolIds[i], now) == 0 && inFlight[i] < concurrency
           && (best < 0 || inFlight[i] < inFlight[best])) {
         best = i;
       }

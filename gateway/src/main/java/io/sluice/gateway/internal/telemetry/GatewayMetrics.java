@@ -330,8 +330,9 @@ public final class GatewayMetrics implements AutoCloseable {
   public void sharedStateUnavailable(String decision) {
     Counter.builder("sluice_gateway_shared_state_unavailable")
         .description("Decisions taken without the shared state (Redis down or slow): open "
-            + "admitted, closed refused, settle_lost a settlement not recorded, bad_message a "
-            + "published message that could not be read")
+            + "admitted, closed refused, settle_lost a settlement not recorded, affinity_lost "
+            + "a response's upstream key not recorded, affinity_unknown a continuation routed "
+            + "without it, bad_message a published message that could not be read")
         .tag("decision", decision).register(registry).increment();
   }
 
