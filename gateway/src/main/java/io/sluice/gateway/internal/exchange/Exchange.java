@@ -163,7 +163,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private void nextLease() {
     for (; targetIndex < pools.size(); targetIndex++) {
       TargetPool pool = pools.get(targetIndex);
-      TargetPool.Waiter w = new TargetPool.Waiter(context, this::granted);
+      TargetPool.Waiter w = new TargetPool.Waiter(context, this::granted, this::decided);
       switch (pool.acquire(w)) {
         case GRANTED:
           granted(w.lease);
@@ -175,6 +175,13 @@ public final class Exchange implements UpstreamAttempt.Outcome {
           if (scan.stream()) {
             commitStream(null, true); // a waiting streaming client gets its headers at once
           }
+          return;
+        case PENDING:
+          // Replicas' shared count is asked for a slot: no head yet, since a refusal with the
+          // queue full still sends the request to the next target (or answers a 429).
+          phase = Phase.QUEUED;
+          waiter = w;
+          waitingOn = pool;
           return;
         case COOLING:
           coolingNanos = Math.min(coolingNanos, pool.coolingNanos());
@@ -197,6 +204,29 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         ? "all upstreams for model '" + scan.model() + "' are busy and their queues are full"
         : "all upstream keys for model '" + scan.model() + "' are cooling down after a 429",
         429, true), queueFull ? "queue_full" : "keys_cooling");
+  }
+
+  /** A PENDING waiter was queued (it waits, as if QUEUED at once) or refused (FULL). */
+  private void decided(TargetPool.Waiter w, TargetPool.Outcome outcome) {
+    if (phase == Phase.DONE || waiter != w) {
+      return;
+    }
+    if (outcome == TargetPool.Outcome.QUEUED) {
+      if (scan.stream()) {
+        commitStream(null, true);
+      }
+      return;
+    }
+    waiter = null;
+    waitingOn = null;
+    phase = Phase.WAITING;
+    queueFull = true;
+    targetIndex++;
+    try {
+      nextLease();
+    } catch (RuntimeException e) {
+      crashed(e);
+    }
   }
 
   private void granted(TargetPool.Lease granted) {

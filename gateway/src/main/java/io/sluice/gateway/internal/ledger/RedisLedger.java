@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The ledger shared by every replica through Redis ({@code state.redis}), on the Vert.x Redis
  * client, which runs on the gateway's event loops: nothing here blocks. Admission and settlement
- * are one Lua script each ({@link RedisScripts}). Concurrency slots are leases with a TTL, renewed
+ * are one Lua script each ({@link RedisScripts}). Concurrency slots, of gateway keys and of
+ * upstream keys ({@link RedisSlots}), are leases with a TTL ({@code state.lease-ttl}), renewed
  * while held, so a replica killed with {@code kill -9} leaks none. A 429 cool-down is published
  * to every replica and applied locally, so key pools read it without a round trip.
  *
@@ -38,7 +39,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisLedger implements Ledger {
   static final String COOL_CHANNEL = "sluice:cool";
-  static final long LEASE_TTL_MILLIS = 30_000;
 
   private final Vertx vertx;
   private final LedgerSettings settings;
@@ -50,6 +50,10 @@ public final class RedisLedger implements Ledger {
   /** Leases this replica holds, by lease id to key id: renewed until settled. */
   private final ConcurrentHashMap<String, String> leases = new ConcurrentHashMap<>();
   private final AtomicBoolean down = new AtomicBoolean();
+  /** Upstream key concurrency; its slots are renewed with the leases. */
+  private final RedisSlots slots;
+  /** {@code state.lease-ttl}: how long a lease outlives a replica that stopped renewing it. */
+  private final long leaseTtl;
   private final long renewTimer;
   private volatile RedisConnection subscriber;
   /**
@@ -67,11 +71,14 @@ public final class RedisLedger implements Ledger {
     RedisOptions options = new RedisOptions().setConnectionString(settings.redis())
         .setMaxPoolSize(4).setMaxPoolWaiting(4096).setMaxWaitingHandlers(16_384);
     this.client = Redis.createClient(vertx, options);
+    this.leaseTtl = settings.leaseTtl().toMillis();
+    this.slots = new RedisSlots(this::send, settings.redisTimeout().toMillis(), leaseTtl,
+        metrics, this::outage, this::back);
     connect();
     coolDowns.publishTo((id, until) -> send(request(Command.PUBLISH, List.of(COOL_CHANNEL, id + " " + until)))
         .onFailure(e -> outage(e)));
     subscribe();
-    this.renewTimer = vertx.setPeriodic(LEASE_TTL_MILLIS / 3, id -> renewLeases());
+    this.renewTimer = vertx.setPeriodic(leaseTtl / 3, id -> renewLeases());
   }
 
   @Override
@@ -90,7 +97,7 @@ public final class RedisLedger implements Ledger {
         Long.toString(c.nowMillis()), Long.toString(w), Long.toString(l.requests()),
         Long.toString(l.tokens()), l.hard() ? "1" : "0", Long.toString(c.reserveTokens()),
         Integer.toString(c.concurrency()), Long.toString(budgetPico), Long.toString(reservePico),
-        c.priced() ? "1" : "0", lease, Long.toString(LEASE_TTL_MILLIS), Long.toString(periodTtl));
+        c.priced() ? "1" : "0", lease, Long.toString(leaseTtl), Long.toString(periodTtl));
     return send(request(Command.EVAL, args)).timeout(settings.redisTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .map(r -> {
           back();
@@ -224,6 +231,11 @@ public final class RedisLedger implements Ledger {
   }
 
   @Override
+  public UpstreamSlots slots() {
+    return slots;
+  }
+
+  @Override
   public Future<Void> remember(String responseId, String where) {
     return local.remember(responseId, where);
   }
@@ -237,7 +249,8 @@ public final class RedisLedger implements Ledger {
   private void renewLeases() {
     Map<String, List<String>> byKey = new HashMap<>();
     leases.forEach((lease, key) -> byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(lease));
-    long until = System.currentTimeMillis() + LEASE_TTL_MILLIS;
+    long until = System.currentTimeMillis() + leaseTtl;
+    slots.renew(until);
     byKey.forEach((key, held) -> {
       List<String> args = new ArrayList<>(List.of(RedisScripts.RENEW, "1", prefix(key) + "leases",
           Long.toString(until)));
@@ -303,7 +316,7 @@ public final class RedisLedger implements Ledger {
       conn.handler(this::message);
       conn.exceptionHandler(e -> resubscribe(conn));
       conn.endHandler(v -> resubscribe(conn));
-      conn.send(Request.cmd(Command.SUBSCRIBE).arg(COOL_CHANNEL))
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(COOL_CHANNEL).arg(RedisSlots.CHANNEL))
           .onFailure(e -> resubscribe(conn));
     }).onFailure(e -> {
       outage(e);
@@ -320,6 +333,11 @@ public final class RedisLedger implements Ledger {
   }
 
   private void message(Response r) {
+    if (r.size() >= 3 && "message".equals(r.get(0).toString())
+        && RedisSlots.CHANNEL.equals(r.get(1).toString())) {
+      slots.freed(r.get(2).toString());
+      return;
+    }
     if (r.size() >= 3 && "message".equals(r.get(0).toString())) {
       String[] parts = r.get(2).toString().split(" ");
       if (parts.length == 2) {
