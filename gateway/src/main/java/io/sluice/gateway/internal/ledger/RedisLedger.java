@@ -62,6 +62,12 @@ public final class RedisLedger implements Ledger {
    */
   private volatile RedisConnection main;
   private final AtomicBoolean connecting = new AtomicBoolean();
+  /**
+   * Ends with the first connection attempt. Until then a command waits for it (within its
+   * caller's {@code state.timeout}): the first requests after a start are decided on shared
+   * state, not refused or counted alone for want of a connection not yet made.
+   */
+  private final io.vertx.core.Promise<Void> firstAttempt = io.vertx.core.Promise.promise();
   private volatile boolean closed;
 
   public RedisLedger(Vertx vertx, LedgerSettings settings, GatewayMetrics metrics) {
@@ -271,6 +277,9 @@ public final class RedisLedger implements Ledger {
   private Future<Response> send(Request request) {
     RedisConnection c = main;
     if (c == null) {
+      if (!firstAttempt.future().isComplete()) {
+        return firstAttempt.future().compose(v -> send(request));
+      }
       connect();
       return Future.failedFuture("not connected to Redis");
     }
@@ -284,6 +293,7 @@ public final class RedisLedger implements Ledger {
     client.connect().onComplete(ar -> {
       if (ar.failed()) {
         outage(ar.cause());
+        firstAttempt.tryComplete();
         vertx.setTimer(200, id -> {
           connecting.set(false);
           connect();
@@ -295,6 +305,7 @@ public final class RedisLedger implements Ledger {
       c.endHandler(v -> lost(c));
       main = c;
       connecting.set(false);
+      firstAttempt.tryComplete();
     });
   }
 
