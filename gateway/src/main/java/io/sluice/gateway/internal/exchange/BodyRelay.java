@@ -61,6 +61,7 @@ final class BodyRelay {
     try {
       message = attempt.codec().decodeResponse(bytes);
       ex.accounting.accept(message);
+      ex.responseMade(message.id());
     } catch (RuntimeException e) {
       errorClass = "unreadable_response";
     }

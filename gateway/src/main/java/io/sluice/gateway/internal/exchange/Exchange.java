@@ -70,6 +70,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private String upstreamKey = "";
 
   private final List<TargetPool> pools;
+  /** The key of the first pool that made the response this one continues; -1 when none. */
+  private final int pinnedKey;
   private int targetIndex;
   private int attempts;
   private TargetPool.Waiter waiter;
@@ -93,7 +95,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission admission,
-      long estimatedInput) {
+      long estimatedInput, String madeBy) {
     this.admission = admission;
     this.estimatedInput = estimatedInput;
     this.gw = gw;
@@ -103,7 +105,10 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     this.scan = scan;
     this.key = key;
     this.call = new UpstreamAttempt.Call(door, request.headers(), body, scan);
-    this.pools = gw.pools(route);
+    List<TargetPool> routed = gw.pools(route);
+    int[] where = Affinity.find(routed, madeBy);
+    this.pools = where[0] <= 0 ? routed : Affinity.first(routed, where[0]);
+    this.pinnedKey = where[1];
     this.accounting = new Accounting(startNanos, gw.config.logContent());
   }
 
@@ -164,6 +169,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     for (; targetIndex < pools.size(); targetIndex++) {
       TargetPool pool = pools.get(targetIndex);
       TargetPool.Waiter w = new TargetPool.Waiter(context, this::granted, this::decided);
+      if (targetIndex == 0 && attempts == 0) {
+        w.pinnedKey = pinnedKey; // a continuation waits for the key that holds its response
+      }
       switch (pool.acquire(w)) {
         case GRANTED:
           granted(w.lease);
@@ -487,6 +495,17 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     } else {
       finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass);
       ClientErrors.respond(response, door, failure);
+    }
+  }
+
+  /**
+   * A Responses upstream named the response it is making: a later request that continues it
+   * ({@code previous_response_id}) is sent to the same target and key, from any replica.
+   */
+  void responseMade(String responseId) {
+    if (lease != null && !responseId.isEmpty() && attempt != null
+        && attempt.codec().format() == io.sluice.core.codec.WireFormat.OPENAI_RESPONSES) {
+      gw.ledger.remember(responseId, lease.pool().coolId(lease.keyIndex()));
     }
   }
 

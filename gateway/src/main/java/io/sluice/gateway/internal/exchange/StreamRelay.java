@@ -154,6 +154,7 @@ final class StreamRelay {
     }
     if (event instanceof io.sluice.core.event.ResponseStarted) {
       responseId = ((io.sluice.core.event.ResponseStarted) event).id();
+      ex.responseMade(responseId);
     }
     ex.accounting.accept(event);
     if (encoder != null && !ended) {

@@ -82,6 +82,31 @@ class InProcessKeys implements RuntimeKeys {
     return made;
   }
 
+  /** A key as another replica or Redis has it now. */
+  void put(AccessKey key) {
+    made = true;
+    AccessKey old = byId.put(key.id(), key);
+    if (old != null && !old.sha256().equals(key.sha256())) {
+      byHash.remove(old.sha256());
+    }
+    byHash.put(key.sha256(), key);
+  }
+
+  void remove(String id) {
+    AccessKey gone = byId.remove(id);
+    if (gone != null) {
+      byHash.remove(gone.sha256());
+    }
+  }
+
+  /** The whole view at once, as Redis has it: keys gone there go here too. */
+  void replaceAll(java.util.Map<String, AccessKey> keys, boolean everMade) {
+    made |= everMade || !keys.isEmpty();
+    byId.keySet().removeIf(id -> !keys.containsKey(id));
+    byHash.values().removeIf(k -> !keys.containsKey(k.id()));
+    keys.values().forEach(this::put);
+  }
+
   static LedgerException noSuchKey(String id) {
     return new LedgerException(404, "no key with id '" + id + "'");
   }

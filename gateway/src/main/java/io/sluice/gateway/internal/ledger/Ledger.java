@@ -44,6 +44,11 @@ public interface Ledger extends AutoCloseable {
 
   Future<java.util.Optional<String>> madeBy(String responseId);
 
+  /** Completes when the shared state answers (at once for this process's own). */
+  default Future<Void> reachable() {
+    return Future.succeededFuture();
+  }
+
   @Override
   void close();
 

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,14 +38,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisLedger implements Ledger {
   static final String COOL_CHANNEL = "sluice:cool";
+  /** Which key made a response, for a day: continuations come within a conversation. */
+  static final String AFFINITY = "sluice:resp:";
+  static final long AFFINITY_TTL_MILLIS = 86_400_000L;
+  /** How stale a replica's view of the runtime keys may be when it missed a change message. */
+  static final long KEYS_REFRESH_MILLIS = 5_000;
 
   private final Vertx vertx;
   private final LedgerSettings settings;
   private final GatewayMetrics metrics;
   private final Redis client;
-  private final InProcessKeys keys = new InProcessKeys();
+  private final RedisKeys keys = new RedisKeys(this::send);
   private final CoolDowns coolDowns = new CoolDowns();
-  private final InProcessLedger local = new InProcessLedger();
   /** Leases this replica holds, by lease id to key id: renewed until settled. */
   private final ConcurrentHashMap<String, String> leases = new ConcurrentHashMap<>();
   private final AtomicBoolean down = new AtomicBoolean();
@@ -55,6 +58,7 @@ public final class RedisLedger implements Ledger {
   /** {@code state.lease-ttl}: how long a lease outlives a replica that stopped renewing it. */
   private final long leaseTtl;
   private final long renewTimer;
+  private final long keysTimer;
   private volatile RedisConnection subscriber;
   /**
    * The one connection commands are pipelined on: Redis runs them one at a time anyway, and a
@@ -78,13 +82,14 @@ public final class RedisLedger implements Ledger {
         .setMaxPoolSize(4).setMaxPoolWaiting(4096).setMaxWaitingHandlers(16_384);
     this.client = Redis.createClient(vertx, options);
     this.leaseTtl = settings.leaseTtl().toMillis();
-    this.slots = new RedisSlots(this::send, settings.redisTimeout().toMillis(), leaseTtl,
-        metrics, this::outage, this::back);
+    this.slots = new RedisSlots(this::send, this::bounded, leaseTtl, metrics, this::outage,
+        this::back);
     connect();
     coolDowns.publishTo((id, until) -> send(request(Command.PUBLISH, List.of(COOL_CHANNEL, id + " " + until)))
         .onFailure(e -> outage(e)));
     subscribe();
     this.renewTimer = vertx.setPeriodic(leaseTtl / 3, id -> renewLeases());
+    this.keysTimer = vertx.setPeriodic(KEYS_REFRESH_MILLIS, id -> refreshKeys());
   }
 
   @Override
@@ -104,7 +109,7 @@ public final class RedisLedger implements Ledger {
         Long.toString(l.tokens()), l.hard() ? "1" : "0", Long.toString(c.reserveTokens()),
         Integer.toString(c.concurrency()), Long.toString(budgetPico), Long.toString(reservePico),
         c.priced() ? "1" : "0", lease, Long.toString(leaseTtl), Long.toString(periodTtl));
-    return send(request(Command.EVAL, args)).timeout(settings.redisTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    return bounded(send(request(Command.EVAL, args)))
         .map(r -> {
           back();
           String refused = r.get(0).toString();
@@ -199,7 +204,8 @@ public final class RedisLedger implements Ledger {
 
   @Override
   public Future<Map<String, Spend>> spend(String keyId) {
-    return send(request(Command.HGETALL, List.of(prefix(keyId) + "spend"))).map(r -> {
+    return RedisKeys.unavailable(send(request(Command.HGETALL, List.of(prefix(keyId) + "spend"))))
+        .map(r -> {
       Map<String, Map<String, Long>> byModel = new HashMap<>();
       for (String field : r.getKeys()) {
         int bar = field.lastIndexOf('|');
@@ -213,7 +219,7 @@ public final class RedisLedger implements Ledger {
           BigDecimal.valueOf(f.getOrDefault("pico_usd", 0L), 12).stripTrailingZeros(),
           f.getOrDefault("unpriced", 0L), f.getOrDefault("estimated", 0L))));
       return out;
-    });
+        });
   }
 
   @Override
@@ -222,7 +228,8 @@ public final class RedisLedger implements Ledger {
       return Future.succeededFuture(BigDecimal.ZERO);
     }
     String period = Periods.id(limits.period(), System.currentTimeMillis());
-    return send(request(Command.HGET, List.of(prefix(keyId) + "budget:" + period, "s"))).map(r -> r == null
+    return RedisKeys.unavailable(send(request(Command.HGET,
+        List.of(prefix(keyId) + "budget:" + period, "s")))).map(r -> r == null
         ? BigDecimal.ZERO : BigDecimal.valueOf(r.toLong(), 12).stripTrailingZeros());
   }
 
@@ -243,12 +250,29 @@ public final class RedisLedger implements Ledger {
 
   @Override
   public Future<Void> remember(String responseId, String where) {
-    return local.remember(responseId, where);
+    return send(request(Command.SET, List.of(AFFINITY + responseId, where, "PX",
+        Long.toString(AFFINITY_TTL_MILLIS)))).<Void>mapEmpty().onFailure(e -> {
+          outage(e);
+          metrics.sharedStateUnavailable("affinity_lost");
+        });
+  }
+
+  /** No answer in time routes the continuation like any request: counted, never waited on. */
+  @Override
+  public Future<Optional<String>> madeBy(String responseId) {
+    return bounded(send(request(Command.GET, List.of(AFFINITY + responseId))))
+        .map(r -> Optional.ofNullable(r).map(Response::toString))
+        .recover(e -> {
+          outage(e);
+          metrics.sharedStateUnavailable("affinity_unknown");
+          return Future.succeededFuture(Optional.empty());
+        });
   }
 
   @Override
-  public Future<Optional<String>> madeBy(String responseId) {
-    return local.madeBy(responseId);
+  public Future<Void> reachable() {
+    return bounded(send(Request.cmd(Command.PING))).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture("Redis does not answer"));
   }
 
   /** Keeps this replica's leases alive; a replica that dies stops, and its leases expire. */
@@ -273,17 +297,63 @@ public final class RedisLedger implements Ledger {
     return r;
   }
 
-  /** Sends on the pipelined connection; without one, fails at once and asks for one. */
+  /**
+   * Sends on the pipelined connection; without one, fails at once and asks for one (before the
+   * first connection attempt ended, waits for it instead). The answer
+   * comes back on the caller's event loop, not the connection's: an exchange lives on the loop
+   * that accepted its request and is never touched from another.
+   */
   private Future<Response> send(Request request) {
     RedisConnection c = main;
     if (c == null) {
       if (!firstAttempt.future().isComplete()) {
-        return firstAttempt.future().compose(v -> send(request));
+        io.vertx.core.Context caller = Vertx.currentContext();
+        io.vertx.core.Promise<Response> later = io.vertx.core.Promise.promise();
+        firstAttempt.future().onComplete(v -> {
+          if (caller == null) {
+            send(request).onComplete(later);
+          } else {
+            caller.runOnContext(x -> send(request).onComplete(later));
+          }
+        });
+        return later.future();
       }
       connect();
       return Future.failedFuture("not connected to Redis");
     }
-    return c.send(request);
+    io.vertx.core.Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return c.send(request);
+    }
+    io.vertx.core.Promise<Response> answer = io.vertx.core.Promise.promise();
+    c.send(request).onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        answer.handle(ar);
+      } else {
+        caller.runOnContext(v -> answer.handle(ar));
+      }
+    });
+    return answer.future();
+  }
+
+  /**
+   * {@code f}, or a failure once {@code state.timeout} passed without its answer: the timer runs
+   * on the caller's event loop, so the decision comes back there like the answer would.
+   */
+  private <T> Future<T> bounded(Future<T> f) {
+    long ms = settings.redisTimeout().toMillis();
+    io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(ms, id -> p.tryFail(new java.util.concurrent.TimeoutException(
+        "Redis did not answer within " + ms + " ms (state.timeout)")));
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        p.tryComplete(ar.result());
+      } else {
+        p.tryFail(ar.cause());
+      }
+    });
+    return p.future();
   }
 
   private void connect() {
@@ -306,6 +376,7 @@ public final class RedisLedger implements Ledger {
       main = c;
       connecting.set(false);
       firstAttempt.tryComplete();
+      refreshKeys();
     });
   }
 
@@ -327,8 +398,10 @@ public final class RedisLedger implements Ledger {
       conn.handler(this::message);
       conn.exceptionHandler(e -> resubscribe(conn));
       conn.endHandler(v -> resubscribe(conn));
-      conn.send(Request.cmd(Command.SUBSCRIBE).arg(COOL_CHANNEL).arg(RedisSlots.CHANNEL))
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(COOL_CHANNEL).arg(RedisKeys.CHANNEL)
+              .arg(RedisSlots.CHANNEL))
           .onFailure(e -> resubscribe(conn));
+      refreshKeys(); // what changed while this replica was not listening
     }).onFailure(e -> {
       outage(e);
       vertx.setTimer(500, id -> subscribe());
@@ -345,11 +418,12 @@ public final class RedisLedger implements Ledger {
 
   private void message(Response r) {
     if (r.size() >= 3 && "message".equals(r.get(0).toString())
+        && RedisKeys.CHANNEL.equals(r.get(1).toString())) {
+      refreshKeys();
+    } else if (r.size() >= 3 && "message".equals(r.get(0).toString())
         && RedisSlots.CHANNEL.equals(r.get(1).toString())) {
       slots.freed(r.get(2).toString());
-      return;
-    }
-    if (r.size() >= 3 && "message".equals(r.get(0).toString())) {
+    } else if (r.size() >= 3 && "message".equals(r.get(0).toString())) {
       String[] parts = r.get(2).toString().split(" ");
       if (parts.length == 2) {
         try {
@@ -358,6 +432,12 @@ public final class RedisLedger implements Ledger {
           metrics.sharedStateUnavailable("bad_message");
         }
       }
+    }
+  }
+
+  private void refreshKeys() {
+    if (main != null && !closed) {
+      keys.refresh().onFailure(this::outage);
     }
   }
 
@@ -391,6 +471,7 @@ public final class RedisLedger implements Ledger {
   public void close() {
     closed = true;
     vertx.cancelTimer(renewTimer);
+    vertx.cancelTimer(keysTimer);
     for (RedisConnection c : new RedisConnection[] {subscriber, main}) {
       if (c != null) {
         c.close();

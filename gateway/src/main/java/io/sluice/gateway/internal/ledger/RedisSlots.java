@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Upstream key concurrency shared through Redis: one sorted set per upstream key, its members the
@@ -33,7 +33,8 @@ final class RedisSlots implements UpstreamSlots {
   static final String CHANNEL = "sluice:slots";
 
   private final Function<Request, Future<Response>> send;
-  private final long timeoutMillis;
+  /** A future bounded by {@code state.timeout}, decided on the caller's event loop. */
+  private final UnaryOperator<Future<Response>> bounded;
   private final long ttlMillis;
   private final GatewayMetrics metrics;
   private final Consumer<Throwable> outage;
@@ -46,10 +47,10 @@ final class RedisSlots implements UpstreamSlots {
   private final ConcurrentHashMap<String, String> held = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
-  RedisSlots(Function<Request, Future<Response>> send, long timeoutMillis, long ttlMillis,
-      GatewayMetrics metrics, Consumer<Throwable> outage, Runnable back) {
+  RedisSlots(Function<Request, Future<Response>> send, UnaryOperator<Future<Response>> bounded,
+      long ttlMillis, GatewayMetrics metrics, Consumer<Throwable> outage, Runnable back) {
     this.send = send;
-    this.timeoutMillis = timeoutMillis;
+    this.bounded = bounded;
     this.ttlMillis = ttlMillis;
     this.metrics = metrics;
     this.outage = outage;
@@ -67,7 +68,7 @@ final class RedisSlots implements UpstreamSlots {
     held.put(slot, set);
     Request take = Request.cmd(Command.EVAL).arg(RedisScripts.TAKE_SLOT).arg(1).arg(set)
         .arg(System.currentTimeMillis()).arg(ttlMillis).arg(limit).arg(slot);
-    return send.apply(take).timeout(timeoutMillis, TimeUnit.MILLISECONDS).map(r -> {
+    return bounded.apply(send.apply(take)).map(r -> {
       back.run();
       if (r.toInteger() == 1) {
         return true;

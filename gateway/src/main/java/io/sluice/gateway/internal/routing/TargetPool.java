@@ -55,6 +55,8 @@ public final class TargetPool {
     final Consumer<Lease> onGranted;
     final BiConsumer<Waiter, Outcome> onDecided;
     public Lease lease;
+    /** The only key this waiter may take (a Responses continuation's); -1: any. */
+    public int pinnedKey = -1;
     boolean done;
     /** In the queue (counted against its bound). */
     boolean queued;
@@ -129,9 +131,9 @@ public final class TargetPool {
     synchronized (this) {
       long now = System.currentTimeMillis();
       // Behind a queue, a newcomer waits its turn: the queue is tried below.
-      lease = queue.isEmpty() ? freeKey(now, null) : null;
+      lease = queue.isEmpty() ? freeKey(now, waiter.pinnedKey, null) : null;
       if (lease == null) {
-        if (allCooling(now)) {
+        if (cooling(waiter, now)) {
           return Outcome.COOLING;
         }
         if (queue.size() >= queueSize) {
@@ -154,13 +156,13 @@ public final class TargetPool {
   /** In one process: the pool's count is the whole truth, and nothing waits. */
   private synchronized Outcome acquireHere(Waiter waiter) {
     long now = System.currentTimeMillis();
-    Lease lease = freeKey(now, null);
+    Lease lease = freeKey(now, waiter.pinnedKey, null);
     if (lease != null) {
       waiter.done = true;
       waiter.lease = lease;
       return Outcome.GRANTED;
     }
-    if (allCooling(now)) {
+    if (cooling(waiter, now)) {
       return Outcome.COOLING;
     }
     if (queue.size() >= queueSize) {
@@ -244,36 +246,46 @@ public final class TargetPool {
     }
   }
 
+  /** The index of the key whose shared name is {@code coolId}; -1 when none here has it. */
+  public int keyIndexOf(String coolId) {
+    for (int i = 0; i < coolIds.length; i++) {
+      if (coolIds[i].equals(coolId)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** The shared name of a lease's key, for affinity. */
   public String coolId(int keyIndex) {
     return coolIds[keyIndex];
   }
 
+  /** Grants every queued waiter a key can serve, in order; a pinned one does not block the rest. */
   private void grantWaiters() {
     if (slots.shared()) {
       takeForWaiters();
       return;
     }
-    while (true) {
-      Waiter next;
-      Lease lease;
-      synchronized (this) {
-        next = queue.peek();
-        if (next == null) {
-          return;
-        }
-        lease = freeKey(System.currentTimeMillis(), null);
+    List<Runnable> grants = new ArrayList<>();
+    synchronized (this) {
+      long now = System.currentTimeMillis();
+      for (java.util.Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        Lease lease = freeKey(now, w.pinnedKey, null);
         if (lease == null) {
-          return;
+          if (w.pinnedKey < 0) {
+            break; // no key is free at all
+          }
+          continue;
         }
-        queue.poll();
-        next.queued = false;
-        next.done = true;
+        it.remove();
+        w.queued = false;
+        w.done = true;
+        grants.add(() -> w.context.runOnContext(v -> w.onGranted.accept(lease)));
       }
-      Waiter w = next;
-      Lease l = lease;
-      w.context.runOnContext(v -> w.onGranted.accept(l));
     }
+    grants.forEach(Runnable::run);
   }
 
   /**
@@ -289,9 +301,12 @@ public final class TargetPool {
         if (w.taking) {
           continue;
         }
-        Lease lease = freeKey(now, null);
+        Lease lease = freeKey(now, w.pinnedKey, null);
         if (lease == null) {
-          break;
+          if (w.pinnedKey < 0) {
+            break; // no key is free here at all
+          }
+          continue;
         }
         w.taking = true;
         waiters.add(w);
@@ -351,12 +366,12 @@ public final class TargetPool {
         if (w.done) {
           w.taking = false;
         } else {
-          if (keys.size() > 1) {
+          if (keys.size() > 1 && w.pinnedKey < 0) {
             if (w.refused == null) {
               w.refused = new BitSet(keys.size());
             }
             w.refused.set(k);
-            next = freeKey(System.currentTimeMillis(), w.refused);
+            next = freeKey(System.currentTimeMillis(), -1, w.refused);
           }
           if (next == null) {
             w.taking = false;
@@ -399,11 +414,14 @@ public final class TargetPool {
     return false;
   }
 
-  /** The least loaded key that is not cooling and has room here, not one of {@code skip}. */
-  private Lease freeKey(long now, BitSet skip) {
+  /**
+   * The least loaded key that is not cooling and has room here: {@code pinned} alone when it is
+   * not -1, and none of {@code skip}.
+   */
+  private Lease freeKey(long now, int pinned, BitSet skip) {
     int best = -1;
     for (int i = 0; i < keys.size(); i++) {
-      if ((skip == null || !skip.get(i))
+      if ((pinned < 0 || i == pinned) && (skip == null || !skip.get(i))
           && coolDowns.remainingMillis(coolIds[i], now) == 0 && inFlight[i] < concurrency
           && (best < 0 || inFlight[i] < inFlight[best])) {
         best = i;
@@ -415,6 +433,12 @@ public final class TargetPool {
     inFlight[best]++;
     return new Lease(this, best, keys.get(best),
         slots.shared() ? slotPrefix + (++slotCount) : "");
+  }
+
+  /** Whether every key the waiter may take is cooling. */
+  private boolean cooling(Waiter waiter, long now) {
+    return waiter.pinnedKey >= 0
+        ? coolDowns.remainingMillis(coolIds[waiter.pinnedKey], now) > 0 : allCooling(now);
   }
 
   private boolean allCooling(long now) {

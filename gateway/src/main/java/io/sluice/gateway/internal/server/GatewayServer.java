@@ -10,6 +10,7 @@ import io.sluice.gateway.internal.accounting.Prices;
 import io.sluice.gateway.internal.accounting.TokenEstimate;
 import io.sluice.gateway.internal.accounting.UsageEntry;
 import io.sluice.gateway.internal.ledger.Admission;
+import io.sluice.gateway.internal.ledger.Ledger;
 import io.sluice.gateway.internal.ledger.Claim;
 import java.math.BigDecimal;
 import io.sluice.gateway.internal.exchange.ClientErrors;
@@ -61,6 +62,12 @@ public final class GatewayServer implements AutoCloseable {
     this.connections = new ConnectionGuard(vertx, state.limits, state.metrics);
     this.browser = new BrowserGuard(config, state.access.open(), boundHost);
     this.admin = new AdminApi(state);
+    if (!config.ledger().redis().isEmpty() && !config.ledger().failOpen()) {
+      // Failing closed, a replica without Redis refuses every keyed request: take it out of the
+      // load balancer's rotation until it reaches Redis (at start, and in an outage).
+      Ledger ledger = state.ledger;
+      readinessChecks.add(ReadinessCheck.of("state.redis", ledger::reachable));
+    }
   }
 
   /** The address to bind: loopback when no access keys are configured, unless told otherwise. */
@@ -429,8 +436,7 @@ public final class GatewayServer implements AutoCloseable {
       return;
     }
     if (key.isEmpty()) {
-      open.add(new Exchange(gw, req, door, body, scan, route.get(), key, Admission.FREE, 0))
-          .start();
+      exchange(gw, req, door, body, scan, route.get(), key, Admission.FREE, 0);
       return;
     }
     admit(gw, req, door, key.get(), body, scan, route.get());
@@ -460,8 +466,7 @@ public final class GatewayServer implements AutoCloseable {
       Admission a = ar.result();
       RateLimitHeaders.set(req.response().headers(), door.format, a, now);
       if (a.admitted()) {
-        open.add(new Exchange(gw, req, door, body, scan, route, Optional.of(key), a, input))
-            .start();
+        exchange(gw, req, door, body, scan, route, Optional.of(key), a, input);
         return;
       }
       if (a.refusedBy().equals("unpriced")) {
@@ -472,6 +477,22 @@ public final class GatewayServer implements AutoCloseable {
       gw.metrics.refused(a.refusedBy());
       reject(gw, req, door, Optional.of(key), scan.model(), 429, a.message());
     });
+  }
+
+  /**
+   * Starts the exchange; a Responses continuation first asks the ledger which target and key made
+   * its previous response (a lookup the ledger bounds by {@code state.timeout}; no answer routes it
+   * like any request).
+   */
+  private void exchange(GatewayState gw, HttpServerRequest req, FrontDoor door, byte[] body,
+      RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission a, long input) {
+    if (scan.previousResponseId().isEmpty()) {
+      open.add(new Exchange(gw, req, door, body, scan, route, key, a, input, "")).start();
+      return;
+    }
+    gw.ledger.madeBy(scan.previousResponseId()).onComplete(ar -> open.add(new Exchange(gw, req,
+        door, body, scan, route, key, a, input, ar.succeeded() ? ar.result().orElse("") : ""))
+        .start());
   }
 
   private void reject(GatewayState gw, HttpServerRequest req, FrontDoor door,

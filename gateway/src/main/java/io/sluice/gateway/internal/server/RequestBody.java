@@ -20,12 +20,14 @@ public final class RequestBody {
   /**
    * The routing facts of a body; {@code streamOptions} tells whether it has that field at all;
    * {@code maxTokens} is the output cap it asks for ({@code max_tokens},
-   * {@code max_completion_tokens} or {@code max_output_tokens}), 0 when none.
+   * {@code max_completion_tokens} or {@code max_output_tokens}), 0 when none;
+   * {@code previousResponseId} is a Responses continuation's {@code previous_response_id}, empty
+   * when none: the gateway sends the continuation where that response was made.
    */
   public record Scan(String model, boolean stream, boolean includeUsage, boolean streamOptions,
-      long maxTokens) {
+      long maxTokens, String previousResponseId) {
     public Scan(String model, boolean stream, boolean includeUsage, boolean streamOptions) {
-      this(model, stream, includeUsage, streamOptions, 0);
+      this(model, stream, includeUsage, streamOptions, 0, "");
     }
   }
 
@@ -40,6 +42,7 @@ public final class RequestBody {
     boolean includeUsage = false;
     boolean streamOptions = false;
     long maxTokens = 0;
+    String previous = "";
     java.util.Set<String> seen = new java.util.HashSet<>();
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -55,6 +58,8 @@ public final class RequestBody {
         JsonToken value = p.nextToken();
         if (name.equals("model") && value == JsonToken.VALUE_STRING) {
           model = p.getText();
+        } else if (name.equals("previous_response_id") && value == JsonToken.VALUE_STRING) {
+          previous = p.getText();
         } else if ((name.equals("max_tokens") || name.equals("max_completion_tokens")
             || name.equals("max_output_tokens")) && value == JsonToken.VALUE_NUMBER_INT) {
           maxTokens = Math.max(0, p.getLongValue());
@@ -93,7 +98,7 @@ public final class RequestBody {
     if (model == null || model.isEmpty()) {
       throw new CodecException("the request has no 'model'");
     }
-    return new Scan(model, stream, includeUsage, streamOptions, maxTokens);
+    return new Scan(model, stream, includeUsage, streamOptions, maxTokens, previous);
   }
 
   /**

@@ -203,6 +203,18 @@ class SharedSlotsPoolTest {
   }
 
   @Test
+  void aPinnedWaiterRefusedItsKeyWaitsForItRatherThanTakingAnother() {
+    TargetPool pool = pool(1, 4, "sk-a", "sk-b");
+    Heard h = waiter();
+    h.waiter.pinnedKey = 1;
+    assertThat(pool.acquire(h.waiter)).isEqualTo(Outcome.PENDING);
+    slots.takes.get(0).complete(false);
+    await(() -> h.decided.equals(List.of(Outcome.QUEUED)));
+    assertThat(slots.takes).hasSize(1); // sk-a, free, was not asked for
+    assertThat(pool.load().inFlight()).containsExactly(0, 0);
+  }
+
+  @Test
   void takesInFlightHoldTheKeysCountHere() {
     TargetPool pool = pool(1, 4, "sk-a");
     Heard first = waiter();
