@@ -83,14 +83,19 @@ final class RedisSlots implements UpstreamSlots {
   }
 
   @Override
-  public void give(String key, String slot) {
+  public Future<Void> give(String key, String slot) {
     held.remove(slot);
     Request give = Request.cmd(Command.EVAL).arg(RedisScripts.GIVE_SLOT).arg(1).arg(set(key))
         .arg(slot).arg(CHANNEL).arg(key);
-    send.apply(give).onSuccess(r -> back.run()).onFailure(e -> {
-      // Not retried: the slot expires after state.lease-ttl, since nobody renews it.
+    return bounded.apply(send.apply(give)).<Void>map(r -> {
+      back.run();
+      return null;
+    }).otherwise(e -> {
+      // Not retried: the slot expires after state.lease-ttl, since nobody renews it. (A give
+      // that only answered late is counted too, though Redis has it.)
       outage.accept(e);
       metrics.sharedStateUnavailable("slot_give_lost");
+      return null;
     });
   }
 

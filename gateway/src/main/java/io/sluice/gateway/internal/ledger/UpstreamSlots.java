@@ -27,8 +27,8 @@ public interface UpstreamSlots {
     }
 
     @Override
-    public void give(String key, String slot) {
-      // Nothing held outside the pool.
+    public Future<Void> give(String key, String slot) {
+      return Future.succeededFuture(); // nothing held outside the pool
     }
 
     @Override
@@ -50,9 +50,11 @@ public interface UpstreamSlots {
 
   /**
    * Gives {@code slot} back (also one whose take was refused or not answered: harmless) and tells
-   * the other replicas that {@code key} has room.
+   * the other replicas that {@code key} has room. Completes once the shared count took it back, or
+   * could not be reached within {@code state.timeout} (then the slot expires on its own); never
+   * fails.
    */
-  void give(String key, String slot);
+  Future<Void> give(String key, String slot);
 
   /** Runs {@code listener} with a key's name each time a replica frees one of its slots. */
   void onFreed(Consumer<String> listener);

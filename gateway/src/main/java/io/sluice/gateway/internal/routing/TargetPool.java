@@ -4,6 +4,7 @@ import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.internal.ledger.CoolDowns;
 import io.sluice.gateway.internal.ledger.UpstreamSlots;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -217,15 +218,21 @@ public final class TargetPool {
     return min;
   }
 
-  public void release(Lease lease) {
+  /**
+   * Gives a key back. Completes when its shared slot is free for every replica (at once without
+   * shared slots; never fails).
+   */
+  public Future<Void> release(Lease lease) {
     synchronized (this) {
       inFlight[lease.keyIndex()]--;
     }
+    Future<Void> given = Future.succeededFuture();
     if (!lease.slot().isEmpty()) {
       // Sent before the waiters' takes, on the same connection: Redis frees it before they ask.
-      slots.give(coolIds[lease.keyIndex()], lease.slot());
+      given = slots.give(coolIds[lease.keyIndex()], lease.slot());
     }
     grantWaiters();
+    return given;
   }
 
   /** The key got a 429: nobody uses it for {@code nanos}. */
