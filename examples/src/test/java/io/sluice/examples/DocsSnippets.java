@@ -43,9 +43,23 @@ final class DocsSnippets {
   }
 
   /** docs/configuration.md. */
-  SseReader configuration(SseListener listener) {
+  SseReader configuration(SseListener listener, ProviderSettings settings) {
     SseReader reader = SseReader.create(listener, StreamLimits.defaults().withMaxEventBytes(32 << 20));
+    SluiceClient client = SluiceClient.builder(settings)
+        .limits(StreamLimits.builder().maxErrorBodyBytes(16 << 10).build())
+        .build();
+    client.close();
     return reader;
+  }
+
+  /** docs/limits.md. */
+  SluiceClient limits(ProviderSettings settings) {
+    StreamLimits limits = StreamLimits.builder()
+        .maxEventBytes(32 << 20)
+        .maxErrorBodyBytes(16 << 10)
+        .build();
+    SluiceClient client = SluiceClient.builder(settings).limits(limits).build();
+    return client;
   }
 
   /** docs/gateway.md. */

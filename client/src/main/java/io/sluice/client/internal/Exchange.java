@@ -239,8 +239,8 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
       unwanted.cancel();
       return HttpResponse.BodySubscribers.mapping(unwanted, nothing -> STREAM);
     }
-    return HttpResponse.BodySubscribers.mapping(new BoundedBody(Failures.ERROR_BODY_LIMIT),
-        Answer::new);
+    return HttpResponse.BodySubscribers.mapping(
+        new BoundedBody(config.limits().maxErrorBodyBytes()), Answer::new);
   }
 
   private void answered(int attempt, HttpResponse<Answer> response, Throwable failure) {
