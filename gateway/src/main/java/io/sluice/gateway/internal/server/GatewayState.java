@@ -95,7 +95,7 @@ public final class GatewayState implements AutoCloseable {
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
         pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
-            ledger.coolDowns()));
+            ledger.coolDowns(), ledger.slots()));
       }
     }
     this.dashboard = DashboardBridge.create(this);
@@ -157,7 +157,7 @@ public final class GatewayState implements AutoCloseable {
         TargetPool kept = running.get(t); // by value: the same settings, the same pool
         pools.put(t, kept != null ? kept
             : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
-                ledger.coolDowns()));
+                ledger.coolDowns(), ledger.slots()));
       }
     }
   }
