@@ -399,10 +399,13 @@ public record GatewayConfig(
    *     replicas; empty keeps them in this process
    * @param failOpen when Redis is down or slow: admit (true) or refuse with a 503 (false)
    * @param redisTimeout how long a request waits for Redis before that decision
+   * @param leaseTtl how long a lease held in Redis (a key's or an upstream key's concurrency
+   *     slot) outlives a replica that stopped renewing it; renewed every third of it
    */
   public record LedgerSettings(Map<String, Price> prices, int reserveCap, String redis,
-      boolean failOpen, java.time.Duration redisTimeout) {
+      boolean failOpen, java.time.Duration redisTimeout, java.time.Duration leaseTtl) {
     public static final int DEFAULT_RESERVE_CAP = 4096;
+    public static final java.time.Duration DEFAULT_LEASE_TTL = java.time.Duration.ofSeconds(30);
     public static final LedgerSettings DEFAULTS = new LedgerSettings(Map.of(),
         DEFAULT_RESERVE_CAP, "", false, java.time.Duration.ofMillis(50));
 
@@ -410,25 +413,41 @@ public record GatewayConfig(
       prices = Map.copyOf(prices);
       Objects.requireNonNull(redis, "redis");
       Objects.requireNonNull(redisTimeout, "redisTimeout");
+      Objects.requireNonNull(leaseTtl, "leaseTtl");
       if (reserveCap < 1) {
         throw new GatewayException("accounting.reserve-cap must be at least 1, was " + reserveCap);
       }
+      // Redis expires a whole lease set 120 s after its last renewal: a lease must end first.
+      if (leaseTtl.toMillis() < 1000 || leaseTtl.toMillis() > 60_000) {
+        throw new GatewayException("state.lease-ttl must be between 1s and 60s, was "
+            + leaseTtl.toMillis() + " ms");
+      }
+    }
+
+    /** With the default lease TTL. */
+    public LedgerSettings(Map<String, Price> prices, int reserveCap, String redis,
+        boolean failOpen, java.time.Duration redisTimeout) {
+      this(prices, reserveCap, redis, failOpen, redisTimeout, DEFAULT_LEASE_TTL);
     }
 
     public LedgerSettings withPrices(Map<String, Price> value) {
-      return new LedgerSettings(value, reserveCap, redis, failOpen, redisTimeout);
+      return new LedgerSettings(value, reserveCap, redis, failOpen, redisTimeout, leaseTtl);
     }
 
     public LedgerSettings withRedis(String uri, boolean open) {
-      return new LedgerSettings(prices, reserveCap, uri, open, redisTimeout);
+      return new LedgerSettings(prices, reserveCap, uri, open, redisTimeout, leaseTtl);
     }
 
     public LedgerSettings withRedisTimeout(java.time.Duration value) {
-      return new LedgerSettings(prices, reserveCap, redis, failOpen, value);
+      return new LedgerSettings(prices, reserveCap, redis, failOpen, value, leaseTtl);
     }
 
     public LedgerSettings withReserveCap(int value) {
-      return new LedgerSettings(prices, value, redis, failOpen, redisTimeout);
+      return new LedgerSettings(prices, value, redis, failOpen, redisTimeout, leaseTtl);
+    }
+
+    public LedgerSettings withLeaseTtl(java.time.Duration value) {
+      return new LedgerSettings(prices, reserveCap, redis, failOpen, redisTimeout, value);
     }
 
     @Override

@@ -62,7 +62,8 @@ public record ConfigChanges(GatewayConfig effective, List<String> restartNeeded)
     GatewayConfig.LedgerSettings ledgerNow = next.ledger();
     restartIf(restart, !ledgerNow.redis().equals(ledgerWas.redis())
         || ledgerNow.failOpen() != ledgerWas.failOpen()
-        || !ledgerNow.redisTimeout().equals(ledgerWas.redisTimeout()), "state");
+        || !ledgerNow.redisTimeout().equals(ledgerWas.redisTimeout())
+        || !ledgerNow.leaseTtl().equals(ledgerWas.leaseTtl()), "state");
     telemetry(restart, running.telemetry(), next.telemetry());
     // What waits for a restart keeps its running value, so the state matches what runs. Prices
     // and accounting.reserve-cap are read per request, and the meters' model names follow the

@@ -36,7 +36,7 @@ final class ConfigKeys {
     section("access-keys[].limits", "requests", "tokens", "window");
     section("access-keys[].budget", "usd", "period");
     section("accounting", "reserve-cap");
-    section("state", "redis", "on-failure", "timeout");
+    section("state", "redis", "on-failure", "timeout", "lease-ttl");
     section("limits", "max-body-bytes", "max-header-bytes", "concurrency-per-key", "queue-size",
         "heartbeat", "connect-timeout", "first-token-timeout", "idle-timeout",
         "stream-buffer-bytes", "max-attempts", "total-timeout", "max-event-bytes",

@@ -225,7 +225,8 @@ public final class ConfigReader {
     }
     return new LedgerSettings(prices,
         accounting.integer("reserve-cap", LedgerSettings.DEFAULT_RESERVE_CAP), redis,
-        onFailure.equals("fail-open"), state.duration("timeout", Duration.ofMillis(50)));
+        onFailure.equals("fail-open"), state.duration("timeout", Duration.ofMillis(50)),
+        state.duration("lease-ttl", LedgerSettings.DEFAULT_LEASE_TTL));
   }
 
   private static GatewayLimits limits(Node n) {

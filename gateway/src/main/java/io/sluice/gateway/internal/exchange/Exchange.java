@@ -180,7 +180,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private void nextLease() {
     for (; targetIndex < pools.size(); targetIndex++) {
       TargetPool pool = pools.get(targetIndex);
-      TargetPool.Waiter w = new TargetPool.Waiter(context, this::granted);
+      TargetPool.Waiter w = new TargetPool.Waiter(context, this::granted, this::decided);
       if (targetIndex == 0 && attempts == 0) {
         w.pinnedKey = pinnedKey; // a continuation waits for the key that holds its response
       }
@@ -196,6 +196,13 @@ public final class Exchange implements UpstreamAttempt.Outcome {
           if (scan.stream()) {
             commitStream(null, true); // a waiting streaming client gets its headers at once
           }
+          return;
+        case PENDING:
+          // Replicas' shared count is asked for a slot: no head yet, since a refusal with the
+          // queue full still sends the request to the next target (or answers a 429).
+          phase = Phase.QUEUED;
+          waiter = w;
+          waitingOn = pool;
           return;
         case COOLING:
           coolingNanos = Math.min(coolingNanos, pool.coolingNanos());
@@ -218,6 +225,29 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         ? "all upstreams for model '" + scan.model() + "' are busy and their queues are full"
         : "all upstream keys for model '" + scan.model() + "' are cooling down after a 429",
         429, true), queueFull ? "queue_full" : "keys_cooling");
+  }
+
+  /** A PENDING waiter was queued (it waits, as if QUEUED at once) or refused (FULL). */
+  private void decided(TargetPool.Waiter w, TargetPool.Outcome outcome) {
+    if (phase == Phase.DONE || waiter != w) {
+      return;
+    }
+    if (outcome == TargetPool.Outcome.QUEUED) {
+      if (scan.stream()) {
+        commitStream(null, true);
+      }
+      return;
+    }
+    waiter = null;
+    waitingOn = null;
+    phase = Phase.WAITING;
+    queueFull = true;
+    targetIndex++;
+    try {
+      nextLease();
+    } catch (RuntimeException e) {
+      crashed(e);
+    }
   }
 
   private void granted(TargetPool.Lease granted) {
@@ -399,17 +429,39 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (phase == Phase.DONE) {
       return;
     }
-    finish(status, errorClass); // booked before the end goes out: a client's next request sees it
-    if (!response.ended() && !response.closed()) {
-      byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
-      if (rest.length > 0) {
-        bodyStarted = true;
-        bytesToClient += rest.length;
-        response.end(Buffer.buffer(rest));
-      } else {
-        response.end();
+    // Booked before the end goes out: a client's next request sees it, on any replica.
+    afterRelease(finish(status, errorClass), () -> {
+      if (!response.ended() && !response.closed()) {
+        byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
+        if (rest.length > 0) {
+          bodyStarted = true;
+          bytesToClient += rest.length;
+          response.end(Buffer.buffer(rest));
+        } else {
+          response.end();
+        }
       }
+    });
+  }
+
+  /**
+   * Runs {@code action} once the key's lease is given back: at once in one process; with slots
+   * shared through Redis, once Redis took the slot back (within {@code state.timeout}), so that a
+   * client that sends its next request to another replica the moment this one ends finds the key
+   * free there, as it would in one process.
+   */
+  private void afterRelease(io.vertx.core.Future<Void> released, Runnable action) {
+    if (released.isComplete()) {
+      action.run();
+      return;
     }
+    released.onComplete(v -> {
+      if (io.vertx.core.Vertx.currentContext() == context) {
+        action.run();
+      } else {
+        context.runOnContext(x -> action.run());
+      }
+    });
   }
 
   /** Writes part of the answer to the client, the upstream's key masked. */
@@ -484,17 +536,19 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       failure = new Failed(failure.type(), failure.code(), message, failure.httpStatus(),
           failure.retryable());
     }
+    Failed told = failure;
     if (committed) {
       accounting.failure = failure;
-      finish(200, errorClass);
-      if (!response.ended() && !response.closed()) {
-        byte[] held = masker.flush(); // a partial key held back was not the key
-        Buffer last = ClientErrors.terminalEvent(door.format, failure, "", scan.model());
-        response.end(held.length == 0 ? last : Buffer.buffer(held).appendBuffer(last));
-      }
+      afterRelease(finish(200, errorClass), () -> {
+        if (!response.ended() && !response.closed()) {
+          byte[] held = masker.flush(); // a partial key held back was not the key
+          Buffer last = ClientErrors.terminalEvent(door.format, told, "", scan.model());
+          response.end(held.length == 0 ? last : Buffer.buffer(held).appendBuffer(last));
+        }
+      });
     } else {
-      finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass);
-      ClientErrors.respond(response, door, failure);
+      afterRelease(finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass),
+          () -> ClientErrors.respond(response, door, told));
     }
   }
 
@@ -565,11 +619,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
 
   /**
    * The one place where an exchange ends: books it exactly once (lease released, timers gone,
-   * meters, usage entry). Every ending comes here, whatever its cause.
+   * meters, usage entry). Every ending comes here, whatever its cause. Completes when the lease
+   * is given back (see {@link #afterRelease}).
    */
-  private void finish(int status, String errorClass) {
+  private io.vertx.core.Future<Void> finish(int status, String errorClass) {
     if (phase == Phase.DONE) {
-      return;
+      return io.vertx.core.Future.succeededFuture();
     }
     phase = Phase.DONE;
     stopHeartbeat();
@@ -585,8 +640,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       gw.vertx.cancelTimer(totalTimer);
       totalTimer = -1;
     }
+    io.vertx.core.Future<Void> released = io.vertx.core.Future.succeededFuture();
     if (lease != null) {
-      lease.pool().release(lease);
+      released = lease.pool().release(lease);
       lease = null;
     }
     if (scan.stream()) {
@@ -610,7 +666,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
         u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text(),
         booking.cost(), booking.source()));
-    whenFinished.run();
+    if (released.isComplete()) {
+      whenFinished.run();
+    } else {
+      released.onComplete(v -> whenFinished.run()); // the drain waits for the answer's end too
+    }
+    return released;
   }
 
   /**

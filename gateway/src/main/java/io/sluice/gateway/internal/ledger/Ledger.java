@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Every piece of state that replicas must share, behind one asynchronous interface: request and
- * token windows, reservations and their settlement, budgets and spend, runtime keys and upstream
- * key cool-downs. {@link InProcessLedger} is the reference; {@code RedisLedger} shares the same
+ * token windows, reservations and their settlement, budgets and spend, runtime keys, upstream
+ * key cool-downs and upstream key concurrency. {@link InProcessLedger} is the reference; {@code RedisLedger} shares the same
  * semantics between replicas. No method blocks: the futures complete on the caller's context or
  * at once.
  */
@@ -33,6 +33,11 @@ public interface Ledger extends AutoCloseable {
 
   /** Upstream key cool-downs after a 429. */
   CoolDowns coolDowns();
+
+  /** Per-upstream-key concurrency shared between replicas; in one process the pools count. */
+  default UpstreamSlots slots() {
+    return UpstreamSlots.LOCAL;
+  }
 
   /** Responses affinity: which target and upstream key made a response. */
   Future<Void> remember(String responseId, String where);

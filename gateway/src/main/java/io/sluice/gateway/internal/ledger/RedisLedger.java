@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The ledger shared by every replica through Redis ({@code state.redis}), on the Vert.x Redis
  * client, which runs on the gateway's event loops: nothing here blocks. Admission and settlement
- * are one Lua script each ({@link RedisScripts}). Concurrency slots are leases with a TTL, renewed
+ * are one Lua script each ({@link RedisScripts}). Concurrency slots, of gateway keys and of
+ * upstream keys ({@link RedisSlots}), are leases with a TTL ({@code state.lease-ttl}), renewed
  * while held, so a replica killed with {@code kill -9} leaks none. A 429 cool-down is published
  * to every replica and applied locally, so key pools read it without a round trip.
  *
@@ -37,7 +38,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RedisLedger implements Ledger {
   static final String COOL_CHANNEL = "sluice:cool";
-  static final long LEASE_TTL_MILLIS = 30_000;
   /** Which key made a response, for a day: continuations come within a conversation. */
   static final String AFFINITY = "sluice:resp:";
   static final long AFFINITY_TTL_MILLIS = 86_400_000L;
@@ -53,6 +53,10 @@ public final class RedisLedger implements Ledger {
   /** Leases this replica holds, by lease id to key id: renewed until settled. */
   private final ConcurrentHashMap<String, String> leases = new ConcurrentHashMap<>();
   private final AtomicBoolean down = new AtomicBoolean();
+  /** Upstream key concurrency; its slots are renewed with the leases. */
+  private final RedisSlots slots;
+  /** {@code state.lease-ttl}: how long a lease outlives a replica that stopped renewing it. */
+  private final long leaseTtl;
   private final long renewTimer;
   private final long keysTimer;
   private volatile RedisConnection subscriber;
@@ -62,6 +66,12 @@ public final class RedisLedger implements Ledger {
    */
   private volatile RedisConnection main;
   private final AtomicBoolean connecting = new AtomicBoolean();
+  /**
+   * Ends with the first connection attempt. Until then a command waits for it (within its
+   * caller's {@code state.timeout}): the first requests after a start are decided on shared
+   * state, not refused or counted alone for want of a connection not yet made.
+   */
+  private final io.vertx.core.Promise<Void> firstAttempt = io.vertx.core.Promise.promise();
   private volatile boolean closed;
 
   public RedisLedger(Vertx vertx, LedgerSettings settings, GatewayMetrics metrics) {
@@ -71,11 +81,14 @@ public final class RedisLedger implements Ledger {
     RedisOptions options = new RedisOptions().setConnectionString(settings.redis())
         .setMaxPoolSize(4).setMaxPoolWaiting(4096).setMaxWaitingHandlers(16_384);
     this.client = Redis.createClient(vertx, options);
+    this.leaseTtl = settings.leaseTtl().toMillis();
+    this.slots = new RedisSlots(this::send, this::bounded, leaseTtl, metrics, this::outage,
+        this::back);
     connect();
     coolDowns.publishTo((id, until) -> send(request(Command.PUBLISH, List.of(COOL_CHANNEL, id + " " + until)))
         .onFailure(e -> outage(e)));
     subscribe();
-    this.renewTimer = vertx.setPeriodic(LEASE_TTL_MILLIS / 3, id -> renewLeases());
+    this.renewTimer = vertx.setPeriodic(leaseTtl / 3, id -> renewLeases());
     this.keysTimer = vertx.setPeriodic(KEYS_REFRESH_MILLIS, id -> refreshKeys());
   }
 
@@ -95,7 +108,7 @@ public final class RedisLedger implements Ledger {
         Long.toString(c.nowMillis()), Long.toString(w), Long.toString(l.requests()),
         Long.toString(l.tokens()), l.hard() ? "1" : "0", Long.toString(c.reserveTokens()),
         Integer.toString(c.concurrency()), Long.toString(budgetPico), Long.toString(reservePico),
-        c.priced() ? "1" : "0", lease, Long.toString(LEASE_TTL_MILLIS), Long.toString(periodTtl));
+        c.priced() ? "1" : "0", lease, Long.toString(leaseTtl), Long.toString(periodTtl));
     return bounded(send(request(Command.EVAL, args)))
         .map(r -> {
           back();
@@ -231,6 +244,11 @@ public final class RedisLedger implements Ledger {
   }
 
   @Override
+  public UpstreamSlots slots() {
+    return slots;
+  }
+
+  @Override
   public Future<Void> remember(String responseId, String where) {
     return send(request(Command.SET, List.of(AFFINITY + responseId, where, "PX",
         Long.toString(AFFINITY_TTL_MILLIS)))).<Void>mapEmpty().onFailure(e -> {
@@ -261,7 +279,8 @@ public final class RedisLedger implements Ledger {
   private void renewLeases() {
     Map<String, List<String>> byKey = new HashMap<>();
     leases.forEach((lease, key) -> byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(lease));
-    long until = System.currentTimeMillis() + LEASE_TTL_MILLIS;
+    long until = System.currentTimeMillis() + leaseTtl;
+    slots.renew(until);
     byKey.forEach((key, held) -> {
       List<String> args = new ArrayList<>(List.of(RedisScripts.RENEW, "1", prefix(key) + "leases",
           Long.toString(until)));
@@ -279,13 +298,26 @@ public final class RedisLedger implements Ledger {
   }
 
   /**
-   * Sends on the pipelined connection; without one, fails at once and asks for one. The answer
+   * Sends on the pipelined connection; without one, fails at once and asks for one (before the
+   * first connection attempt ended, waits for it instead). The answer
    * comes back on the caller's event loop, not the connection's: an exchange lives on the loop
    * that accepted its request and is never touched from another.
    */
   private Future<Response> send(Request request) {
     RedisConnection c = main;
     if (c == null) {
+      if (!firstAttempt.future().isComplete()) {
+        io.vertx.core.Context caller = Vertx.currentContext();
+        io.vertx.core.Promise<Response> later = io.vertx.core.Promise.promise();
+        firstAttempt.future().onComplete(v -> {
+          if (caller == null) {
+            send(request).onComplete(later);
+          } else {
+            caller.runOnContext(x -> send(request).onComplete(later));
+          }
+        });
+        return later.future();
+      }
       connect();
       return Future.failedFuture("not connected to Redis");
     }
@@ -331,6 +363,7 @@ public final class RedisLedger implements Ledger {
     client.connect().onComplete(ar -> {
       if (ar.failed()) {
         outage(ar.cause());
+        firstAttempt.tryComplete();
         vertx.setTimer(200, id -> {
           connecting.set(false);
           connect();
@@ -342,6 +375,7 @@ public final class RedisLedger implements Ledger {
       c.endHandler(v -> lost(c));
       main = c;
       connecting.set(false);
+      firstAttempt.tryComplete();
       refreshKeys();
     });
   }
@@ -364,7 +398,8 @@ public final class RedisLedger implements Ledger {
       conn.handler(this::message);
       conn.exceptionHandler(e -> resubscribe(conn));
       conn.endHandler(v -> resubscribe(conn));
-      conn.send(Request.cmd(Command.SUBSCRIBE).arg(COOL_CHANNEL).arg(RedisKeys.CHANNEL))
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(COOL_CHANNEL).arg(RedisKeys.CHANNEL)
+              .arg(RedisSlots.CHANNEL))
           .onFailure(e -> resubscribe(conn));
       refreshKeys(); // what changed while this replica was not listening
     }).onFailure(e -> {
@@ -385,6 +420,9 @@ public final class RedisLedger implements Ledger {
     if (r.size() >= 3 && "message".equals(r.get(0).toString())
         && RedisKeys.CHANNEL.equals(r.get(1).toString())) {
       refreshKeys();
+    } else if (r.size() >= 3 && "message".equals(r.get(0).toString())
+        && RedisSlots.CHANNEL.equals(r.get(1).toString())) {
+      slots.freed(r.get(2).toString());
     } else if (r.size() >= 3 && "message".equals(r.get(0).toString())) {
       String[] parts = r.get(2).toString().split(" ");
       if (parts.length == 2) {

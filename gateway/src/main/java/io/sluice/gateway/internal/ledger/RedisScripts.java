@@ -90,6 +90,31 @@ final class RedisScripts {
       return 1
       """;
 
+  /**
+   * An upstream key's concurrency slot. KEYS: the key's slots (sorted by expiry). ARGV: now,
+   * lease TTL ms, the key's concurrency, slot id. Slots past their expiry (a replica that died
+   * holding them) go first. Returns 1 when the slot is taken, 0 when all are.
+   */
+  static final String TAKE_SLOT = """
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+      if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+      redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[4])
+      redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+      return 1
+      """;
+
+  /**
+   * Gives an upstream key's slot back. KEYS: the key's slots. ARGV: slot id, the channel, the
+   * key's name. Only a slot that was held is announced: the other replicas retry their waiters.
+   */
+  static final String GIVE_SLOT = """
+      if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+        redis.call('PUBLISH', ARGV[2], ARGV[3])
+        return 1
+      end
+      return 0
+      """;
+
   /** KEYS: in-flight leases. ARGV: new expiry, lease ids held by this replica. */
   static final String RENEW = """
       for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i]) end

@@ -104,7 +104,7 @@ public final class GatewayState implements AutoCloseable {
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
         pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
-            ledger.coolDowns()));
+            ledger.coolDowns(), ledger.slots()));
       }
     }
     metrics.upstreamKeys(keysInFlight());
@@ -170,7 +170,7 @@ public final class GatewayState implements AutoCloseable {
         TargetPool kept = running.get(t); // by value: the same settings, the same pool
         pools.put(t, kept != null ? kept
             : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
-                ledger.coolDowns()));
+                ledger.coolDowns(), ledger.slots()));
       }
     }
     metrics.upstreamKeys(keysInFlight());

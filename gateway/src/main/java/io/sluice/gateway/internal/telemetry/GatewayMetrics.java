@@ -332,7 +332,9 @@ public final class GatewayMetrics implements AutoCloseable {
         .description("Decisions taken without the shared state (Redis down or slow): open "
             + "admitted, closed refused, settle_lost a settlement not recorded, affinity_lost "
             + "a response's upstream key not recorded, affinity_unknown a continuation routed "
-            + "without it, bad_message a published message that could not be read")
+            + "without it, slot_local an upstream key's concurrency counted in this replica "
+            + "alone, slot_give_lost a slot not given back, bad_message a published message "
+            + "that could not be read")
         .tag("decision", decision).register(registry).increment();
   }
 

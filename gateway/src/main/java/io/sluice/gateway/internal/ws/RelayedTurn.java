@@ -80,13 +80,14 @@ final class RelayedTurn implements WsSession.Turn {
       entered = true;
     }
     TargetPool pool = gw.pool(target);
-    waiter = new TargetPool.Waiter(session.context, this::granted);
+    waiter = new TargetPool.Waiter(session.context, this::granted, this::decided);
     switch (pool.acquire(waiter)) {
       case GRANTED:
         granted(waiter.lease);
         break;
       case QUEUED:
-        break; // granted later, on this event loop
+      case PENDING:
+        break; // granted (or, when PENDING, refused) later, on this event loop
       case COOLING:
         refuse(429, "rate_limit_error", "the upstream keys for model '" + model
             + "' are cooling down after a 429", "keys_cooling");
@@ -97,6 +98,16 @@ final class RelayedTurn implements WsSession.Turn {
             + "' are busy and their queues are full", "queue_full");
         break;
     }
+  }
+
+  /** A PENDING turn was queued (it waits) or refused: the target's queue is full. */
+  private void decided(TargetPool.Waiter w, TargetPool.Outcome outcome) {
+    if (over || waiter != w || outcome != TargetPool.Outcome.FULL) {
+      return;
+    }
+    waiter = null;
+    refuse(429, "rate_limit_error", "the upstreams for model '" + model
+        + "' are busy and their queues are full", "queue_full");
   }
 
   private void granted(TargetPool.Lease granted) {
