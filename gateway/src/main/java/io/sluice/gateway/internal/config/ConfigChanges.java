@@ -1,6 +1,7 @@
 package io.sluice.gateway.internal.config;
 
 import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayConfig.LedgerSettings;
 import io.sluice.gateway.GatewayException;
 import io.sluice.gateway.GatewayLimits;
 import java.util.ArrayList;
@@ -9,7 +10,8 @@ import java.util.Objects;
 
 /**
  * What a reload of {@code sluice.yaml} may change while the gateway runs. Routes, targets,
- * access keys, limits read per request, prices and the drain settings take effect; what the
+ * access keys, limits read per request, prices, the browser allow-lists and the drain settings
+ * take effect; what the
  * listeners, the upstream clients or the usage log were built with stays until a restart, and
  * {@link #restartNeeded()} names each such setting that changed, for the log.
  *
@@ -56,10 +58,23 @@ public record ConfigChanges(GatewayConfig effective, List<String> restartNeeded)
         "server.admin-key");
     restartIf(restart, !next.usageLog().equals(running.usageLog())
         || next.logContent() != running.logContent(), "usage-log");
+    restartIf(restart, next.publicWithoutKeys() != running.publicWithoutKeys(),
+        "server.public-without-keys");
+    // The ledger and its connection to Redis outlive a reload: prices and the reservation cap
+    // are read per request and take effect; where the shared state is does not.
+    LedgerSettings wasState = running.ledger();
+    LedgerSettings nowState = next.ledger();
+    restartIf(restart, !nowState.redis().equals(wasState.redis()), "state.redis");
+    restartIf(restart, nowState.failOpen() != wasState.failOpen(), "state.on-failure");
+    restartIf(restart, !nowState.redisTimeout().equals(wasState.redisTimeout()), "state.timeout");
+    restartIf(restart, !nowState.leaseTtl().equals(wasState.leaseTtl()), "state.lease-ttl");
+    LedgerSettings state = new LedgerSettings(nowState.prices(), nowState.reserveCap(),
+        wasState.redis(), wasState.failOpen(), wasState.redisTimeout(), wasState.leaseTtl());
     // What waits for a restart keeps its running value, so the state matches what runs.
     GatewayConfig effective = new GatewayConfig(running.host(), running.port(), next.routes(),
         next.accessKeys(), next.limits(), running.usageLog(), running.logContent(),
-        running.adminKeySha256());
+        running.adminKeySha256(), next.allowedHosts(), next.allowedOrigins(),
+        running.publicWithoutKeys(), state);
     return new ConfigChanges(effective, restart);
   }
 
