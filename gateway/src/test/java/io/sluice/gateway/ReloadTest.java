@@ -136,33 +136,6 @@ class ReloadTest {
   }
 
   @Test
-  void theBrowserAllowListsOfTheNewFileApply() {
-    GatewayConfig running = GatewayConfig.parse(yaml("http://127.0.0.1:1", "", "a"),
-        java.util.Map.of());
-    GatewayConfig next = GatewayConfig.parse(yaml("http://127.0.0.1:1",
-        "  allowed-hosts: [sluice.internal]\n  allowed-origins: [\"https://app.example\"]\n",
-        "a"), java.util.Map.of());
-    GatewayConfig effective = ConfigChanges.of(running, next, "127.0.0.1").effective();
-    assertThat(effective.allowedHosts()).containsExactly("sluice.internal");
-    assertThat(effective.allowedOrigins()).containsExactly("https://app.example");
-  }
-
-  @Test
-  void thePricesOfTheNewFileApplyAndAChangedStateWaitsForARestart() {
-    GatewayConfig running = GatewayConfig.parse(yaml("http://127.0.0.1:1", "", "a"),
-        java.util.Map.of());
-    GatewayConfig next = GatewayConfig.parse(yaml("http://127.0.0.1:1", "", "a")
-        + "prices:\n  a: {input: 1, output: 2}\naccounting:\n  reserve-cap: 100\n"
-        + "state:\n  redis: redis://127.0.0.1:1\n", java.util.Map.of());
-    ConfigChanges changes = ConfigChanges.of(running, next, "127.0.0.1");
-    assertThat(changes.effective().ledger().prices()).isEqualTo(next.ledger().prices())
-        .containsKey("a");
-    assertThat(changes.effective().ledger().reserveCap()).isEqualTo(100);
-    assertThat(changes.effective().ledger().redis()).isEmpty();
-    assertThat(changes.restartNeeded()).singleElement().asString().startsWith("state changed");
-  }
-
-  @Test
   void watchingTheFileReloadsItWhenItsContentChanges() throws Exception {
     start(yaml(mock.baseUrl(), "", "a"));
     try (AutoCloseable watch = gw.gateway.watch(file, Duration.ofMillis(50),

@@ -1,6 +1,7 @@
 package io.sluice.gateway.internal.config;
 
 import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayConfig.LedgerSettings;
 import io.sluice.gateway.GatewayException;
 import io.sluice.gateway.GatewayLimits;
 import java.util.ArrayList;
@@ -9,11 +10,10 @@ import java.util.Objects;
 
 /**
  * What a reload of {@code sluice.yaml} may change while the gateway runs. Routes, targets,
- * access keys, limits read per request, prices, {@code accounting.reserve-cap}, the drain
- * settings, the browser allow-lists and {@code telemetry.metrics.models} take effect; what the
- * listeners, the upstream clients, the usage log, the shared state ({@code state.*}) or the
- * telemetry exporters were built with stays until a restart, and
- * {@link #restartNeeded()} names each such setting that changed, for the log.
+ * access keys, limits read per request, prices, the browser allow-lists, the drain settings and
+ * {@code telemetry.metrics.models} take effect; what the listeners, the upstream clients, the
+ * usage log, the shared state or the telemetry exporters were built with stays until a restart,
+ * and {@link #restartNeeded()} names each such setting that changed, for the log.
  *
  * @param effective the configuration to run: the new one with the running listener's settings
  * @param restartNeeded one line per changed setting that waits for a restart
@@ -58,21 +58,25 @@ public record ConfigChanges(GatewayConfig effective, List<String> restartNeeded)
         "server.admin-key");
     restartIf(restart, !next.usageLog().equals(running.usageLog())
         || next.logContent() != running.logContent(), "usage-log");
-    GatewayConfig.LedgerSettings ledgerWas = running.ledger();
-    GatewayConfig.LedgerSettings ledgerNow = next.ledger();
-    restartIf(restart, !ledgerNow.redis().equals(ledgerWas.redis())
-        || ledgerNow.failOpen() != ledgerWas.failOpen()
-        || !ledgerNow.redisTimeout().equals(ledgerWas.redisTimeout())
-        || !ledgerNow.leaseTtl().equals(ledgerWas.leaseTtl()), "state");
+    restartIf(restart, next.publicWithoutKeys() != running.publicWithoutKeys(),
+        "server.public-without-keys");
+    // The ledger and its connection to Redis outlive a reload: prices and the reservation cap
+    // are read per request and take effect; where the shared state is does not.
+    LedgerSettings wasState = running.ledger();
+    LedgerSettings nowState = next.ledger();
+    restartIf(restart, !nowState.redis().equals(wasState.redis()), "state.redis");
+    restartIf(restart, nowState.failOpen() != wasState.failOpen(), "state.on-failure");
+    restartIf(restart, !nowState.redisTimeout().equals(wasState.redisTimeout()), "state.timeout");
+    restartIf(restart, !nowState.leaseTtl().equals(wasState.leaseTtl()), "state.lease-ttl");
     telemetry(restart, running.telemetry(), next.telemetry());
-    // What waits for a restart keeps its running value, so the state matches what runs. Prices
-    // and accounting.reserve-cap are read per request, and the meters' model names follow the
-    // routes: those are read again.
+    LedgerSettings state = new LedgerSettings(nowState.prices(), nowState.reserveCap(),
+        wasState.redis(), wasState.failOpen(), wasState.redisTimeout(), wasState.leaseTtl());
+    // What waits for a restart keeps its running value, so the state matches what runs. The
+    // meters' model names follow the routes, so telemetry.metrics.models is read again.
     GatewayConfig effective = new GatewayConfig(running.host(), running.port(), next.routes(),
         next.accessKeys(), next.limits(), running.usageLog(), running.logContent(),
         running.adminKeySha256(), next.allowedHosts(), next.allowedOrigins(),
-        running.publicWithoutKeys(),
-        ledgerWas.withPrices(ledgerNow.prices()).withReserveCap(ledgerNow.reserveCap()),
+        running.publicWithoutKeys(), state,
         running.telemetry().withMetricModels(next.telemetry().metricModels()));
     return new ConfigChanges(effective, restart);
   }
