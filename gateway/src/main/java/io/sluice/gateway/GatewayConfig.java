@@ -168,11 +168,18 @@ public record GatewayConfig(
    *     its {@code traceparent} is followed
    * @param captureContent whether prompts and outputs go into span events (never by default)
    * @param serviceName {@code service.name} of the spans and pushed metrics
+   * @param metricsKeySha256 the lower-case hex SHA-256 of the key {@code /metrics} asks for
+   *     ({@code telemetry.metrics.key}, as {@code Authorization: Bearer}), or empty: open
    */
   public record Telemetry(List<String> metricModels, String metricsOtlpEndpoint,
       java.time.Duration metricsOtlpStep, boolean traces, String tracesEndpoint,
-      double traceSampleRatio, boolean captureContent, String serviceName) {
+      double traceSampleRatio, boolean captureContent, String serviceName,
+      String metricsKeySha256) {
     public Telemetry {
+      Objects.requireNonNull(metricsKeySha256, "metricsKeySha256");
+      if (!metricsKeySha256.isEmpty() && !metricsKeySha256.matches("[0-9a-f]{64}")) {
+        throw new GatewayException("the metrics key's sha256 must be 64 lower-case hex digits");
+      }
       metricModels = List.copyOf(metricModels);
       Objects.requireNonNull(metricsOtlpEndpoint, "metricsOtlpEndpoint");
       Objects.requireNonNull(metricsOtlpStep, "metricsOtlpStep");
@@ -191,24 +198,35 @@ public record GatewayConfig(
     /** Metrics on /metrics only, no traces. */
     public static Telemetry defaults() {
       return new Telemetry(List.of(), "", java.time.Duration.ofSeconds(60), false, "", 1.0, false,
-          "sluice-gateway");
+          "sluice-gateway", "");
     }
 
     /** These settings with traces on, sampled at {@code ratio}, sent to {@code endpoint}. */
     public Telemetry withTraces(String endpoint, double ratio) {
       return new Telemetry(metricModels, metricsOtlpEndpoint, metricsOtlpStep, true, endpoint,
-          ratio, captureContent, serviceName);
+          ratio, captureContent, serviceName, metricsKeySha256);
     }
 
     /** These settings with metrics also pushed to {@code endpoint} every {@code step}. */
     public Telemetry withMetricsOtlp(String endpoint, java.time.Duration step) {
       return new Telemetry(metricModels, endpoint, step, traces, tracesEndpoint,
-          traceSampleRatio, captureContent, serviceName);
+          traceSampleRatio, captureContent, serviceName, metricsKeySha256);
+    }
+
+    /** These settings with {@code /metrics} behind {@code secret}; empty leaves it open. */
+    public Telemetry withMetricsKey(String secret) {
+      return withMetricsKeySha256(secret.isEmpty() ? ""
+          : java.util.HexFormat.of().formatHex(sha256(secret)));
+    }
+
+    public Telemetry withMetricsKeySha256(String value) {
+      return new Telemetry(metricModels, metricsOtlpEndpoint, metricsOtlpStep, traces,
+          tracesEndpoint, traceSampleRatio, captureContent, serviceName, value);
     }
 
     public Telemetry withMetricModels(List<String> models) {
       return new Telemetry(models, metricsOtlpEndpoint, metricsOtlpStep, traces, tracesEndpoint,
-          traceSampleRatio, captureContent, serviceName);
+          traceSampleRatio, captureContent, serviceName, metricsKeySha256);
     }
   }
 

@@ -54,7 +54,7 @@ class TelemetryConfigTest {
     assertThat(config.telemetry()).isEqualTo(new GatewayConfig.Telemetry(
         List.of("gpt-4o-2024-08-06", "claude-x"), "http://collector:4318/v1/metrics",
         Duration.ofSeconds(30), true, "http://collector:4318/v1/traces", 0.25, true,
-        "edge-gateway"));
+        "edge-gateway", ""));
   }
 
   @Test

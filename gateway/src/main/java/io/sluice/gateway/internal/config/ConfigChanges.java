@@ -72,12 +72,14 @@ public record ConfigChanges(GatewayConfig effective, List<String> restartNeeded)
     LedgerSettings state = new LedgerSettings(nowState.prices(), nowState.reserveCap(),
         wasState.redis(), wasState.failOpen(), wasState.redisTimeout(), wasState.leaseTtl());
     // What waits for a restart keeps its running value, so the state matches what runs. The
-    // meters' model names follow the routes, so telemetry.metrics.models is read again.
+    // meters' model names follow the routes, so telemetry.metrics.models is read again; the
+    // metrics key is checked per scrape.
     GatewayConfig effective = new GatewayConfig(running.host(), running.port(), next.routes(),
         next.accessKeys(), next.limits(), running.usageLog(), running.logContent(),
         running.adminKeySha256(), next.allowedHosts(), next.allowedOrigins(),
         running.publicWithoutKeys(), state,
-        running.telemetry().withMetricModels(next.telemetry().metricModels()));
+        running.telemetry().withMetricModels(next.telemetry().metricModels())
+            .withMetricsKeySha256(next.telemetry().metricsKeySha256()));
     return new ConfigChanges(effective, restart);
   }
 

@@ -45,7 +45,7 @@ final class ConfigKeys {
         "max-connections-per-client", "quota-cool-down");
     section("usage-log", "path", "include-content");
     section("telemetry", "service-name", "metrics", "traces");
-    section("telemetry.metrics", "models", "otlp");
+    section("telemetry.metrics", "models", "otlp", "key");
     section("telemetry.metrics.otlp", "endpoint", "interval");
     section("telemetry.traces", "enabled", "endpoint", "sample-ratio", "capture-content");
   }

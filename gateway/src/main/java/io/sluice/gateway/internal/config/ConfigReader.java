@@ -170,7 +170,8 @@ public final class ConfigReader {
     return n.build(() -> new GatewayConfig.Telemetry(metrics.strings("models"),
         otlp.string("endpoint", ""), otlp.duration("interval", d.metricsOtlpStep()),
         traces.bool("enabled", false), traces.string("endpoint", ""), sampleRatio,
-        traces.bool("capture-content", false), n.string("service-name", d.serviceName())));
+        traces.bool("capture-content", false), n.string("service-name", d.serviceName()), ""))
+        .withMetricsKey(metrics.string("key", "").trim());
   }
 
   /** A key's {@code limits}, {@code budget} and {@code mode} (docs/limits-and-spend.md). */

@@ -124,6 +124,19 @@ public final class AccessControl {
     return n == null ? 0 : n.get();
   }
 
+  /**
+   * Whether a scrape of {@code /metrics} may have it: always when no metrics key is set, else
+   * only with that key (compared in constant time, as gateway keys are).
+   */
+  static boolean mayScrape(String metricsKeySha256, io.vertx.core.http.HttpServerRequest req) {
+    if (metricsKeySha256.isEmpty()) {
+      return true;
+    }
+    String key = presented(req.headers());
+    return !key.isEmpty() && java.security.MessageDigest.isEqual(sha256(key),
+        java.util.HexFormat.of().parseHex(metricsKeySha256));
+  }
+
   static String presented(MultiMap headers) {
     String auth = headers.get("authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {

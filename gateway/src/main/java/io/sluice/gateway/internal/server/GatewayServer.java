@@ -258,8 +258,15 @@ public final class GatewayServer implements AutoCloseable {
           ready(req);
           return;
         case "/metrics":
-          req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-              .end(gw.metrics.scrape());
+          if (AccessControl.mayScrape(gw.config.telemetry().metricsKeySha256(), req)) {
+            req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(gw.metrics.scrape());
+          } else {
+            req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+                .putHeader("Content-Type", "application/json")
+                .end("{\"error\":{\"message\":\"/metrics needs the metrics key"
+                    + " (telemetry.metrics.key) as 'Authorization: Bearer <key>'\"}}");
+          }
           return;
         case "/v1/models":
           if (authorize(gw, req, FrontDoor.CHAT).isPresent() || gw.access.open()) {
