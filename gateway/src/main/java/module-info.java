@@ -3,12 +3,21 @@ module io.sluice.gateway {
   // GatewayConfig names core's ChatDialect; GatewayException extends SluiceException.
   requires transitive io.sluice.core;
   requires io.vertx.core;
+  requires io.vertx.redis.client;
   // The WebSocket frame decoder's errors carry the close status RFC 6455 gives them (1002, 1007,
   // 1009); Vert.x hands them over as they are. Already on the path as Vert.x's own dependency.
   requires io.netty.codec.http;
   requires com.fasterxml.jackson.core;
   requires micrometer.core;
   requires micrometer.registry.prometheus;
+  requires micrometer.registry.otlp;
+  // Traces. The OTLP exporter and its JDK HttpClient sender are found through ServiceLoader by
+  // the autoconfiguration: automatic modules, resolved with it.
+  requires io.opentelemetry.api;
+  requires io.opentelemetry.context;
+  requires io.opentelemetry.sdk;
+  requires io.opentelemetry.sdk.common;
+  requires io.opentelemetry.sdk.autoconfigure;
   requires org.snakeyaml.engine;
 
   exports io.sluice.gateway;

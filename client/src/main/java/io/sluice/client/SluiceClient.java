@@ -95,6 +95,7 @@ public interface SluiceClient extends AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private Delayer delayer;
+    private CallListener listener = CallListener.NONE;
 
     private Builder(ProviderSettings settings) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -133,6 +134,12 @@ public interface SluiceClient extends AutoCloseable {
       return this;
     }
 
+    /** Told what happens under each stream: attempts, retries, first byte, usage, outcome. */
+    public Builder listener(CallListener value) {
+      this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
     /** The clock that reads HTTP-date Retry-After values (tests). */
     Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value);
@@ -160,7 +167,8 @@ public interface SluiceClient extends AutoCloseable {
      */
     public SluiceClient build() {
       return new HttpSluiceClient(
-          new ClientConfig(settings, timeouts, retryPolicy, limits, clock, random), delayer);
+          new ClientConfig(settings, timeouts, retryPolicy, limits, clock, random, listener),
+          delayer);
     }
   }
 }

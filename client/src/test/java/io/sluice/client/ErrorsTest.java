@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.client.LoopbackHttp.Answer;
 import io.sluice.core.RetryPolicy;
+import io.sluice.core.StreamLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -83,6 +84,37 @@ class ErrorsTest {
       });
       assertThat(failure.get(20, TimeUnit.SECONDS)).isInstanceOf(ApiException.class);
       assertThat(failure.get().getMessage().length()).isLessThan(2_000);
+    }
+  }
+
+  @Test
+  void aSmallerErrorBodyLimitCutsTheErrorAStreamingCallSees() throws Exception {
+    String body = "{\"error\":{\"message\":\"" + "y".repeat(3000)
+        + "\",\"type\":\"requests\"}}";
+    try (LoopbackHttp server = new LoopbackHttp(Answer.json(429, body));
+        SluiceClient client = Fixtures.chat(server.baseUrl()).retryPolicy(RetryPolicy.none())
+            .limits(StreamLimits.builder().maxErrorBodyBytes(100).build()).build();
+        EventStream events = client.stream(Fixtures.hello())) {
+      // Cut at 100 bytes the JSON no longer parses: the caller sees those bytes, no more.
+      assertThatThrownBy(() -> events.iterator().hasNext())
+          .isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(429);
+            assertThat(e.type()).isNotEqualTo("requests");
+            assertThat(e.providerMessage()).isEqualTo("HTTP 429: " + body.substring(0, 100));
+          });
+    }
+  }
+
+  @Test
+  void aSmallerErrorBodyLimitCutsTheErrorAWholeCallSees() throws Exception {
+    byte[] text = "x".repeat(5000).getBytes(StandardCharsets.UTF_8);
+    try (LoopbackHttp server = new LoopbackHttp(
+            new Answer(500, Map.of("content-type", "text/plain"), text));
+        SluiceClient client = Fixtures.chat(server.baseUrl()).retryPolicy(RetryPolicy.none())
+            .limits(StreamLimits.defaults().withMaxErrorBodyBytes(1000)).build()) {
+      assertThatThrownBy(() -> client.complete(Fixtures.hello()))
+          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.providerMessage())
+              .startsWith("HTTP 500: xxx").endsWith("(1000 chars)"));
     }
   }
 

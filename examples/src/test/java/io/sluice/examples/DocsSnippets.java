@@ -1,5 +1,6 @@
 package io.sluice.examples;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.sluice.client.ProviderKind;
 import io.sluice.client.ProviderSettings;
 import io.sluice.client.RequestOptions;
@@ -17,6 +18,7 @@ import io.sluice.gateway.Gateway;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.mock.MockOptions;
 import io.sluice.mock.MockProvider;
+import io.sluice.otel.SluiceTelemetry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +45,23 @@ final class DocsSnippets {
   }
 
   /** docs/configuration.md. */
-  SseReader configuration(SseListener listener) {
+  SseReader configuration(SseListener listener, ProviderSettings settings) {
     SseReader reader = SseReader.create(listener, StreamLimits.defaults().withMaxEventBytes(32 << 20));
+    SluiceClient client = SluiceClient.builder(settings)
+        .limits(StreamLimits.builder().maxErrorBodyBytes(16 << 10).build())
+        .build();
+    client.close();
     return reader;
+  }
+
+  /** docs/limits.md. */
+  SluiceClient limits(ProviderSettings settings) {
+    StreamLimits limits = StreamLimits.builder()
+        .maxEventBytes(32 << 20)
+        .maxErrorBodyBytes(16 << 10)
+        .build();
+    SluiceClient client = SluiceClient.builder(settings).limits(limits).build();
+    return client;
   }
 
   /** docs/gateway.md. */
@@ -77,5 +93,12 @@ final class DocsSnippets {
       sessions.stream("chat-42", ChatRequest.builder("gpt-5.5").messages(conversation).build()).finish();
       sessions.release("chat-42");
     }
+  }
+
+  /** docs/observability.md: the client's calls as OpenTelemetry spans and GenAI metrics. */
+  void openTelemetry(ProviderSettings settings, OpenTelemetry openTelemetry) {
+    SluiceClient client = SluiceClient.builder(settings)
+        .listener(SluiceTelemetry.create(openTelemetry).listener())
+        .build();
   }
 }

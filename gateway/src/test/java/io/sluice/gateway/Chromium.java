@@ -188,6 +188,13 @@ final class Chromium implements AutoCloseable {
           }
         } catch (IllegalStateException e) {
           last = JSON.getNodeFactory().textNode(e.getMessage()); // the page is still loading
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof IllegalStateException)) {
+            throw e;
+          }
+          // The browser's own answer to an evaluation that a navigation cut short ("Inspected
+          // target navigated or closed"): the page is loading its next document.
+          last = JSON.getNodeFactory().textNode(e.getCause().getMessage());
         }
         java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
       }

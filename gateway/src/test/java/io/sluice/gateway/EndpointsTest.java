@@ -19,9 +19,8 @@ class EndpointsTest {
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("sluice_gateway_active_streams",
           "sluice_gateway_requests_total{route=\"/v1/chat/completions\",status=\"200\"} 1.0",
-          "sluice_gateway_time_to_first_token_seconds_bucket",
-          "sluice_gateway_request_duration_seconds_count",
-          "sluice_gateway_tokens_total{direction=\"out\"} 1.0");
+          "gen_ai_server_request_duration_seconds_count",
+          "gen_ai_client_token_usage_sum{error_type=\"\",gen_ai_operation_name=\"chat\"");
     }
   }
 

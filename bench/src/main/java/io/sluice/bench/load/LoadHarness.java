@@ -118,8 +118,12 @@ public final class LoadHarness {
     List<ScenarioReport> reports = new ArrayList<>();
     Server mock = null;
     Server gateway = null;
+    Server traced = null;
     Server portkey = null;
     Server nginx = null;
+    Server keyed = null;
+    Server redis = null;
+    Server shared = null;
     List<String> notes = new ArrayList<>();
     try (LoadGenerator clients = new LoadGenerator(options.eventLoops())) {
       if (options.inProcess()) {
@@ -146,6 +150,32 @@ public final class LoadHarness {
                 scratch.resolve("gateway.log"),
                 "gateway", "0", mockBase, options.upstreamHttp2() ? "http2" : "http1");
       }
+      String http = options.upstreamHttp2() ? "http2" : "http1";
+      if (options.paths().contains("sluice-keyed")) {
+        keyed = ChildProcess.jvm("sluice-keyed", options.gatewayCpus(), options.gatewayJvm(),
+            scratch.resolve("gateway-keyed.log"), "gateway", "0", mockBase, http, "keyed");
+      }
+      if (options.paths().contains("sluice-redis")) {
+        Optional<Path> program = Nginx.find("redis-server");
+        if (program.isPresent()) {
+          int port = Portkey.freePort();
+          redis = ChildProcess.program("redis", new ProcessBuilder(program.get().toString(),
+              "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+              "--appendonly", "no"), port, scratch.resolve("redis.log"));
+          shared = ChildProcess.jvm("sluice-redis", options.gatewayCpus(), options.gatewayJvm(),
+              scratch.resolve("gateway-redis.log"), "gateway", "0", mockBase, http,
+              "redis://127.0.0.1:" + port);
+        } else {
+          String note = "sluice-redis skipped: redis-server is not installed (Debian:"
+              + " `apt-get install redis-server`)";
+          notes.add(note);
+          System.err.println("load: " + note);
+        }
+      }
+      if (options.paths().contains("sluice-traced")) {
+        traced = ChildProcess.jvm("sluice-traced", options.gatewayCpus(), options.gatewayJvm(),
+            scratch.resolve("gateway-traced.log"), "gateway", "0", mockBase, http, "traced");
+      }
       if (options.paths().contains("portkey")) {
         StringBuilder why = new StringBuilder();
         Optional<Path> entry = options.inProcess() ? Optional.empty()
@@ -166,8 +196,17 @@ public final class LoadHarness {
         if (gateway != null) {
           all.add(viaSluice(gateway));
         }
+        if (keyed != null) {
+          all.add(keyed(keyed));
+        }
+        if (shared != null) {
+          all.add(keyed(shared));
+        }
         if (portkey != null) {
           all.add(viaPortkey(portkey, mockBase, false));
+        }
+        if (traced != null) {
+          all.add(viaSluice(traced, "sluice-traced"));
         }
         for (Endpoint e : all) {
           System.err.println("load: JIT warm-up of " + e.name() + ", "
@@ -195,6 +234,16 @@ public final class LoadHarness {
               if (gateway != null) {
                 byPath.put("sluice", measure(clients, s, gateway, viaSluice(gateway), r));
               }
+              if (keyed != null) {
+                byPath.put("sluice-keyed", measure(clients, s, keyed, keyed(keyed), r));
+              }
+              if (shared != null) {
+                byPath.put("sluice-redis", measure(clients, s, shared, keyed(shared), r));
+              }
+              if (traced != null) {
+                byPath.put("sluice-traced", measure(clients, s, traced,
+                    viaSluice(traced, "sluice-traced"), r));
+              }
               if (portkey != null) {
                 byPath.put("portkey", measure(clients, s, portkey,
                     viaPortkey(portkey, mockBase, s.translated()), r));
@@ -206,7 +255,8 @@ public final class LoadHarness {
         }
       }
     } finally {
-      for (Server server : new Server[] {portkey, gateway, nginx, mock}) {
+      for (Server server : new Server[] {portkey, traced, shared, redis, keyed, gateway, nginx,
+          mock}) {
         if (server != null) {
           server.close();
         }
@@ -282,7 +332,17 @@ public final class LoadHarness {
   }
 
   static Endpoint viaSluice(Server gateway) {
-    return new Endpoint("sluice", gateway.host(), gateway.port(), "/v1/chat/completions", Map.of());
+    return viaSluice(gateway, "sluice");
+  }
+
+  static Endpoint viaSluice(Server gateway, String name) {
+    return new Endpoint(name, gateway.host(), gateway.port(), "/v1/chat/completions", Map.of());
+  }
+
+  /** A keyed gateway: the same request with the bench's gateway key. */
+  static Endpoint keyed(Server gateway) {
+    return new Endpoint(gateway.name(), gateway.host(), gateway.port(), "/v1/chat/completions",
+        Map.of("Authorization", "Bearer " + ServerMain.BENCH_KEY));
   }
 
   static Endpoint viaPortkey(Server portkey, String mockBase, boolean translated) {

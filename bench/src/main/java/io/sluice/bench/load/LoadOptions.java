@@ -29,10 +29,18 @@ record LoadOptions(
     boolean upstreamHttp2, String nginx) {
 
   static final List<String> ALL_PATHS = List.of("direct", "nginx", "sluice", "portkey");
+  /**
+   * Paths run only when named: the gateway with a limited gateway key on its in-process ledger
+   * ({@code sluice-keyed}) and on a redis-server the harness starts ({@code sluice-redis}), to
+   * show in one run what shared state adds; and {@code sluice-traced}, the gateway with tracing
+   * on and every request sampled, its spans exported over OTLP to a sink in the same JVM, to show
+   * beside {@code sluice} what tracing costs.
+   */
+  static final List<String> KEYED_PATHS = List.of("sluice-keyed", "sluice-redis", "sluice-traced");
 
   static LoadOptions defaults() {
-    return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3, 10, -1,
-        2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
+    return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3,
+        10, -1, 2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
         Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000, "",
         false, "nginx");
   }
@@ -60,7 +68,8 @@ record LoadOptions(
         case "--streams" -> o.with(x -> x.streams = ints(v));
         case "--events" -> o.with(x -> x.events = ints(v));
         case "--mode" -> o.with(x -> x.modes = words(v, List.of("pass", "translated")));
-        case "--paths" -> o.with(x -> x.paths = words(v, ALL_PATHS));
+        case "--paths" -> o.with(x -> x.paths = words(v, java.util.stream.Stream.concat(
+            ALL_PATHS.stream(), KEYED_PATHS.stream()).toList()));
         case "--runs" -> o.with(x -> x.runs = Integer.parseInt(v));
         case "--tps" -> o.with(x -> x.tps = v.equals("auto") ? -1 : Double.parseDouble(v));
         case "--warmup" -> o.with(x -> x.warmup = Double.parseDouble(v));

@@ -111,6 +111,15 @@ final class Report {
           .append(ratio(r, COSTS.get(2), false, "sluice", "nginx")).append("×, RSS per stream ")
           .append(ratio(r, COSTS.get(6), false, "sluice", "nginx")).append("×.\n");
     }
+    if (first.containsKey("sluice-keyed") && first.containsKey("sluice-redis")) {
+      sb.append("\nShared state on Redis against the in-process ledger, same run (median of the"
+          + " per-run differences): TTFT p50 ")
+          .append(signed(difference(r, LATENCY.get(0), "sluice-redis", "sluice-keyed")))
+          .append(" ms, TTFT p99 ")
+          .append(signed(difference(r, LATENCY.get(1), "sluice-redis", "sluice-keyed")))
+          .append(" ms, CPU per 1k streams ")
+          .append(ratio(r, COSTS.get(2), false, "sluice-redis", "sluice-keyed")).append("×.\n");
+    }
     if (first.containsKey("sluice") && first.containsKey("portkey")) {
       sb.append("\nPortkey ÷ sluice, same run: added TTFT p50 ")
           .append(ratio(r, LATENCY.get(0), true, "portkey", "sluice")).append("×, added TTFT p99 ")

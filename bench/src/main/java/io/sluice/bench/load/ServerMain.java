@@ -17,8 +17,10 @@ import java.util.List;
 
 /**
  * The main class of the harness's child JVMs: {@code mock PORT} runs the simulated provider,
- * {@code gateway PORT MOCK_BASE_URL [http2]} the gateway configured by {@link #gatewayConfig}
- * ({@code http2}: its targets call the mock over HTTP/2). It prints
+ * {@code gateway PORT MOCK_BASE_URL [http2|http1] [keyed|redis://…]} the gateway configured by
+ * {@link #gatewayConfig} ({@code http2}: its targets call the mock over HTTP/2; {@code keyed}: a
+ * limited gateway key, admitted and settled by the in-process ledger; a Redis URI: the same key
+ * on the shared ledger there, failing closed). It prints
  * {@code ready PORT} once listening, answers {@code heap} on standard input with
  * {@code heap BYTES} (the live heap after a full collection) and {@code alloc} with
  * {@code alloc BYTES} (what its live threads have allocated so far), and stops at the end of its input,
@@ -39,6 +41,33 @@ public final class ServerMain {
    * once: the defaults would queue beyond 64 per upstream key, which is not what is measured.
    * With {@code http2} both targets have {@code http2: true}: streams share upstream connections.
    */
+  /** The gateway key of the keyed paths, and the SHA-256 the gateway is configured with. */
+  static final String BENCH_KEY = "sk-bench-0123456789abcdef";
+
+  /**
+   * {@link #gatewayConfig} with one gateway key whose limits the harness never reaches, so that
+   * every request is admitted, reserved and settled by the ledger: in this process when
+   * {@code redis} is empty, else on that Redis (failing closed, the default 50 ms bound).
+   */
+  static GatewayConfig keyedConfig(String mockBaseUrl, int port, boolean http2, String redis) {
+    io.sluice.gateway.KeyLimits limits = io.sluice.gateway.KeyLimits.NONE
+        .withRequests(1_000_000_000L, java.time.Duration.ofMinutes(1))
+        .withTokens(1_000_000_000_000L);
+    GatewayConfig c = gatewayConfig(mockBaseUrl, port, http2).withHost("127.0.0.1").withAccessKeys(List.of(
+        new GatewayConfig.AccessKey("bench", sha256(BENCH_KEY), List.of(), 0, limits)));
+    return redis.isEmpty() ? c
+        : c.withLedger(GatewayConfig.LedgerSettings.DEFAULTS.withRedis(redis, false));
+  }
+
+  static String sha256(String secret) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static GatewayConfig gatewayConfig(String mockBaseUrl, int port, boolean http2) {
     return GatewayConfig.of(List.of(
             new Route(TRANSLATED_MODEL,
@@ -63,8 +92,28 @@ public final class ServerMain {
       }
       case "gateway" -> {
         // The same start as `sluice gateway`, with its one log line per request to stderr.
-        Gateway gateway = Gateway.start(gatewayConfig(args[2], Integer.parseInt(args[1]),
-            args.length > 3 && args[3].equals("http2")));
+        boolean http2 = args.length > 3 && args[3].equals("http2");
+        String keyed = args.length > 4 ? args[4] : "";
+        GatewayConfig config = keyed.isEmpty() || keyed.equals("traced")
+            ? gatewayConfig(args[2], Integer.parseInt(args[1]), http2)
+            : keyedConfig(args[2], Integer.parseInt(args[1]), http2,
+                keyed.equals("keyed") ? "" : keyed);
+        if (keyed.equals("traced")) {
+          // Every request sampled; spans go over OTLP to a sink in this JVM that answers 200.
+          io.vertx.core.Vertx sinkLoop = io.vertx.core.Vertx.vertx();
+          int sink;
+          try {
+            sink = sinkLoop.createHttpServer()
+                .requestHandler(req -> req.body().onComplete(b -> req.response().end()))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get()
+                .actualPort();
+          } catch (Exception e) {
+            throw new IOException("the OTLP sink did not start", e);
+          }
+          config = config.withTelemetry(GatewayConfig.Telemetry.defaults()
+              .withTraces("http://127.0.0.1:" + sink + "/v1/traces", 1.0));
+        }
+        Gateway gateway = Gateway.start(config);
         server = gateway;
         port = gateway.port();
       }

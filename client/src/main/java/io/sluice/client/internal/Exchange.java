@@ -77,6 +77,10 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
   private final byte[] body;
   private final Runnable onEnd;
   private final Outlet out = new Outlet(this);
+  /** The client's CallListener and log, for this call. */
+  private final Signals signals;
+  private int attempt;
+  private String responseModel = "";
 
   private State state = State.SENDING;
   private CompletableFuture<?> inFlight;
@@ -92,7 +96,9 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
   private boolean cut;
 
   Exchange(HttpClient http, Endpoint endpoint, ClientConfig config, CallConfig call,
-      ScheduledExecutorService timer, Delayer delayer, byte[] body, Runnable onEnd) {
+      ScheduledExecutorService timer, Delayer delayer, byte[] body, Runnable onEnd,
+      Signals signals) {
+    this.signals = signals;
     this.http = http;
     this.endpoint = endpoint;
     this.config = config;
@@ -172,6 +178,7 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
       move(State.ENDED);
       r = reader;
       answer = inFlight;
+      signals.ended(io.sluice.client.CallSignal.Outcome.CANCELLED, "cancelled", "", responseModel);
     }
     // The HttpClient is told outside the monitor so that its own locks are never taken under it.
     if (r != null) {
@@ -192,6 +199,8 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
       cancel(firstEventTimer);
       Duration first = call.timeouts().firstEvent();
       firstEventTimer = schedule(() -> timeout(Timeout.FIRST_EVENT, first), first);
+      this.attempt = attempt + 1;
+      signals.attemptStarted(attempt + 1);
     }
     CompletableFuture<HttpResponse<Answer>> future;
     try {
@@ -223,6 +232,7 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
     if (info.statusCode() / 100 == 2 && Endpoint.isEventStream(info.headers())) {
       synchronized (this) {
         if (state == State.SENDING) {
+          signals.attemptEnded(attempt, info.statusCode(), "");
           move(State.STARTED);
           requestId = Endpoint.requestId(info.headers());
           StreamDecoder decoder = endpoint.codec.decoder(this::decoded);
@@ -239,8 +249,8 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
       unwanted.cancel();
       return HttpResponse.BodySubscribers.mapping(unwanted, nothing -> STREAM);
     }
-    return HttpResponse.BodySubscribers.mapping(new BoundedBody(Failures.ERROR_BODY_LIMIT),
-        Answer::new);
+    return HttpResponse.BodySubscribers.mapping(
+        new BoundedBody(config.limits().maxErrorBodyBytes()), Answer::new);
   }
 
   private void answered(int attempt, HttpResponse<Answer> response, Throwable failure) {
@@ -260,13 +270,19 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
 
   private void retryOrFail(int attempt, ClientException failure,
       Function<String, Optional<String>> headers) {
+    String type = errorType(failure);
     synchronized (this) {
       if (state != State.SENDING) {
         return;
       }
+      signals.attemptEnded(attempt + 1,
+          failure instanceof io.sluice.client.ApiException a ? a.status() : 0, type);
     }
     if (failure.retryable() && attempt < call.retryPolicy().maxRetries()) {
       Duration delay = call.retryPolicy().delay(attempt, headers, config.clock(), config.random());
+      synchronized (this) {
+        signals.retry(attempt + 1, delay, type, failure.getMessage());
+      }
       delayer.after(delay, () -> send(attempt + 1));
       return;
     }
@@ -278,9 +294,17 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
       if (state != State.SENDING) {
         return;
       }
+      signals.ended(io.sluice.client.CallSignal.Outcome.FAILED, errorType(failure),
+          failure.getMessage(), "");
       move(State.ENDED);
     }
     out.fail(failure);
+  }
+
+  /** A failure's error.type: {@code http_429} for an answer, else the exception's class. */
+  private static String errorType(ClientException failure) {
+    return failure instanceof io.sluice.client.ApiException a ? "http_" + a.status()
+        : failure.getClass().getSimpleName();
   }
 
   // ---- the body (BodyReader.Owner) ----
@@ -290,6 +314,7 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
     boolean discard;
     boolean close;
     synchronized (this) {
+      signals.firstByte();
       for (ByteBuffer buffer : chunk) {
         if (!state.decoding()) {
           break; // the terminal event came: the rest is dropped
@@ -315,6 +340,10 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
           sse.end(); // the decoder emits its terminal event: Done, or a truncation
         }
         if (state.decoding()) {
+          signals.ended(io.sluice.client.CallSignal.Outcome.FAILED,
+              failure == null ? Failed.TRUNCATED : Failed.TRANSPORT,
+              failure == null ? "the stream ended early" : Failures.describe(failure),
+              responseModel);
           out.emit(failure == null
               ? new Failed(Failed.TRUNCATED, "", "the stream ended early", 0, true)
               : new Failed(Failed.TRANSPORT, "",
@@ -342,6 +371,7 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
         event = new Failed(f.type(), f.code(), message, f.httpStatus(), f.retryable());
       }
     }
+    observe(event);
     out.emit(event);
     if (event instanceof Failed f && unreadable(f)) {
       // What follows a broken event is no stream we can read: draining it for reuse could wait
@@ -352,6 +382,22 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
       move(State.DRAINING);
     } else if (state == State.STARTED) {
       move(State.STREAMING);
+    }
+  }
+
+  /** What the listener hears of an event: the first, usage, the end. Under the monitor. */
+  private void observe(StreamEvent event) {
+    if (event instanceof io.sluice.core.event.BlockEvent) {
+      signals.firstEvent();
+    } else if (event instanceof ResponseStarted s) {
+      responseModel = s.model();
+    } else if (event instanceof io.sluice.core.event.Usage u) {
+      signals.usage(u);
+    } else if (event instanceof io.sluice.core.event.Done) {
+      signals.ended(io.sluice.client.CallSignal.Outcome.DONE, "", "", responseModel);
+    } else if (event instanceof Failed f) {
+      signals.ended(io.sluice.client.CallSignal.Outcome.FAILED, f.type(), f.message(),
+          responseModel);
     }
   }
 
@@ -372,6 +418,8 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
             return;
           }
           startFailure = new StreamTimeoutException(which, limit);
+          signals.ended(io.sluice.client.CallSignal.Outcome.FAILED, Failed.TIMEOUT,
+              which.describe(limit), "");
           answer = inFlight;
           move(State.ENDED);
           break;
@@ -380,6 +428,8 @@ final class Exchange implements Outlet.Source, BodyReader.Owner {
           if (which == Timeout.FIRST_EVENT && state == State.STREAMING) {
             return;
           }
+          signals.ended(io.sluice.client.CallSignal.Outcome.FAILED, Failed.TIMEOUT,
+              which.describe(limit), responseModel);
           out.emit(new Failed(Failed.TIMEOUT, "", which.describe(limit), 0, true));
           r = reader;
           move(State.ENDED);

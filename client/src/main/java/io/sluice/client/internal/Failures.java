@@ -15,11 +15,11 @@ import java.time.Clock;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
-/** Turns error answers and I/O failures into the client's exceptions. */
-final class Failures {
-  /** Error bodies are read up to 64 KiB: enough for any provider's JSON error. */
-  static final int ERROR_BODY_LIMIT = 64 * 1024;
-
+/**
+ * Turns error answers and I/O failures into the client's exceptions; the WebSocket transport
+ * describes its failures with the same words.
+ */
+public final class Failures {
   private Failures() {}
 
   /** An error answer: a non-2xx status, or a 2xx that is not an event stream. */
@@ -58,12 +58,13 @@ final class Failures {
     }
     if (cause instanceof IOException) {
       return new TransportException("cannot reach " + endpoint.uri.getHost() + ":"
-          + port(endpoint) + ": " + describe(cause), cause);
+          + port(endpoint.uri) + ": " + describe(cause), cause);
     }
     return new ClientException("the request failed: " + describe(cause), false, cause);
   }
 
-  static Throwable unwrap(Throwable t) {
+  /** The failure inside the wrappers a future adds. */
+  public static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
@@ -72,14 +73,18 @@ final class Failures {
   }
 
   /** The exception's class and message, which for I/O failures never hold a header value. */
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     String message = t.getMessage();
     String name = t.getClass().getSimpleName();
     return message == null || message.isBlank() ? name : name + ": " + message;
   }
 
-  private static int port(Endpoint endpoint) {
-    int port = endpoint.uri.getPort();
-    return port >= 0 ? port : endpoint.uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+  /** The port a failure names: the URI's own, else its scheme's (https and wss: 443). */
+  public static int port(java.net.URI uri) {
+    if (uri.getPort() >= 0) {
+      return uri.getPort();
+    }
+    String scheme = uri.getScheme();
+    return scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("wss") ? 443 : 80;
   }
 }

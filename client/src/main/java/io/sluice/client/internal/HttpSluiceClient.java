@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -27,7 +26,7 @@ import java.util.concurrent.TimeoutException;
 public final class HttpSluiceClient implements SluiceClient {
 
   /** One daemon timer thread for every client: timeouts and retry delays only, never I/O. */
-  private static final ScheduledExecutorService TIMER = timer();
+  private static final ScheduledExecutorService TIMER = DaemonTimer.create("sluice-client-timer");
 
   private final ClientConfig config;
   private final Endpoint endpoint;
@@ -48,16 +47,6 @@ public final class HttpSluiceClient implements SluiceClient {
         : (delay, task) -> TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  private static ScheduledExecutorService timer() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "sluice-client-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
-  }
-
   @Override
   public ProviderSettings settings() {
     return config.settings();
@@ -72,7 +61,8 @@ public final class HttpSluiceClient implements SluiceClient {
     byte[] body = encode(request.withStream(true));
     Exchange[] self = new Exchange[1];
     Exchange exchange = new Exchange(http, endpoint, config, CallConfig.of(config, options), TIMER,
-        delayer, body, () -> live.remove(self[0]));
+        delayer, body, () -> live.remove(self[0]),
+        new Signals(config.listener(), endpoint, request.model()));
     self[0] = exchange;
     live.add(exchange);
     exchange.start();
@@ -102,12 +92,13 @@ public final class HttpSluiceClient implements SluiceClient {
   private FinalMessage completeWhole(ChatRequest request, CallConfig call) {
     byte[] body = encode(request);
     int limit = config.limits().maxEventBytes();
+    int errorLimit = config.limits().maxErrorBodyBytes();
     long deadline = call.timeouts().totalLimit()
         .map(total -> System.nanoTime() + total.toNanos()).orElse(Long.MAX_VALUE);
     for (int attempt = 0; ; attempt++) {
       CompletableFuture<HttpResponse<BoundedBody.Bytes>> future = http.sendAsync(
           endpoint.request(body, false, call.timeouts().responseHeaders(), call.headers()),
-          info -> new BoundedBody(info.statusCode() / 100 == 2 ? limit : Failures.ERROR_BODY_LIMIT));
+          info -> new BoundedBody(info.statusCode() / 100 == 2 ? limit : errorLimit));
       HttpResponse<BoundedBody.Bytes> response;
       ClientException failure;
       try {

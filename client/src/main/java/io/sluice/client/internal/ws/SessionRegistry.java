@@ -7,6 +7,8 @@ import io.sluice.client.ProviderSettings;
 import io.sluice.client.SluiceClient;
 import io.sluice.client.StreamTimeoutException;
 import io.sluice.client.TransportException;
+import io.sluice.client.internal.DaemonTimer;
+import io.sluice.client.internal.Failures;
 import io.sluice.client.internal.RequestFit;
 import io.sluice.client.ws.ResponsesSessions;
 import io.sluice.client.ws.SessionBusyException;
@@ -30,9 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /** The sessions, keyed by id; how their connections are opened, renewed and given up. */
 public final class SessionRegistry implements ResponsesSessions {
@@ -40,7 +40,7 @@ public final class SessionRegistry implements ResponsesSessions {
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect",
       "host", "upgrade", "content-type", "accept");
 
-  private static final ScheduledExecutorService TIMER = newTimer();
+  private static final ScheduledExecutorService TIMER = DaemonTimer.create("sluice-ws-timer");
 
   private final SluiceClient http;
   private final WsConfig config;
@@ -54,16 +54,6 @@ public final class SessionRegistry implements ResponsesSessions {
     this.config = config;
     this.client = HttpClient.newBuilder().connectTimeout(config.timeouts().connect()).build();
     this.uri = webSocketUri(http.settings());
-  }
-
-  private static ScheduledExecutorService newTimer() {
-    ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-      Thread thread = new Thread(task, "sluice-ws-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
-    executor.setRemoveOnCancelPolicy(true);
-    return executor;
   }
 
   /** {@code {base}/responses} with {@code http→ws}, {@code https→wss} (as openai-node does). */
@@ -187,7 +177,7 @@ public final class SessionRegistry implements ResponsesSessions {
 
   /** A failure to connect or to send, as the client's exceptions say it. */
   ClientException failure(Throwable error) {
-    Throwable cause = unwrap(error);
+    Throwable cause = Failures.unwrap(error);
     if (cause instanceof ClientException ce) {
       return ce;
     }
@@ -199,32 +189,15 @@ public final class SessionRegistry implements ResponsesSessions {
       int status = h.getResponse().statusCode();
       boolean retryable = status == 408 || status == 429 || status >= 500;
       return new ApiException(status, "", "", "the WebSocket upgrade to " + uri.getHost() + ":"
-          + port() + " was refused with HTTP " + status, "", Optional.empty(), retryable);
+          + Failures.port(uri) + " was refused with HTTP " + status, "", Optional.empty(),
+          retryable);
     }
     if (cause instanceof IOException) {
-      return new TransportException("cannot open a WebSocket to " + uri.getHost() + ":" + port()
-          + ": " + describe(cause), cause);
+      return new TransportException("cannot open a WebSocket to " + uri.getHost() + ":"
+          + Failures.port(uri) + ": " + Failures.describe(cause), cause);
     }
-    return new ClientException("the WebSocket turn failed: " + describe(cause), false, cause);
-  }
-
-  private int port() {
-    return uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equals("wss") ? 443 : 80;
-  }
-
-  static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  /** The exception's class and message, which for I/O failures never hold a header value. */
-  static String describe(Throwable t) {
-    String message = t.getMessage();
-    String name = t.getClass().getSimpleName();
-    return message == null || message.isBlank() ? name : name + ": " + message;
+    return new ClientException("the WebSocket turn failed: " + Failures.describe(cause), false,
+        cause);
   }
 
   @Override

@@ -117,14 +117,7 @@ final class WsConnection implements WebSocket.Listener {
 
   /** A polite close (1000), then the TCP connection is dropped whatever the server does. */
   void close() {
-    WebSocket ws;
-    synchronized (lock) {
-      ws = socket;
-      if (closeCode == 0) {
-        closeCode = CloseCodes.NORMAL;
-        closeReason = "closed by the client";
-      }
-    }
+    WebSocket ws = ending(CloseCodes.NORMAL, "closed by the client");
     if (ws != null) {
       ws.sendClose(CloseCodes.NORMAL, "").whenComplete((w, e) -> ws.abort());
     }
@@ -132,16 +125,20 @@ final class WsConnection implements WebSocket.Listener {
 
   /** Drops the connection at once. */
   void abort() {
-    WebSocket ws;
-    synchronized (lock) {
-      ws = socket;
-      if (closeCode == 0) {
-        closeCode = CloseCodes.ABNORMAL;
-        closeReason = "aborted by the client";
-      }
-    }
+    WebSocket ws = ending(CloseCodes.ABNORMAL, "aborted by the client");
     if (ws != null) {
       ws.abort();
+    }
+  }
+
+  /** Records why the client ends the connection, unless a close came first; the socket, if open. */
+  private WebSocket ending(int code, String reason) {
+    synchronized (lock) {
+      if (closeCode == 0) {
+        closeCode = code;
+        closeReason = reason;
+      }
+      return socket;
     }
   }
 

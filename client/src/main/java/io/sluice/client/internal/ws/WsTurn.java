@@ -3,6 +3,7 @@ package io.sluice.client.internal.ws;
 import io.sluice.client.ClientException;
 import io.sluice.client.EventStream;
 import io.sluice.client.StreamTimeoutException;
+import io.sluice.client.internal.Failures;
 import io.sluice.client.internal.Outlet;
 import io.sluice.client.ws.Transport;
 import io.sluice.core.codec.StreamDecoder;
@@ -113,10 +114,10 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
         session.continuation(Continuation.warmedUp(id, request));
         return CompletableFuture.completedFuture(conn);
       }
-      Throwable cause = SessionRegistry.unwrap(error);
+      Throwable cause = Failures.unwrap(error);
       LOG.log(System.Logger.Level.WARNING, "session {0}: warm-up failed, the turn goes on "
           + "without it: {1}", session.id, cause instanceof java.util.concurrent.TimeoutException
-              ? "no answer within " + limit : SessionRegistry.describe(cause));
+              ? "no answer within " + limit : Failures.describe(cause));
       if (cause instanceof java.util.concurrent.TimeoutException || !conn.open()) {
         // The warm-up may still be in flight: a fresh connection keeps turns from overlapping.
         conn.readBy(null);
@@ -346,23 +347,21 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
 
   @Override
   public void onClosed(int code, String reason) {
-    boolean fallBack;
-    ResponseStarted start;
+    Ending ending;
+    ResponseStarted start = null;
     synchronized (this) {
-      if (finished) {
-        return;
+      ending = failing();
+      if (ending != Ending.ALREADY) {
+        start = heldStart;
+        heldStart = null;
       }
-      fallBack = transport == Transport.AUTO && !delivered;
-      if (!fallBack) {
-        finished = true;
-        cancelTimer();
-      }
-      start = heldStart;
-      heldStart = null;
+    }
+    if (ending == Ending.ALREADY) {
+      return;
     }
     String why = "the WebSocket closed with code " + code
         + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
-    if (fallBack) {
+    if (ending == Ending.FALL_BACK) {
       fallBack(why + " before the first event");
       return;
     }
@@ -383,23 +382,39 @@ final class WsTurn implements Outlet.Source, WsConnection.Reader {
 
   private void startFailed(Throwable error) {
     ClientException failure = registry.failure(error);
-    boolean fallBack;
-    synchronized (this) {
-      if (finished) {
-        return;
-      }
-      fallBack = transport == Transport.AUTO && !delivered;
-      if (!fallBack) {
-        finished = true;
-        cancelTimer();
-      }
+    Ending ending = failing();
+    if (ending == Ending.ALREADY) {
+      return;
     }
-    if (fallBack) {
+    if (ending == Ending.FALL_BACK) {
       fallBack(failure.getMessage());
       return;
     }
     registry.broken(session, connection());
     out.fail(failure);
+  }
+
+  /** How a turn that fails before its end goes on. */
+  private enum Ending {
+    /** It had already ended: the failure comes too late to matter. */
+    ALREADY,
+    /** Auto and nothing delivered yet: the turn is sent again over HTTP SSE. */
+    FALL_BACK,
+    /** It ends here, failed. */
+    FAIL
+  }
+
+  /** Decides how a failing turn goes on, and ends it when it cannot fall back. */
+  private synchronized Ending failing() {
+    if (finished) {
+      return Ending.ALREADY;
+    }
+    if (transport == Transport.AUTO && !delivered) {
+      return Ending.FALL_BACK;
+    }
+    finished = true;
+    cancelTimer();
+    return Ending.FAIL;
   }
 
   /** Auto: the turn goes over HTTP SSE with the full request; the session starts over. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.Citation;
 import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +49,9 @@ public final class Annotations {
 
   private static void readFields(JsonParser p, String[] fields, int[] indices, int depth)
       throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (JsonFields.next(p)) {
       String name = p.currentName();
-      JsonToken value = p.nextToken();
+      JsonToken value = p.currentToken();
       if (value == JsonToken.START_OBJECT) {
         if (depth == 0 && "url_citation".equals(name)) {
           readFields(p, fields, indices, 1);
@@ -116,10 +117,9 @@ public final class Annotations {
     double logprob = 0;
     List<Integer> bytes = List.of();
     List<TokenLogprob> top = List.of();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (name) {
+    while (JsonFields.next(p)) {
+      JsonToken value = p.currentToken();
+      switch (p.currentName()) {
         case "token" -> token = value == JsonToken.VALUE_STRING ? p.getText() : "";
         case "logprob" -> logprob = value.isNumeric() ? p.getDoubleValue() : 0;
         case "bytes" -> {
@@ -165,38 +165,19 @@ public final class Annotations {
   /** The top-level field {@code name} of a JSON object as raw JSON, or null when absent. */
   public static String rawField(String json, String name) throws IOException {
     try (JsonParser p = JsonChecks.FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        if (field.equals(name)) {
-          return JsonChecks.copyToString(p);
-        }
-        p.skipChildren();
-      }
+      return p.nextToken() == JsonToken.START_OBJECT && JsonFields.find(p, name)
+          ? JsonChecks.copyToString(p) : null;
     }
-    return null;
   }
 
   /** The top-level string field {@code name} of a JSON object, or empty. */
   public static String stringField(String json, String name) {
     try (JsonParser p = JsonChecks.FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return "";
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken value = p.nextToken();
-        if (field.equals(name) && value == JsonToken.VALUE_STRING) {
-          return p.getText();
-        }
-        p.skipChildren();
-      }
+      String value = p.nextToken() == JsonToken.START_OBJECT && JsonFields.find(p, name)
+          ? JsonFields.string(p) : null;
+      return value == null ? "" : value;
     } catch (IOException e) {
       return ""; // the caller's JSON was parsed once already; a bad one has no such field
     }
-    return "";
   }
 }

@@ -10,7 +10,18 @@ public record UsageEntry(
     long timeMillis, String clientKeyId, String route, String upstream, String model,
     int status, long firstTokenMillis, long durationMillis, long tokensIn, long tokensOut,
     long cacheReadTokens, long cacheWriteTokens, long reasoningTokens, String finishReason,
-    String errorClass, String upstreamKey, String outputText) {
+    String errorClass, String upstreamKey, String outputText, String costUsd,
+    String usageSource) {
+
+  /** An entry without a price or a key to book to: its cost is unknown. */
+  public UsageEntry(long timeMillis, String clientKeyId, String route, String upstream,
+      String model, int status, long firstTokenMillis, long durationMillis, long tokensIn,
+      long tokensOut, long cacheReadTokens, long cacheWriteTokens, long reasoningTokens,
+      String finishReason, String errorClass, String upstreamKey, String outputText) {
+    this(timeMillis, clientKeyId, route, upstream, model, status, firstTokenMillis,
+        durationMillis, tokensIn, tokensOut, cacheReadTokens, cacheWriteTokens, reasoningTokens,
+        finishReason, errorClass, upstreamKey, outputText, "", "upstream");
+  }
 
   /**
    * The one line per request for the gateway's log. Every text field goes through

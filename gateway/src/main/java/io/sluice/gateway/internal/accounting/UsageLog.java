@@ -62,6 +62,11 @@ public final class UsageLog implements AutoCloseable {
     writer.start();
   }
 
+  /** Entries dropped so far because the queue was full. */
+  public long dropped() {
+    return dropped.get();
+  }
+
   /** Queues one entry; never blocks (a full queue drops it, counted). */
   public void write(UsageEntry entry) {
     observer.accept(entry);
@@ -140,6 +145,12 @@ public final class UsageLog implements AutoCloseable {
       g.writeNumberField("tokens_reasoning", e.reasoningTokens());
       g.writeStringField("finish_reason", e.finishReason());
       g.writeStringField("error_class", e.errorClass());
+      if (e.costUsd().isEmpty()) {
+        g.writeNullField("cost_usd"); // unknown price: unknown cost, never 0
+      } else {
+        g.writeNumberField("cost_usd", new java.math.BigDecimal(e.costUsd()));
+      }
+      g.writeStringField("usage_source", e.usageSource());
       if (includeContent) {
         g.writeStringField("output", e.outputText());
       }

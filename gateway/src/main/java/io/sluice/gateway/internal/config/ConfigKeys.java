@@ -24,14 +24,19 @@ final class ConfigKeys {
   private static final Map<String, Set<String>> SECTIONS = new LinkedHashMap<>();
 
   static {
-    section("", "server", "routes", "access-keys", "limits", "usage-log");
+    section("", "server", "routes", "access-keys", "limits", "usage-log", "prices", "accounting",
+        "state", "telemetry");
     section("server", "host", "port", "public-without-keys", "admin-key", "allowed-hosts",
         "allowed-origins", "drain");
     section("server.drain", "delay", "timeout");
     section("routes[]", "model", "targets");
     section("routes[].targets[]", "kind", "dialect", "base-url", "rename", "api-keys",
         "concurrency", "websocket", "http2", "forward-headers");
-    section("access-keys[]", "id", "sha256", "models", "concurrency");
+    section("access-keys[]", "id", "sha256", "models", "concurrency", "limits", "budget", "mode");
+    section("access-keys[].limits", "requests", "tokens", "window");
+    section("access-keys[].budget", "usd", "period");
+    section("accounting", "reserve-cap");
+    section("state", "redis", "on-failure", "timeout", "lease-ttl");
     section("limits", "max-body-bytes", "max-header-bytes", "concurrency-per-key", "queue-size",
         "heartbeat", "connect-timeout", "first-token-timeout", "idle-timeout",
         "stream-buffer-bytes", "max-attempts", "total-timeout", "max-event-bytes",
@@ -39,6 +44,10 @@ final class ConfigKeys {
         "keep-alive-timeout", "websocket-idle-timeout", "max-connections",
         "max-connections-per-client", "quota-cool-down");
     section("usage-log", "path", "include-content");
+    section("telemetry", "service-name", "metrics", "traces");
+    section("telemetry.metrics", "models", "otlp", "key");
+    section("telemetry.metrics.otlp", "endpoint", "interval");
+    section("telemetry.traces", "enabled", "endpoint", "sample-ratio", "capture-content");
   }
 
   private ConfigKeys() {}

@@ -3,6 +3,11 @@ package io.sluice.gateway.internal.config;
 import io.sluice.core.codec.ChatDialect;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.gateway.GatewayConfig.AccessKey;
+import io.sluice.gateway.GatewayConfig.LedgerSettings;
+import io.sluice.gateway.KeyLimits;
+import io.sluice.gateway.Price;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.GatewayException;
@@ -94,13 +99,14 @@ public final class ConfigReader {
             + "' is declared twice; usage and limits are booked by id");
       }
       keys.add(k.build(() -> new AccessKey(id, k.required("sha256"), k.strings("models"),
-          k.integer("concurrency", 0))));
+          k.integer("concurrency", 0), keyLimits(k))));
     }
     return top.build(() -> new GatewayConfig(server.string("host", ""),
         server.integer("port", GatewayConfig.DEFAULT_PORT), routes, keys, limits,
         usage.string("path", ""), usage.bool("include-content", false), "",
         server.strings("allowed-hosts"), server.strings("allowed-origins"),
-        server.bool("public-without-keys", false))
+        server.bool("public-without-keys", false), ledger(top),
+        telemetry(top.child("telemetry")))
         .withAdminKey(server.string("admin-key", "").trim()));
   }
 
@@ -145,6 +151,83 @@ public final class ConfigReader {
     } catch (java.net.URISyntaxException e) {
       return ""; // the target names the bad URL
     }
+  }
+
+  /** {@code telemetry:} (docs/observability.md). */
+  private static GatewayConfig.Telemetry telemetry(Node n) {
+    GatewayConfig.Telemetry d = GatewayConfig.Telemetry.defaults();
+    Node metrics = n.child("metrics");
+    Node otlp = metrics.child("otlp");
+    Node traces = n.child("traces");
+    String ratio = traces.string("sample-ratio", Double.toString(d.traceSampleRatio())).trim();
+    double sampleRatio;
+    try {
+      sampleRatio = Double.parseDouble(ratio);
+    } catch (NumberFormatException e) {
+      throw new GatewayException(traces.name("sample-ratio") + " must be a number from 0 to 1, "
+          + "was '" + io.sluice.core.codec.StreamDecoder.excerpt(ratio) + "'");
+    }
+    return n.build(() -> new GatewayConfig.Telemetry(metrics.strings("models"),
+        otlp.string("endpoint", ""), otlp.duration("interval", d.metricsOtlpStep()),
+        traces.bool("enabled", false), traces.string("endpoint", ""), sampleRatio,
+        traces.bool("capture-content", false), n.string("service-name", d.serviceName()), ""))
+        .withMetricsKey(metrics.string("key", "").trim());
+  }
+
+  /** A key's {@code limits}, {@code budget} and {@code mode} (docs/limits-and-spend.md). */
+  static KeyLimits keyLimits(Node k) {
+    Node l = k.child("limits");
+    Node b = k.child("budget");
+    String mode = k.string("mode", "soft").trim().toLowerCase(Locale.ROOT);
+    if (!mode.equals("soft") && !mode.equals("hard")) {
+      throw new GatewayException(k.path + ".mode must be soft or hard, was '" + mode + "'");
+    }
+    BigDecimal usd = b.decimal("usd", BigDecimal.ZERO);
+    KeyLimits.BudgetPeriod period = b.map().containsKey("period") || usd.signum() > 0
+        ? KeyLimits.BudgetPeriod.fromConfigName(b.string("period", "")) : KeyLimits.BudgetPeriod.NONE;
+    if (period == KeyLimits.BudgetPeriod.NONE && b.map().containsKey("period")) {
+      throw new GatewayException(b.path + ".period must be day, week, month or total");
+    }
+    try {
+      return new KeyLimits(l.longValue("requests", 0), l.longValue("tokens", 0),
+          l.duration("window", KeyLimits.DEFAULT_WINDOW), usd, period, mode.equals("hard"));
+    } catch (GatewayException e) {
+      throw new GatewayException(k.path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static LedgerSettings ledger(Node top) {
+    Map<String, Price> prices = new LinkedHashMap<>();
+    Node p = top.child("prices");
+    for (Object name : p.map().keySet()) {
+      Node m = p.child(String.valueOf(name));
+      BigDecimal in = m.decimal("input", null);
+      BigDecimal out = m.decimal("output", null);
+      if (in == null || out == null) {
+        throw new GatewayException(m.path + " needs input and output (USD per million tokens)");
+      }
+      try {
+        prices.put(String.valueOf(name), new Price(in, out, m.decimal("cache-read", in),
+            m.decimal("cache-write", in), m.decimal("reasoning", out)));
+      } catch (GatewayException e) {
+        throw new GatewayException(m.path + ": " + e.getMessage(), e);
+      }
+    }
+    Node accounting = top.child("accounting");
+    Node state = top.child("state");
+    String onFailure = state.string("on-failure", "fail-closed").trim();
+    if (!onFailure.equals("fail-open") && !onFailure.equals("fail-closed")) {
+      throw new GatewayException("state.on-failure must be fail-open or fail-closed, was '"
+          + onFailure + "'");
+    }
+    String redis = state.string("redis", "").trim();
+    if (!redis.isEmpty() && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+      throw new GatewayException("state.redis must be a redis:// or rediss:// URI");
+    }
+    return new LedgerSettings(prices,
+        accounting.integer("reserve-cap", LedgerSettings.DEFAULT_RESERVE_CAP), redis,
+        onFailure.equals("fail-open"), state.duration("timeout", Duration.ofMillis(50)),
+        state.duration("lease-ttl", LedgerSettings.DEFAULT_LEASE_TTL));
   }
 
   private static GatewayLimits limits(Node n) {
@@ -275,6 +358,29 @@ public final class ConfigReader {
         }
       }
       return out;
+    }
+
+    long longValue(String name, long fallback) {
+      String s = string(name, Long.toString(fallback)).trim();
+      try {
+        return Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        throw new GatewayException(name(name) + " must be an integer, was '" + s + "'");
+      }
+    }
+
+    /** A decimal read from its text, so that 0.15 stays 0.15 and never becomes a double. */
+    BigDecimal decimal(String name, BigDecimal fallback) {
+      Object v = map().get(name);
+      if (v == null) {
+        return fallback;
+      }
+      String s = substitute(name, String.valueOf(v)).trim();
+      try {
+        return new BigDecimal(s);
+      } catch (NumberFormatException e) {
+        throw new GatewayException(name(name) + " must be a number, was '" + s + "'");
+      }
     }
 
     private String scalarValue() {

@@ -28,6 +28,7 @@ final class BodyRelay {
   public void start() {
     upstream.handler(b -> {
       attempt.firstToken();
+      ex.readFromUpstream(b.length());
       if (body.length() + b.length() > max && !over) {
         over = true;
         ex.cancelUpstream();
@@ -61,6 +62,7 @@ final class BodyRelay {
     try {
       message = attempt.codec().decodeResponse(bytes);
       ex.accounting.accept(message);
+      ex.responseMade(message.id());
     } catch (RuntimeException e) {
       errorClass = "unreadable_response";
     }

@@ -3,12 +3,22 @@ package io.sluice.gateway.internal.exchange;
 import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.core.event.Usage;
+import io.sluice.gateway.Price;
 import io.sluice.gateway.internal.accounting.Accounting;
+import io.sluice.gateway.internal.accounting.Prices;
+import io.sluice.gateway.internal.ledger.Admission;
+import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.Spend;
+import java.math.BigDecimal;
 import io.sluice.gateway.internal.accounting.UsageEntry;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
+import io.sluice.gateway.internal.telemetry.Finished;
+import io.sluice.gateway.internal.telemetry.GatewayMetrics;
+import io.sluice.gateway.internal.telemetry.RequestSpan;
 import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.Context;
@@ -47,6 +57,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   final RequestBody.Scan scan;
   final Accounting accounting;
   private final Optional<AccessKey> key;
+  /** What the ledger admitted, settled once in {@link #finish}. */
+  private final Admission admission;
+  private final long estimatedInput;
   private final UpstreamAttempt.Call call;
   private final long startNanos = System.nanoTime();
   private final long startMillis = System.currentTimeMillis();
@@ -60,6 +73,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private String upstreamKey = "";
 
   private final List<TargetPool> pools;
+  /** The key of the first pool that made the response this one continues; -1 when none. */
+  private final int pinnedKey;
   private int targetIndex;
   private int attempts;
   private TargetPool.Waiter waiter;
@@ -74,6 +89,13 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private StreamRelay relay;
   private long coolingNanos = Long.MAX_VALUE;
   private boolean queueFull;
+  /** When the request joined a target's queue, or -1. */
+  private long queuedNanos = -1;
+  private String provider = "";
+  private long bytesToClient;
+  private long bytesFromUpstream;
+  /** The request's SERVER span; {@link RequestSpan#NONE} with tracing off. */
+  private final RequestSpan span;
   /** The key of the attempt under way, masked in all that goes to the client. */
   private KeyMasker masker = new KeyMasker("");
   /** This request's last 429 from an upstream: what the client is told when every key cools. */
@@ -82,7 +104,10 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private Runnable whenFinished = () -> { };
 
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
-      RequestBody.Scan scan, Route route, Optional<AccessKey> key) {
+      RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission admission,
+      long estimatedInput, String madeBy) {
+    this.admission = admission;
+    this.estimatedInput = estimatedInput;
     this.gw = gw;
     this.response = request.response();
     this.door = door;
@@ -90,8 +115,13 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     this.scan = scan;
     this.key = key;
     this.call = new UpstreamAttempt.Call(door, request.headers(), body, scan);
-    this.pools = gw.pools(route);
-    this.accounting = new Accounting(startNanos, gw.config.logContent());
+    List<TargetPool> routed = gw.pools(route);
+    int[] where = Affinity.find(routed, madeBy);
+    this.pools = where[0] <= 0 ? routed : Affinity.first(routed, where[0]);
+    this.pinnedKey = where[1];
+    this.accounting = new Accounting(startNanos,
+        gw.config.logContent() || gw.tracing.captureContent());
+    this.span = gw.tracing.request(request::getHeader, "chat", scan.model(), door.path);
   }
 
   /** Runs {@code action} on the exchange's event loop once it is booked, whatever ended it. */
@@ -135,7 +165,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       totalTimer = gw.vertx.setTimer(gw.limits.totalTimeout().toMillis(), id -> totalTimeout());
     }
     if (scan.stream()) {
-      gw.metrics.streamStarted();
+      gw.metrics.streamStarted(door.path);
       gw.dashboard.recorder().streamOpened(door.path, scan.model());
       heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
     }
@@ -150,18 +180,29 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private void nextLease() {
     for (; targetIndex < pools.size(); targetIndex++) {
       TargetPool pool = pools.get(targetIndex);
-      TargetPool.Waiter w = new TargetPool.Waiter(context, this::granted);
+      TargetPool.Waiter w = new TargetPool.Waiter(context, this::granted, this::decided);
+      if (targetIndex == 0 && attempts == 0) {
+        w.pinnedKey = pinnedKey; // a continuation waits for the key that holds its response
+      }
       switch (pool.acquire(w)) {
         case GRANTED:
           granted(w.lease);
           return;
         case QUEUED:
           phase = Phase.QUEUED;
+          queuedNanos = System.nanoTime();
           waiter = w;
           waitingOn = pool;
           if (scan.stream()) {
             commitStream(null, true); // a waiting streaming client gets its headers at once
           }
+          return;
+        case PENDING:
+          // Replicas' shared count is asked for a slot: no head yet, since a refusal with the
+          // queue full still sends the request to the next target (or answers a 429).
+          phase = Phase.QUEUED;
+          waiter = w;
+          waitingOn = pool;
           return;
         case COOLING:
           coolingNanos = Math.min(coolingNanos, pool.coolingNanos());
@@ -186,10 +227,37 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         429, true), queueFull ? "queue_full" : "keys_cooling");
   }
 
+  /** A PENDING waiter was queued (it waits, as if QUEUED at once) or refused (FULL). */
+  private void decided(TargetPool.Waiter w, TargetPool.Outcome outcome) {
+    if (phase == Phase.DONE || waiter != w) {
+      return;
+    }
+    if (outcome == TargetPool.Outcome.QUEUED) {
+      if (scan.stream()) {
+        commitStream(null, true);
+      }
+      return;
+    }
+    waiter = null;
+    waitingOn = null;
+    phase = Phase.WAITING;
+    queueFull = true;
+    targetIndex++;
+    try {
+      nextLease();
+    } catch (RuntimeException e) {
+      crashed(e);
+    }
+  }
+
   private void granted(TargetPool.Lease granted) {
     if (phase == Phase.DONE) {
       granted.pool().release(granted); // the client left while the grant was on its way
       return;
+    }
+    if (queuedNanos >= 0) {
+      gw.metrics.queueWait(granted.pool().label(), System.nanoTime() - queuedNanos);
+      queuedNanos = -1;
     }
     waiter = null;
     waitingOn = null;
@@ -197,12 +265,13 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     phase = Phase.WAITING;
     attempts++;
     // A query string or a user:password may carry a credential: the label never shows them.
-    upstreamLabel = granted.pool().target().kind().configName() + " "
-        + granted.pool().target().safeBaseUrl();
+    upstreamLabel = granted.pool().label();
     upstreamKey = granted.keyLabel();
+    provider = GatewayMetrics.provider(granted.pool().target());
     masker = new KeyMasker(granted.apiKey());
     try {
-      attempt = new UpstreamAttempt(gw, call, granted, this);
+      attempt = new UpstreamAttempt(gw, call, granted, this, span.attempt(provider, upstreamLabel,
+          scan.model(), granted.pool().target().baseUrl()));
       attempt.send();
     } catch (RuntimeException e) {
       crashed(e);
@@ -215,6 +284,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (from != attempt || phase == Phase.DONE) {
       return;
     }
+    gw.metrics.attempt(upstreamLabel, "ok");
     if (scan.stream()) {
       new StreamRelay(this, from, head).start();
     } else {
@@ -226,6 +296,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   @Override
   public void failed(UpstreamAttempt from, UpstreamAttempt.Failure failure) {
     gw.metrics.upstreamError(failure.kind());
+    gw.metrics.attempt(upstreamLabel, failure.kind());
+    from.span().end(from.status(), failure.kind());
     TargetPool.Lease failed = lease;
     lease = null;
     if (failure.coolNanos() > 0) {
@@ -234,6 +306,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (failed != null) {
       if (failure.coolNanos() > 0) {
         failed.pool().coolDown(failed, failure.coolNanos());
+        gw.metrics.coolDown(failed.pool().label());
       }
       failed.pool().release(failed);
     }
@@ -244,6 +317,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       giveUp(failure, failure.kind());
       return;
     }
+    gw.metrics.retry(failure.kind());
     if (failed != null) {
       gw.dashboard.recorder().attemptRetried(failed.pool().target(), failed.keyLabel(),
           failure.kind());
@@ -336,6 +410,11 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     stopHeartbeat();
   }
 
+  /** Bytes of the upstream's answer read, for the meters. */
+  void readFromUpstream(int bytes) {
+    bytesFromUpstream += bytes;
+  }
+
   /** True once the exchange ended, whatever ended it. */
   boolean done() {
     return phase == Phase.DONE;
@@ -350,22 +429,46 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (phase == Phase.DONE) {
       return;
     }
-    finish(status, errorClass); // booked before the end goes out: a client's next request sees it
-    if (!response.ended() && !response.closed()) {
-      byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
-      if (rest.length > 0) {
-        bodyStarted = true;
-        response.end(Buffer.buffer(rest));
-      } else {
-        response.end();
+    // Booked before the end goes out: a client's next request sees it, on any replica.
+    afterRelease(finish(status, errorClass), () -> {
+      if (!response.ended() && !response.closed()) {
+        byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
+        if (rest.length > 0) {
+          bodyStarted = true;
+          bytesToClient += rest.length;
+          response.end(Buffer.buffer(rest));
+        } else {
+          response.end();
+        }
       }
+    });
+  }
+
+  /**
+   * Runs {@code action} once the key's lease is given back: at once in one process; with slots
+   * shared through Redis, once Redis took the slot back (within {@code state.timeout}), so that a
+   * client that sends its next request to another replica the moment this one ends finds the key
+   * free there, as it would in one process.
+   */
+  private void afterRelease(io.vertx.core.Future<Void> released, Runnable action) {
+    if (released.isComplete()) {
+      action.run();
+      return;
     }
+    released.onComplete(v -> {
+      if (io.vertx.core.Vertx.currentContext() == context) {
+        action.run();
+      } else {
+        context.runOnContext(x -> action.run());
+      }
+    });
   }
 
   /** Writes part of the answer to the client, the upstream's key masked. */
   void write(Buffer out) {
     byte[] bytes = out.getBytes();
     byte[] masked = masker.apply(bytes);
+    bytesToClient += masked.length;
     response.write(masked == bytes ? out : Buffer.buffer(masked));
   }
 
@@ -433,17 +536,30 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       failure = new Failed(failure.type(), failure.code(), message, failure.httpStatus(),
           failure.retryable());
     }
+    Failed told = failure;
     if (committed) {
       accounting.failure = failure;
-      finish(200, errorClass);
-      if (!response.ended() && !response.closed()) {
-        byte[] held = masker.flush(); // a partial key held back was not the key
-        Buffer last = ClientErrors.terminalEvent(door.format, failure, "", scan.model());
-        response.end(held.length == 0 ? last : Buffer.buffer(held).appendBuffer(last));
-      }
+      afterRelease(finish(200, errorClass), () -> {
+        if (!response.ended() && !response.closed()) {
+          byte[] held = masker.flush(); // a partial key held back was not the key
+          Buffer last = ClientErrors.terminalEvent(door.format, told, "", scan.model());
+          response.end(held.length == 0 ? last : Buffer.buffer(held).appendBuffer(last));
+        }
+      });
     } else {
-      finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass);
-      ClientErrors.respond(response, door, failure);
+      afterRelease(finish(failure.httpStatus() > 0 ? failure.httpStatus() : 502, errorClass),
+          () -> ClientErrors.respond(response, door, told));
+    }
+  }
+
+  /**
+   * A Responses upstream named the response it is making: a later request that continues it
+   * ({@code previous_response_id}) is sent to the same target and key, from any replica.
+   */
+  void responseMade(String responseId) {
+    if (lease != null && !responseId.isEmpty() && attempt != null
+        && attempt.codec().format() == io.sluice.core.codec.WireFormat.OPENAI_RESPONSES) {
+      gw.ledger.remember(responseId, lease.pool().coolId(lease.keyIndex()));
     }
   }
 
@@ -503,11 +619,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
 
   /**
    * The one place where an exchange ends: books it exactly once (lease released, timers gone,
-   * meters, usage entry). Every ending comes here, whatever its cause.
+   * meters, usage entry). Every ending comes here, whatever its cause. Completes when the lease
+   * is given back (see {@link #afterRelease}).
    */
-  private void finish(int status, String errorClass) {
+  private io.vertx.core.Future<Void> finish(int status, String errorClass) {
     if (phase == Phase.DONE) {
-      return;
+      return io.vertx.core.Future.succeededFuture();
     }
     phase = Phase.DONE;
     stopHeartbeat();
@@ -523,33 +640,120 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       gw.vertx.cancelTimer(totalTimer);
       totalTimer = -1;
     }
+    io.vertx.core.Future<Void> released = io.vertx.core.Future.succeededFuture();
     if (lease != null) {
-      lease.pool().release(lease);
+      released = lease.pool().release(lease);
       lease = null;
     }
     if (scan.stream()) {
-      gw.metrics.streamEnded();
+      gw.metrics.streamEnded(door.path);
       gw.dashboard.recorder().streamClosed(door.path, scan.model());
     }
-    key.ifPresent(gw.access::leave);
-    long duration = (System.nanoTime() - startNanos) / 1_000_000;
+    Booking booking = book();
+    long endNanos = System.nanoTime();
+    long duration = (endNanos - startNanos) / 1_000_000;
     String routeName = door.path;
-    gw.metrics.request(routeName, status);
-    gw.metrics.duration(routeName, duration);
-    gw.metrics.timeToFirstToken(routeName, accounting.firstTokenMillis());
-    gw.metrics.tokens("in", accounting.usage.inputTokens());
-    gw.metrics.tokens("out", accounting.usage.outputTokens());
     if (errorClass.isEmpty() && accounting.failure != null) {
       errorClass = accounting.failure.type();
     }
     if (errorClass.isEmpty() && accounting.skipped != null) {
       errorClass = accounting.skipped.type(); // named, though the stream itself ended well
     }
+    record(status, errorClass, endNanos);
     var u = accounting.usage;
     gw.usageLog.write(new UsageEntry(startMillis, key.map(AccessKey::id).orElse(""), routeName,
         upstreamLabel, scan.model(), status, accounting.firstTokenMillis(), duration,
         u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
-        u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text()));
-    whenFinished.run();
+        u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text(),
+        booking.cost(), booking.source()));
+    if (released.isComplete()) {
+      whenFinished.run();
+    } else {
+      released.onComplete(v -> whenFinished.run()); // the drain waits for the answer's end too
+    }
+    return released;
+  }
+
+  /**
+   * The meters and spans of the end, after the books (whose estimate replaces a usage the
+   * upstream did not send): telemetry records, it decides nothing.
+   */
+  private void record(int status, String errorClass, long endNanos) {
+    gw.metrics.request(door.path, status);
+    var u = accounting.usage;
+    long first = accounting.firstTokenNanos();
+    Finished f = new Finished(door.path, key.map(AccessKey::id).orElse(""), upstreamLabel,
+        provider, scan.model(), accounting.responseModel, status, errorClass, scan.stream(),
+        endNanos - startNanos, first < 0 ? -1 : first - startNanos,
+        attempt == null ? -1 : attempt.firstTokenAfterNanos(),
+        first < 0 ? -1 : accounting.lastTokenNanos() - first,
+        u.inputTokens(), accounting.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
+        u.reasoningTokens(), bytesToClient, bytesFromUpstream);
+    gw.metrics.finished(f);
+    if (attempt != null) {
+      attempt.span().end(attempt.status(), errorClass);
+    }
+    span.end(f, accounting.finishReason, gw.tracing.captureContent()
+        ? new String(call.body(), java.nio.charset.StandardCharsets.UTF_8) : "",
+        accounting.text());
+  }
+
+  /** The cost and the source of the counts for the usage entry. */
+  private record Booking(String cost, String source) {}
+
+  /**
+   * Settles the request with the ledger: what it really used (or, without the upstream's usage,
+   * what the estimate says came), priced when the model has a price. A request that never
+   * reached an upstream used nothing. Its usage replaces an estimate in the books, so the usage
+   * entry shows what was settled.
+   */
+  private Booking book() {
+    boolean reached = attempt != null;
+    boolean estimated = reached && accounting.usageMissing()
+        && (accounting.outputBytes() > 0 || accounting.firstTokenMillis() >= 0 || bodyStarted);
+    Usage used = estimated ? accounting.booked(estimatedInput) : accounting.usage;
+    if (estimated) {
+      accounting.usage = used;
+    }
+    Optional<Price> price = gw.prices.of(scan.model());
+    BigDecimal usd = price.map(p -> Prices.cost(used, p)).orElse(BigDecimal.ZERO);
+    if (key.isPresent()) {
+      gw.ledger.settle(admission.ticket().keyId().isEmpty()
+              ? Admission.Ticket.spendOnly(key.get().id())
+              : admission.ticket(),
+          new Ledger.Settlement(scan.model(), used.inputTokens() + used.outputTokens(),
+              Spend.of(used, price.isPresent(), usd, estimated)));
+    }
+    if (reached) {
+      gw.metrics.spend(usd, price.isPresent());
+    }
+    return new Booking(price.isPresent() ? usd.toPlainString() : "",
+        estimated ? "estimated" : "upstream");
+  }
+
+  /**
+   * A hard-mode key: the stream may not use more than its reservation (tokens, and USD under a
+   * budget). Called by the relay after each event; true once the stream was cut.
+   */
+  boolean overAllowance() {
+    Admission.Ticket t = admission.ticket();
+    if (!t.hard() || phase == Phase.DONE || relay == null) {
+      return false;
+    }
+    long used = estimatedInput + accounting.outputTokensSoFar();
+    boolean over = key.get().limits().tokens() > 0 && used > t.reservedTokens();
+    String what = "tokens";
+    if (!over && key.get().limits().budgeted()) {
+      Optional<Price> price = gw.prices.of(scan.model());
+      over = price.isPresent() && Prices.reservation(estimatedInput,
+          accounting.outputTokensSoFar(), price.get()).compareTo(t.reservedUsd()) > 0;
+      what = "budget";
+    }
+    if (over) {
+      gw.metrics.refused(what + "_cut");
+      relay.cut(new Failed("rate_limit_error", "", "key '" + key.get().id() + "' reached its "
+          + what + " limit mid-stream (hard mode): the stream was ended", 429, false));
+    }
+    return over;
   }
 }

@@ -13,7 +13,11 @@ final class Headers {
   static void copyResponse(MultiMap from, MultiMap to) {
     for (Map.Entry<String, String> e : from) {
       String name = e.getKey().toLowerCase(Locale.ROOT);
-      if (!ProviderHeaders.HOP_BY_HOP.contains(name) && !name.equals("content-type")) {
+      // The gateway's own rate-limit headers, set for a key with limits, speak for the client's
+      // key; the upstream's speak for the gateway's upstream account and never replace them.
+      boolean ours = (name.startsWith("x-ratelimit-") || name.startsWith("anthropic-ratelimit-"))
+          && to.contains(name);
+      if (!ours && !ProviderHeaders.HOP_BY_HOP.contains(name) && !name.equals("content-type")) {
         to.add(e.getKey(), e.getValue());
       }
     }

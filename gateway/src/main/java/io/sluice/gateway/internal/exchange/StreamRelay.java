@@ -125,6 +125,7 @@ final class StreamRelay {
       return;
     }
     lastReadNanos = System.nanoTime();
+    ex.readFromUpstream(chunk.length());
     byte[] bytes = chunk.getBytes();
     reader.feed(bytes);
     // Read first, forwarded after: a read that failed (readFailed ended the relay) is not sent,
@@ -154,6 +155,7 @@ final class StreamRelay {
     }
     if (event instanceof io.sluice.core.event.ResponseStarted) {
       responseId = ((io.sluice.core.event.ResponseStarted) event).id();
+      ex.responseMade(responseId);
     }
     ex.accounting.accept(event);
     if (encoder != null && !ended) {
@@ -163,6 +165,9 @@ final class StreamRelay {
         // it, so the upstream is not read on (an error it sent, or one the decoder found).
         stopReading();
       }
+    }
+    if (!ended && !(event instanceof StreamEvent.Terminal)) {
+      ex.overAllowance();
     }
   }
 
@@ -275,6 +280,18 @@ final class StreamRelay {
 
   /** The gateway ends the stream (a limit, a drain): upstream cancelled, the client told. */
   void abort(Failed failure) {
+    if (ended || ex.done()) {
+      return;
+    }
+    ex.cancelUpstream();
+    fail(failure);
+  }
+
+  /**
+   * A hard-mode limit reached mid-stream: cancel the upstream, end the client's stream with
+   * {@code failure}. What came until now is booked.
+   */
+  void cut(Failed failure) {
     if (ended || ex.done()) {
       return;
     }

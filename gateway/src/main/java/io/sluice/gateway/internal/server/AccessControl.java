@@ -1,6 +1,7 @@
 package io.sluice.gateway.internal.server;
 
 import io.sluice.gateway.GatewayConfig.AccessKey;
+import io.sluice.gateway.internal.ledger.RuntimeKeys;
 import io.sluice.gateway.internal.routing.Router;
 import io.vertx.core.MultiMap;
 import java.nio.charset.StandardCharsets;
@@ -21,27 +22,49 @@ public final class AccessControl {
   private final byte[][] hashes;
   /** Requests in flight by key id, shared by every configuration (see GatewayState#next). */
   private final ConcurrentHashMap<String, AtomicInteger> inFlight;
+  private final RuntimeKeys runtime;
 
-  AccessControl(List<AccessKey> keys) {
-    this(keys, new ConcurrentHashMap<>());
+  AccessControl(List<AccessKey> keys, RuntimeKeys runtime) {
+    this(keys, runtime, new ConcurrentHashMap<>());
   }
 
   /** Keys reloaded: a key's requests in flight under the running keys still count. */
   AccessControl(List<AccessKey> keys, AccessControl running) {
-    this(keys, running.inFlight);
+    this(keys, running.runtime, running.inFlight);
   }
 
-  private AccessControl(List<AccessKey> keys, ConcurrentHashMap<String, AtomicInteger> inFlight) {
+  private AccessControl(List<AccessKey> keys, RuntimeKeys runtime,
+      ConcurrentHashMap<String, AtomicInteger> inFlight) {
     this.inFlight = inFlight;
     this.keys = List.copyOf(keys);
+    this.runtime = runtime;
     this.hashes = new byte[keys.size()][];
     for (int i = 0; i < keys.size(); i++) {
       hashes[i] = HexFormat.of().parseHex(keys.get(i).sha256().toLowerCase(java.util.Locale.ROOT));
     }
   }
 
+  /**
+   * Open (no key asked) while there are no keys at all: none in sluice.yaml and none made through
+   * the admin API. The first runtime key closes an open gateway for good: revoking the last one
+   * does not open it again.
+   */
   boolean open() {
-    return keys.isEmpty();
+    return keys.isEmpty() && !runtime.any();
+  }
+
+  /** A configured key by id: the admin API leaves those to sluice.yaml. */
+  boolean configured(String id) {
+    for (AccessKey k : keys) {
+      if (k.id().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  List<AccessKey> configuredKeys() {
+    return keys;
   }
 
   /** The key the request presents, when it is one of ours. */
@@ -57,7 +80,11 @@ public final class AccessControl {
         found = keys.get(i);
       }
     }
-    return Optional.ofNullable(found);
+    if (found != null) {
+      return Optional.of(found);
+    }
+    // A runtime key: looked up by its hash, which tells nothing about other keys' secrets.
+    return runtime.byHash(HexFormat.of().formatHex(hash));
   }
 
   public static boolean allows(AccessKey key, String model) {
@@ -95,6 +122,19 @@ public final class AccessControl {
   public int inFlight(AccessKey key) {
     AtomicInteger n = inFlight.get(key.id());
     return n == null ? 0 : n.get();
+  }
+
+  /**
+   * Whether a scrape of {@code /metrics} may have it: always when no metrics key is set, else
+   * only with that key (compared in constant time, as gateway keys are).
+   */
+  static boolean mayScrape(String metricsKeySha256, io.vertx.core.http.HttpServerRequest req) {
+    if (metricsKeySha256.isEmpty()) {
+      return true;
+    }
+    String key = presented(req.headers());
+    return !key.isEmpty() && java.security.MessageDigest.isEqual(sha256(key),
+        java.util.HexFormat.of().parseHex(metricsKeySha256));
   }
 
   static String presented(MultiMap headers) {

@@ -5,7 +5,14 @@ import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.Price;
+import io.sluice.gateway.internal.accounting.Prices;
+import io.sluice.gateway.internal.accounting.TokenEstimate;
 import io.sluice.gateway.internal.accounting.UsageEntry;
+import io.sluice.gateway.internal.ledger.Admission;
+import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.Claim;
+import java.math.BigDecimal;
 import io.sluice.gateway.internal.exchange.ClientErrors;
 import io.sluice.gateway.internal.exchange.Exchange;
 import io.sluice.gateway.internal.ws.WsSession;
@@ -47,12 +54,20 @@ public final class GatewayServer implements AutoCloseable {
   private final ConnectionGuard connections;
   /** Host and Origin checks for the configuration in force: rebuilt by each reload. */
   private volatile BrowserGuard browser;
+  private final AdminApi admin;
 
   public GatewayServer(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
     this.state = new GatewayState(vertx, config, requestLog);
     this.boundHost = bindHost(state);
     this.connections = new ConnectionGuard(vertx, state.limits, state.metrics);
     this.browser = new BrowserGuard(config, state.access.open(), boundHost);
+    this.admin = new AdminApi(state);
+    if (!config.ledger().redis().isEmpty() && !config.ledger().failOpen()) {
+      // Failing closed, a replica without Redis refuses every keyed request: take it out of the
+      // load balancer's rotation until it reaches Redis (at start, and in an outage).
+      Ledger ledger = state.ledger;
+      readinessChecks.add(ReadinessCheck.of("state.redis", ledger::reachable));
+    }
   }
 
   /** The address to bind: loopback when no access keys are configured, unless told otherwise. */
@@ -230,6 +245,10 @@ public final class GatewayServer implements AutoCloseable {
       upgrade(gw, req);
       return;
     }
+    if (path.equals(AdminApi.PREFIX) || path.startsWith(AdminApi.PREFIX + "/")) {
+      admin.handle(req);
+      return;
+    }
     if (req.method() == HttpMethod.GET) {
       switch (path) {
         case "/healthz":
@@ -239,8 +258,15 @@ public final class GatewayServer implements AutoCloseable {
           ready(req);
           return;
         case "/metrics":
-          req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-              .end(gw.metrics.scrape());
+          if (AccessControl.mayScrape(gw.config.telemetry().metricsKeySha256(), req)) {
+            req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(gw.metrics.scrape());
+          } else {
+            req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+                .putHeader("Content-Type", "application/json")
+                .end("{\"error\":{\"message\":\"/metrics needs the metrics key"
+                    + " (telemetry.metrics.key) as 'Authorization: Bearer <key>'\"}}");
+          }
           return;
         case "/v1/models":
           if (authorize(gw, req, FrontDoor.CHAT).isPresent() || gw.access.open()) {
@@ -416,13 +442,64 @@ public final class GatewayServer implements AutoCloseable {
           + scan.model() + "'");
       return;
     }
-    if (key.isPresent() && !gw.access.enter(key.get())) {
-      req.response().putHeader("Retry-After", "1");
-      reject(gw, req, door, key, scan.model(), 429,
-          "key '" + key.get().id() + "' has reached its concurrency limit");
+    if (key.isEmpty()) {
+      exchange(gw, req, door, body, scan, route.get(), key, Admission.FREE, 0);
       return;
     }
-    open.add(new Exchange(gw, req, door, body, scan, route.get(), key)).start();
+    admit(gw, req, door, key.get(), body, scan, route.get());
+  }
+
+  /**
+   * Asks the ledger to admit the request against its key's limits, reserving the estimated input
+   * plus {@code min(max_tokens, reserve-cap)}; the answer carries the rate-limit headers, and a
+   * refusal is a 429 in the client's format naming the limit (docs/limits-and-spend.md).
+   */
+  private void admit(GatewayState gw, HttpServerRequest req, FrontDoor door, AccessKey key, byte[] body,
+      RequestBody.Scan scan, Route route) {
+    long now = System.currentTimeMillis();
+    long input = TokenEstimate.ofRequest(body);
+    int cap = gw.config.ledger().reserveCap();
+    long output = scan.maxTokens() > 0 ? Math.min(scan.maxTokens(), cap) : cap;
+    Optional<Price> price = gw.prices.of(scan.model());
+    BigDecimal usd = price.map(p -> Prices.reservation(input, output, p)).orElse(BigDecimal.ZERO);
+    Claim claim = new Claim(key.id(), key.limits(), key.concurrency(), input + output, usd,
+        price.isPresent(), now);
+    gw.ledger.admit(claim).onComplete(ar -> {
+      if (ar.failed()) {
+        reject(gw, req, door, Optional.of(key), scan.model(), 503,
+            "the gateway's shared state is unavailable; try again shortly");
+        return;
+      }
+      Admission a = ar.result();
+      RateLimitHeaders.set(req.response().headers(), door.format, a, now);
+      if (a.admitted()) {
+        exchange(gw, req, door, body, scan, route, Optional.of(key), a, input);
+        return;
+      }
+      if (a.refusedBy().equals("unpriced")) {
+        reject(gw, req, door, Optional.of(key), scan.model(), 403, a.message());
+        return;
+      }
+      req.response().putHeader("retry-after", RateLimitHeaders.retryAfter(a.retryAfterMillis()));
+      gw.metrics.refused(a.refusedBy());
+      reject(gw, req, door, Optional.of(key), scan.model(), 429, a.message());
+    });
+  }
+
+  /**
+   * Starts the exchange; a Responses continuation first asks the ledger which target and key made
+   * its previous response (a lookup the ledger bounds by {@code state.timeout}; no answer routes it
+   * like any request).
+   */
+  private void exchange(GatewayState gw, HttpServerRequest req, FrontDoor door, byte[] body,
+      RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission a, long input) {
+    if (scan.previousResponseId().isEmpty()) {
+      open.add(new Exchange(gw, req, door, body, scan, route, key, a, input, "")).start();
+      return;
+    }
+    gw.ledger.madeBy(scan.previousResponseId()).onComplete(ar -> open.add(new Exchange(gw, req,
+        door, body, scan, route, key, a, input, ar.succeeded() ? ar.result().orElse("") : ""))
+        .start());
   }
 
   private void reject(GatewayState gw, HttpServerRequest req, FrontDoor door,
@@ -486,6 +563,6 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public void close() {
-    state.close(); // the usage log, which every configuration shares
+    state.close(); // the usage log, meters and tracing, which every configuration shares
   }
 }

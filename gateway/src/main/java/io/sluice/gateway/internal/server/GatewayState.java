@@ -5,10 +5,15 @@ import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.gateway.GatewayLimits;
+import io.sluice.gateway.internal.accounting.Prices;
 import io.sluice.gateway.internal.accounting.UsageLog;
+import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.Ledgers;
 import io.sluice.gateway.internal.routing.Router;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
+import io.sluice.gateway.internal.telemetry.Tracing;
+import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,9 +28,11 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * What every request shares: config, router, key pools, upstream client, meters and logs.
@@ -34,8 +41,8 @@ import java.util.function.Consumer;
  * ({@link #next}) and the server swaps it in atomically. A request keeps the instance it was
  * admitted with to its end, so a stream finishes on the configuration it started with. What
  * outlives a configuration is handed from one to the next: the event loops, upstream clients,
- * meters, the usage log, each key's requests in flight, and the key pool of every target whose
- * settings did not change (its leases, queue and cool-downs).
+ * meters, tracing, the usage log, each key's requests in flight, and the key pool of every target
+ * whose settings did not change (its leases, queue and cool-downs).
  */
 public final class GatewayState implements AutoCloseable {
   public final Vertx vertx;
@@ -44,7 +51,12 @@ public final class GatewayState implements AutoCloseable {
   public final Router router;
   public final AccessControl access;
   public final GatewayMetrics metrics;
+  /** Spans of requests and attempts; {@link Tracing#OFF} unless telemetry.traces.enabled. */
+  public final Tracing tracing;
   public final UsageLog usageLog;
+  /** Limits, reservations, spend, runtime keys, cool-downs: in this process or in Redis. */
+  public final Ledger ledger;
+  public final Prices prices;
   /** The upstream clients for calls made off the front doors' event loops (none in practice). */
   private final UpstreamClients sharedClients;
   private final HttpClientOptions clientOptions;
@@ -80,15 +92,23 @@ public final class GatewayState implements AutoCloseable {
     this.limits = config.limits();
     this.generation = 1;
     this.latest = new java.util.concurrent.atomic.AtomicReference<>(this);
-    this.metrics = new GatewayMetrics();
+    this.metrics = new GatewayMetrics(config);
     this.router = new Router(config.routes());
-    this.access = new AccessControl(config.accessKeys());
+    this.prices = new Prices(config.ledger().prices());
+    this.ledger = Ledgers.create(vertx, config.ledger(), metrics);
+    this.access = new AccessControl(config.accessKeys(), ledger.keys());
     this.usageLog = new UsageLog(config.usageLog(), config.logContent(), requestLog);
+    metrics.functionCounter("sluice_gateway_usage_log_dropped", "Usage-log entries dropped "
+        + "because the writer fell behind (its queue was full)", usageLog,
+        log -> ((UsageLog) log).dropped());
     for (Route r : config.routes()) {
       for (Target t : r.targets()) {
-        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+        pools.put(t, new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
+            ledger.coolDowns(), ledger.slots()));
       }
     }
+    metrics.upstreamKeys(keysInFlight());
+    this.tracing = Tracing.of(config.telemetry());
     this.dashboard = DashboardBridge.create(this);
     this.clientOptions = new HttpClientOptions()
         .setConnectTimeout((int) limits.connectTimeout().toMillis())
@@ -126,7 +146,13 @@ public final class GatewayState implements AutoCloseable {
     this.latest = previous.latest;
     this.dashboard = previous.dashboard; // its recorder and feed outlive a configuration
     this.metrics = previous.metrics;
+    metrics.models(config); // the routes' models are label values from now on
+    this.tracing = previous.tracing; // built at start: telemetry.traces waits for a restart
     this.router = new Router(config.routes());
+    // The ledger (and the shared state behind it) outlives a configuration: windows, spend and
+    // runtime keys go on; prices are read anew. A change of state.* needs a restart.
+    this.ledger = previous.ledger;
+    this.prices = new Prices(config.ledger().prices());
     this.access = new AccessControl(config.accessKeys(), previous.access);
     this.usageLog = previous.usageLog;
     this.clientOptions = previous.clientOptions;
@@ -143,9 +169,33 @@ public final class GatewayState implements AutoCloseable {
       for (Target t : r.targets()) {
         TargetPool kept = running.get(t); // by value: the same settings, the same pool
         pools.put(t, kept != null ? kept
-            : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize()));
+            : new TargetPool(vertx, t, limits.concurrencyPerKey(), limits.queueSize(),
+                ledger.coolDowns(), ledger.slots()));
       }
     }
+    metrics.upstreamKeys(keysInFlight());
+  }
+
+  /**
+   * One reading per target and key of this configuration, for
+   * {@code sluice_gateway_upstream_in_flight}. Targets that name the same upstream (the same kind
+   * and URL in two routes) have pools of their own and one series: the sum of their keys'.
+   */
+  private Map<Tags, IntSupplier> keysInFlight() {
+    Map<Tags, IntSupplier> out = new LinkedHashMap<>();
+    java.util.Set<TargetPool> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (TargetPool pool : pools.values()) {
+      if (!seen.add(pool)) {
+        continue;
+      }
+      for (int k = 0; k < pool.keyCount(); k++) {
+        int key = k;
+        IntSupplier reading = () -> pool.inFlight(key);
+        out.merge(Tags.of("sluice.target", pool.label(), "key", "key" + k), reading,
+            (a, b) -> () -> a.getAsInt() + b.getAsInt());
+      }
+    }
+    return out;
   }
 
   /**
@@ -276,5 +326,8 @@ public final class GatewayState implements AutoCloseable {
   @Override
   public void close() {
     usageLog.close();
+    ledger.close();
+    tracing.close();
+    metrics.close();
   }
 }

@@ -13,4 +13,19 @@ public interface ReadinessCheck {
 
   /** Completes when the condition holds; never blocks. */
   Future<Void> check();
+
+  /** A check named {@code name} whose condition is {@code check}. */
+  static ReadinessCheck of(String name, java.util.function.Supplier<Future<Void>> check) {
+    return new ReadinessCheck() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Future<Void> check() {
+        return check.get();
+      }
+    };
+  }
 }

@@ -17,8 +17,19 @@ import java.nio.charset.StandardCharsets;
 public final class RequestBody {
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** The routing facts of a body; {@code streamOptions} tells whether it has that field at all. */
-  public record Scan(String model, boolean stream, boolean includeUsage, boolean streamOptions) {}
+  /**
+   * The routing facts of a body; {@code streamOptions} tells whether it has that field at all;
+   * {@code maxTokens} is the output cap it asks for ({@code max_tokens},
+   * {@code max_completion_tokens} or {@code max_output_tokens}), 0 when none;
+   * {@code previousResponseId} is a Responses continuation's {@code previous_response_id}, empty
+   * when none: the gateway sends the continuation where that response was made.
+   */
+  public record Scan(String model, boolean stream, boolean includeUsage, boolean streamOptions,
+      long maxTokens, String previousResponseId) {
+    public Scan(String model, boolean stream, boolean includeUsage, boolean streamOptions) {
+      this(model, stream, includeUsage, streamOptions, 0, "");
+    }
+  }
 
   private static final byte[] INCLUDE_USAGE =
       ",\"stream_options\":{\"include_usage\":true}".getBytes(StandardCharsets.US_ASCII);
@@ -30,6 +41,8 @@ public final class RequestBody {
     boolean stream = false;
     boolean includeUsage = false;
     boolean streamOptions = false;
+    long maxTokens = 0;
+    String previous = "";
     java.util.Set<String> seen = new java.util.HashSet<>();
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -45,6 +58,11 @@ public final class RequestBody {
         JsonToken value = p.nextToken();
         if (name.equals("model") && value == JsonToken.VALUE_STRING) {
           model = p.getText();
+        } else if (name.equals("previous_response_id") && value == JsonToken.VALUE_STRING) {
+          previous = p.getText();
+        } else if ((name.equals("max_tokens") || name.equals("max_completion_tokens")
+            || name.equals("max_output_tokens")) && value == JsonToken.VALUE_NUMBER_INT) {
+          maxTokens = Math.max(0, p.getLongValue());
         } else if (name.equals("stream")) {
           stream = value == JsonToken.VALUE_TRUE;
         } else if (name.equals("stream_options") && value == JsonToken.START_OBJECT) {
@@ -80,7 +98,7 @@ public final class RequestBody {
     if (model == null || model.isEmpty()) {
       throw new CodecException("the request has no 'model'");
     }
-    return new Scan(model, stream, includeUsage, streamOptions);
+    return new Scan(model, stream, includeUsage, streamOptions, maxTokens, previous);
   }
 
   /**

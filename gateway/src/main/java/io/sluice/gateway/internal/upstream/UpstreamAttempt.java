@@ -12,6 +12,7 @@ import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
+import io.sluice.gateway.internal.telemetry.RequestSpan;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -90,14 +91,21 @@ public final class UpstreamAttempt {
   private boolean streaming;
   private boolean cancelled;
   private boolean over;
+  /** This attempt's CLIENT span; {@link RequestSpan.AttemptSpan#NONE} with tracing off. */
+  private final RequestSpan.AttemptSpan span;
+  private long sentNanos = -1;
+  private long firstTokenNanos = -1;
+  private int status;
   /** When the lease was granted: the gateway's own time runs from here to the request sent. */
   private final long leasedNanos = System.nanoTime();
 
-  public UpstreamAttempt(GatewayState gw, Call call, TargetPool.Lease lease, Outcome outcome) {
+  public UpstreamAttempt(GatewayState gw, Call call, TargetPool.Lease lease, Outcome outcome,
+      RequestSpan.AttemptSpan span) {
     this.gw = gw;
     this.call = call;
     this.outcome = outcome;
     this.lease = lease;
+    this.span = span;
     this.target = lease.pool().target();
     WireFormat format = formatOf(target, call.door());
     this.upstreamCodec = format == WireFormat.OPENAI_CHAT
@@ -161,6 +169,10 @@ public final class UpstreamAttempt {
     ProviderHeaders.key(options.getHeaders(), upstreamCodec.format(), target.dialect(),
         lease.apiKey());
     ProviderHeaders.version(options.getHeaders(), upstreamCodec.format());
+    // With tracing on, the upstream's parent is this attempt's span; off, a client's own
+    // traceparent was forwarded above like any other header.
+    span.inject(options.getHeaders()::set);
+    sentNanos = System.nanoTime();
     firstByteTimer = gw.vertx.setTimer(gw.limits.firstTokenTimeout().toMillis(),
         id -> firstByteTimeout());
     gw.request(target.http2(), options).onComplete(ar -> {
@@ -202,6 +214,7 @@ public final class UpstreamAttempt {
       return;
     }
     int status = head.statusCode();
+    this.status = status;
     if (status >= 200 && status < 300) {
       // One check of every 2xx before a byte of it is relayed, so that both relays may trust it.
       // The gateway asks for identity and does not inflate: a compressed answer would reach the
@@ -437,7 +450,26 @@ public final class UpstreamAttempt {
 
   /** The first model event (or a non-streaming body) arrived: the first-token timeout is over. */
   public void firstToken() {
+    if (firstTokenNanos < 0) {
+      firstTokenNanos = System.nanoTime();
+      span.firstToken();
+    }
     cancelFirstByteTimer();
+  }
+
+  /** From sending the request to the first token, or -1 when none came. */
+  public long firstTokenAfterNanos() {
+    return firstTokenNanos < 0 || sentNanos < 0 ? -1 : firstTokenNanos - sentNanos;
+  }
+
+  /** The answer's HTTP status, or 0 before one came. */
+  public int status() {
+    return status;
+  }
+
+  /** This attempt's span, which its exchange ends. */
+  public RequestSpan.AttemptSpan span() {
+    return span;
   }
 
   /** Whether the first-token timeout still runs: no model event (or body) arrived yet. */

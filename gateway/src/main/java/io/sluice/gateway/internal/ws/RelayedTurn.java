@@ -12,6 +12,8 @@ import io.sluice.gateway.internal.accounting.UsageEntry;
 import io.sluice.gateway.internal.exchange.ClientErrors;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
+import io.sluice.gateway.internal.telemetry.Finished;
+import io.sluice.gateway.internal.telemetry.GatewayMetrics;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -78,13 +80,14 @@ final class RelayedTurn implements WsSession.Turn {
       entered = true;
     }
     TargetPool pool = gw.pool(target);
-    waiter = new TargetPool.Waiter(session.context, this::granted);
+    waiter = new TargetPool.Waiter(session.context, this::granted, this::decided);
     switch (pool.acquire(waiter)) {
       case GRANTED:
         granted(waiter.lease);
         break;
       case QUEUED:
-        break; // granted later, on this event loop
+      case PENDING:
+        break; // granted (or, when PENDING, refused) later, on this event loop
       case COOLING:
         refuse(429, "rate_limit_error", "the upstream keys for model '" + model
             + "' are cooling down after a 429", "keys_cooling");
@@ -95,6 +98,16 @@ final class RelayedTurn implements WsSession.Turn {
             + "' are busy and their queues are full", "queue_full");
         break;
     }
+  }
+
+  /** A PENDING turn was queued (it waits) or refused: the target's queue is full. */
+  private void decided(TargetPool.Waiter w, TargetPool.Outcome outcome) {
+    if (over || waiter != w || outcome != TargetPool.Outcome.FULL) {
+      return;
+    }
+    waiter = null;
+    refuse(429, "rate_limit_error", "the upstreams for model '" + model
+        + "' are busy and their queues are full", "queue_full");
   }
 
   private void granted(TargetPool.Lease granted) {
@@ -233,15 +246,19 @@ final class RelayedTurn implements WsSession.Turn {
   private void book(String keyLabel) {
     long duration = (System.nanoTime() - startNanos) / 1_000_000;
     String route = FrontDoor.RESPONSES.path;
-    gw.metrics.request(route, status);
-    gw.metrics.duration(route, duration);
-    gw.metrics.timeToFirstToken(route, accounting.firstTokenMillis());
-    gw.metrics.tokens("in", accounting.usage.inputTokens());
-    gw.metrics.tokens("out", accounting.usage.outputTokens());
     if (errorClass.isEmpty() && accounting.failure != null) {
       errorClass = accounting.failure.type();
     }
     var u = accounting.usage;
+    gw.metrics.request(route, status);
+    long first = accounting.firstTokenNanos();
+    gw.metrics.finished(new Finished(route, session.key.map(AccessKey::id).orElse(""),
+        gw.pool(target).label(), GatewayMetrics.provider(target), model, accounting.responseModel,
+        status, errorClass, true, System.nanoTime() - startNanos,
+        first < 0 ? -1 : first - startNanos, -1,
+        first < 0 ? -1 : accounting.lastTokenNanos() - first, u.inputTokens(),
+        accounting.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(), u.reasoningTokens(),
+        0, 0));
     gw.usageLog.write(new UsageEntry(startMillis,
         session.key.map(AccessKey::id).orElse(""), route, label(), model,
         status, accounting.firstTokenMillis(), duration, u.inputTokens(), u.outputTokens(),

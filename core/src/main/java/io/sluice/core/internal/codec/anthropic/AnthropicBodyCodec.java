@@ -1,7 +1,6 @@
 package io.sluice.core.internal.codec.anthropic;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
 import io.sluice.core.codec.StreamDecoder;
@@ -10,8 +9,10 @@ import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.Usage;
 import io.sluice.core.internal.codec.FinishReasons;
+import io.sluice.core.internal.codec.JsonBodies;
 import io.sluice.core.internal.codec.Retries;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.Message;
 import io.sluice.core.message.Part;
@@ -30,126 +31,45 @@ final class AnthropicBodyCodec {
   private AnthropicBodyCodec() {}
 
   static FinalMessage decodeResponse(byte[] body) {
-    String json = new String(body, StandardCharsets.UTF_8);
-    try (JsonParser p = JsonChecks.FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new CodecException("the response body must be a JSON object");
-      }
-      String id = "";
-      String model = "";
-      String type = "";
-      String stop = null;
-      List<Part> parts = new ArrayList<>();
-      long[] usage = new long[5];
-      String errorType = null;
-      String errorMessage = "";
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken t = p.nextToken();
-        switch (field) {
-          case "id":
-            id = p.getValueAsString("");
-            break;
-          case "model":
-            model = p.getValueAsString("");
-            break;
-          case "type":
-            type = p.getValueAsString("");
-            break;
-          case "stop_reason":
-            stop = t == JsonToken.VALUE_STRING ? p.getText() : null;
-            break;
-          case "content":
-            if (t != JsonToken.START_ARRAY) {
-              throw new CodecException("a message's 'content' must be an array");
-            }
-            parts = AnthropicContent.readBlocks(p, json);
-            break;
-          case "usage":
-            readUsage(p, t, usage);
-            break;
-          case "error":
-            if (t == JsonToken.START_OBJECT) {
-              while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                p.nextToken();
-                if ("type".equals(f)) {
-                  errorType = p.getValueAsString("");
-                } else if ("message".equals(f)) {
-                  errorMessage = p.getValueAsString("");
-                } else {
-                  p.skipChildren();
-                }
-              }
-            } else {
-              p.skipChildren();
-            }
-            break;
-          default:
-            p.skipChildren();
-            break;
-        }
-      }
-      Usage u = Usage.of(usage[0] + usage[2] + usage[3], usage[1], usage[2], usage[3], usage[4]);
-      if ("error".equals(type)) {
-        Failed failed = AnthropicErrors.failure(errorType == null ? "api_error" : errorType,
-            errorMessage, 0);
-        return new FinalMessage(id, model, 0, List.of(), u, failed);
-      }
-      String raw = stop == null ? "" : stop;
-      FinishReason reason = FinishReasons.fromAnthropic(raw);
-      FinalMessage.Choice choice =
-          new FinalMessage.Choice(0, new Message(Role.ASSISTANT, parts), reason, raw);
-      return new FinalMessage(id, model, 0, List.of(choice), u, new Done(reason, raw));
-    } catch (JsonProcessingException e) {
-      throw new CodecException("the response body is not valid JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new CodecException("the response body could not be read: " + e.getMessage(), e);
-    }
+    return JsonBodies.readText(body, "the response body", AnthropicBodyCodec::readResponse);
   }
 
-  /** input, output, cache read, cache write, thinking. */
-  private static void readUsage(JsonParser p, JsonToken t, long[] out) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      long n = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : 0;
-      switch (field) {
-        case "input_tokens":
-          out[0] = n;
-          break;
-        case "output_tokens":
-          out[1] = n;
-          break;
-        case "cache_read_input_tokens":
-          out[2] = n;
-          break;
-        case "cache_creation_input_tokens":
-          out[3] = n;
-          break;
-        case "output_tokens_details":
-          while (v == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME) {
-            String inner = p.currentName();
-            JsonToken iv = p.nextToken();
-            if ("thinking_tokens".equals(inner) && iv == JsonToken.VALUE_NUMBER_INT) {
-              out[4] = p.getLongValue();
-            } else {
-              p.skipChildren();
-            }
+  private static FinalMessage readResponse(JsonParser p, String json) throws IOException {
+    String id = "";
+    String model = "";
+    String type = "";
+    String stop = null;
+    List<Part> parts = new ArrayList<>();
+    long[] usage = AnthropicUsage.counts();
+    AnthropicErrors.Wire error = new AnthropicErrors.Wire(null, null);
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "id" -> id = JsonFields.text(p, "");
+        case "model" -> model = JsonFields.text(p, "");
+        case "type" -> type = JsonFields.text(p, "");
+        case "stop_reason" -> stop = JsonFields.string(p);
+        case "content" -> {
+          if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new CodecException("a message's 'content' must be an array");
           }
-          if (v != JsonToken.START_OBJECT) {
-            p.skipChildren();
-          }
-          break;
-        default:
-          p.skipChildren();
-          break;
+          parts = AnthropicContent.readBlocks(p, json);
+        }
+        case "usage" -> AnthropicUsage.read(p, usage);
+        case "error" -> error = AnthropicErrors.read(p);
+        default -> p.skipChildren();
       }
     }
+    Usage u = AnthropicUsage.merge(AnthropicUsage.counts(), usage);
+    if ("error".equals(type)) {
+      Failed failed = AnthropicErrors.failure(error.type() == null ? "api_error" : error.type(),
+          error.message() == null ? "" : error.message(), 0);
+      return new FinalMessage(id, model, 0, List.of(), u, failed);
+    }
+    String raw = stop == null ? "" : stop;
+    FinishReason reason = FinishReasons.fromAnthropic(raw);
+    FinalMessage.Choice choice =
+        new FinalMessage.Choice(0, new Message(Role.ASSISTANT, parts), reason, raw);
+    return new FinalMessage(id, model, 0, List.of(choice), u, new Done(reason, raw));
   }
 
   static byte[] encodeResponse(FinalMessage message) {
@@ -175,39 +95,21 @@ final class AnthropicBodyCodec {
 
   static Failed decodeError(int status, byte[] body) {
     String json = new String(body, StandardCharsets.UTF_8);
-    String type = null;
-    String message = null;
+    AnthropicErrors.Wire error = new AnthropicErrors.Wire(null, null);
     try (JsonParser p = JsonChecks.FACTORY.createParser(json)) {
-      if (p.nextToken() == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String field = p.currentName();
-          JsonToken t = p.nextToken();
-          if ("error".equals(field) && t == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String f = p.currentName();
-              p.nextToken();
-              if ("type".equals(f)) {
-                type = p.getValueAsString();
-              } else if ("message".equals(f)) {
-                message = p.getValueAsString();
-              } else {
-                p.skipChildren();
-              }
-            }
-          } else {
-            p.skipChildren();
-          }
-        }
+      if (p.nextToken() == JsonToken.START_OBJECT && JsonFields.find(p, "error")) {
+        error = AnthropicErrors.read(p);
       }
     } catch (IOException e) {
       // Not Anthropic's JSON (a proxy's HTML page, say): the status and an excerpt remain.
-      type = null;
+      error = new AnthropicErrors.Wire(null, null);
     }
-    if (type == null) {
-      type = AnthropicErrors.typeOf(status);
-      message = "HTTP " + status + (json.isBlank() ? "" : ": " + StreamDecoder.excerpt(json));
+    if (error.type() == null) {
+      return new Failed(AnthropicErrors.typeOf(status), "",
+          "HTTP " + status + (json.isBlank() ? "" : ": " + StreamDecoder.excerpt(json)), status,
+          Retries.retryableStatus(status));
     }
-    return new Failed(type, "", message == null ? "" : message, status,
+    return new Failed(error.type(), "", error.message() == null ? "" : error.message(), status,
         Retries.retryableStatus(status));
   }
 

@@ -9,6 +9,7 @@ import io.sluice.core.event.ReasoningKind;
 import io.sluice.core.event.ToolKind;
 import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.message.Part;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,82 +48,24 @@ final class AnthropicContent {
     String text = null;
     String signature = "";
     String input = null;
-    String sourceType = "";
-    String mediaType = "";
-    String data = "";
-    String url = "";
+    Source source = Source.NONE;
     String toolUseId = "";
     boolean isError = false;
     List<Citation> citations = List.of();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (field) {
-        case "type":
-          type = p.getValueAsString("");
-          break;
-        case "id":
-          id = p.getValueAsString("");
-          break;
-        case "name":
-          name = p.getValueAsString("");
-          break;
-        case "text":
-        case "thinking":
-          text = p.getValueAsString("");
-          break;
-        case "signature":
-        case "data":
-          signature = p.getValueAsString("");
-          break;
-        case "tool_use_id":
-          toolUseId = p.getValueAsString("");
-          break;
-        case "is_error":
-          isError = t == JsonToken.VALUE_TRUE;
-          break;
-        case "input": {
-          int f = (int) p.currentTokenLocation().getCharOffset();
-          p.skipChildren();
-          input = json.substring(f, (int) p.currentLocation().getCharOffset());
-          break;
-        }
-        case "content":
-          text = resultText(p, t);
-          break;
-        case "citations":
-          citations = readCitations(p, t);
-          break;
-        case "source":
-          if (t == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String sf = p.currentName();
-              p.nextToken();
-              switch (sf) {
-                case "type":
-                  sourceType = p.getValueAsString("");
-                  break;
-                case "media_type":
-                  mediaType = p.getValueAsString("");
-                  break;
-                case "data":
-                  data = p.getValueAsString("");
-                  break;
-                case "url":
-                  url = p.getValueAsString("");
-                  break;
-                default:
-                  p.skipChildren();
-                  break;
-              }
-            }
-          } else {
-            p.skipChildren();
-          }
-          break;
-        default:
-          p.skipChildren();
-          break;
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "type" -> type = JsonFields.text(p, "");
+        case "id" -> id = JsonFields.text(p, "");
+        case "name" -> name = JsonFields.text(p, "");
+        case "text", "thinking" -> text = JsonFields.text(p, "");
+        case "signature", "data" -> signature = JsonFields.text(p, "");
+        case "tool_use_id" -> toolUseId = JsonFields.text(p, "");
+        case "is_error" -> isError = p.currentToken() == JsonToken.VALUE_TRUE;
+        case "input" -> input = JsonFields.raw(p, json);
+        case "content" -> text = resultText(p);
+        case "citations" -> citations = readCitations(p);
+        case "source" -> source = readSource(p);
+        default -> p.skipChildren();
       }
     }
     int to = (int) p.currentLocation().getCharOffset();
@@ -142,11 +85,12 @@ final class AnthropicContent {
       case "tool_result":
         return new Part.ToolResult(toolUseId, text == null ? "" : text, isError);
       case "image":
-        if ("base64".equals(sourceType)) {
-          return new Part.Image("data:" + mediaType + ";base64," + data, mediaType);
+        if ("base64".equals(source.type())) {
+          return new Part.Image("data:" + source.mediaType() + ";base64," + source.data(),
+              source.mediaType());
         }
-        if ("url".equals(sourceType)) {
-          return new Part.Image(url, "");
+        if ("url".equals(source.type())) {
+          return new Part.Image(source.url(), "");
         }
         return new Part.Opaque(type, json.substring(from, to));
       default:
@@ -157,28 +101,48 @@ final class AnthropicContent {
     }
   }
 
+  /** An image block's {@code source}. */
+  private record Source(String type, String mediaType, String data, String url) {
+    static final Source NONE = new Source("", "", "", "");
+  }
+
+  private static Source readSource(JsonParser p) throws IOException {
+    String type = "";
+    String mediaType = "";
+    String data = "";
+    String url = "";
+    if (!JsonFields.isObject(p)) {
+      return Source.NONE;
+    }
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "type" -> type = JsonFields.text(p, "");
+        case "media_type" -> mediaType = JsonFields.text(p, "");
+        case "data" -> data = JsonFields.text(p, "");
+        case "url" -> url = JsonFields.text(p, "");
+        default -> p.skipChildren();
+      }
+    }
+    return new Source(type, mediaType, data, url);
+  }
+
   /** A tool result's content: a string, or blocks whose text is joined (others are dropped). */
-  private static String resultText(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_STRING) {
+  private static String resultText(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
       return p.getText();
     }
-    if (t != JsonToken.START_ARRAY) {
-      p.skipChildren();
+    if (!JsonFields.isArray(p)) {
       return "";
     }
     StringBuilder sb = new StringBuilder();
     while (p.nextToken() != JsonToken.END_ARRAY) {
-      if (p.currentToken() != JsonToken.START_OBJECT) {
-        p.skipChildren();
-        continue;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String f = p.currentName();
-        p.nextToken();
-        if ("text".equals(f)) {
-          sb.append(p.getValueAsString(""));
-        } else {
-          p.skipChildren();
+      if (JsonFields.isObject(p)) {
+        while (JsonFields.next(p)) {
+          if ("text".equals(p.currentName())) {
+            sb.append(JsonFields.text(p, ""));
+          } else {
+            p.skipChildren();
+          }
         }
       }
     }
@@ -253,9 +217,8 @@ final class AnthropicContent {
     }
   }
 
-  private static List<Citation> readCitations(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_ARRAY) {
-      p.skipChildren();
+  private static List<Citation> readCitations(JsonParser p) throws IOException {
+    if (!JsonFields.isArray(p)) {
       return List.of();
     }
     List<Citation> list = new ArrayList<>();

@@ -1,7 +1,10 @@
 package io.sluice.core.internal.codec.anthropic;
 
+import com.fasterxml.jackson.core.JsonParser;
 import io.sluice.core.event.Failed;
 import io.sluice.core.internal.codec.Retries;
+import io.sluice.core.internal.json.JsonFields;
+import java.io.IOException;
 
 /**
  * Anthropic's error types and the HTTP statuses they stand for (docs.claude.com "Errors";
@@ -10,6 +13,28 @@ import io.sluice.core.internal.codec.Retries;
  */
 final class AnthropicErrors {
   private AnthropicErrors() {}
+
+  /** An error object's {@code type} and {@code message}; each null when absent or not a scalar. */
+  record Wire(String type, String message) {}
+
+  /**
+   * Reads the {@code error} object of an error event or body, the parser on its value; any value
+   * but an object reads as an error without type or message.
+   */
+  static Wire read(JsonParser p) throws IOException {
+    String type = null;
+    String message = null;
+    if (JsonFields.isObject(p)) {
+      while (JsonFields.next(p)) {
+        switch (p.currentName()) {
+          case "type" -> type = JsonFields.text(p, null);
+          case "message" -> message = JsonFields.text(p, null);
+          default -> p.skipChildren();
+        }
+      }
+    }
+    return new Wire(type, message);
+  }
 
   /** The HTTP status an error type corresponds to, or 0 when the type is not Anthropic's. */
   static int statusOf(String type) {

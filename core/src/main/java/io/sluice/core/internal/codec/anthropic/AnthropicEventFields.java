@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -15,20 +16,15 @@ import java.nio.charset.StandardCharsets;
  * is). Reused for every event.
  */
 final class AnthropicEventFields {
-  static final long ABSENT = -1;
-
   private byte[] data;
   private int offset;
   String type;
   int wireIndex;
   String id;
   String model;
+  /** Whether the event carries a usage object, whose counts are then in {@link #usage}. */
   boolean hasUsage;
-  long uInput;
-  long uOutput;
-  long uCacheRead;
-  long uCacheWrite;
-  long uReasoning;
+  final long[] usage = AnthropicUsage.counts();
   String blockType;
   String blockId;
   String blockName;
@@ -70,36 +66,20 @@ final class AnthropicEventFields {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new JsonParseException(p, "expected a JSON object");
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken t = p.nextToken();
-        switch (field) {
-          case "type":
-            type = string(p, t);
-            break;
-          case "index":
-            if (t == JsonToken.VALUE_NUMBER_INT) {
-              wireIndex = p.getIntValue();
-            }
-            break;
-          case "message":
-            readMessage(p, t);
-            break;
-          case "content_block":
-            readBlock(p, t);
-            break;
-          case "delta":
-            readDelta(p, t);
-            break;
-          case "usage":
-            readUsage(p, t);
-            break;
-          case "error":
-            readError(p, t);
-            break;
-          default:
-            p.skipChildren();
-            break;
+      while (JsonFields.next(p)) {
+        switch (p.currentName()) {
+          case "type" -> type = JsonFields.string(p);
+          case "index" -> wireIndex = index(p);
+          case "message" -> readMessage(p);
+          case "content_block" -> readBlock(p);
+          case "delta" -> readDelta(p);
+          case "usage" -> hasUsage |= AnthropicUsage.read(p, usage);
+          case "error" -> {
+            AnthropicErrors.Wire error = AnthropicErrors.read(p);
+            errorType = error.type();
+            errorMessage = error.message();
+          }
+          default -> p.skipChildren();
         }
       }
       // Trailing spaces after the JSON occur on real data lines; anything else is malformed.
@@ -109,171 +89,69 @@ final class AnthropicEventFields {
     }
   }
 
-  private void readMessage(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
+  private void readMessage(JsonParser p) throws IOException {
+    if (!JsonFields.isObject(p)) {
       return;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "id":
-          id = string(p, v);
-          break;
-        case "model":
-          model = string(p, v);
-          break;
-        case "stop_reason":
-          // Programmatic tool calling sends whole messages whose message_start already holds
-          // the stop reason (and the content, which is not read: the reference ignores it too).
-          deltaStopReason = string(p, v);
-          break;
-        case "usage":
-          readUsage(p, v);
-          break;
-        default:
-          p.skipChildren();
-          break;
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "id" -> id = JsonFields.string(p);
+        case "model" -> model = JsonFields.string(p);
+        // Programmatic tool calling sends whole messages whose message_start already holds
+        // the stop reason (and the content, which is not read: the reference ignores it too).
+        case "stop_reason" -> deltaStopReason = JsonFields.string(p);
+        case "usage" -> hasUsage |= AnthropicUsage.read(p, usage);
+        default -> p.skipChildren();
       }
     }
   }
 
-  private void readBlock(JsonParser p, JsonToken t) throws IOException {
+  private void readBlock(JsonParser p) throws IOException {
     blockFrom = (int) p.currentTokenLocation().getByteOffset();
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
+    if (!JsonFields.isObject(p)) {
       return;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "type":
-          blockType = string(p, v);
-          break;
-        case "id":
-          blockId = string(p, v);
-          break;
-        case "name":
-          blockName = string(p, v);
-          break;
-        case "text":
-        case "thinking":
-          blockText = string(p, v);
-          break;
-        case "signature":
-        case "data":
-          blockSignature = string(p, v);
-          break;
-        case "input":
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "type" -> blockType = JsonFields.string(p);
+        case "id" -> blockId = JsonFields.string(p);
+        case "name" -> blockName = JsonFields.string(p);
+        case "text", "thinking" -> blockText = JsonFields.string(p);
+        case "signature", "data" -> blockSignature = JsonFields.string(p);
+        case "input" -> {
           inputFrom = (int) p.currentTokenLocation().getByteOffset();
           p.skipChildren();
           inputTo = (int) p.currentLocation().getByteOffset();
-          break;
-        default:
-          p.skipChildren();
-          break;
+        }
+        default -> p.skipChildren();
       }
     }
     blockTo = (int) p.currentLocation().getByteOffset();
   }
 
-  private void readDelta(JsonParser p, JsonToken t) throws IOException {
+  private void readDelta(JsonParser p) throws IOException {
     deltaFrom = (int) p.currentTokenLocation().getByteOffset();
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
+    if (!JsonFields.isObject(p)) {
       return;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "type":
-          deltaType = string(p, v);
-          break;
-        case "text":
-        case "partial_json":
-        case "thinking":
-        case "signature":
-          deltaText = string(p, v);
-          break;
-        case "stop_reason":
-          deltaStopReason = string(p, v);
-          break;
-        default:
-          p.skipChildren();
-          break;
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "type" -> deltaType = JsonFields.string(p);
+        case "text", "partial_json", "thinking", "signature" -> deltaText = JsonFields.string(p);
+        case "stop_reason" -> deltaStopReason = JsonFields.string(p);
+        default -> p.skipChildren();
       }
     }
     deltaTo = (int) p.currentLocation().getByteOffset();
   }
 
-  private void readUsage(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
+  /** A block's {@code index}; anything but an integer leaves the index unknown. */
+  private int index(JsonParser p) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+      return p.getIntValue();
     }
-    hasUsage = true;
-    uInput = ABSENT;
-    uOutput = ABSENT;
-    uCacheRead = ABSENT;
-    uCacheWrite = ABSENT;
-    uReasoning = ABSENT;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "input_tokens":
-          uInput = count(p, v);
-          break;
-        case "output_tokens":
-          uOutput = count(p, v);
-          break;
-        case "cache_read_input_tokens":
-          uCacheRead = count(p, v);
-          break;
-        case "cache_creation_input_tokens":
-          uCacheWrite = count(p, v);
-          break;
-        case "output_tokens_details":
-          if (v == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String inner = p.currentName();
-              JsonToken iv = p.nextToken();
-              if ("thinking_tokens".equals(inner)) {
-                uReasoning = count(p, iv);
-              } else {
-                p.skipChildren();
-              }
-            }
-          } else {
-            p.skipChildren();
-          }
-          break;
-        default:
-          p.skipChildren();
-          break;
-      }
-    }
-  }
-
-  private void readError(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if ("type".equals(field)) {
-        errorType = string(p, v);
-      } else if ("message".equals(field)) {
-        errorMessage = string(p, v);
-      } else {
-        p.skipChildren();
-      }
-    }
+    p.skipChildren();
+    return wireIndex;
   }
 
   /** The payload's text between two offsets that {@link #read} recorded. */
@@ -291,21 +169,4 @@ final class AnthropicEventFields {
     }
     return true;
   }
-
-  private static String string(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      return p.getText();
-    }
-    p.skipChildren();
-    return null;
-  }
-
-  private static long count(JsonParser p, JsonToken t) throws IOException {
-    if (t == JsonToken.VALUE_NUMBER_INT) {
-      return p.getLongValue();
-    }
-    p.skipChildren();
-    return ABSENT;
-  }
-
 }

@@ -1,10 +1,11 @@
 package io.sluice.core.internal.codec.anthropic;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.internal.codec.JsonBodies;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.message.GenerationOptions;
 import io.sluice.core.message.Message;
@@ -13,7 +14,6 @@ import io.sluice.core.message.Role;
 import io.sluice.core.message.Tool;
 import io.sluice.core.message.ToolChoice;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,86 +24,52 @@ final class AnthropicRequestDecoder {
   private AnthropicRequestDecoder() {}
 
   static ChatRequest decode(byte[] body) {
-    String json = new String(body, StandardCharsets.UTF_8);
-    try (JsonParser p = JsonChecks.FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new CodecException("the request body must be a JSON object");
-      }
-      String model = null;
-      List<Message> messages = null;
-      List<Message> system = new ArrayList<>();
-      List<Tool> tools = new ArrayList<>();
-      GenerationOptions.Builder o = GenerationOptions.builder();
-      boolean stream = false;
-      Map<String, String> extra = new LinkedHashMap<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken t = p.nextToken();
-        switch (field) {
-          case "model":
-            model = requireString(p, t, "model");
-            break;
-          case "max_tokens":
-            o.maxTokens(requireInt(p, t, "max_tokens"));
-            break;
-          case "system":
-            readSystem(p, t, json, system);
-            break;
-          case "messages":
-            messages = readMessages(p, t, json);
-            break;
-          case "tools":
-            readTools(p, t, json, tools);
-            break;
-          case "tool_choice":
-            readToolChoice(p, t, o);
-            break;
-          case "temperature":
-            o.temperature(requireNumber(p, t, "temperature"));
-            break;
-          case "top_p":
-            o.topP(requireNumber(p, t, "top_p"));
-            break;
-          case "stop_sequences":
-            o.stop(readStrings(p, t, "stop_sequences"));
-            break;
-          case "stream":
-            stream = t == JsonToken.VALUE_TRUE;
-            break;
-          case "thinking": {
-            int from = (int) p.currentTokenLocation().getCharOffset();
-            String effort = readThinking(p, t);
-            String raw = json.substring(from, (int) p.currentLocation().getCharOffset());
-            if (effort != null) {
-              o.reasoningEffort(effort);
-            } else {
-              extra.put(field, raw);
-            }
-            break;
-          }
-          default: {
-            int from = (int) p.currentTokenLocation().getCharOffset();
-            p.skipChildren();
-            extra.put(field, json.substring(from, (int) p.currentLocation().getCharOffset()));
-            break;
+    return JsonBodies.readText(body, "the request body", AnthropicRequestDecoder::read);
+  }
+
+  private static ChatRequest read(JsonParser p, String json) throws IOException {
+    String model = null;
+    List<Message> messages = null;
+    List<Message> system = new ArrayList<>();
+    List<Tool> tools = new ArrayList<>();
+    GenerationOptions.Builder o = GenerationOptions.builder();
+    boolean stream = false;
+    Map<String, String> extra = new LinkedHashMap<>();
+    while (JsonFields.next(p)) {
+      String field = p.currentName();
+      JsonToken t = p.currentToken();
+      switch (field) {
+        case "model" -> model = requireString(p, t, "model");
+        case "max_tokens" -> o.maxTokens(requireInt(p, t, "max_tokens"));
+        case "system" -> readSystem(p, t, json, system);
+        case "messages" -> messages = readMessages(p, t, json);
+        case "tools" -> readTools(p, t, json, tools);
+        case "tool_choice" -> readToolChoice(p, t, o);
+        case "temperature" -> o.temperature(requireNumber(p, t, "temperature"));
+        case "top_p" -> o.topP(requireNumber(p, t, "top_p"));
+        case "stop_sequences" -> o.stop(readStrings(p, t, "stop_sequences"));
+        case "stream" -> stream = t == JsonToken.VALUE_TRUE;
+        case "thinking" -> {
+          // Only the shape an effort stands for is read; any other passes through as it came.
+          String raw = JsonFields.raw(p, json);
+          String effort = thinkingEffort(raw);
+          if (effort != null) {
+            o.reasoningEffort(effort);
+          } else {
+            extra.put(field, raw);
           }
         }
+        default -> extra.put(field, JsonFields.raw(p, json));
       }
-      if (model == null) {
-        throw new CodecException("the request has no 'model'");
-      }
-      if (messages == null) {
-        throw new CodecException("the request has no 'messages' array");
-      }
-      system.addAll(messages);
-      return new ChatRequest(model, system, tools, o.build(), stream, extra);
-    } catch (JsonProcessingException e) {
-      throw new CodecException("the request body is not valid JSON: " + e.getOriginalMessage()
-          + " at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr(), e);
-    } catch (IOException e) {
-      throw new CodecException("the request body could not be read: " + e.getMessage(), e);
     }
+    if (model == null) {
+      throw new CodecException("the request has no 'model'");
+    }
+    if (messages == null) {
+      throw new CodecException("the request has no 'messages' array");
+    }
+    system.addAll(messages);
+    return new ChatRequest(model, system, tools, o.build(), stream, extra);
   }
 
   private static void readSystem(JsonParser p, JsonToken t, String json, List<Message> out)
@@ -136,22 +102,11 @@ final class AnthropicRequestDecoder {
       }
       String role = null;
       List<Part> parts = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        if ("role".equals(field)) {
-          role = requireString(p, v, "role");
-        } else if ("content".equals(field)) {
-          if (v == JsonToken.VALUE_STRING) {
-            parts = List.of(new Part.Text(p.getText()));
-          } else if (v == JsonToken.START_ARRAY) {
-            parts = AnthropicContent.readBlocks(p, json);
-          } else {
-            throw new CodecException("a message's 'content' must be a string or an array, at "
-                + AnthropicContent.where(p));
-          }
-        } else {
-          p.skipChildren();
+      while (JsonFields.next(p)) {
+        switch (p.currentName()) {
+          case "role" -> role = requireString(p, p.currentToken(), "role");
+          case "content" -> parts = readContent(p, json);
+          default -> p.skipChildren();
         }
       }
       if (parts == null) {
@@ -167,6 +122,17 @@ final class AnthropicRequestDecoder {
       }
     }
     return out;
+  }
+
+  private static List<Part> readContent(JsonParser p, String json) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      return List.of(new Part.Text(p.getText()));
+    }
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new CodecException("a message's 'content' must be a string or an array, at "
+          + AnthropicContent.where(p));
+    }
+    return AnthropicContent.readBlocks(p, json);
   }
 
   /** Runs of tool results become tool messages; runs of other blocks, user messages. */
@@ -199,25 +165,12 @@ final class AnthropicRequestDecoder {
       String name = null;
       String description = "";
       String schema = "{\"type\":\"object\"}";
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (field) {
-          case "name":
-            name = requireString(p, v, "tools[].name");
-            break;
-          case "description":
-            description = p.getValueAsString("");
-            break;
-          case "input_schema": {
-            int from = (int) p.currentTokenLocation().getCharOffset();
-            p.skipChildren();
-            schema = json.substring(from, (int) p.currentLocation().getCharOffset());
-            break;
-          }
-          default:
-            p.skipChildren();
-            break;
+      while (JsonFields.next(p)) {
+        switch (p.currentName()) {
+          case "name" -> name = requireString(p, p.currentToken(), "tools[].name");
+          case "description" -> description = JsonFields.text(p, "");
+          case "input_schema" -> schema = JsonFields.raw(p, json);
+          default -> p.skipChildren();
         }
       }
       if (name == null) {
@@ -234,54 +187,38 @@ final class AnthropicRequestDecoder {
     }
     String type = "auto";
     String name = "";
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      p.nextToken();
-      if ("type".equals(field)) {
-        type = p.getValueAsString("auto");
-      } else if ("name".equals(field)) {
-        name = p.getValueAsString("");
-      } else {
-        p.skipChildren(); // disable_parallel_tool_use: not modelled
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "type" -> type = JsonFields.text(p, "auto");
+        case "name" -> name = JsonFields.text(p, "");
+        default -> p.skipChildren(); // disable_parallel_tool_use: not modelled
       }
     }
-    switch (type) {
-      case "auto":
-        o.toolChoice(ToolChoice.AUTO);
-        break;
-      case "any":
-        o.toolChoice(ToolChoice.REQUIRED);
-        break;
-      case "none":
-        o.toolChoice(ToolChoice.NONE);
-        break;
-      case "tool":
-        o.toolChoice(ToolChoice.tool(name));
-        break;
-      default:
-        throw new CodecException("unknown tool_choice type '" + type + "'");
-    }
+    o.toolChoice(switch (type) {
+      case "auto" -> ToolChoice.AUTO;
+      case "any" -> ToolChoice.REQUIRED;
+      case "none" -> ToolChoice.NONE;
+      case "tool" -> ToolChoice.tool(name);
+      default -> throw new CodecException("unknown tool_choice type '" + type + "'");
+    });
   }
 
   /** The effort of {@code {type: enabled, budget_tokens}}, or null for any other shape. */
-  private static String readThinking(JsonParser p, JsonToken t) throws IOException {
-    if (t != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return null;
-    }
+  private static String thinkingEffort(String raw) throws IOException {
     String type = null;
     long budget = -1;
     int fields = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      fields++;
-      if ("type".equals(field)) {
-        type = p.getValueAsString();
-      } else if ("budget_tokens".equals(field) && v == JsonToken.VALUE_NUMBER_INT) {
-        budget = p.getLongValue();
-      } else {
-        p.skipChildren();
+    try (JsonParser p = JsonChecks.FACTORY.createParser(raw)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (JsonFields.next(p)) {
+        fields++;
+        switch (p.currentName()) {
+          case "type" -> type = JsonFields.text(p, null);
+          case "budget_tokens" -> budget = JsonFields.integer(p, budget);
+          default -> p.skipChildren();
+        }
       }
     }
     return "enabled".equals(type) && budget >= 0 && fields == 2 ? effort(budget) : null;

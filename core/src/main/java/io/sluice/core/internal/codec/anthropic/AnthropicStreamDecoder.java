@@ -89,11 +89,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
   private String messageId;
   private boolean emittedAny;
   private String stopReason = "";
-  private long input;
-  private long output;
-  private long cacheRead;
-  private long cacheWrite;
-  private long reasoning;
+  private final long[] usageHeld = AnthropicUsage.counts();
   private Usage lastUsage;
 
   private final AnthropicEventFields ev = new AnthropicEventFields();
@@ -380,26 +376,9 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     emit(event);
   }
 
-  /** Usage is cumulative: each field an event carries replaces the one held (the later wins). */
+  /** Usage is cumulative: each count an event carries replaces the one held. */
   private void mergeUsage() {
-    if (ev.uInput != AnthropicEventFields.ABSENT) {
-      input = ev.uInput;
-    }
-    if (ev.uOutput != AnthropicEventFields.ABSENT) {
-      output = ev.uOutput;
-    }
-    if (ev.uCacheRead != AnthropicEventFields.ABSENT) {
-      cacheRead = ev.uCacheRead;
-    }
-    if (ev.uCacheWrite != AnthropicEventFields.ABSENT) {
-      cacheWrite = ev.uCacheWrite;
-    }
-    if (ev.uReasoning != AnthropicEventFields.ABSENT) {
-      reasoning = ev.uReasoning;
-    }
-    // Usage.inputTokens counts cache reads and writes, which Anthropic reports apart.
-    Usage usage =
-        Usage.of(input + cacheRead + cacheWrite, output, cacheRead, cacheWrite, reasoning);
+    Usage usage = AnthropicUsage.merge(usageHeld, ev.usage);
     if (!usage.equals(lastUsage)) { // an unchanged repeat tells nothing new
       lastUsage = usage;
       send(usage);

@@ -2,7 +2,6 @@ package io.sluice.core.internal.codec.chat;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
 import io.sluice.core.codec.StreamDecoder;
@@ -13,7 +12,9 @@ import io.sluice.core.event.ReasoningKind;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.Usage;
 import io.sluice.core.internal.codec.FinishReasons;
+import io.sluice.core.internal.codec.JsonBodies;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.Message;
 import io.sluice.core.message.Part;
@@ -33,59 +34,33 @@ final class ChatBodyCodec {
   private ChatBodyCodec() {}
 
   static FinalMessage decodeResponse(byte[] body) {
-    try (JsonParser p = JsonChecks.FACTORY.createParser(body)) {
-      return readResponse(p);
-    } catch (JsonProcessingException e) {
-      throw new CodecException("the response body is not valid JSON: "
-          + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new CodecException("cannot read the response body: " + e.getMessage(), e);
-    }
+    return JsonBodies.readObject(body, "the response body", ChatBodyCodec::readResponse);
   }
 
   private static FinalMessage readResponse(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      throw new CodecException("the response body must be a JSON object");
-    }
     String id = "";
     String model = "";
     long created = 0;
     List<FinalMessage.Choice> choices = new ArrayList<>();
     Usage usage = Usage.ZERO;
     ChatErrors.Info error = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "id":
-          id = v == JsonToken.VALUE_STRING ? p.getText() : "";
-          break;
-        case "model":
-          model = v == JsonToken.VALUE_STRING ? p.getText() : "";
-          break;
-        case "created":
-          created = v.isNumeric() ? p.getLongValue() : 0;
-          break;
-        case "choices":
-          if (v == JsonToken.START_ARRAY) {
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "id" -> id = JsonFields.text(p, "");
+        case "model" -> model = JsonFields.text(p, "");
+        case "created" -> created = JsonFields.number(p, 0);
+        case "choices" -> {
+          if (JsonFields.isArray(p)) {
             while (p.nextToken() == JsonToken.START_OBJECT) {
               choices.add(choice(p));
             }
+            p.skipChildren();
           }
-          p.skipChildren();
-          break;
-        case "usage":
-          if (v == JsonToken.START_OBJECT) {
-            usage = ChatJson.readUsage(p);
-          }
-          break;
-        case "error":
-          if (v != JsonToken.VALUE_NULL) {
-            error = ChatErrors.readError(p);
-          }
-          break;
-        default:
-          p.skipChildren();
+        }
+        case "usage" -> usage = JsonFields.isObject(p) ? ChatJson.readUsage(p) : usage;
+        case "error" -> error = p.currentToken() == JsonToken.VALUE_NULL ? error
+            : ChatErrors.readError(p);
+        default -> p.skipChildren();
       }
     }
     choices.sort((a, b) -> Integer.compare(a.index(), b.index()));
@@ -105,21 +80,22 @@ final class ChatBodyCodec {
     int index = 0;
     String finish = "";
     Message message = new Message(Role.ASSISTANT, List.of());
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if ("index".equals(field) && v.isNumeric()) {
-        index = p.getIntValue();
-      } else if ("finish_reason".equals(field) && v == JsonToken.VALUE_STRING) {
-        finish = p.getText();
-      } else if ("message".equals(field) && v == JsonToken.START_OBJECT) {
-        message = message(p);
-      } else {
-        p.skipChildren(); // logprobs, content_filter_results, …
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "index" -> index = (int) JsonFields.number(p, index);
+        case "finish_reason" -> finish = p.currentToken() == JsonToken.VALUE_STRING ? p.getText()
+            : skip(p, finish);
+        case "message" -> message = JsonFields.isObject(p) ? message(p) : message;
+        default -> p.skipChildren(); // logprobs, content_filter_results, …
       }
     }
     FinishReason reason = finish.isEmpty() ? FinishReason.STOP : FinishReasons.fromChat(finish);
     return new FinalMessage.Choice(index, message, reason, finish);
+  }
+
+  private static <T> T skip(JsonParser p, T kept) throws IOException {
+    p.skipChildren();
+    return kept;
   }
 
   private static Message message(JsonParser p) throws IOException {
@@ -127,35 +103,23 @@ final class ChatBodyCodec {
     StringBuilder reasoning = new StringBuilder();
     String refusal = null;
     List<Part> calls = new ArrayList<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "content":
-          if (v == JsonToken.VALUE_STRING) {
-            text.append(p.getText());
-          } else if (v == JsonToken.START_ARRAY) {
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "content" -> {
+          if (p.currentToken() == JsonToken.START_ARRAY) {
             contentArray(p, text, reasoning);
-          }
-          break;
-        case "reasoning_content":
-        case "reasoning":
-          if (v == JsonToken.VALUE_STRING) {
-            reasoning.append(p.getText());
           } else {
-            p.skipChildren();
+            append(text, JsonFields.string(p));
           }
-          break;
-        case "refusal":
-          refusal = v == JsonToken.VALUE_STRING ? p.getText() : null;
-          break;
-        case "tool_calls":
-          if (v == JsonToken.START_ARRAY) {
+        }
+        case "reasoning_content", "reasoning" -> append(reasoning, JsonFields.string(p));
+        case "refusal" -> refusal = JsonFields.string(p);
+        case "tool_calls" -> {
+          if (JsonFields.isArray(p)) {
             toolCalls(p, calls);
           }
-          break;
-        default:
-          p.skipChildren(); // role, annotations, audio, …
+        }
+        default -> p.skipChildren(); // role, annotations, audio, …
       }
     }
     List<Part> parts = new ArrayList<>();
@@ -170,6 +134,12 @@ final class ChatBodyCodec {
     }
     parts.addAll(calls);
     return new Message(Role.ASSISTANT, parts);
+  }
+
+  private static void append(StringBuilder sb, String text) {
+    if (text != null) {
+      sb.append(text);
+    }
   }
 
   /** Mistral: [{type:"thinking",thinking:[{type:"text",text}]},{type:"text",text}]. */
@@ -245,20 +215,7 @@ final class ChatBodyCodec {
     if (reasoning.length() > 0) {
       g.writeStringField("reasoning_content", reasoning.toString());
     }
-    if (!calls.isEmpty()) {
-      g.writeArrayFieldStart("tool_calls");
-      for (Part.ToolCall call : calls) {
-        g.writeStartObject();
-        g.writeStringField("id", call.id());
-        g.writeStringField("type", "function");
-        g.writeObjectFieldStart("function");
-        g.writeStringField("name", call.name());
-        g.writeStringField("arguments", call.arguments());
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }
+    ChatJson.writeToolCalls(g, calls);
     g.writeEndObject();
     g.writeNullField("logprobs");
     g.writeStringField("finish_reason",

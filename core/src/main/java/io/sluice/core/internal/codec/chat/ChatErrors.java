@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.Failed;
 import io.sluice.core.internal.codec.Retries;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
 
 /**
@@ -31,21 +32,12 @@ final class ChatErrors {
     String type = "";
     String code = "";
     String message = "";
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "type":
-          type = v == JsonToken.VALUE_STRING ? p.getText() : "";
-          break;
-        case "code":
-          code = readCode(p);
-          break;
-        case "message":
-          message = readMessage(p);
-          break;
-        default:
-          p.skipChildren();
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "type" -> type = JsonFields.text(p, "");
+        case "code" -> code = readCode(p);
+        case "message" -> message = readMessage(p);
+        default -> p.skipChildren();
       }
     }
     return new Info(type, code, message);

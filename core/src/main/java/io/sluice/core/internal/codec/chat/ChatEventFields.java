@@ -3,8 +3,10 @@ package io.sluice.core.internal.codec.chat;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.TokenLogprob;
+import io.sluice.core.event.Usage;
 import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,13 +83,8 @@ final class ChatEventFields {
   final List<Choice> choices = new ArrayList<>();
   int choiceCount;
 
-  boolean hasUsage;
-  long promptTokens;
-  long completionTokens;
-  long cachedTokens;
-  long reasoningTokens;
-  long totalTokens;
-  boolean hasTotal;
+  /** The chunk's {@code usage}, or null when it has none. */
+  Usage usage;
 
   /** A provider error in the stream: {@code {"error":{…}}}, or Mistral's flat error object. */
   boolean hasError;
@@ -100,9 +97,7 @@ final class ChatEventFields {
     model = "";
     created = 0;
     choiceCount = 0;
-    hasUsage = false;
-    hasTotal = false;
-    promptTokens = completionTokens = cachedTokens = reasoningTokens = totalTokens = 0;
+    usage = null;
     hasError = false;
     error = null;
     flatError = false;
@@ -117,55 +112,26 @@ final class ChatEventFields {
     String flatMessage = null;
     String flatType = null;
     String flatCode = "";
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (field) {
-        case "id":
-          // Every chunk repeats id and model: after the first, skip them without a String.
-          id = wantMeta && t == JsonToken.VALUE_STRING ? p.getText() : "";
-          break;
-        case "model":
-          model = wantMeta && t == JsonToken.VALUE_STRING ? p.getText() : "";
-          break;
-        case "created":
-          created = t.isNumeric() ? p.getLongValue() : 0;
-          break;
-        case "choices":
-          if (t == JsonToken.START_ARRAY) {
-            readChoices(p);
-          } else {
-            p.skipChildren();
-          }
-          break;
-        case "usage":
-          if (t == JsonToken.START_OBJECT) {
-            readUsage(p);
-          } else {
-            p.skipChildren();
-          }
-          break;
-        case "error":
-          if (t != JsonToken.VALUE_NULL) {
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        // Every chunk repeats id and model: after the first, skip them without a String.
+        case "id" -> id = meta(p);
+        case "model" -> model = meta(p);
+        case "created" -> created = JsonFields.number(p, 0);
+        case "choices" -> readChoices(p);
+        case "usage" -> usage = JsonFields.isObject(p) ? ChatJson.readUsage(p) : usage;
+        case "error" -> {
+          if (p.currentToken() != JsonToken.VALUE_NULL) {
             hasError = true;
             error = ChatErrors.readError(p);
           }
-          break;
-        case "object":
-          // Mistral sends errors flat: {"object":"error","message":…,"type":…,"code":…}.
-          flatError = t == JsonToken.VALUE_STRING && "error".equals(p.getText());
-          break;
-        case "message":
-          flatMessage = ChatErrors.readMessage(p);
-          break;
-        case "type":
-          flatType = t == JsonToken.VALUE_STRING ? p.getText() : null;
-          break;
-        case "code":
-          flatCode = ChatErrors.readCode(p);
-          break;
-        default:
-          p.skipChildren();
+        }
+        // Mistral sends errors flat: {"object":"error","message":…,"type":…,"code":…}.
+        case "object" -> flatError = "error".equals(JsonFields.string(p));
+        case "message" -> flatMessage = ChatErrors.readMessage(p);
+        case "type" -> flatType = JsonFields.string(p);
+        case "code" -> flatCode = ChatErrors.readCode(p);
+        default -> p.skipChildren();
       }
     }
     if (p.nextToken() != null) {
@@ -178,11 +144,20 @@ final class ChatEventFields {
     }
   }
 
+  private String meta(JsonParser p) throws IOException {
+    if (wantMeta && p.currentToken() == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return "";
+  }
+
   private void readChoices(JsonParser p) throws IOException {
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t != JsonToken.START_OBJECT) {
-        p.skipChildren();
+    if (!JsonFields.isArray(p)) {
+      return;
+    }
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (!JsonFields.isObject(p)) {
         continue;
       }
       if (choiceCount == choices.size()) {
@@ -195,98 +170,56 @@ final class ChatEventFields {
       c.annotations.clear();
       c.contentLogprobs = List.of();
       c.refusalLogprobs = List.of();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (field) {
-          case "index":
-            c.index = v.isNumeric() ? p.getIntValue() : 0;
-            break;
-          case "finish_reason":
-            c.finishReason = v == JsonToken.VALUE_STRING ? p.getText() : null;
-            break;
-          case "delta":
-          case "message": // some compatible servers stream a "message" in place of "delta"
-            if (v == JsonToken.START_OBJECT) {
-              readDelta(p, c);
-            } else {
-              p.skipChildren();
-            }
-            break;
-          case "logprobs":
-            if (v == JsonToken.START_OBJECT) {
-              readLogprobs(p, c);
-            } else {
-              p.skipChildren();
-            }
-            break;
-          default:
-            p.skipChildren(); // content_filter_results, stop_reason, …
+      while (JsonFields.next(p)) {
+        switch (p.currentName()) {
+          case "index" -> c.index = (int) JsonFields.number(p, 0);
+          case "finish_reason" -> c.finishReason = JsonFields.string(p);
+          // Some compatible servers stream a "message" in place of "delta".
+          case "delta", "message" -> readDelta(p, c);
+          case "logprobs" -> readLogprobs(p, c);
+          default -> p.skipChildren(); // content_filter_results, stop_reason, …
         }
       }
     }
   }
 
   private void readDelta(JsonParser p, Choice c) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "content":
-          if (v == JsonToken.VALUE_STRING) {
-            addText(c, OpKind.TEXT, p.getText());
-          } else if (v == JsonToken.START_ARRAY) {
+    if (!JsonFields.isObject(p)) {
+      return;
+    }
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "content" -> {
+          if (p.currentToken() == JsonToken.START_ARRAY) {
             readContentArray(p, c); // Mistral: [{type:"thinking",…},{type:"text",…}]
           } else {
-            p.skipChildren();
+            addText(c, OpKind.TEXT, JsonFields.string(p));
           }
-          break;
-        case "reasoning_content": // DeepSeek, xAI, Azure AI Foundry
-        case "reasoning": // vLLM, OpenRouter
-          if (v == JsonToken.VALUE_STRING) {
-            addText(c, OpKind.REASONING, p.getText());
-          } else {
-            p.skipChildren();
-          }
-          break;
-        case "refusal":
-          if (v == JsonToken.VALUE_STRING) {
-            addText(c, OpKind.REFUSAL, p.getText());
-          } else {
-            p.skipChildren();
-          }
-          break;
-        case "tool_calls":
-          if (v == JsonToken.START_ARRAY) {
-            readToolCalls(p, c);
-          } else {
-            p.skipChildren();
-          }
-          break;
-        case "annotations":
-          if (v == JsonToken.START_ARRAY) {
+        }
+        // DeepSeek, xAI and Azure AI Foundry send reasoning_content; vLLM and OpenRouter reasoning.
+        case "reasoning_content", "reasoning" -> addText(c, OpKind.REASONING, JsonFields.string(p));
+        case "refusal" -> addText(c, OpKind.REFUSAL, JsonFields.string(p));
+        case "tool_calls" -> readToolCalls(p, c);
+        case "annotations" -> {
+          if (JsonFields.isArray(p)) {
             while (p.nextToken() != JsonToken.END_ARRAY) {
-              if (p.currentToken() == JsonToken.START_OBJECT) {
+              if (JsonFields.isObject(p)) {
                 c.annotations.add(JsonChecks.copyToString(p));
-              } else {
-                p.skipChildren();
               }
             }
-          } else {
-            p.skipChildren();
           }
-          break;
-        default:
-          p.skipChildren(); // role, audio, …
+        }
+        default -> p.skipChildren(); // role, audio, …
       }
     }
   }
 
   private static void readLogprobs(JsonParser p, Choice c) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      p.nextToken();
-      switch (field) {
+    if (!JsonFields.isObject(p)) {
+      return;
+    }
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
         case "content" -> c.contentLogprobs = Annotations.logprobs(p);
         case "refusal" -> c.refusalLogprobs = Annotations.logprobs(p);
         default -> p.skipChildren();
@@ -294,38 +227,32 @@ final class ChatEventFields {
     }
   }
 
+  /** Adds a text of {@code kind}; null (a value that was not a string) and empty add nothing. */
   private static void addText(Choice c, OpKind kind, String text) {
-    if (!text.isEmpty()) {
+    if (text != null && !text.isEmpty()) {
       c.text(kind, text);
     }
   }
 
   /** Reads a content array (Mistral chunks) as text and reasoning pieces of {@code c}. */
   static void readContentArray(JsonParser p, Choice c) throws IOException {
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t == JsonToken.VALUE_STRING) {
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() == JsonToken.VALUE_STRING) {
         addText(c, OpKind.TEXT, p.getText());
         continue;
       }
-      if (t != JsonToken.START_OBJECT) {
-        p.skipChildren();
+      if (!JsonFields.isObject(p)) {
         continue;
       }
       String type = null;
       String text = null;
       StringBuilder thinking = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        if ("type".equals(field) && v == JsonToken.VALUE_STRING) {
-          type = p.getText();
-        } else if ("text".equals(field) && v == JsonToken.VALUE_STRING) {
-          text = p.getText();
-        } else if ("thinking".equals(field)) {
-          thinking = readThinking(p, v);
-        } else {
-          p.skipChildren();
+      while (JsonFields.next(p)) {
+        switch (p.currentName()) {
+          case "type" -> type = JsonFields.string(p);
+          case "text" -> text = JsonFields.string(p);
+          case "thinking" -> thinking = readThinking(p);
+          default -> p.skipChildren();
         }
       }
       if ("thinking".equals(type) && thinking != null) {
@@ -338,27 +265,22 @@ final class ChatEventFields {
   }
 
   /** Mistral thinking: an array of {@code {type:"text",text}} (or, leniently, a string). */
-  private static StringBuilder readThinking(JsonParser p, JsonToken v) throws IOException {
+  private static StringBuilder readThinking(JsonParser p) throws IOException {
     StringBuilder sb = new StringBuilder();
-    if (v == JsonToken.VALUE_STRING) {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
       return sb.append(p.getText());
     }
-    if (v != JsonToken.START_ARRAY) {
-      p.skipChildren();
+    if (!JsonFields.isArray(p)) {
       return sb;
     }
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t != JsonToken.START_OBJECT) {
-        p.skipChildren();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (!JsonFields.isObject(p)) {
         continue;
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        if (p.nextToken() == JsonToken.VALUE_STRING && "text".equals(field)) {
-          sb.append(p.getText());
-        } else {
-          p.skipChildren();
+      while (JsonFields.next(p)) {
+        String text = "text".equals(p.currentName()) ? JsonFields.string(p) : skip(p);
+        if (text != null) {
+          sb.append(text);
         }
       }
     }
@@ -366,102 +288,51 @@ final class ChatEventFields {
   }
 
   private void readToolCalls(JsonParser p, Choice c) throws IOException {
-    JsonToken t;
+    if (!JsonFields.isArray(p)) {
+      return;
+    }
     int position = 0;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t != JsonToken.START_OBJECT) {
-        p.skipChildren();
-        continue;
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (JsonFields.isObject(p)) {
+        Op op = c.nextOp();
+        op.tool(position++);
+        readToolCall(p, op);
       }
-      Op op = c.nextOp();
-      op.tool(position++);
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        switch (field) {
-          case "index":
-            op.toolIndex = v.isNumeric() ? p.getIntValue() : -1;
-            break;
-          case "id":
-            op.id = v == JsonToken.VALUE_STRING ? p.getText() : null;
-            break;
-          case "function":
-            if (v == JsonToken.START_OBJECT) {
-              readFunction(p, op);
-            } else {
-              p.skipChildren();
-            }
-            break;
-          default:
-            p.skipChildren(); // type (missing on Azure AI Foundry and Mistral)
-        }
+    }
+  }
+
+  /**
+   * One entry of {@code tool_calls}, the parser on its START_OBJECT: a stream's fragment or a
+   * whole call of a message. A few compatible servers send the arguments as an object: its JSON
+   * text is kept. The {@code type} is not read: Azure AI Foundry and Mistral leave it out.
+   */
+  static void readToolCall(JsonParser p, Op op) throws IOException {
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "index" -> op.toolIndex = (int) JsonFields.number(p, -1);
+        case "id" -> op.id = JsonFields.string(p);
+        case "function" -> readFunction(p, op);
+        default -> p.skipChildren();
       }
     }
   }
 
   private static void readFunction(JsonParser p, Op op) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if ("name".equals(field) && v == JsonToken.VALUE_STRING) {
-        op.name = p.getText();
-      } else if ("arguments".equals(field) && v == JsonToken.VALUE_STRING) {
-        op.arguments = p.getText();
-      } else if ("arguments".equals(field) && v == JsonToken.START_OBJECT) {
-        // A few compatible servers send the arguments as an object: keep its JSON text.
-        op.arguments = JsonChecks.copyToString(p);
-      } else {
-        p.skipChildren();
+    if (!JsonFields.isObject(p)) {
+      return;
+    }
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "name" -> op.name = JsonFields.string(p);
+        case "arguments" -> op.arguments = p.currentToken() == JsonToken.START_OBJECT
+            ? JsonChecks.copyToString(p) : JsonFields.string(p);
+        default -> p.skipChildren();
       }
     }
   }
 
-  private void readUsage(JsonParser p) throws IOException {
-    hasUsage = true;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "prompt_tokens":
-          promptTokens = v.isNumeric() ? p.getLongValue() : 0;
-          break;
-        case "completion_tokens":
-          completionTokens = v.isNumeric() ? p.getLongValue() : 0;
-          break;
-        case "total_tokens":
-          hasTotal = v.isNumeric();
-          totalTokens = hasTotal ? p.getLongValue() : 0;
-          break;
-        case "prompt_tokens_details":
-          cachedTokens = v == JsonToken.START_OBJECT ? readDetail(p, "cached_tokens") : skip(p);
-          break;
-        case "completion_tokens_details":
-          reasoningTokens =
-              v == JsonToken.START_OBJECT ? readDetail(p, "reasoning_tokens") : skip(p);
-          break;
-        default:
-          p.skipChildren();
-      }
-    }
-  }
-
-  private static long skip(JsonParser p) throws IOException {
+  private static String skip(JsonParser p) throws IOException {
     p.skipChildren();
-    return 0;
-  }
-
-  /** The numeric field {@code name} of the current object; the rest is skipped. */
-  static long readDetail(JsonParser p, String name) throws IOException {
-    long value = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if (name.equals(field) && v.isNumeric()) {
-        value = p.getLongValue();
-      } else {
-        p.skipChildren();
-      }
-    }
-    return value;
+    return null;
   }
 }

@@ -2,13 +2,13 @@ package io.sluice.core.internal.codec.chat;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.Usage;
-import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.message.Part;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** JSON pieces the Chat encoders and decoders share. */
 final class ChatJson {
@@ -65,41 +65,63 @@ final class ChatJson {
     g.writeEndObject();
   }
 
-  /** Reads a {@code usage} object (the parser is on its START_OBJECT). */
+  /** Writes an assistant message's {@code tool_calls} field; nothing when there are none. */
+  static void writeToolCalls(JsonGenerator g, List<Part.ToolCall> calls) throws IOException {
+    if (calls.isEmpty()) {
+      return;
+    }
+    g.writeArrayFieldStart("tool_calls");
+    for (Part.ToolCall call : calls) {
+      g.writeStartObject();
+      g.writeStringField("id", call.id());
+      g.writeStringField("type", "function");
+      g.writeObjectFieldStart("function");
+      g.writeStringField("name", call.name());
+      g.writeStringField("arguments", call.arguments());
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  /**
+   * Reads a {@code usage} object (the parser is on its START_OBJECT), in a stream's chunk or a
+   * whole response alike; without a {@code total_tokens} the total is prompt plus completion.
+   */
   static Usage readUsage(JsonParser p) throws IOException {
     long prompt = 0;
     long completion = 0;
     long cached = 0;
     long reasoning = 0;
     long total = -1;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (field) {
-        case "prompt_tokens":
-          prompt = v.isNumeric() ? p.getLongValue() : 0;
-          break;
-        case "completion_tokens":
-          completion = v.isNumeric() ? p.getLongValue() : 0;
-          break;
-        case "total_tokens":
-          total = v.isNumeric() ? p.getLongValue() : -1;
-          break;
-        case "prompt_tokens_details":
-          cached = v == JsonToken.START_OBJECT ? ChatEventFields.readDetail(p, "cached_tokens") : 0;
-          p.skipChildren();
-          break;
-        case "completion_tokens_details":
-          reasoning =
-              v == JsonToken.START_OBJECT ? ChatEventFields.readDetail(p, "reasoning_tokens") : 0;
-          p.skipChildren();
-          break;
-        default:
-          p.skipChildren();
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "prompt_tokens" -> prompt = JsonFields.number(p, 0);
+        case "completion_tokens" -> completion = JsonFields.number(p, 0);
+        case "total_tokens" -> total = JsonFields.number(p, -1);
+        case "prompt_tokens_details" -> cached = detail(p, "cached_tokens");
+        case "completion_tokens_details" -> reasoning = detail(p, "reasoning_tokens");
+        default -> p.skipChildren();
       }
     }
     return new Usage(prompt, completion, cached, 0, reasoning,
         total < 0 ? prompt + completion : total);
+  }
+
+  /** The number {@code name} of a details object; 0 when absent, or when it is no object. */
+  private static long detail(JsonParser p, String name) throws IOException {
+    long value = 0;
+    if (JsonFields.isObject(p)) {
+      while (JsonFields.next(p)) {
+        value = name.equals(p.currentName()) ? JsonFields.number(p, value) : skip(p, value);
+      }
+    }
+    return value;
+  }
+
+  private static long skip(JsonParser p, long kept) throws IOException {
+    p.skipChildren();
+    return kept;
   }
 
   static UncheckedIOException unchecked(IOException e) {
@@ -108,36 +130,16 @@ final class ChatJson {
 
   /**
    * One {@code {"id", "function": {"name", "arguments"}}} object of an assistant message's
-   * {@code tool_calls}, the parser on its START_OBJECT; arguments given as an object are kept as
-   * JSON text.
+   * {@code tool_calls}, the parser on its START_OBJECT, read as a stream reads a fragment.
    */
   static Part.ToolCall toolCall(JsonParser p) throws IOException {
-    String id = "";
-    String name = "";
-    String arguments = "";
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if ("id".equals(field) && v == JsonToken.VALUE_STRING) {
-        id = p.getText();
-      } else if ("function".equals(field) && v == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String f = p.currentName();
-          JsonToken fv = p.nextToken();
-          if ("name".equals(f) && fv == JsonToken.VALUE_STRING) {
-            name = p.getText();
-          } else if ("arguments".equals(f) && fv == JsonToken.VALUE_STRING) {
-            arguments = p.getText();
-          } else if ("arguments".equals(f) && fv == JsonToken.START_OBJECT) {
-            arguments = JsonChecks.copyToString(p);
-          } else {
-            p.skipChildren();
-          }
-        }
-      } else {
-        p.skipChildren();
-      }
-    }
-    return Part.ToolCall.function(id, name, arguments);
+    ChatEventFields.Op op = new ChatEventFields.Op();
+    op.tool(0);
+    ChatEventFields.readToolCall(p, op);
+    return Part.ToolCall.function(orEmpty(op.id), orEmpty(op.name), orEmpty(op.arguments));
+  }
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
   }
 }

@@ -1,11 +1,12 @@
 package io.sluice.core.internal.codec.chat;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
 import io.sluice.core.event.ReasoningKind;
+import io.sluice.core.internal.codec.JsonBodies;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.message.GenerationOptions;
 import io.sluice.core.message.Message;
@@ -34,14 +35,7 @@ final class ChatRequestDecoder {
       "random_seed", "reasoning_effort", "response_format", "stream");
 
   static ChatRequest decode(byte[] body) {
-    try (JsonParser p = JsonChecks.FACTORY.createParser(body)) {
-      return read(p);
-    } catch (JsonProcessingException e) {
-      throw new CodecException("the request body is not valid JSON: "
-          + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new CodecException("cannot read the request body: " + e.getMessage(), e);
-    }
+    return JsonBodies.readObject(body, "the request body", ChatRequestDecoder::read);
   }
 
   static boolean asksForUsage(ChatRequest request) {
@@ -50,27 +44,14 @@ final class ChatRequestDecoder {
       return false;
     }
     try (JsonParser p = JsonChecks.FACTORY.createParser(json)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return false;
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken v = p.nextToken();
-        if ("include_usage".equals(name)) {
-          return v == JsonToken.VALUE_TRUE;
-        }
-        p.skipChildren();
-      }
-      return false;
+      return p.nextToken() == JsonToken.START_OBJECT && JsonFields.find(p, "include_usage")
+          && p.currentToken() == JsonToken.VALUE_TRUE;
     } catch (IOException e) {
       return false;
     }
   }
 
   private static ChatRequest read(JsonParser p) throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
-      throw new CodecException("the request body must be a JSON object");
-    }
     String model = null;
     List<Message> messages = null;
     List<Tool> tools = new ArrayList<>();
@@ -79,61 +60,36 @@ final class ChatRequestDecoder {
     Integer maxCompletionTokens = null;
     boolean stream = false;
     List<String[]> extras = new ArrayList<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (JsonFields.next(p)) {
       String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if (v == JsonToken.VALUE_NULL && KNOWN.contains(field)) {
+      if (p.currentToken() == JsonToken.VALUE_NULL && KNOWN.contains(field)) {
         continue; // an explicit null is the provider's default, as if absent
       }
       switch (field) {
-        case "model":
-          model = string(p, field);
-          break;
-        case "messages":
-          messages = messages(p);
-          break;
-        case "tools":
+        case "model" -> model = string(p, field);
+        case "messages" -> messages = messages(p);
+        case "tools" -> {
           expect(p, JsonToken.START_ARRAY, field);
           while (p.nextToken() != JsonToken.END_ARRAY) {
             tools.add(tool(p));
           }
-          break;
-        case "tool_choice":
-          options.toolChoice(toolChoice(p));
-          break;
-        case "temperature":
-          options.temperature(number(p, field));
-          break;
-        case "top_p":
-          options.topP(number(p, field));
-          break;
-        case "max_tokens":
-          maxTokens = (int) integer(p, field);
-          break;
-        case "max_completion_tokens":
-          maxCompletionTokens = (int) integer(p, field);
-          break;
-        case "stop":
-          options.stop(stop(p));
-          break;
-        case "seed":
-        case "random_seed":
-          options.seed(integer(p, field));
-          break;
-        case "reasoning_effort":
-          options.reasoningEffort(string(p, field));
-          break;
-        case "response_format":
-          options.responseFormat(JsonChecks.copyToString(p));
-          break;
-        case "stream":
-          if (!v.isBoolean()) {
+        }
+        case "tool_choice" -> options.toolChoice(toolChoice(p));
+        case "temperature" -> options.temperature(number(p, field));
+        case "top_p" -> options.topP(number(p, field));
+        case "max_tokens" -> maxTokens = (int) integer(p, field);
+        case "max_completion_tokens" -> maxCompletionTokens = (int) integer(p, field);
+        case "stop" -> options.stop(stop(p));
+        case "seed", "random_seed" -> options.seed(integer(p, field));
+        case "reasoning_effort" -> options.reasoningEffort(string(p, field));
+        case "response_format" -> options.responseFormat(JsonChecks.copyToString(p));
+        case "stream" -> {
+          if (!p.currentToken().isBoolean()) {
             throw new CodecException("'stream' must be a boolean");
           }
-          stream = v == JsonToken.VALUE_TRUE;
-          break;
-        default:
-          extras.add(new String[] {field, JsonChecks.copyToString(p)});
+          stream = p.currentToken() == JsonToken.VALUE_TRUE;
+        }
+        default -> extras.add(new String[] {field, JsonChecks.copyToString(p)});
       }
     }
     if (model == null) {
@@ -173,34 +129,18 @@ final class ChatRequestDecoder {
     String reasoning = null;
     String toolCallId = null;
     List<Part> calls = List.of();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if (v == JsonToken.VALUE_NULL) {
+    while (JsonFields.next(p)) {
+      if (p.currentToken() == JsonToken.VALUE_NULL) {
         continue;
       }
-      switch (field) {
-        case "role":
-          role = string(p, "role");
-          break;
-        case "content":
-          content = content(p);
-          break;
-        case "refusal":
-          refusal = string(p, "refusal");
-          break;
-        case "reasoning_content":
-        case "reasoning":
-          reasoning = v == JsonToken.VALUE_STRING ? p.getText() : skipNull(p);
-          break;
-        case "tool_call_id":
-          toolCallId = string(p, "tool_call_id");
-          break;
-        case "tool_calls":
-          calls = toolCalls(p);
-          break;
-        default:
-          p.skipChildren(); // name, audio, function_call (legacy), …
+      switch (p.currentName()) {
+        case "role" -> role = string(p, "role");
+        case "content" -> content = content(p);
+        case "refusal" -> refusal = string(p, "refusal");
+        case "reasoning_content", "reasoning" -> reasoning = JsonFields.string(p);
+        case "tool_call_id" -> toolCallId = string(p, "tool_call_id");
+        case "tool_calls" -> calls = toolCalls(p);
+        default -> p.skipChildren(); // name, audio, function_call (legacy), …
       }
     }
     if (role == null) {
@@ -242,11 +182,6 @@ final class ChatRequestDecoder {
     }
   }
 
-  private static String skipNull(JsonParser p) throws IOException {
-    p.skipChildren();
-    return null;
-  }
-
   /** {@code content}: a string, or an array of parts (text, image_url, refusal, others raw). */
   private static List<Part> content(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();
@@ -274,27 +209,12 @@ final class ChatRequestDecoder {
     String url = null;
     try (JsonParser p = JsonChecks.FACTORY.createParser(raw)) {
       p.nextToken();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        JsonToken v = p.nextToken();
-        if ("type".equals(field) && v == JsonToken.VALUE_STRING) {
-          type = p.getText();
-        } else if (("text".equals(field) || "refusal".equals(field))
-            && v == JsonToken.VALUE_STRING) {
-          text = p.getText();
-        } else if ("image_url".equals(field) && v == JsonToken.START_OBJECT) {
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING && "url".equals(f)) {
-              url = p.getText();
-            } else {
-              p.skipChildren();
-            }
-          }
-        } else if ("image_url".equals(field) && v == JsonToken.VALUE_STRING) {
-          url = p.getText(); // Mistral accepts the URL directly
-        } else {
-          p.skipChildren();
+      while (JsonFields.next(p)) {
+        switch (p.currentName()) {
+          case "type" -> type = orElse(JsonFields.string(p), type);
+          case "text", "refusal" -> text = orElse(JsonFields.string(p), text);
+          case "image_url" -> url = orElse(imageUrl(p), url);
+          default -> p.skipChildren();
         }
       }
     }
@@ -308,6 +228,16 @@ final class ChatRequestDecoder {
       return new Part.Image(url, mediaType(url));
     }
     return new Part.Opaque(type, raw);
+  }
+
+  /** {@code image_url}: an object's {@code url}, or (Mistral) the URL itself; else null. */
+  private static String imageUrl(JsonParser p) throws IOException {
+    return p.currentToken() == JsonToken.START_OBJECT ? JsonFields.stringField(p, "url")
+        : JsonFields.string(p);
+  }
+
+  private static String orElse(String value, String otherwise) {
+    return value != null ? value : otherwise;
   }
 
   /** The media type of a {@code data:} URL ({@code data:image/png;base64,…}), else empty. */
@@ -339,70 +269,52 @@ final class ChatRequestDecoder {
       throw new CodecException("each of 'tools' must be an object");
     }
     String type = "function";
-    String name = null;
-    String description = "";
-    String parameters = "";
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if ("type".equals(field) && v == JsonToken.VALUE_STRING) {
-        type = p.getText();
-      } else if ("function".equals(field) && v == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String f = p.currentName();
-          JsonToken fv = p.nextToken();
-          if ("name".equals(f) && fv == JsonToken.VALUE_STRING) {
-            name = p.getText();
-          } else if ("description".equals(f) && fv == JsonToken.VALUE_STRING) {
-            description = p.getText();
-          } else if ("parameters".equals(f) && fv != JsonToken.VALUE_NULL) {
-            parameters = JsonChecks.copyToString(p);
-          } else {
-            p.skipChildren(); // strict: not modelled
-          }
-        }
-      } else {
-        p.skipChildren();
+    String[] function = {null, "", ""}; // name, description, parameters
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "type" -> type = orElse(JsonFields.string(p), type);
+        case "function" -> function(p, function);
+        default -> p.skipChildren();
       }
     }
     if (!"function".equals(type)) {
       throw new CodecException("unsupported tool type '" + type + "': only 'function' tools");
     }
-    if (name == null) {
+    if (function[0] == null) {
       throw new CodecException("a function tool has no 'function.name'");
     }
-    return new Tool(name, description, parameters);
+    return new Tool(function[0], function[1], function[2]);
+  }
+
+  private static void function(JsonParser p, String[] out) throws IOException {
+    if (!JsonFields.isObject(p)) {
+      return;
+    }
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
+        case "name" -> out[0] = orElse(JsonFields.string(p), out[0]);
+        case "description" -> out[1] = orElse(JsonFields.string(p), out[1]);
+        case "parameters" -> out[2] = p.currentToken() == JsonToken.VALUE_NULL ? out[2]
+            : JsonChecks.copyToString(p);
+        default -> p.skipChildren(); // strict: not modelled
+      }
+    }
   }
 
   private static ToolChoice toolChoice(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_STRING) {
-      switch (p.getText()) {
-        case "auto":
-          return ToolChoice.AUTO;
-        case "none":
-          return ToolChoice.NONE;
-        case "required":
-        case "any": // Mistral
-          return ToolChoice.REQUIRED;
-        default:
-          throw new CodecException("unsupported 'tool_choice' \"" + p.getText() + "\"");
-      }
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      return switch (p.getText()) {
+        case "auto" -> ToolChoice.AUTO;
+        case "none" -> ToolChoice.NONE;
+        case "required", "any" -> ToolChoice.REQUIRED; // any: Mistral
+        default -> throw new CodecException("unsupported 'tool_choice' \"" + p.getText() + "\"");
+      };
     }
     expect(p, JsonToken.START_OBJECT, "tool_choice");
     String name = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken v = p.nextToken();
-      if ("function".equals(field) && v == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String f = p.currentName();
-          if (p.nextToken() == JsonToken.VALUE_STRING && "name".equals(f)) {
-            name = p.getText();
-          } else {
-            p.skipChildren();
-          }
-        }
+    while (JsonFields.next(p)) {
+      if ("function".equals(p.currentName()) && p.currentToken() == JsonToken.START_OBJECT) {
+        name = orElse(JsonFields.stringField(p, "name"), name);
       } else {
         p.skipChildren();
       }

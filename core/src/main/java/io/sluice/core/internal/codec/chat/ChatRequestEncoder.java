@@ -264,20 +264,7 @@ final class ChatRequestEncoder {
     if (reasoning != null && dialect == ChatDialect.COMPATIBLE) {
       g.writeStringField("reasoning_content", reasoning.toString());
     }
-    if (!calls.isEmpty()) {
-      g.writeArrayFieldStart("tool_calls");
-      for (Part.ToolCall c : calls) {
-        g.writeStartObject();
-        g.writeStringField("id", c.id());
-        g.writeStringField("type", "function");
-        g.writeObjectFieldStart("function");
-        g.writeStringField("name", c.name());
-        g.writeStringField("arguments", c.arguments());
-        g.writeEndObject();
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }
+    ChatJson.writeToolCalls(g, calls);
     g.writeEndObject();
   }
 }

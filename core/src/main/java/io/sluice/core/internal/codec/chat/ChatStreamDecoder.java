@@ -115,8 +115,8 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     for (int i = 0; i < chunk.choiceCount; i++) {
       apply(chunk.choices.get(i));
     }
-    if (chunk.hasUsage) {
-      usage();
+    if (chunk.usage != null) {
+      usage(chunk.usage);
     }
   }
 
@@ -354,10 +354,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
     s.text = s.reasoning = s.refusal = null;
   }
 
-  private void usage() {
-    ChatEventFields c = chunk;
-    Usage usage = new Usage(c.promptTokens, c.completionTokens, c.cachedTokens, 0,
-        c.reasoningTokens, c.hasTotal ? c.totalTokens : c.promptTokens + c.completionTokens);
+  private void usage(Usage usage) {
     // Some servers repeat the cumulative usage on every chunk: report it when it changes.
     if (!usage.equals(lastUsage)) {
       lastUsage = usage;

@@ -10,7 +10,9 @@ import io.sluice.core.event.Failed;
 import io.sluice.core.event.FinishReason;
 import io.sluice.core.event.StreamEvent;
 import io.sluice.core.event.Usage;
+import io.sluice.core.internal.codec.JsonBodies;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.message.FinalMessage;
 import io.sluice.core.message.Message;
 import io.sluice.core.message.Part;
@@ -29,16 +31,8 @@ final class ResponsesBodyCodec {
   private ResponsesBodyCodec() {}
 
   static FinalMessage decodeResponse(byte[] body) {
-    ResponsesJson.Response r;
-    try (JsonParser p = JsonChecks.FACTORY.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new CodecException("a response body must be a JSON object");
-      }
-      r = ResponsesJson.readResponse(p);
-    } catch (IOException e) {
-      throw new CodecException("the response body is not valid JSON: "
-          + String.valueOf(e.getMessage()).split("\n", 2)[0], e);
-    }
+    ResponsesJson.Response r =
+        JsonBodies.readObject(body, "the response body", ResponsesJson::readResponse);
     List<Part> parts = new ArrayList<>();
     boolean tools = false;
     for (ResponsesJson.Item item : r.output) {
@@ -101,10 +95,8 @@ final class ResponsesBodyCodec {
     String text = new String(body, StandardCharsets.UTF_8);
     try (JsonParser p = JsonChecks.FACTORY.createParser(body)) {
       if (p.nextToken() == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          p.nextToken();
-          if (name.equals("error") && p.currentToken() == JsonToken.START_OBJECT) {
+        while (JsonFields.find(p, "error")) {
+          if (p.currentToken() == JsonToken.START_OBJECT) {
             return ResponsesErrors.of(ResponsesJson.readError(p), status, "http_" + status);
           }
           p.skipChildren();

@@ -2,9 +2,14 @@ package io.sluice.core.internal.codec.responses;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.event.TokenLogprob;
+import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
 import io.sluice.core.internal.codec.responses.ResponsesJson.Item;
+import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
+import java.util.List;
 
 /** The fields of one Responses event that the decoder reads; one instance, reset per event. */
 final class ResponsesEventFields {
@@ -25,7 +30,7 @@ final class ResponsesEventFields {
   /** The raw JSON of an {@code annotation}, or null. */
   String annotation;
   /** The {@code logprobs} of a text delta; empty when absent. */
-  java.util.List<io.sluice.core.event.TokenLogprob> logprobs = java.util.List.of();
+  List<TokenLogprob> logprobs = List.of();
   ResponsesJson.Response response;
   ResponsesJson.Error error;
 
@@ -45,34 +50,31 @@ final class ResponsesEventFields {
     item = null;
     part = null;
     annotation = null;
-    logprobs = java.util.List.of();
+    logprobs = List.of();
     response = null;
     error = null;
   }
 
   void read(JsonParser p) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (name) {
+    while (JsonFields.next(p)) {
+      JsonToken t = p.currentToken();
+      switch (p.currentName()) {
         case "type" -> type = ResponsesJson.string(p);
-        case "sequence_number" -> sequence = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue()
-            : -1;
+        case "sequence_number" -> sequence = JsonFields.integer(p, -1);
         case "output_index" -> outputIndex = (int) ResponsesJson.number(p);
         case "content_index" -> contentIndex = (int) ResponsesJson.number(p);
         case "summary_index" -> summaryIndex = (int) ResponsesJson.number(p);
         case "item_id" -> itemId = ResponsesJson.string(p);
-        case "delta" -> delta = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-        case "text", "arguments", "input", "refusal" ->
-            text = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+        case "delta" -> delta = JsonFields.string(p);
+        case "text", "arguments", "input", "refusal" -> text = JsonFields.string(p);
         case "code" -> code = ResponsesJson.string(p);
         case "message" -> message = ResponsesJson.string(p);
         case "param" -> param = ResponsesJson.string(p);
         case "status" -> status = (int) ResponsesJson.number(p);
         case "item" -> item = t == JsonToken.START_OBJECT ? ResponsesJson.readItem(p) : null;
         case "annotation" -> annotation = t == JsonToken.START_OBJECT
-            ? io.sluice.core.internal.json.JsonChecks.copyToString(p) : skip(p);
-        case "logprobs" -> logprobs = io.sluice.core.internal.codec.Annotations.logprobs(p);
+            ? JsonChecks.copyToString(p) : skip(p);
+        case "logprobs" -> logprobs = Annotations.logprobs(p);
         case "part" -> part = t == JsonToken.START_OBJECT ? readPart(p) : null;
         case "response" -> response = t == JsonToken.START_OBJECT
             ? ResponsesJson.readResponse(p) : null;
@@ -90,12 +92,10 @@ final class ResponsesEventFields {
   private static ContentPart readPart(JsonParser p) throws IOException {
     String type = "";
     String text = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken t = p.nextToken();
-      switch (name) {
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
         case "type" -> type = ResponsesJson.string(p);
-        case "text", "refusal" -> text = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+        case "text", "refusal" -> text = JsonFields.string(p);
         default -> p.skipChildren();
       }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
 import java.io.StringWriter;
 
@@ -26,18 +27,13 @@ final class ResponsesFormats {
       StringWriter out = new StringWriter();
       try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(out)) {
         g.writeStartObject();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          p.nextToken();
-          if (name.equals("json_schema") && p.currentToken() == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              g.writeFieldName(p.currentName());
-              p.nextToken();
-              g.copyCurrentStructure(p);
+        while (JsonFields.next(p)) {
+          if (p.currentName().equals("json_schema") && p.currentToken() == JsonToken.START_OBJECT) {
+            while (JsonFields.next(p)) {
+              copyField(p, g);
             }
           } else {
-            g.writeFieldName(name);
-            g.copyCurrentStructure(p);
+            copyField(p, g);
           }
         }
         g.writeEndObject();
@@ -57,14 +53,11 @@ final class ResponsesFormats {
       StringWriter rest = new StringWriter();
       try (JsonGenerator g = JsonChecks.FACTORY.createGenerator(rest)) {
         g.writeStartObject();
-        while (q.nextToken() == JsonToken.FIELD_NAME) {
-          String name = q.currentName();
-          q.nextToken();
-          if (name.equals("type")) {
+        while (JsonFields.next(q)) {
+          if (q.currentName().equals("type")) {
             type = q.getText();
           } else {
-            g.writeFieldName(name);
-            g.copyCurrentStructure(q);
+            copyField(q, g);
           }
         }
         g.writeEndObject();
@@ -74,5 +67,11 @@ final class ResponsesFormats {
       }
       return "{\"type\":\"json_schema\",\"json_schema\":" + rest + "}";
     }
+  }
+
+  /** Copies the field the parser is on (its value) to {@code g}. */
+  private static void copyField(JsonParser p, JsonGenerator g) throws IOException {
+    g.writeFieldName(p.currentName());
+    g.copyCurrentStructure(p);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.Usage;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,15 +71,7 @@ final class ResponsesJson {
   }
 
   static long number(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_NUMBER_INT) {
-      return p.getLongValue();
-    }
-    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-      return (long) p.getDoubleValue();
-    }
-    p.skipChildren();
-    return 0;
+    return JsonFields.number(p, 0);
   }
 
   static void expectObject(JsonParser p, String what) throws IOException {
@@ -94,10 +87,8 @@ final class ResponsesJson {
     item.raw = JsonChecks.copyToString(p);
     try (JsonParser q = JsonChecks.FACTORY.createParser(item.raw)) {
       q.nextToken();
-      while (q.nextToken() == JsonToken.FIELD_NAME) {
-        String name = q.currentName();
-        q.nextToken();
-        switch (name) {
+      while (JsonFields.next(q)) {
+        switch (q.currentName()) {
           case "type" -> item.type = string(q);
           case "id" -> item.id = string(q);
           case "call_id" -> item.callId = string(q);
@@ -127,10 +118,8 @@ final class ResponsesJson {
     while (q.nextToken() == JsonToken.START_OBJECT) {
       String type = "";
       String text = "";
-      while (q.nextToken() == JsonToken.FIELD_NAME) {
-        String name = q.currentName();
-        q.nextToken();
-        switch (name) {
+      while (JsonFields.next(q)) {
+        switch (q.currentName()) {
           case "type" -> type = string(q);
           case "text", "refusal" -> text = string(q);
           default -> q.skipChildren();
@@ -148,10 +137,8 @@ final class ResponsesJson {
   static Response readResponse(JsonParser p) throws IOException {
     expectObject(p, "'response'");
     Response r = new Response();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      switch (name) {
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
         case "id" -> r.id = string(p);
         case "model" -> r.model = string(p);
         case "created_at" -> r.createdAt = number(p);
@@ -176,20 +163,17 @@ final class ResponsesJson {
 
   private static String readReason(JsonParser p) throws IOException {
     String reason = "";
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return reason;
-    }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if (name.equals("reason")) {
-        reason = string(p);
-      } else {
-        p.skipChildren();
+    if (JsonFields.isObject(p)) {
+      while (JsonFields.next(p)) {
+        reason = p.currentName().equals("reason") ? string(p) : skip(p, reason);
       }
     }
     return reason;
+  }
+
+  private static String skip(JsonParser p, String kept) throws IOException {
+    p.skipChildren();
+    return kept;
   }
 
   /**
@@ -203,22 +187,17 @@ final class ResponsesJson {
     long cacheWrite = 0;
     long reasoning = 0;
     long total = -1;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      switch (name) {
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
         case "input_tokens" -> input = number(p);
         case "output_tokens" -> output = number(p);
         case "total_tokens" -> total = number(p);
         case "input_tokens_details", "output_tokens_details" -> {
-          if (p.currentToken() != JsonToken.START_OBJECT) {
-            p.skipChildren();
+          if (!JsonFields.isObject(p)) {
             break;
           }
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String detail = p.currentName();
-            p.nextToken();
-            switch (detail) {
+          while (JsonFields.next(p)) {
+            switch (p.currentName()) {
               case "cached_tokens" -> cacheRead = number(p);
               case "cache_write_tokens" -> cacheWrite = number(p);
               case "reasoning_tokens" -> reasoning = number(p);
@@ -239,10 +218,8 @@ final class ResponsesJson {
     String code = "";
     String message = "";
     String param = "";
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      switch (name) {
+    while (JsonFields.next(p)) {
+      switch (p.currentName()) {
         case "type" -> type = string(p);
         case "code" -> code = string(p);
         case "message" -> message = string(p);

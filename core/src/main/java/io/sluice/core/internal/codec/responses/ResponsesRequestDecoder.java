@@ -3,7 +3,9 @@ package io.sluice.core.internal.codec.responses;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.codec.CodecException;
+import io.sluice.core.internal.codec.JsonBodies;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.message.ChatRequest;
 import io.sluice.core.message.GenerationOptions;
 import io.sluice.core.message.Message;
@@ -22,17 +24,8 @@ import java.util.Set;
 final class ResponsesRequestDecoder {
   private ResponsesRequestDecoder() {}
 
-
   static ChatRequest decode(byte[] body) {
-    try (JsonParser p = JsonChecks.FACTORY.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new CodecException("the request body must be a JSON object");
-      }
-      return read(p);
-    } catch (IOException e) {
-      throw new CodecException("the request body is not valid JSON: "
-          + String.valueOf(e.getMessage()).split("\n", 2)[0], e);
-    }
+    return JsonBodies.readObject(body, "the request body", ResponsesRequestDecoder::read);
   }
 
   private static ChatRequest read(JsonParser p) throws IOException {
@@ -43,9 +36,9 @@ final class ResponsesRequestDecoder {
     GenerationOptions.Builder options = GenerationOptions.builder();
     boolean stream = false;
     Map<String, String> extra = new LinkedHashMap<>();
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (JsonFields.next(p)) {
       String name = p.currentName();
-      JsonToken t = p.nextToken();
+      JsonToken t = p.currentToken();
       switch (name) {
         case "model" -> {
           if (t != JsonToken.VALUE_STRING) {
@@ -157,16 +150,8 @@ final class ResponsesRequestDecoder {
   private static String roleOf(String raw) throws IOException {
     try (JsonParser q = JsonChecks.FACTORY.createParser(raw)) {
       q.nextToken();
-      while (q.nextToken() == JsonToken.FIELD_NAME) {
-        String name = q.currentName();
-        q.nextToken();
-        if (name.equals("role")) {
-          return ResponsesJson.string(q);
-        }
-        q.skipChildren();
-      }
+      return JsonFields.find(q, "role") ? ResponsesJson.string(q) : "";
     }
-    return "";
   }
 
   private static Message readRoleMessage(String raw, String role, int n) throws IOException {
@@ -180,14 +165,10 @@ final class ResponsesRequestDecoder {
     List<Part> parts = new ArrayList<>();
     try (JsonParser q = JsonChecks.FACTORY.createParser(raw)) {
       q.nextToken();
-      while (q.nextToken() == JsonToken.FIELD_NAME) {
-        String name = q.currentName();
-        JsonToken t = q.nextToken();
-        if (!name.equals("content")) {
-          q.skipChildren();
-        } else if (t == JsonToken.VALUE_STRING) {
+      while (JsonFields.find(q, "content")) {
+        if (q.currentToken() == JsonToken.VALUE_STRING) {
           parts.add(new Part.Text(q.getText()));
-        } else if (t == JsonToken.START_ARRAY) {
+        } else if (q.currentToken() == JsonToken.START_ARRAY) {
           while (q.nextToken() == JsonToken.START_OBJECT) {
             parts.add(readContentPart(JsonChecks.copyToString(q)));
           }
@@ -205,10 +186,8 @@ final class ResponsesRequestDecoder {
     String url = "";
     try (JsonParser q = JsonChecks.FACTORY.createParser(raw)) {
       q.nextToken();
-      while (q.nextToken() == JsonToken.FIELD_NAME) {
-        String name = q.currentName();
-        q.nextToken();
-        switch (name) {
+      while (JsonFields.next(q)) {
+        switch (q.currentName()) {
           case "type" -> type = ResponsesJson.string(q);
           case "text", "refusal" -> text = ResponsesJson.string(q);
           case "image_url" -> url = ResponsesJson.string(q);
@@ -241,12 +220,10 @@ final class ResponsesRequestDecoder {
     String output = "";
     try (JsonParser q = JsonChecks.FACTORY.createParser(raw)) {
       q.nextToken();
-      while (q.nextToken() == JsonToken.FIELD_NAME) {
-        String name = q.currentName();
-        JsonToken t = q.nextToken();
-        switch (name) {
+      while (JsonFields.next(q)) {
+        switch (q.currentName()) {
           case "call_id" -> callId = ResponsesJson.string(q);
-          case "output" -> output = t == JsonToken.VALUE_STRING ? q.getText()
+          case "output" -> output = q.currentToken() == JsonToken.VALUE_STRING ? q.getText()
               : JsonChecks.copyToString(q); // content parts: kept as their JSON text
           default -> q.skipChildren();
         }
@@ -270,10 +247,8 @@ final class ResponsesRequestDecoder {
         String name = "";
         String description = "";
         String parameters = "{}";
-        while (q.nextToken() == JsonToken.FIELD_NAME) {
-          String field = q.currentName();
-          q.nextToken();
-          switch (field) {
+        while (JsonFields.next(q)) {
+          switch (q.currentName()) {
             case "type" -> type = ResponsesJson.string(q);
             case "name" -> name = ResponsesJson.string(q);
             case "description" -> description = ResponsesJson.string(q);
@@ -353,9 +328,9 @@ final class ResponsesRequestDecoder {
       if (q.nextToken() != JsonToken.START_OBJECT) {
         return false;
       }
-      while (q.nextToken() == JsonToken.FIELD_NAME) {
+      while (JsonFields.next(q)) {
         String name = q.currentName();
-        JsonToken t = q.nextToken();
+        JsonToken t = q.currentToken();
         if (!allowed.contains(name) || (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL)) {
           return false;
         }

@@ -1,0 +1,62 @@
+package io.sluice.gateway.internal.ledger;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every piece of state that replicas must share, behind one asynchronous interface: request and
+ * token windows, reservations and their settlement, budgets and spend, runtime keys, upstream
+ * key cool-downs and upstream key concurrency. {@link InProcessLedger} is the reference; {@code RedisLedger} shares the same
+ * semantics between replicas. No method blocks: the futures complete on the caller's context or
+ * at once.
+ */
+public interface Ledger extends AutoCloseable {
+
+  /** Checks a claim against its key's limits and, when it passes, reserves what it may use. */
+  Future<Admission> admit(Claim claim);
+
+  /**
+   * Books what a request really used, once, and gives back its reservation and concurrency slot.
+   * Never fails towards the caller: a ledger that cannot reach its store counts and logs it.
+   */
+  void settle(Admission.Ticket ticket, Settlement settlement);
+
+  /** Spend per model of a key since it was first seen, and its spend in the budget's period. */
+  Future<Map<String, Spend>> spend(String keyId);
+
+  /** USD spent by a key in the current budget period (priced requests only). */
+  Future<java.math.BigDecimal> periodSpend(String keyId, io.sluice.gateway.KeyLimits limits);
+
+  /** Keys created at runtime through the admin API. */
+  RuntimeKeys keys();
+
+  /** Upstream key cool-downs after a 429. */
+  CoolDowns coolDowns();
+
+  /** Per-upstream-key concurrency shared between replicas; in one process the pools count. */
+  default UpstreamSlots slots() {
+    return UpstreamSlots.LOCAL;
+  }
+
+  /** Responses affinity: which target and upstream key made a response. */
+  Future<Void> remember(String responseId, String where);
+
+  Future<java.util.Optional<String>> madeBy(String responseId);
+
+  /** Completes when the shared state answers (at once for this process's own). */
+  default Future<Void> reachable() {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  void close();
+
+  /** What a finished request used, for its key's windows and spend. */
+  record Settlement(String model, long tokens, Spend spend) {}
+
+  /** The ledger's own count of keys, for tests and the admin API listing. */
+  default List<String> keyIds() {
+    return List.of();
+  }
+}

@@ -1,0 +1,482 @@
+package io.sluice.gateway.internal.ledger;
+
+import io.sluice.gateway.GatewayConfig.LedgerSettings;
+import io.sluice.gateway.KeyLimits;
+import io.sluice.gateway.internal.ledger.Admission.Ticket;
+import io.sluice.gateway.internal.ledger.Admission.Window;
+import io.sluice.gateway.internal.telemetry.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The ledger shared by every replica through Redis ({@code state.redis}), on the Vert.x Redis
+ * client, which runs on the gateway's event loops: nothing here blocks. Admission and settlement
+ * are one Lua script each ({@link RedisScripts}). Concurrency slots, of gateway keys and of
+ * upstream keys ({@link RedisSlots}), are leases with a TTL ({@code state.lease-ttl}), renewed
+ * while held, so a replica killed with {@code kill -9} leaks none. A 429 cool-down is published
+ * to every replica and applied locally, so key pools read it without a round trip.
+ *
+ * <p>When Redis does not answer within {@code state.timeout} (50 ms), {@code state.on-failure}
+ * decides: fail-open admits (unshared: nothing reserved), fail-closed refuses with a 503. Each
+ * decision is counted; the outage is logged once when it begins and once when it ends. The
+ * client reconnects on its own: the next request that gets an answer is back on shared state.
+ */
+public final class RedisLedger implements Ledger {
+  static final String COOL_CHANNEL = "sluice:cool";
+  /** Which key made a response, for a day: continuations come within a conversation. */
+  static final String AFFINITY = "sluice:resp:";
+  static final long AFFINITY_TTL_MILLIS = 86_400_000L;
+  /** How stale a replica's view of the runtime keys may be when it missed a change message. */
+  static final long KEYS_REFRESH_MILLIS = 5_000;
+
+  private final Vertx vertx;
+  private final LedgerSettings settings;
+  private final GatewayMetrics metrics;
+  private final Redis client;
+  private final RedisKeys keys = new RedisKeys(this::send);
+  private final CoolDowns coolDowns = new CoolDowns();
+  /** Leases this replica holds, by lease id to key id: renewed until settled. */
+  private final ConcurrentHashMap<String, String> leases = new ConcurrentHashMap<>();
+  private final AtomicBoolean down = new AtomicBoolean();
+  /** Upstream key concurrency; its slots are renewed with the leases. */
+  private final RedisSlots slots;
+  /** {@code state.lease-ttl}: how long a lease outlives a replica that stopped renewing it. */
+  private final long leaseTtl;
+  private final long renewTimer;
+  private final long keysTimer;
+  private volatile RedisConnection subscriber;
+  /**
+   * The one connection commands are pipelined on: Redis runs them one at a time anyway, and a
+   * pool would open a connection per concurrent request (a connect storm at a burst).
+   */
+  private volatile RedisConnection main;
+  private final AtomicBoolean connecting = new AtomicBoolean();
+  /**
+   * Ends with the first connection attempt. Until then a command waits for it (within its
+   * caller's {@code state.timeout}): the first requests after a start are decided on shared
+   * state, not refused or counted alone for want of a connection not yet made.
+   */
+  private final io.vertx.core.Promise<Void> firstAttempt = io.vertx.core.Promise.promise();
+  private volatile boolean closed;
+
+  public RedisLedger(Vertx vertx, LedgerSettings settings, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.metrics = metrics;
+    RedisOptions options = new RedisOptions().setConnectionString(settings.redis())
+        .setMaxPoolSize(4).setMaxPoolWaiting(4096).setMaxWaitingHandlers(16_384);
+    this.client = Redis.createClient(vertx, options);
+    this.leaseTtl = settings.leaseTtl().toMillis();
+    this.slots = new RedisSlots(this::send, this::bounded, leaseTtl, metrics, this::outage,
+        this::back);
+    connect();
+    coolDowns.publishTo((id, until) -> send(request(Command.PUBLISH, List.of(COOL_CHANNEL, id + " " + until)))
+        .onFailure(e -> outage(e)));
+    subscribe();
+    this.renewTimer = vertx.setPeriodic(leaseTtl / 3, id -> renewLeases());
+    this.keysTimer = vertx.setPeriodic(KEYS_REFRESH_MILLIS, id -> refreshKeys());
+  }
+
+  @Override
+  public Future<Admission> admit(Claim c) {
+    KeyLimits l = c.limits();
+    long w = l.window().toMillis();
+    String period = Periods.id(l.period(), c.nowMillis());
+    String lease = c.concurrency() > 0 ? UUID.randomUUID().toString() : "";
+    long budgetPico = l.budgeted() ? pico(l.budgetUsd()) : 0;
+    long reservePico = l.budgeted() ? pico(c.reserveUsd()) : 0;
+    long periodTtl = l.period() == KeyLimits.BudgetPeriod.TOTAL ? 0
+        : Periods.remainingMillis(l.period(), c.nowMillis()) + 86_400_000L;
+    String k = prefix(c.keyId());
+    List<String> args = List.of(RedisScripts.ADMIT, "4", k + "req", k + "tok", k + "leases",
+        k + "budget:" + period,
+        Long.toString(c.nowMillis()), Long.toString(w), Long.toString(l.requests()),
+        Long.toString(l.tokens()), l.hard() ? "1" : "0", Long.toString(c.reserveTokens()),
+        Integer.toString(c.concurrency()), Long.toString(budgetPico), Long.toString(reservePico),
+        c.priced() ? "1" : "0", lease, Long.toString(leaseTtl), Long.toString(periodTtl));
+    return bounded(send(request(Command.EVAL, args)))
+        .map(r -> {
+          back();
+          String refused = r.get(0).toString();
+          long rs = r.get(1).toLong();
+          long rn = r.get(2).toLong();
+          long ts = r.get(3).toLong();
+          long committed = r.get(4).toLong();
+          Window requests = l.requests() > 0 ? new Window(l.requests(),
+              Math.max(0, l.requests() - rn), rs + w - c.nowMillis()) : Window.NONE;
+          Window tokens = l.tokens() > 0 ? new Window(l.tokens(),
+              Math.max(0, l.tokens() - committed), ts + w - c.nowMillis()) : Window.NONE;
+          if (refused.isEmpty()) {
+            if (!lease.isEmpty()) {
+              leases.put(lease, c.keyId());
+            }
+            return Admission.admitted(requests, tokens, new Ticket(c.keyId(), ts,
+                c.reserveTokens(), l.budgeted() ? c.reserveUsd() : BigDecimal.ZERO,
+                l.budgeted() ? period : "", !lease.isEmpty(), l.hard(), lease));
+          }
+          return refusal(c, refused, requests, tokens, rs + w - c.nowMillis(),
+              ts + w - c.nowMillis());
+        })
+        .recover(e -> {
+          outage(e);
+          if (settings.failOpen()) {
+            metrics.sharedStateUnavailable("open");
+            return Future.succeededFuture(Admission.admitted(Window.NONE, Window.NONE,
+                Ticket.spendOnly(c.keyId())));
+          }
+          metrics.sharedStateUnavailable("closed");
+          return Future.failedFuture(new LedgerException(503,
+              "the gateway's shared state is unavailable"));
+        });
+  }
+
+  /** The message of a refusal decided in Redis, worded as {@link Limits} words it. */
+  private static Admission refusal(Claim c, String limit, Window requests, Window tokens,
+      long requestsReset, long tokensReset) {
+    long used = limit.equals("requests") ? c.limits().requests() : 0;
+    long committed = limit.equals("tokens") ? c.limits().tokens() : 0;
+    BigDecimal usd = limit.equals("budget") ? c.limits().budgetUsd() : BigDecimal.ZERO;
+    int inFlight = limit.equals("concurrency") ? c.concurrency() : 0;
+    Claim probe = limit.equals("unpriced") ? c
+        : new Claim(c.keyId(), c.limits(), c.concurrency(), c.reserveTokens(), c.reserveUsd(),
+            true, c.nowMillis());
+    return Limits.refusal(probe, inFlight, used, committed, usd, requests, tokens,
+            requestsReset, tokensReset)
+        .orElse(Admission.refused(limit, "key '" + c.keyId() + "' reached its " + limit
+            + " limit", 1000, requests, tokens));
+  }
+
+  @Override
+  public void settle(Ticket t, Settlement s) {
+    if (t.keyId().isEmpty()) {
+      return;
+    }
+    if (!t.lease().isEmpty()) {
+      leases.remove(t.lease());
+    }
+    String k = prefix(t.keyId());
+    Spend sp = s.spend();
+    List<String> args = new ArrayList<>(List.of(RedisScripts.SETTLE, "4", k + "tok",
+        k + "leases", k + "budget:" + t.period(), k + "spend",
+        Long.toString(t.tokensWindow()), Long.toString(t.reservedTokens()),
+        Long.toString(s.tokens()), t.lease(),
+        t.period().isEmpty() ? "0" : Long.toString(pico(t.reservedUsd())),
+        t.period().isEmpty() ? "0" : Long.toString(pico(sp.usd())), s.model()));
+    for (Map.Entry<String, Long> e : fields(sp).entrySet()) {
+      args.add(e.getKey());
+      args.add(Long.toString(e.getValue()));
+    }
+    send(request(Command.EVAL, args)).onSuccess(r -> back()).onFailure(e -> {
+      // Settled spend is not queued past an outage: the usage file still has every entry.
+      outage(e);
+      metrics.sharedStateUnavailable("settle_lost");
+    });
+  }
+
+  private static Map<String, Long> fields(Spend s) {
+    Map<String, Long> m = new HashMap<>();
+    m.put("requests", s.requests());
+    m.put("in", s.inputTokens());
+    m.put("out", s.outputTokens());
+    m.put("cache_read", s.cacheReadTokens());
+    m.put("cache_write", s.cacheWriteTokens());
+    m.put("reasoning", s.reasoningTokens());
+    m.put("pico_usd", pico(s.usd()));
+    m.put("unpriced", s.unpricedRequests());
+    m.put("estimated", s.estimatedRequests());
+    return m;
+  }
+
+  @Override
+  public Future<Map<String, Spend>> spend(String keyId) {
+    return RedisKeys.unavailable(send(request(Command.HGETALL, List.of(prefix(keyId) + "spend"))))
+        .map(r -> {
+      Map<String, Map<String, Long>> byModel = new HashMap<>();
+      for (String field : r.getKeys()) {
+        int bar = field.lastIndexOf('|');
+        byModel.computeIfAbsent(field.substring(0, bar), m -> new HashMap<>())
+            .put(field.substring(bar + 1), r.get(field).toLong());
+      }
+      Map<String, Spend> out = new HashMap<>();
+      byModel.forEach((model, f) -> out.put(model, new Spend(f.getOrDefault("requests", 0L),
+          f.getOrDefault("in", 0L), f.getOrDefault("out", 0L), f.getOrDefault("cache_read", 0L),
+          f.getOrDefault("cache_write", 0L), f.getOrDefault("reasoning", 0L),
+          BigDecimal.valueOf(f.getOrDefault("pico_usd", 0L), 12).stripTrailingZeros(),
+          f.getOrDefault("unpriced", 0L), f.getOrDefault("estimated", 0L))));
+      return out;
+        });
+  }
+
+  @Override
+  public Future<BigDecimal> periodSpend(String keyId, KeyLimits limits) {
+    if (!limits.budgeted()) {
+      return Future.succeededFuture(BigDecimal.ZERO);
+    }
+    String period = Periods.id(limits.period(), System.currentTimeMillis());
+    return RedisKeys.unavailable(send(request(Command.HGET,
+        List.of(prefix(keyId) + "budget:" + period, "s")))).map(r -> r == null
+        ? BigDecimal.ZERO : BigDecimal.valueOf(r.toLong(), 12).stripTrailingZeros());
+  }
+
+  @Override
+  public RuntimeKeys keys() {
+    return keys;
+  }
+
+  @Override
+  public CoolDowns coolDowns() {
+    return coolDowns;
+  }
+
+  @Override
+  public UpstreamSlots slots() {
+    return slots;
+  }
+
+  @Override
+  public Future<Void> remember(String responseId, String where) {
+    return send(request(Command.SET, List.of(AFFINITY + responseId, where, "PX",
+        Long.toString(AFFINITY_TTL_MILLIS)))).<Void>mapEmpty().onFailure(e -> {
+          outage(e);
+          metrics.sharedStateUnavailable("affinity_lost");
+        });
+  }
+
+  /** No answer in time routes the continuation like any request: counted, never waited on. */
+  @Override
+  public Future<Optional<String>> madeBy(String responseId) {
+    return bounded(send(request(Command.GET, List.of(AFFINITY + responseId))))
+        .map(r -> Optional.ofNullable(r).map(Response::toString))
+        .recover(e -> {
+          outage(e);
+          metrics.sharedStateUnavailable("affinity_unknown");
+          return Future.succeededFuture(Optional.empty());
+        });
+  }
+
+  @Override
+  public Future<Void> reachable() {
+    return bounded(send(Request.cmd(Command.PING))).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture("Redis does not answer"));
+  }
+
+  /** Keeps this replica's leases alive; a replica that dies stops, and its leases expire. */
+  private void renewLeases() {
+    Map<String, List<String>> byKey = new HashMap<>();
+    leases.forEach((lease, key) -> byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(lease));
+    long until = System.currentTimeMillis() + leaseTtl;
+    slots.renew(until);
+    byKey.forEach((key, held) -> {
+      List<String> args = new ArrayList<>(List.of(RedisScripts.RENEW, "1", prefix(key) + "leases",
+          Long.toString(until)));
+      args.addAll(held);
+      send(request(Command.EVAL, args)).onFailure(this::outage);
+    });
+  }
+
+  private static Request request(Command command, List<String> args) {
+    Request r = Request.cmd(command);
+    for (String a : args) {
+      r.arg(a);
+    }
+    return r;
+  }
+
+  /**
+   * Sends on the pipelined connection; without one, fails at once and asks for one (before the
+   * first connection attempt ended, waits for it instead). The answer
+   * comes back on the caller's event loop, not the connection's: an exchange lives on the loop
+   * that accepted its request and is never touched from another.
+   */
+  private Future<Response> send(Request request) {
+    RedisConnection c = main;
+    if (c == null) {
+      if (!firstAttempt.future().isComplete()) {
+        io.vertx.core.Context caller = Vertx.currentContext();
+        io.vertx.core.Promise<Response> later = io.vertx.core.Promise.promise();
+        firstAttempt.future().onComplete(v -> {
+          if (caller == null) {
+            send(request).onComplete(later);
+          } else {
+            caller.runOnContext(x -> send(request).onComplete(later));
+          }
+        });
+        return later.future();
+      }
+      connect();
+      return Future.failedFuture("not connected to Redis");
+    }
+    io.vertx.core.Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return c.send(request);
+    }
+    io.vertx.core.Promise<Response> answer = io.vertx.core.Promise.promise();
+    c.send(request).onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        answer.handle(ar);
+      } else {
+        caller.runOnContext(v -> answer.handle(ar));
+      }
+    });
+    return answer.future();
+  }
+
+  /**
+   * {@code f}, or a failure once {@code state.timeout} passed without its answer: the timer runs
+   * on the caller's event loop, so the decision comes back there like the answer would.
+   */
+  private <T> Future<T> bounded(Future<T> f) {
+    long ms = settings.redisTimeout().toMillis();
+    io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(ms, id -> p.tryFail(new java.util.concurrent.TimeoutException(
+        "Redis did not answer within " + ms + " ms (state.timeout)")));
+    f.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        p.tryComplete(ar.result());
+      } else {
+        p.tryFail(ar.cause());
+      }
+    });
+    return p.future();
+  }
+
+  private void connect() {
+    if (closed || !connecting.compareAndSet(false, true)) {
+      return;
+    }
+    client.connect().onComplete(ar -> {
+      if (ar.failed()) {
+        outage(ar.cause());
+        firstAttempt.tryComplete();
+        vertx.setTimer(200, id -> {
+          connecting.set(false);
+          connect();
+        });
+        return;
+      }
+      RedisConnection c = ar.result();
+      c.exceptionHandler(e -> lost(c));
+      c.endHandler(v -> lost(c));
+      main = c;
+      connecting.set(false);
+      firstAttempt.tryComplete();
+      refreshKeys();
+    });
+  }
+
+  private void lost(RedisConnection c) {
+    if (main == c) {
+      main = null;
+      c.close();
+      connect();
+    }
+  }
+
+  /** Cool-downs from the other replicas; a lost subscription is opened again on its own. */
+  private void subscribe() {
+    if (closed) {
+      return;
+    }
+    client.connect().onSuccess(conn -> {
+      subscriber = conn;
+      conn.handler(this::message);
+      conn.exceptionHandler(e -> resubscribe(conn));
+      conn.endHandler(v -> resubscribe(conn));
+      conn.send(Request.cmd(Command.SUBSCRIBE).arg(COOL_CHANNEL).arg(RedisKeys.CHANNEL)
+              .arg(RedisSlots.CHANNEL))
+          .onFailure(e -> resubscribe(conn));
+      refreshKeys(); // what changed while this replica was not listening
+    }).onFailure(e -> {
+      outage(e);
+      vertx.setTimer(500, id -> subscribe());
+    });
+  }
+
+  private void resubscribe(RedisConnection conn) {
+    if (subscriber == conn) {
+      subscriber = null;
+      conn.close();
+      vertx.setTimer(500, id -> subscribe());
+    }
+  }
+
+  private void message(Response r) {
+    if (r.size() >= 3 && "message".equals(r.get(0).toString())
+        && RedisKeys.CHANNEL.equals(r.get(1).toString())) {
+      refreshKeys();
+    } else if (r.size() >= 3 && "message".equals(r.get(0).toString())
+        && RedisSlots.CHANNEL.equals(r.get(1).toString())) {
+      slots.freed(r.get(2).toString());
+    } else if (r.size() >= 3 && "message".equals(r.get(0).toString())) {
+      String[] parts = r.get(2).toString().split(" ");
+      if (parts.length == 2) {
+        try {
+          coolDowns.apply(parts[0], Long.parseLong(parts[1]));
+        } catch (NumberFormatException e) {
+          metrics.sharedStateUnavailable("bad_message");
+        }
+      }
+    }
+  }
+
+  private void refreshKeys() {
+    if (main != null && !closed) {
+      keys.refresh().onFailure(this::outage);
+    }
+  }
+
+  /** Logged once when an outage begins, not once per request. */
+  private void outage(Throwable cause) {
+    if (down.compareAndSet(false, true)) {
+      System.err.println("sluice gateway: shared state (Redis) unavailable: "
+          + cause.getClass().getSimpleName() + "; requests are "
+          + (settings.failOpen() ? "admitted without shared limits (fail-open)"
+          : "refused with 503 (fail-closed)") + " until it answers again");
+    }
+  }
+
+  private void back() {
+    if (down.compareAndSet(true, false)) {
+      System.err.println("sluice gateway: shared state (Redis) answers again");
+    }
+  }
+
+  /** Redis keys of a gateway key; the braces keep them in one slot of a Redis cluster. */
+  private static String prefix(String keyId) {
+    return "sluice:{" + keyId + "}:";
+  }
+
+  /** USD in integer pico-dollars: exact for prices with up to six decimals per million. */
+  static long pico(BigDecimal usd) {
+    return usd.movePointRight(12).setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    vertx.cancelTimer(renewTimer);
+    vertx.cancelTimer(keysTimer);
+    for (RedisConnection c : new RedisConnection[] {subscriber, main}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    client.close();
+  }
+}

@@ -1,0 +1,125 @@
+package io.sluice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.GatewayConfig.LedgerSettings;
+import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.Ledgers;
+import io.sluice.gateway.internal.ledger.UpstreamSlots;
+import io.sluice.gateway.internal.telemetry.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The Redis side of shared upstream key slots, against a real redis-server. */
+class UpstreamSlotsRedisTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final GatewayMetrics metrics = new GatewayMetrics();
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  private Ledger ledger(RedisServer redis, Duration leaseTtl) {
+    return Ledgers.create(vertx, LedgerSettings.DEFAULTS.withRedis(redis.uri(), false)
+        .withRedisTimeout(Duration.ofSeconds(2)).withLeaseTtl(leaseTtl), metrics);
+  }
+
+  private static boolean take(UpstreamSlots slots, String slot, int limit) throws Exception {
+    return get(slots.take("k1", slot, limit));
+  }
+
+  private static <T> T get(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void slotsAreTakenUpToTheLimitAcrossLedgers() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = ledger(redis, Duration.ofSeconds(30));
+        Ledger b = ledger(redis, Duration.ofSeconds(30))) {
+      RedisProbe.awaitSubscribers(redis, 2);
+      assertThat(take(a.slots(), "a1", 2)).isTrue();
+      assertThat(take(b.slots(), "b1", 2)).isTrue();
+      assertThat(take(a.slots(), "a2", 2)).isFalse();
+      assertThat(take(b.slots(), "b2", 2)).isFalse();
+      assertThat(metrics.scrape()).doesNotContain("slot_local");
+    }
+  }
+
+  @Test
+  void aGivenSlotIsAnnouncedToEveryReplicaAndCanBeTakenAgain() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = ledger(redis, Duration.ofSeconds(30));
+        Ledger b = ledger(redis, Duration.ofSeconds(30))) {
+      RedisProbe.awaitSubscribers(redis, 2);
+      List<String> heard = new CopyOnWriteArrayList<>();
+      b.slots().onFreed(heard::add);
+      assertThat(take(a.slots(), "a1", 1)).isTrue();
+      assertThat(take(b.slots(), "b1", 1)).isFalse();
+      a.slots().give("k1", "a1");
+      Awaits.until(() -> heard.equals(List.of("k1")));
+      assertThat(take(b.slots(), "b1", 1)).isTrue();
+    }
+  }
+
+  @Test
+  void aSlotNobodyRenewsExpiresAfterTheLeaseTtl() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger b = ledger(redis, Duration.ofSeconds(30))) {
+      RedisProbe.awaitSubscribers(redis, 1);
+      Vertx dying = Vertx.vertx();
+      Ledger a = Ledgers.create(dying, LedgerSettings.DEFAULTS.withRedis(redis.uri(), false)
+          .withRedisTimeout(Duration.ofSeconds(2)).withLeaseTtl(Duration.ofSeconds(2)), metrics);
+      RedisProbe.awaitSubscribers(redis, 2);
+      assertThat(take(a.slots(), "a1", 1)).isTrue();
+      get(dying.close()); // its renewals stop, as a killed replica's would; nothing is given back
+      long stopped = System.nanoTime();
+      assertThat(take(b.slots(), "b1", 1)).isFalse();
+      Awaits.until(() -> {
+        try {
+          return take(b.slots(), "b1", 1);
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertThat((System.nanoTime() - stopped) / 1_000_000).isLessThan(10_000);
+    }
+  }
+
+  @Test
+  void heldSlotsAreRenewedWhileTheirReplicaLives() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = ledger(redis, Duration.ofSeconds(1))) {
+      RedisProbe.awaitSubscribers(redis, 1);
+      assertThat(take(a.slots(), "a1", 1)).isTrue();
+      long first = score(redis, "a1");
+      Awaits.until(() -> score(redis, "a1") > first); // renewed every third of the TTL
+      assertThat(take(a.slots(), "a2", 1)).isFalse();
+    }
+  }
+
+  private static long score(RedisServer redis, String slot) {
+    return (long) Double.parseDouble(
+        (String) RedisProbe.call(redis, "ZSCORE", "sluice:slots:{k1}", slot));
+  }
+
+  @Test
+  void withRedisDownATakeLetsThePoolsOwnCountDecideAndIsCounted() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = ledger(redis, Duration.ofSeconds(30))) {
+      RedisProbe.awaitSubscribers(redis, 1);
+      redis.kill();
+      assertThat(take(a.slots(), "a1", 1)).isTrue();
+      assertThat(take(a.slots(), "a2", 1)).isTrue();
+      assertThat(metrics.scrape())
+          .contains("sluice_gateway_shared_state_unavailable_total{decision=\"slot_local\"");
+    }
+  }
+}
