@@ -63,6 +63,7 @@ class GatewaySignalsTest {
   private String yaml(String models) {
     return "server:\n  host: 127.0.0.1\n  drain:\n    delay: 1s\n    timeout: 3s\n"
         + "limits:\n  concurrency-per-key: " + (STREAMS + 100) + "\n"
+        + "  max-connections-per-client: " + (STREAMS + 100) + "\n"
         + "usage-log:\n  path: " + dir.resolve("usage.jsonl") + "\n"
         + "routes:\n  - model: \"" + models + "\"\n    targets:\n"
         + "      - kind: same-as-client\n        base-url: " + mock.baseUrl() + "\n";

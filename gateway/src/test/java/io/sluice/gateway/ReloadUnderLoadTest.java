@@ -25,9 +25,13 @@ class ReloadUnderLoadTest {
   private static final int RELOADS = Integer.getInteger("sluice.reload.reloads", 20);
   private static final int TOKENS = 30; // 15 s at 2 a second: open through the reloads
 
-  /** Every stream upstream at once: the default concurrency per key would queue most of them. */
+  /**
+   * Every stream upstream at once: the default concurrency per key would queue most of them; and
+   * every stream comes from this one address, which the per-client connection limit (1,000 by
+   * default) would otherwise cut at the full size.
+   */
   private static final String LIMITS = "limits:\n  concurrency-per-key: " + (STREAMS + 100)
-      + "\n";
+      + "\n  max-connections-per-client: " + (STREAMS + 100) + "\n";
 
   @TempDir Path dir;
 
