@@ -3,14 +3,8 @@ package io.sluice.gateway.internal.exchange;
 import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
-import io.sluice.core.event.Usage;
-import io.sluice.gateway.Price;
 import io.sluice.gateway.internal.accounting.Accounting;
-import io.sluice.gateway.internal.accounting.Prices;
 import io.sluice.gateway.internal.ledger.Admission;
-import io.sluice.gateway.internal.ledger.Ledger;
-import io.sluice.gateway.internal.ledger.Spend;
-import java.math.BigDecimal;
 import io.sluice.gateway.internal.accounting.UsageEntry;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
@@ -58,8 +52,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   final Accounting accounting;
   private final Optional<AccessKey> key;
   /** What the ledger admitted, settled once in {@link #finish}. */
-  private final Admission admission;
-  private final long estimatedInput;
+  private final Books books;
   private final UpstreamAttempt.Call call;
   private final long startNanos = System.nanoTime();
   private final long startMillis = System.currentTimeMillis();
@@ -106,8 +99,6 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   public Exchange(GatewayState gw, HttpServerRequest request, FrontDoor door, byte[] body,
       RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission admission,
       long estimatedInput, String madeBy) {
-    this.admission = admission;
-    this.estimatedInput = estimatedInput;
     this.gw = gw;
     this.response = request.response();
     this.door = door;
@@ -122,6 +113,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     this.accounting = new Accounting(startNanos,
         gw.config.logContent() || gw.tracing.captureContent());
     this.span = gw.tracing.request(request::getHeader, "chat", scan.model(), door.path);
+    this.books = new Books(gw, scan.model(), key, admission, estimatedInput, accounting);
   }
 
   /** Runs {@code action} on the exchange's event loop once it is booked, whatever ended it. */
@@ -649,7 +641,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       gw.metrics.streamEnded(door.path);
       gw.dashboard.recorder().streamClosed(door.path, scan.model());
     }
-    Booking booking = book();
+    Books.Booking booking = books.settle(attempt != null, bodyStarted);
     long endNanos = System.nanoTime();
     long duration = (endNanos - startNanos) / 1_000_000;
     String routeName = door.path;
@@ -698,62 +690,21 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         accounting.text());
   }
 
-  /** The cost and the source of the counts for the usage entry. */
-  private record Booking(String cost, String source) {}
-
-  /**
-   * Settles the request with the ledger: what it really used (or, without the upstream's usage,
-   * what the estimate says came), priced when the model has a price. A request that never
-   * reached an upstream used nothing. Its usage replaces an estimate in the books, so the usage
-   * entry shows what was settled.
-   */
-  private Booking book() {
-    boolean reached = attempt != null;
-    boolean estimated = reached && accounting.usageMissing()
-        && (accounting.outputBytes() > 0 || accounting.firstTokenMillis() >= 0 || bodyStarted);
-    Usage used = estimated ? accounting.booked(estimatedInput) : accounting.usage;
-    if (estimated) {
-      accounting.usage = used;
-    }
-    Optional<Price> price = gw.prices.of(scan.model());
-    BigDecimal usd = price.map(p -> Prices.cost(used, p)).orElse(BigDecimal.ZERO);
-    if (key.isPresent()) {
-      gw.ledger.settle(admission.ticket().keyId().isEmpty()
-              ? Admission.Ticket.spendOnly(key.get().id())
-              : admission.ticket(),
-          new Ledger.Settlement(scan.model(), used.inputTokens() + used.outputTokens(),
-              Spend.of(used, price.isPresent(), usd, estimated)));
-    }
-    if (reached) {
-      gw.metrics.spend(usd, price.isPresent());
-    }
-    return new Booking(price.isPresent() ? usd.toPlainString() : "",
-        estimated ? "estimated" : "upstream");
-  }
-
   /**
    * A hard-mode key: the stream may not use more than its reservation (tokens, and USD under a
    * budget). Called by the relay after each event; true once the stream was cut.
    */
   boolean overAllowance() {
-    Admission.Ticket t = admission.ticket();
-    if (!t.hard() || phase == Phase.DONE || relay == null) {
+    if (phase == Phase.DONE || relay == null) {
       return false;
     }
-    long used = estimatedInput + accounting.outputTokensSoFar();
-    boolean over = key.get().limits().tokens() > 0 && used > t.reservedTokens();
-    String what = "tokens";
-    if (!over && key.get().limits().budgeted()) {
-      Optional<Price> price = gw.prices.of(scan.model());
-      over = price.isPresent() && Prices.reservation(estimatedInput,
-          accounting.outputTokensSoFar(), price.get()).compareTo(t.reservedUsd()) > 0;
-      what = "budget";
+    String what = books.overrun();
+    if (what.isEmpty()) {
+      return false;
     }
-    if (over) {
-      gw.metrics.refused(what + "_cut");
-      relay.cut(new Failed("rate_limit_error", "", "key '" + key.get().id() + "' reached its "
-          + what + " limit mid-stream (hard mode): the stream was ended", 429, false));
-    }
-    return over;
+    gw.metrics.refused(what + "_cut");
+    relay.cut(new Failed("rate_limit_error", "", "key '" + key.get().id() + "' reached its "
+        + what + " limit mid-stream (hard mode): the stream was ended", 429, false));
+    return true;
   }
 }
