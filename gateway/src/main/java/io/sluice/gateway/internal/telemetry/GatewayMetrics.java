@@ -60,6 +60,16 @@ public final class GatewayMetrics implements AutoCloseable {
   private final java.util.List<Gauge> keyGauges = new java.util.ArrayList<>();
   private final AtomicInteger activeStreams = new AtomicInteger();
   private final Map<String, AtomicInteger> openStreams = new ConcurrentHashMap<>();
+  /**
+   * Meters by name and label values, looked up once: building and registering them anew for each
+   * request (a builder, sorted tags, the registry's lookup) was 5 % of an event loop's time. The
+   * label sets are bounded (see the class comment); past {@link #CACHED} the registry is asked.
+   */
+  private final Map<MeterId, io.micrometer.core.instrument.Meter> meters =
+      new ConcurrentHashMap<>();
+  static final int CACHED = 10_000;
+
+  private record MeterId(String name, java.util.List<String> labels) {}
 
   /** Meters with no configured models: every model folds into {@code _OTHER}. */
   public GatewayMetrics() {
@@ -144,9 +154,11 @@ public final class GatewayMetrics implements AutoCloseable {
   }
 
   public void request(String route, int status) {
-    Counter.builder("sluice_gateway_requests").description("Requests answered, by front door and "
+    String code = Integer.toString(status);
+    meter("sluice_gateway_requests", java.util.List.of(route, code), () -> Counter.builder(
+            "sluice_gateway_requests").description("Requests answered, by front door and "
         + "HTTP status (200 for a stream that ended with an in-stream error)")
-        .tag("route", route).tag("status", Integer.toString(status)).register(registry)
+        .tag("route", route).tag("status", code).register(registry))
         .increment();
   }
 
@@ -171,9 +183,11 @@ public final class GatewayMetrics implements AutoCloseable {
 
   /** One attempt ended: {@code outcome} is {@code ok} or its failure class. */
   public void attempt(String target, String outcome) {
-    Counter.builder("sluice_gateway_upstream_attempts")
-        .description("Upstream attempts, by target and outcome (ok or the failure class)")
-        .tag(TARGET, target).tag("outcome", errorType(outcome)).register(registry).increment();
+    String label = errorType(outcome);
+    meter("sluice_gateway_upstream_attempts", java.util.List.of(target, label),
+        () -> Counter.builder("sluice_gateway_upstream_attempts")
+            .description("Upstream attempts, by target and outcome (ok or the failure class)")
+            .tag(TARGET, target).tag("outcome", label).register(registry)).increment();
   }
 
   /** A failed attempt is followed by another: {@code reason} is the failure's class. */
@@ -200,19 +214,22 @@ public final class GatewayMetrics implements AutoCloseable {
 
   /** Records one request's end: the GenAI meters, the gateway's own latency and bytes. */
   public void finished(Finished f) {
-    Tags tags = Tags.of(OPERATION, "chat", PROVIDER, f.provider(),
-        REQUEST_MODEL, models.label(f.requestModel()),
-        RESPONSE_MODEL, models.label(f.responseModel()),
-        ERROR_TYPE, errorType(f.errorType()), KEY, f.key(), TARGET, f.target());
-    Timer.builder("gen_ai.server.request.duration")
-        .description("GenAI request duration at the gateway, from arrival to the end of the answer")
-        .tags(tags).serviceLevelObjectives(durations(DURATION_BUCKETS)).register(registry)
-        .record(f.durationNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     String model = models.label(f.requestModel());
+    java.util.List<String> labels = java.util.List.of(f.provider(), model,
+        models.label(f.responseModel()), errorType(f.errorType()), f.key(), f.target());
+    Tags tags = Tags.of(OPERATION, "chat", PROVIDER, labels.get(0), REQUEST_MODEL, labels.get(1),
+        RESPONSE_MODEL, labels.get(2), ERROR_TYPE, labels.get(3), KEY, labels.get(4),
+        TARGET, labels.get(5));
+    meter("gen_ai.server.request.duration", labels, () -> Timer.builder(
+            "gen_ai.server.request.duration")
+        .description("GenAI request duration at the gateway, from arrival to the end of the answer")
+        .tags(tags).serviceLevelObjectives(durations(DURATION_BUCKETS)).register(registry))
+        .record(f.durationNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     if (f.firstTokenNanos() >= 0 && f.stream()) {
-      Timer.builder("gen_ai.server.time_to_first_token")
+      meter("gen_ai.server.time_to_first_token", labels, () -> Timer.builder(
+              "gen_ai.server.time_to_first_token")
           .description("Time from the request's arrival to the first output token")
-          .tags(tags).serviceLevelObjectives(durations(TTFT_BUCKETS)).register(registry)
+          .tags(tags).serviceLevelObjectives(durations(TTFT_BUCKETS)).register(registry))
           .record(f.firstTokenNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
       quantiles("sluice_gateway_time_to_first_token", "Time to first token by requested model, "
           + "as quantiles over the last minutes (the GenAI histogram's buckets are coarse)", model)
@@ -221,29 +238,47 @@ public final class GatewayMetrics implements AutoCloseable {
     if (f.outputSpanNanos() >= 0 && f.outputTokens() > 1) {
       // The convention's definition: the time after the first token, per further token.
       long perToken = f.outputSpanNanos() / (f.outputTokens() - 1);
-      Timer.builder("gen_ai.server.time_per_output_token")
+      meter("gen_ai.server.time_per_output_token", labels, () -> Timer.builder(
+              "gen_ai.server.time_per_output_token")
           .description("Time per output token after the first, for each request")
-          .tags(tags).serviceLevelObjectives(durations(TPOT_BUCKETS)).register(registry)
+          .tags(tags).serviceLevelObjectives(durations(TPOT_BUCKETS)).register(registry))
           .record(perToken, java.util.concurrent.TimeUnit.NANOSECONDS);
       quantiles("sluice_gateway_time_per_output_token", "Time per output token by requested "
           + "model, as quantiles over the last minutes", model)
           .record(perToken, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
-    tokens(tags, "input", f.inputTokens());
-    tokens(tags, "output", f.outputTokens());
-    tokens(tags, "cache_read", f.cacheReadTokens());
-    tokens(tags, "cache_write", f.cacheWriteTokens());
-    tokens(tags, "reasoning", f.reasoningTokens());
+    tokens(labels, tags, "input", f.inputTokens());
+    tokens(labels, tags, "output", f.outputTokens());
+    tokens(labels, tags, "cache_read", f.cacheReadTokens());
+    tokens(labels, tags, "cache_write", f.cacheWriteTokens());
+    tokens(labels, tags, "reasoning", f.reasoningTokens());
     if (f.firstTokenNanos() >= 0 && f.upstreamFirstTokenNanos() >= 0) {
-      Timer.builder("sluice_gateway_added")
+      meter("sluice_gateway_added", java.util.List.of(f.door()), () -> Timer.builder(
+              "sluice_gateway_added")
           .description("Time the gateway added before the first token: the client's time to "
               + "first token minus the last upstream attempt's (routing, queueing, retries)")
           .tag("door", f.door()).serviceLevelObjectives(durations(ADDED_BUCKETS))
-          .register(registry).record(Math.max(0, f.firstTokenNanos() - f.upstreamFirstTokenNanos()),
+          .register(registry)).record(Math.max(0, f.firstTokenNanos() - f.upstreamFirstTokenNanos()),
               java.util.concurrent.TimeUnit.NANOSECONDS);
     }
     bytes("to_client", f.bytesToClient());
     bytes("from_upstream", f.bytesFromUpstream());
+  }
+
+  /** The meter {@code name} of these label values, made by {@code make} the first time. */
+  @SuppressWarnings("unchecked")
+  private <M extends io.micrometer.core.instrument.Meter> M meter(String name,
+      java.util.List<String> labels, java.util.function.Supplier<M> make) {
+    MeterId id = new MeterId(name, labels);
+    io.micrometer.core.instrument.Meter m = meters.get(id);
+    if (m != null) {
+      return (M) m;
+    }
+    M made = make.get(); // the registry returns the same meter for the same name and tags
+    if (meters.size() < CACHED) {
+      meters.putIfAbsent(id, made);
+    }
+    return made;
   }
 
   /**
@@ -251,28 +286,30 @@ public final class GatewayMetrics implements AutoCloseable {
    * buckets are not, and few enough that their histograms' memory stays small.
    */
   private Timer quantiles(String name, String description, String model) {
-    return Timer.builder(name).description(description).tag(REQUEST_MODEL, model)
+    return meter(name, java.util.List.of(model), () -> Timer.builder(name).description(description).tag(REQUEST_MODEL, model)
         .publishPercentiles(0.5, 0.9, 0.99).percentilePrecision(3)
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
-        .register(registry);
+        .register(registry));
   }
 
-  private void tokens(Tags tags, String type, long count) {
+  private void tokens(java.util.List<String> labels, Tags tags, String type, long count) {
     if (count <= 0) {
       return;
     }
-    DistributionSummary.builder("gen_ai.client.token.usage")
+    meter("gen_ai.client.token.usage:" + type, labels, () -> DistributionSummary.builder(
+            "gen_ai.client.token.usage")
         .description("Tokens per request by kind (input, output, cache_read, cache_write, "
             + "reasoning), as the upstream counted them")
         .tags(tags).tag(TOKEN_TYPE, type).serviceLevelObjectives(TOKEN_BUCKETS)
-        .register(registry).record(count);
+        .register(registry)).record(count);
   }
 
   private void bytes(String direction, long count) {
     if (count > 0) {
-      Counter.builder("sluice_gateway_relayed_bytes")
+      meter("sluice_gateway_relayed_bytes", java.util.List.of(direction), () -> Counter.builder(
+              "sluice_gateway_relayed_bytes")
           .description("Response bytes relayed, from upstreams and to clients").baseUnit("bytes")
-          .tag("direction", direction).register(registry).increment(count);
+          .tag("direction", direction).register(registry)).increment(count);
     }
   }
 
