@@ -118,7 +118,8 @@ public final class LoadHarness {
     List<ScenarioReport> reports = new ArrayList<>();
     Server mock = null;
     Server gateway = null;
-    Server traced = null;
+    // The plain gateway with one feature at work (Variants), by path name.
+    Map<String, Server> variants = new LinkedHashMap<>();
     Server portkey = null;
     Server nginx = null;
     Server keyed = null;
@@ -172,9 +173,13 @@ public final class LoadHarness {
           System.err.println("load: " + note);
         }
       }
-      if (options.paths().contains("sluice-traced")) {
-        traced = ChildProcess.jvm("sluice-traced", options.gatewayCpus(), options.gatewayJvm(),
-            scratch.resolve("gateway-traced.log"), "gateway", "0", mockBase, http, "traced");
+      for (String variant : LoadOptions.VARIANT_PATHS) {
+        if (options.paths().contains(variant)) {
+          String feature = variant.substring("sluice-".length());
+          variants.put(variant, ChildProcess.jvm(variant, options.gatewayCpus(),
+              options.gatewayJvm(), scratch.resolve("gateway-" + feature + ".log"), "gateway",
+              "0", mockBase, http, feature));
+        }
       }
       if (options.paths().contains("portkey")) {
         StringBuilder why = new StringBuilder();
@@ -205,9 +210,7 @@ public final class LoadHarness {
         if (portkey != null) {
           all.add(viaPortkey(portkey, mockBase, false));
         }
-        if (traced != null) {
-          all.add(viaSluice(traced, "sluice-traced"));
-        }
+        variants.forEach((name, server) -> all.add(viaSluice(server, name)));
         for (Endpoint e : all) {
           System.err.println("load: JIT warm-up of " + e.name() + ", "
               + Report.num(options.jitWarmupSeconds()) + " s");
@@ -240,9 +243,9 @@ public final class LoadHarness {
               if (shared != null) {
                 byPath.put("sluice-redis", measure(clients, s, shared, keyed(shared), r));
               }
-              if (traced != null) {
-                byPath.put("sluice-traced", measure(clients, s, traced,
-                    viaSluice(traced, "sluice-traced"), r));
+              for (Map.Entry<String, Server> v : variants.entrySet()) {
+                byPath.put(v.getKey(), measure(clients, s, v.getValue(),
+                    viaSluice(v.getValue(), v.getKey()), r));
               }
               if (portkey != null) {
                 byPath.put("portkey", measure(clients, s, portkey,
@@ -255,8 +258,9 @@ public final class LoadHarness {
         }
       }
     } finally {
-      for (Server server : new Server[] {portkey, traced, shared, redis, keyed, gateway, nginx,
-          mock}) {
+      List<Server> all = new ArrayList<>(variants.values());
+      all.addAll(java.util.Arrays.asList(portkey, shared, redis, keyed, gateway, nginx, mock));
+      for (Server server : all) {
         if (server != null) {
           server.close();
         }

@@ -34,9 +34,13 @@ record LoadOptions(
    * ({@code sluice-keyed}) and on a redis-server the harness starts ({@code sluice-redis}), to
    * show in one run what shared state adds; and {@code sluice-traced}, the gateway with tracing
    * on and every request sampled, its spans exported over OTLP to a sink in the same JVM, to show
-   * beside {@code sluice} what tracing costs.
+   * beside {@code sluice} what tracing costs; {@code sluice-dashboard} and {@code sluice-reload}
+   * likewise, with 50 dashboards open and a reload a second ({@link Variants}).
    */
-  static final List<String> KEYED_PATHS = List.of("sluice-keyed", "sluice-redis", "sluice-traced");
+  static final List<String> VARIANT_PATHS =
+      List.of("sluice-traced", "sluice-dashboard", "sluice-reload");
+  static final List<String> KEYED_PATHS = java.util.stream.Stream.concat(
+      java.util.stream.Stream.of("sluice-keyed", "sluice-redis"), VARIANT_PATHS.stream()).toList();
 
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3,

@@ -120,6 +120,18 @@ final class Report {
           .append(" ms, CPU per 1k streams ")
           .append(ratio(r, COSTS.get(2), false, "sluice-redis", "sluice-keyed")).append("×.\n");
     }
+    for (String feature : LoadOptions.VARIANT_PATHS) {
+      if (first.containsKey("sluice") && first.containsKey(feature)) {
+        sb.append('\n').append(feature).append(" against sluice, same run (median of the per-run"
+                + " differences): TTFT p50 ")
+            .append(signed(difference(r, LATENCY.get(0), feature, "sluice")))
+            .append(" ms, TTFT p99 ")
+            .append(signed(difference(r, LATENCY.get(1), feature, "sluice")))
+            .append(" ms, CPU per 1M events ")
+            .append(ratio(r, COSTS.get(3), false, feature, "sluice")).append("×, CPU per 1k streams ")
+            .append(ratio(r, COSTS.get(2), false, feature, "sluice")).append("×.\n");
+      }
+    }
     if (first.containsKey("sluice") && first.containsKey("portkey")) {
       sb.append("\nPortkey ÷ sluice, same run: added TTFT p50 ")
           .append(ratio(r, LATENCY.get(0), true, "portkey", "sluice")).append("×, added TTFT p99 ")

@@ -20,7 +20,8 @@ import java.util.List;
  * {@code gateway PORT MOCK_BASE_URL [http2|http1] [keyed|redis://…]} the gateway configured by
  * {@link #gatewayConfig} ({@code http2}: its targets call the mock over HTTP/2; {@code keyed}: a
  * limited gateway key, admitted and settled by the in-process ledger; a Redis URI: the same key
- * on the shared ledger there, failing closed). It prints
+ * on the shared ledger there, failing closed; {@code traced}, {@code dashboard}, {@code reload}:
+ * the plain gateway with that feature at work, see {@link Variants}). It prints
  * {@code ready PORT} once listening, answers {@code heap} on standard input with
  * {@code heap BYTES} (the live heap after a full collection) and {@code alloc} with
  * {@code alloc BYTES} (what its live threads have allocated so far), and stops at the end of its input,
@@ -94,7 +95,7 @@ public final class ServerMain {
         // The same start as `sluice gateway`, with its one log line per request to stderr.
         boolean http2 = args.length > 3 && args[3].equals("http2");
         String keyed = args.length > 4 ? args[4] : "";
-        GatewayConfig config = keyed.isEmpty() || keyed.equals("traced")
+        GatewayConfig config = keyed.isEmpty() || Variants.NAMES.contains(keyed)
             ? gatewayConfig(args[2], Integer.parseInt(args[1]), http2)
             : keyedConfig(args[2], Integer.parseInt(args[1]), http2,
                 keyed.equals("keyed") ? "" : keyed);
@@ -114,8 +115,8 @@ public final class ServerMain {
               .withTraces("http://127.0.0.1:" + sink + "/v1/traces", 1.0));
         }
         Gateway gateway = Gateway.start(config);
-        server = gateway;
         port = gateway.port();
+        server = Variants.around(keyed, gateway, config);
       }
       default -> throw new IllegalArgumentException("unknown server " + args[0]);
     }
