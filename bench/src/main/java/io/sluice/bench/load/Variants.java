@@ -44,7 +44,8 @@ final class Variants {
 
   private static AutoCloseable dashboards(Gateway gateway) {
     Vertx vertx = Vertx.vertx();
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(VIEWERS));
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions(),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(VIEWERS));
     AtomicLong bytes = new AtomicLong();
     for (int i = 0; i < VIEWERS; i++) {
       client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
@@ -60,6 +61,8 @@ final class Variants {
           .onFailure(e -> System.err.println("dashboard viewer failed: " + e));
     }
     return () -> {
+      // Referenced here so that it lives as long as the run: an unreachable client is closed.
+      client.close();
       System.err.println("dashboard viewers read " + bytes.get() + " bytes");
       vertx.close();
       gateway.close();
@@ -69,7 +72,7 @@ final class Variants {
   private static AutoCloseable reloads(Gateway gateway, GatewayConfig config) {
     List<Route> more = new ArrayList<>(config.routes());
     // A route of its own with a target of its own: each reload adds or retires a key pool.
-    more.add(0, new Route("reload-probe", List.of(Target.of(UpstreamKind.OPENAI,
+    more.add(0, new Route("reload-probe", List.of(Target.of(UpstreamKind.OPENAI_CHAT,
         config.routes().get(0).targets().get(0).baseUrl()))));
     GatewayConfig other = new GatewayConfig(config.host(), config.port(), more,
         config.accessKeys(), config.limits(), config.usageLog(), config.logContent(),

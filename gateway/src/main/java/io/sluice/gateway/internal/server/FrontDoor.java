@@ -10,6 +10,9 @@ public enum FrontDoor {
   RESPONSES("/v1/responses", WireFormat.OPENAI_RESPONSES),
   MESSAGES("/v1/messages", WireFormat.ANTHROPIC_MESSAGES);
 
+  /** {@code values()} copies its array on every call, and doors are looked up per request. */
+  private static final FrontDoor[] ALL = values();
+
   public final String path;
   public final WireFormat format;
 
@@ -23,7 +26,7 @@ public enum FrontDoor {
   }
 
   static Optional<FrontDoor> ofPath(String path) {
-    for (FrontDoor d : values()) {
+    for (FrontDoor d : ALL) {
       if (d.path.equals(path)) {
         return Optional.of(d);
       }
@@ -32,7 +35,7 @@ public enum FrontDoor {
   }
 
   public static FrontDoor of(WireFormat format) {
-    for (FrontDoor d : values()) {
+    for (FrontDoor d : ALL) {
       if (d.format == format) {
         return d;
       }
