@@ -106,7 +106,8 @@ class RedisLinesTest {
   /**
    * Admits on loop {@code i} while every other loop is held in a task of the test's: were the
    * command written or answered on another loop's connection, it would wait for that loop and
-   * fail at {@code state.timeout}.
+   * fail at {@code state.timeout} (3 s: far above a loopback round trip on a loaded machine, far
+   * below how long the other loops are held).
    */
   private static Answer admitWhileOthersAreStuck(List<Context> loops, int i, Ledger ledger)
       throws Exception {
@@ -156,7 +157,7 @@ class RedisLinesTest {
   @Test
   void aLoopIsAnsweredOnItsOwnThreadWhileEveryOtherLoopIsStuck() throws Exception {
     try (RedisServer redis = RedisServer.start();
-        Ledger ledger = ledger(redis, Duration.ofSeconds(1))) {
+        Ledger ledger = ledger(redis, Duration.ofSeconds(3))) {
       List<Context> loops = loops(ledger, c -> {});
       Awaits.until(() -> clients(redis) == LOOPS + 2);
       for (int i = 0; i < LOOPS; i++) {
@@ -171,7 +172,7 @@ class RedisLinesTest {
   @Test
   void eachLoopReconnectsOnItsOwnAfterRedisRestarts() throws Exception {
     try (RedisServer redis = RedisServer.start();
-        Ledger ledger = ledger(redis, Duration.ofSeconds(1))) {
+        Ledger ledger = ledger(redis, Duration.ofSeconds(3))) {
       List<Context> loops = loops(ledger, c -> {});
       Awaits.until(() -> clients(redis) == LOOPS + 2);
       redis.kill();
