@@ -49,6 +49,14 @@ public interface Ledger extends AutoCloseable {
     return Future.succeededFuture();
   }
 
+  /**
+   * A front-door event loop started, on {@code context}: a ledger that talks to a store opens its
+   * connection for that loop there, so that the loop's requests are answered without leaving it.
+   */
+  default void loopStarted(io.vertx.core.Context context) {
+    // Nothing to open: this process's own books answer at once.
+  }
+
   @Override
   void close();
 

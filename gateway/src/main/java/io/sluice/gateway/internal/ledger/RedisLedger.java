@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * are one Lua script each ({@link RedisScripts}). Concurrency slots, of gateway keys and of
  * upstream keys ({@link RedisSlots}), are leases with a TTL ({@code state.lease-ttl}), renewed
  * while held, so a replica killed with {@code kill -9} leaks none. A 429 cool-down is published
- * to every replica and applied locally, so key pools read it without a round trip.
+ * to every replica and applied locally, so key pools read it without a round trip. Commands go
+ * out pipelined on a connection of the caller's own event loop ({@link RedisLines}).
  *
  * <p>When Redis does not answer within {@code state.timeout} (50 ms), {@code state.on-failure}
  * decides: fail-open admits (unshared: nothing reserved), fail-closed refuses with a 503. Each
@@ -60,18 +61,8 @@ public final class RedisLedger implements Ledger {
   private final long renewTimer;
   private final long keysTimer;
   private volatile RedisConnection subscriber;
-  /**
-   * The one connection commands are pipelined on: Redis runs them one at a time anyway, and a
-   * pool would open a connection per concurrent request (a connect storm at a burst).
-   */
-  private volatile RedisConnection main;
-  private final AtomicBoolean connecting = new AtomicBoolean();
-  /**
-   * Ends with the first connection attempt. Until then a command waits for it (within its
-   * caller's {@code state.timeout}): the first requests after a start are decided on shared
-   * state, not refused or counted alone for want of a connection not yet made.
-   */
-  private final io.vertx.core.Promise<Void> firstAttempt = io.vertx.core.Promise.promise();
+  /** Where commands go out: a pipelined connection per front-door event loop, and a common one. */
+  private final RedisLines lines;
   private volatile boolean closed;
 
   public RedisLedger(Vertx vertx, LedgerSettings settings, GatewayMetrics metrics) {
@@ -79,12 +70,14 @@ public final class RedisLedger implements Ledger {
     this.settings = settings;
     this.metrics = metrics;
     RedisOptions options = new RedisOptions().setConnectionString(settings.redis())
-        .setMaxPoolSize(4).setMaxPoolWaiting(4096).setMaxWaitingHandlers(16_384);
+        .setMaxPoolSize(RedisLines.POOL_SIZE).setMaxPoolWaiting(4096)
+        .setMaxWaitingHandlers(16_384);
     this.client = Redis.createClient(vertx, options);
     this.leaseTtl = settings.leaseTtl().toMillis();
     this.slots = new RedisSlots(this::send, this::bounded, leaseTtl, metrics, this::outage,
         this::back);
-    connect();
+    this.lines = new RedisLines(vertx, client, this::outage, this::refreshKeys);
+    lines.start();
     coolDowns.publishTo((id, until) -> send(request(Command.PUBLISH, List.of(COOL_CHANNEL, id + " " + until)))
         .onFailure(e -> outage(e)));
     subscribe();
@@ -297,43 +290,19 @@ public final class RedisLedger implements Ledger {
     return r;
   }
 
-  /**
-   * Sends on the pipelined connection; without one, fails at once and asks for one (before the
-   * first connection attempt ended, waits for it instead). The answer
-   * comes back on the caller's event loop, not the connection's: an exchange lives on the loop
-   * that accepted its request and is never touched from another.
-   */
+  /** Sends on the caller's event loop's own connection; the answer comes back on its context. */
   private Future<Response> send(Request request) {
-    RedisConnection c = main;
-    if (c == null) {
-      if (!firstAttempt.future().isComplete()) {
-        io.vertx.core.Context caller = Vertx.currentContext();
-        io.vertx.core.Promise<Response> later = io.vertx.core.Promise.promise();
-        firstAttempt.future().onComplete(v -> {
-          if (caller == null) {
-            send(request).onComplete(later);
-          } else {
-            caller.runOnContext(x -> send(request).onComplete(later));
-          }
-        });
-        return later.future();
-      }
-      connect();
-      return Future.failedFuture("not connected to Redis");
-    }
-    io.vertx.core.Context caller = Vertx.currentContext();
-    if (caller == null) {
-      return c.send(request);
-    }
-    io.vertx.core.Promise<Response> answer = io.vertx.core.Promise.promise();
-    c.send(request).onComplete(ar -> {
-      if (Vertx.currentContext() == caller) {
-        answer.handle(ar);
-      } else {
-        caller.runOnContext(v -> answer.handle(ar));
-      }
-    });
-    return answer.future();
+    return lines.send(request);
+  }
+
+  /**
+   * Gives a front-door event loop its own connection, opened now from {@code context}, so that
+   * its requests' commands are written and answered on that loop, and the first of them does
+   * not wait for a connect.
+   */
+  @Override
+  public void loopStarted(io.vertx.core.Context context) {
+    lines.open(context);
   }
 
   /**
@@ -354,38 +323,6 @@ public final class RedisLedger implements Ledger {
       }
     });
     return p.future();
-  }
-
-  private void connect() {
-    if (closed || !connecting.compareAndSet(false, true)) {
-      return;
-    }
-    client.connect().onComplete(ar -> {
-      if (ar.failed()) {
-        outage(ar.cause());
-        firstAttempt.tryComplete();
-        vertx.setTimer(200, id -> {
-          connecting.set(false);
-          connect();
-        });
-        return;
-      }
-      RedisConnection c = ar.result();
-      c.exceptionHandler(e -> lost(c));
-      c.endHandler(v -> lost(c));
-      main = c;
-      connecting.set(false);
-      firstAttempt.tryComplete();
-      refreshKeys();
-    });
-  }
-
-  private void lost(RedisConnection c) {
-    if (main == c) {
-      main = null;
-      c.close();
-      connect();
-    }
   }
 
   /** Cool-downs from the other replicas; a lost subscription is opened again on its own. */
@@ -436,7 +373,7 @@ public final class RedisLedger implements Ledger {
   }
 
   private void refreshKeys() {
-    if (main != null && !closed) {
+    if (lines.up() && !closed) {
       keys.refresh().onFailure(this::outage);
     }
   }
@@ -472,10 +409,10 @@ public final class RedisLedger implements Ledger {
     closed = true;
     vertx.cancelTimer(renewTimer);
     vertx.cancelTimer(keysTimer);
-    for (RedisConnection c : new RedisConnection[] {subscriber, main}) {
-      if (c != null) {
-        c.close();
-      }
+    lines.close();
+    RedisConnection s = subscriber;
+    if (s != null) {
+      s.close();
     }
     client.close();
   }

@@ -204,6 +204,7 @@ public final class GatewayServer implements AutoCloseable {
     public Future<?> start() {
       GatewayState gw = state;
       gw.ownClients(context);
+      gw.ledger.loopStarted(context); // its Redis connection, on this loop
       HttpServerOptions options = new HttpServerOptions()
           .setMaxHeaderSize(gw.limits.maxHeaderBytes())
           .setMaxInitialLineLength(8192)
