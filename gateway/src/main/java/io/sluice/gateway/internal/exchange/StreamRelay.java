@@ -19,8 +19,9 @@ import io.vertx.core.http.HttpClientResponse;
 /**
  * Carries a 2xx upstream stream to the client as it arrives, on the exchange's event loop.
  *
- * <p>Pass-through: each upstream buffer is written unchanged and, as a copy, fed to the SSE reader
- * and the upstream format's decoder for the books. When the gateway added
+ * <p>Pass-through: each upstream buffer is written unchanged and fed to the SSE reader and, for
+ * the books, to a {@link BooksReader} (the upstream format's decoder, but for the plain text
+ * chunks of a Chat stream, which it books from a byte scan). When the gateway added
  * {@code stream_options.include_usage} for its own books, the events are re-framed instead (same
  * data) so that the extra {@code choices: []} usage chunk can be dropped.
  * Translation: the upstream's decoder feeds the client format's encoder.
@@ -46,6 +47,8 @@ final class StreamRelay {
   private final UpstreamAttempt attempt;
   private final HttpClientResponse upstream;
   private final StreamDecoder decoder;
+  /** What reads the upstream's events for the books: the decoder, or a {@link BooksReader}. */
+  private final SseListener forBooks;
   private final SseReader reader;
   private final StreamEncoder encoder;
   private final boolean raw;
@@ -78,10 +81,18 @@ final class StreamRelay {
     this.ex = ex;
     this.attempt = attempt;
     this.upstream = upstream;
-    // The client's own reader meets a broken event in the bytes; the books count on past it.
-    this.decoder = attempt.codec().decoder(this::onEvent, attempt.passThrough()
-        ? DecoderOptions.skipMalformed(ex.accounting::malformedSkipped) : DecoderOptions.DEFAULTS);
     SseWriter writer = SseWriter.create(this::write);
+    if (!attempt.passThrough()) {
+      decoder = attempt.codec().decoder(this::onEvent, DecoderOptions.DEFAULTS);
+      forBooks = decoder;
+    } else {
+      // The client's own reader meets a broken event in the bytes; the books count on past it.
+      BooksReader books = new BooksReader(attempt.codec(),
+          DecoderOptions.skipMalformed(ex.accounting::malformedSkipped), this::onEvent,
+          this::onText, ex.accounting.keepsText());
+      decoder = books.decoder();
+      forBooks = books;
+    }
     if (!attempt.passThrough()) {
       raw = false;
       // Only a Chat stream's usage chunk is optional; the other formats ignore the option.
@@ -94,7 +105,7 @@ final class StreamRelay {
     } else {
       raw = true;
       encoder = null;
-      reader = EventLimit.reader(decoder, ex.gw.limits, this::readFailed);
+      reader = EventLimit.reader(forBooks, ex.gw.limits, this::readFailed);
     }
   }
 
@@ -169,6 +180,20 @@ final class StreamRelay {
     if (!ended && !(event instanceof StreamEvent.Terminal)) {
       ex.overAllowance();
     }
+  }
+
+  /**
+   * A passed-through text delta of choice 0 that {@link BooksReader} booked without decoding: what
+   * {@link #onEvent} does for the {@code TextDelta} the decoder would have emitted.
+   */
+  private void onText(long utf8Bytes, String text) {
+    if (ended) {
+      return;
+    }
+    contentSeen = true;
+    attempt.firstToken();
+    ex.accounting.textDelta(utf8Bytes, text);
+    ex.overAllowance();
   }
 
   /**
@@ -431,7 +456,7 @@ final class StreamRelay {
     @Override
     public boolean onEventBytes(String name, byte[] data, int offset, int length,
         String lastEventId) {
-      decoder.onEventBytes(name, data, offset, length, lastEventId);
+      forBooks.onEventBytes(name, data, offset, length, lastEventId);
       if (!ChatUsageChunk.isUsageOnly(data, offset, length)) {
         writeEvent(name, data, offset, length);
       }
@@ -440,7 +465,7 @@ final class StreamRelay {
 
     @Override
     public void onEvent(SseEvent event) {
-      decoder.onEvent(event);
+      forBooks.onEvent(event);
       if (!ChatUsageChunk.isUsageOnly(event.data())) {
         writer.event(event.name(), event.data());
       }
@@ -455,7 +480,7 @@ final class StreamRelay {
     public void onUnterminatedEvent(SseEvent event) {
       // A [DONE] without its blank line ends the stream: the client gets it framed whole.
       boolean before = decoder.finished();
-      decoder.onUnterminatedEvent(event);
+      forBooks.onUnterminatedEvent(event);
       if (!before && decoder.finished()) {
         writer.event(event.name(), attempt.mask(event.data()));
       }
@@ -463,12 +488,12 @@ final class StreamRelay {
 
     @Override
     public void onEnd(SseEnd end) {
-      decoder.onEnd(end);
+      forBooks.onEnd(end);
     }
 
     @Override
     public void onFailure(SluiceException failure) {
-      decoder.onFailure(failure);
+      forBooks.onFailure(failure);
     }
   }
 
