@@ -76,6 +76,9 @@ final class StreamRelay {
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
   private final byte[] tail = new byte[4];
   private int tailLength;
+  /** The largest read copied into {@link #scratch}; larger ones get an array of their own. */
+  private static final int MAX_SCRATCH = 8 * 1024;
+  private byte[] scratch = new byte[0];
 
   public StreamRelay(Exchange ex, UpstreamAttempt attempt, HttpClientResponse upstream) {
     this.ex = ex;
@@ -136,16 +139,34 @@ final class StreamRelay {
       return;
     }
     lastReadNanos = System.nanoTime();
-    ex.readFromUpstream(chunk.length());
-    byte[] bytes = chunk.getBytes();
-    reader.feed(bytes);
+    int n = chunk.length();
+    ex.readFromUpstream(n);
+    byte[] bytes = bytesOf(chunk, n);
+    reader.feed(bytes, 0, n);
     // Read first, forwarded after: a read that failed (readFailed ended the relay) is not sent,
     // so that the client gets its terminal error after whole events, not after an event that
     // was over the limit and whatever followed it in the same read.
     if (raw && !ended) {
-      write(bytes, 0, bytes.length);
-      remember(bytes);
+      write(bytes, 0, n);
+      remember(bytes, n);
     }
+  }
+
+  /**
+   * The chunk's bytes at {@code [0, n)}: in the relay's own array, reused from read to read, when
+   * the chunk is no larger than {@link #MAX_SCRATCH} (a paced stream's reads are an event or a
+   * few), so that a read costs no copy of its own on the heap. Nothing keeps the array past the
+   * read: the reader copies what it holds back, and the writes copy what they gather.
+   */
+  private byte[] bytesOf(Buffer chunk, int n) {
+    if (n > MAX_SCRATCH) {
+      return chunk.getBytes();
+    }
+    if (scratch.length < n) {
+      scratch = new byte[Math.min(MAX_SCRATCH, Math.max(n, 2 * scratch.length))];
+    }
+    chunk.getBytes(0, n, scratch);
+    return scratch;
   }
 
   private void onEvent(StreamEvent event) {
@@ -418,14 +439,13 @@ final class StreamRelay {
     }
   }
 
-  private void remember(byte[] bytes) {
-    for (byte b : bytes) {
-      if (tailLength == tail.length) {
-        System.arraycopy(tail, 1, tail, 0, tail.length - 1);
-        tailLength--;
-      }
-      tail[tailLength++] = b;
-    }
+  /** Keeps the last bytes of what passed, those of {@code bytes[0, n)} after the earlier ones. */
+  private void remember(byte[] bytes, int n) {
+    int take = Math.min(n, tail.length);
+    int keep = Math.min(tailLength, tail.length - take);
+    System.arraycopy(tail, tailLength - keep, tail, 0, keep);
+    System.arraycopy(bytes, n - take, tail, keep, take);
+    tailLength = keep + take;
   }
 
   /** True when the bytes so far end with a blank line (or there were none): WHATWG §9.2.6. */
