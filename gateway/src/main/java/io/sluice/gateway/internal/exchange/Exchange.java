@@ -424,11 +424,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     // Booked before the end goes out: a client's next request sees it, on any replica.
     afterRelease(finish(status, errorClass), () -> {
       if (!response.ended() && !response.closed()) {
-        byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
-        if (rest.length > 0) {
+        Buffer rest = last != null && masker.passesUnchanged(last) ? last
+            : Buffer.buffer(masker.last(last == null ? new byte[0] : last.getBytes()));
+        if (rest.length() > 0) {
           bodyStarted = true;
-          bytesToClient += rest.length;
-          response.end(Buffer.buffer(rest));
+          bytesToClient += rest.length();
+          response.end(rest);
         } else {
           response.end();
         }
