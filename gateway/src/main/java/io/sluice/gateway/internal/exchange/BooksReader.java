@@ -29,10 +29,10 @@ import java.util.function.Consumer;
  * ignored). The decoder then misses only the text of the block it closes at the end, which the
  * books do not read. The other formats, and a translation, decode every event.
  */
-final class BooksReader implements SseListener {
+public final class BooksReader implements SseListener {
 
   /** Where a text delta of choice 0 goes: its UTF-8 length, and its text when asked for. */
-  interface TextSink {
+  public interface TextSink {
     void text(long utf8Bytes, String text);
   }
 
@@ -50,7 +50,7 @@ final class BooksReader implements SseListener {
    * @param keepText whether {@code texts} wants the text itself (the usage log keeps content), or
    *     its length alone
    */
-  BooksReader(WireCodec codec, DecoderOptions options, Consumer<StreamEvent> events,
+  public BooksReader(WireCodec codec, DecoderOptions options, Consumer<StreamEvent> events,
       TextSink texts, boolean keepText) {
     this.events = events;
     this.texts = texts;
@@ -60,7 +60,7 @@ final class BooksReader implements SseListener {
   }
 
   /** The decoder behind: whether the stream has ended is its to say. */
-  StreamDecoder decoder() {
+  public StreamDecoder decoder() {
     return decoder;
   }
 
