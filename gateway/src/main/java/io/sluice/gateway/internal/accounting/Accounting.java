@@ -45,23 +45,22 @@ public final class Accounting implements Consumer<StreamEvent> {
 
   @Override
   public void accept(StreamEvent event) {
+    if (event instanceof TextDelta) {
+      String t = ((TextDelta) event).text();
+      textDelta(utf8Length(t), t);
+      return;
+    }
     if (event instanceof BlockEvent) {
       lastTokenNanos = System.nanoTime();
       if (firstTokenNanos < 0) {
         firstTokenNanos = lastTokenNanos;
       }
-      if (event instanceof TextDelta || event instanceof ReasoningDelta
-          || event instanceof RefusalDelta || event instanceof ToolCallDelta) {
+      if (event instanceof ReasoningDelta || event instanceof RefusalDelta
+          || event instanceof ToolCallDelta) {
         deltas++;
       }
     }
-    if (event instanceof TextDelta && text != null && text.length() < MAX_KEPT_TEXT) {
-      String t = ((TextDelta) event).text();
-      text.append(t, 0, Math.min(t.length(), MAX_KEPT_TEXT - text.length()));
-    }
-    if (event instanceof TextDelta) {
-      outputBytes += utf8Length(((TextDelta) event).text());
-    } else if (event instanceof ReasoningDelta) {
+    if (event instanceof ReasoningDelta) {
       outputBytes += utf8Length(((ReasoningDelta) event).text());
     } else if (event instanceof RefusalDelta) {
       outputBytes += utf8Length(((RefusalDelta) event).text());
@@ -81,6 +80,38 @@ public final class Accounting implements Consumer<StreamEvent> {
       terminal = true;
       failure = (Failed) event;
     }
+  }
+
+  /**
+   * A text delta: what {@link #accept} books for a {@link TextDelta}, from the text's UTF-8
+   * length and, when the books keep content, the text itself (else it may be null). A
+   * passed-through Chat chunk is booked this way without decoding it into an event.
+   */
+  public void textDelta(long utf8Bytes, String t) {
+    lastTokenNanos = System.nanoTime();
+    if (firstTokenNanos < 0) {
+      firstTokenNanos = lastTokenNanos;
+    }
+    deltas++;
+    if (text != null && text.length() < MAX_KEPT_TEXT) {
+      text.append(t, 0, Math.min(t.length(), MAX_KEPT_TEXT - text.length()));
+    }
+    outputBytes += utf8Bytes;
+  }
+
+  /** Whether the books keep the output's text (for the usage log or spans), not only its size. */
+  public boolean keepsText() {
+    return text != null;
+  }
+
+  /** What the books hold, for a comparison of two ways of keeping them. */
+  public record Summary(Usage usage, String finishReason, String responseModel, Failed failure,
+      Failed skipped, boolean terminal, boolean tokenCame, long deltas, long outputBytes,
+      String text) {}
+
+  public Summary summary() {
+    return new Summary(usage, finishReason, responseModel, failure, skipped, terminal,
+        firstTokenNanos >= 0, deltas, outputBytes, text());
   }
 
   /** Books a whole non-streaming response. */

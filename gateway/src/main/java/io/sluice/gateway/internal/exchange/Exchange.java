@@ -424,11 +424,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     // Booked before the end goes out: a client's next request sees it, on any replica.
     afterRelease(finish(status, errorClass), () -> {
       if (!response.ended() && !response.closed()) {
-        byte[] rest = masker.last(last == null ? new byte[0] : last.getBytes());
-        if (rest.length > 0) {
+        Buffer rest = last != null && masker.passesUnchanged(last) ? last
+            : Buffer.buffer(masker.last(last == null ? new byte[0] : last.getBytes()));
+        if (rest.length() > 0) {
           bodyStarted = true;
-          bytesToClient += rest.length;
-          response.end(Buffer.buffer(rest));
+          bytesToClient += rest.length();
+          response.end(rest);
         } else {
           response.end();
         }
@@ -458,6 +459,11 @@ public final class Exchange implements UpstreamAttempt.Outcome {
 
   /** Writes part of the answer to the client, the upstream's key masked. */
   void write(Buffer out) {
+    if (masker.passesUnchanged(out)) {
+      bytesToClient += out.length();
+      response.write(out);
+      return;
+    }
     byte[] bytes = out.getBytes();
     byte[] masked = masker.apply(bytes);
     bytesToClient += masked.length;

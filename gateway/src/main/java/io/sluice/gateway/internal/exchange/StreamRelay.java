@@ -19,8 +19,9 @@ import io.vertx.core.http.HttpClientResponse;
 /**
  * Carries a 2xx upstream stream to the client as it arrives, on the exchange's event loop.
  *
- * <p>Pass-through: each upstream buffer is written unchanged and, as a copy, fed to the SSE reader
- * and the upstream format's decoder for the books. When the gateway added
+ * <p>Pass-through: each upstream buffer is written unchanged and fed to the SSE reader and, for
+ * the books, to a {@link BooksReader} (the upstream format's decoder, but for the plain text
+ * chunks of a Chat stream, which it books from a byte scan). When the gateway added
  * {@code stream_options.include_usage} for its own books, the events are re-framed instead (same
  * data) so that the extra {@code choices: []} usage chunk can be dropped.
  * Translation: the upstream's decoder feeds the client format's encoder.
@@ -46,6 +47,8 @@ final class StreamRelay {
   private final UpstreamAttempt attempt;
   private final HttpClientResponse upstream;
   private final StreamDecoder decoder;
+  /** What reads the upstream's events for the books: the decoder, or a {@link BooksReader}. */
+  private final SseListener forBooks;
   private final SseReader reader;
   private final StreamEncoder encoder;
   private final boolean raw;
@@ -73,15 +76,26 @@ final class StreamRelay {
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
   private final byte[] tail = new byte[4];
   private int tailLength;
+  /** The largest read copied into {@link #scratch}; larger ones get an array of their own. */
+  private static final int MAX_SCRATCH = 8 * 1024;
+  private byte[] scratch = new byte[0];
 
   public StreamRelay(Exchange ex, UpstreamAttempt attempt, HttpClientResponse upstream) {
     this.ex = ex;
     this.attempt = attempt;
     this.upstream = upstream;
-    // The client's own reader meets a broken event in the bytes; the books count on past it.
-    this.decoder = attempt.codec().decoder(this::onEvent, attempt.passThrough()
-        ? DecoderOptions.skipMalformed(ex.accounting::malformedSkipped) : DecoderOptions.DEFAULTS);
     SseWriter writer = SseWriter.create(this::write);
+    if (!attempt.passThrough()) {
+      decoder = attempt.codec().decoder(this::onEvent, DecoderOptions.DEFAULTS);
+      forBooks = decoder;
+    } else {
+      // The client's own reader meets a broken event in the bytes; the books count on past it.
+      BooksReader books = new BooksReader(attempt.codec(),
+          DecoderOptions.skipMalformed(ex.accounting::malformedSkipped), this::onEvent,
+          this::onText, ex.accounting.keepsText());
+      decoder = books.decoder();
+      forBooks = books;
+    }
     if (!attempt.passThrough()) {
       raw = false;
       // Only a Chat stream's usage chunk is optional; the other formats ignore the option.
@@ -94,7 +108,7 @@ final class StreamRelay {
     } else {
       raw = true;
       encoder = null;
-      reader = EventLimit.reader(decoder, ex.gw.limits, this::readFailed);
+      reader = EventLimit.reader(forBooks, ex.gw.limits, this::readFailed);
     }
   }
 
@@ -125,16 +139,34 @@ final class StreamRelay {
       return;
     }
     lastReadNanos = System.nanoTime();
-    ex.readFromUpstream(chunk.length());
-    byte[] bytes = chunk.getBytes();
-    reader.feed(bytes);
+    int n = chunk.length();
+    ex.readFromUpstream(n);
+    byte[] bytes = bytesOf(chunk, n);
+    reader.feed(bytes, 0, n);
     // Read first, forwarded after: a read that failed (readFailed ended the relay) is not sent,
     // so that the client gets its terminal error after whole events, not after an event that
     // was over the limit and whatever followed it in the same read.
     if (raw && !ended) {
-      write(bytes, 0, bytes.length);
-      remember(bytes);
+      write(bytes, 0, n);
+      remember(bytes, n);
     }
+  }
+
+  /**
+   * The chunk's bytes at {@code [0, n)}: in the relay's own array, reused from read to read, when
+   * the chunk is no larger than {@link #MAX_SCRATCH} (a paced stream's reads are an event or a
+   * few), so that a read costs no copy of its own on the heap. Nothing keeps the array past the
+   * read: the reader copies what it holds back, and the writes copy what they gather.
+   */
+  private byte[] bytesOf(Buffer chunk, int n) {
+    if (n > MAX_SCRATCH) {
+      return chunk.getBytes();
+    }
+    if (scratch.length < n) {
+      scratch = new byte[Math.min(MAX_SCRATCH, Math.max(n, 2 * scratch.length))];
+    }
+    chunk.getBytes(0, n, scratch);
+    return scratch;
   }
 
   private void onEvent(StreamEvent event) {
@@ -169,6 +201,20 @@ final class StreamRelay {
     if (!ended && !(event instanceof StreamEvent.Terminal)) {
       ex.overAllowance();
     }
+  }
+
+  /**
+   * A passed-through text delta of choice 0 that {@link BooksReader} booked without decoding: what
+   * {@link #onEvent} does for the {@code TextDelta} the decoder would have emitted.
+   */
+  private void onText(long utf8Bytes, String text) {
+    if (ended) {
+      return;
+    }
+    contentSeen = true;
+    attempt.firstToken();
+    ex.accounting.textDelta(utf8Bytes, text);
+    ex.overAllowance();
   }
 
   /**
@@ -393,14 +439,13 @@ final class StreamRelay {
     }
   }
 
-  private void remember(byte[] bytes) {
-    for (byte b : bytes) {
-      if (tailLength == tail.length) {
-        System.arraycopy(tail, 1, tail, 0, tail.length - 1);
-        tailLength--;
-      }
-      tail[tailLength++] = b;
-    }
+  /** Keeps the last bytes of what passed, those of {@code bytes[0, n)} after the earlier ones. */
+  private void remember(byte[] bytes, int n) {
+    int take = Math.min(n, tail.length);
+    int keep = Math.min(tailLength, tail.length - take);
+    System.arraycopy(tail, tailLength - keep, tail, 0, keep);
+    System.arraycopy(bytes, n - take, tail, keep, take);
+    tailLength = keep + take;
   }
 
   /** True when the bytes so far end with a blank line (or there were none): WHATWG §9.2.6. */
@@ -431,7 +476,7 @@ final class StreamRelay {
     @Override
     public boolean onEventBytes(String name, byte[] data, int offset, int length,
         String lastEventId) {
-      decoder.onEventBytes(name, data, offset, length, lastEventId);
+      forBooks.onEventBytes(name, data, offset, length, lastEventId);
       if (!ChatUsageChunk.isUsageOnly(data, offset, length)) {
         writeEvent(name, data, offset, length);
       }
@@ -440,7 +485,7 @@ final class StreamRelay {
 
     @Override
     public void onEvent(SseEvent event) {
-      decoder.onEvent(event);
+      forBooks.onEvent(event);
       if (!ChatUsageChunk.isUsageOnly(event.data())) {
         writer.event(event.name(), event.data());
       }
@@ -455,7 +500,7 @@ final class StreamRelay {
     public void onUnterminatedEvent(SseEvent event) {
       // A [DONE] without its blank line ends the stream: the client gets it framed whole.
       boolean before = decoder.finished();
-      decoder.onUnterminatedEvent(event);
+      forBooks.onUnterminatedEvent(event);
       if (!before && decoder.finished()) {
         writer.event(event.name(), attempt.mask(event.data()));
       }
@@ -463,12 +508,12 @@ final class StreamRelay {
 
     @Override
     public void onEnd(SseEnd end) {
-      decoder.onEnd(end);
+      forBooks.onEnd(end);
     }
 
     @Override
     public void onFailure(SluiceException failure) {
-      decoder.onFailure(failure);
+      forBooks.onFailure(failure);
     }
   }
 

@@ -17,9 +17,10 @@ import java.util.Arrays;
  */
 public final class KeyMasker {
   private static final byte[] MASK = "***".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NOTHING = new byte[0];
 
   private final byte[] key;
-  private byte[] held = new byte[0];
+  private byte[] held = NOTHING;
 
   public KeyMasker(String key) {
     this.key = key.getBytes(StandardCharsets.UTF_8);
@@ -35,7 +36,7 @@ public final class KeyMasker {
     int from = occurrences == 0 ? 0 : lastEnd(data);
     int hold = heldBack(data, from);
     if (occurrences == 0 && hold == 0) {
-      held = new byte[0];
+      held = NOTHING;
       return data;
     }
     int keep = data.length - hold;
@@ -52,6 +53,37 @@ public final class KeyMasker {
     System.arraycopy(data, start, out, written, keep - start);
     held = Arrays.copyOfRange(data, keep, data.length);
     return out;
+  }
+
+  /**
+   * True when {@link #apply} would send {@code chunk} as it is: nothing held back from before, no
+   * key in it, and no beginning of one at its end. Read in place, so that the bytes of a stream
+   * without the key (nearly all) are not copied out of their buffer to be checked.
+   */
+  public boolean passesUnchanged(io.vertx.core.buffer.Buffer chunk) {
+    if (key.length == 0) {
+      return true;
+    }
+    if (held.length > 0) {
+      return false;
+    }
+    int n = chunk.length();
+    for (int i = 0; i < n; i++) {
+      if (chunk.getByte(i) == key[0] && keyOrItsStartAt(chunk, i, n)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The key at {@code at}, or a beginning of it that the end of {@code chunk} cuts off. */
+  private boolean keyOrItsStartAt(io.vertx.core.buffer.Buffer chunk, int at, int n) {
+    for (int j = 0; j < key.length && at + j < n; j++) {
+      if (chunk.getByte(at + j) != key[j]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A last chunk: the bytes masked, with nothing held back. */
@@ -76,7 +108,7 @@ public final class KeyMasker {
   /** The bytes still held back, at the end of the stream: they were not the key. */
   public byte[] flush() {
     byte[] rest = held;
-    held = new byte[0];
+    held = NOTHING;
     return rest;
   }
 

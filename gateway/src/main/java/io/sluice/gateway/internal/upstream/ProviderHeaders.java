@@ -47,10 +47,14 @@ public final class ProviderHeaders {
    * §7.6.1: those are for the gateway alone), nor the client's credentials.
    */
   static void forward(MultiMap from, List<String> alsoAllowed, MultiMap to) {
-    Set<String> connection = new HashSet<>();
-    for (String v : from.getAll("connection")) {
-      for (String token : v.split(",")) {
-        connection.add(token.trim().toLowerCase(Locale.ROOT));
+    // Most requests have no Connection header, or one without names: no set for them.
+    Set<String> connection = Set.of();
+    if (from.contains("connection")) {
+      connection = new HashSet<>();
+      for (String v : from.getAll("connection")) {
+        for (String token : v.split(",")) {
+          connection.add(token.trim().toLowerCase(Locale.ROOT));
+        }
       }
     }
     for (Map.Entry<String, String> e : from) {

@@ -32,6 +32,31 @@ class KeyMaskerTest {
   }
 
   @Test
+  void aBufferWithoutTheKeyPassesUnchanged() {
+    assertThat(new KeyMasker(KEY).passesUnchanged(
+        io.vertx.core.buffer.Buffer.buffer("data: {\"a\":\"sk-live-01 sk\"}\n\n"))).isTrue();
+    assertThat(new KeyMasker("").passesUnchanged(io.vertx.core.buffer.Buffer.buffer(KEY)))
+        .isTrue();
+  }
+
+  @Test
+  void aBufferWithTheKeyOrItsBeginningAtTheEndDoesNotPass() {
+    KeyMasker masker = new KeyMasker(KEY);
+    assertThat(masker.passesUnchanged(io.vertx.core.buffer.Buffer.buffer("a " + KEY + " b")))
+        .isFalse();
+    assertThat(masker.passesUnchanged(io.vertx.core.buffer.Buffer.buffer("data: sk-live-01")))
+        .isFalse();
+    assertThat(masker.passesUnchanged(io.vertx.core.buffer.Buffer.buffer("data: s"))).isFalse();
+  }
+
+  @Test
+  void nothingPassesUnchangedWhileBytesAreHeldBack() {
+    KeyMasker masker = new KeyMasker(KEY);
+    masker.apply("data: sk-li".getBytes(StandardCharsets.UTF_8)); // may yet become the key
+    assertThat(masker.passesUnchanged(io.vertx.core.buffer.Buffer.buffer("fe\n\n"))).isFalse();
+  }
+
+  @Test
   void masksTheKeyInOneChunk() {
     assertThat(run(KEY, "data: {\"error\":\"key " + KEY + " revoked\"}\n\n"))
         .isEqualTo("data: {\"error\":\"key *** revoked\"}\n\n");
