@@ -1,0 +1,146 @@
+package io.sluice.gateway.internal.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayConfig.Route;
+import io.sluice.gateway.GatewayConfig.Target;
+import io.sluice.gateway.UpstreamKind;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The start-up warm-up: it runs every kind of stream through a throwaway gateway, leaves nothing
+ * behind, counts nothing in the gateway it warms, and returns its failures instead of throwing.
+ */
+class WarmUpTest {
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** The synthetic upstream, recording what each call came as. */
+  private static final class Recording implements Handler<HttpServerRequest> {
+    final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final SyntheticUpstream upstream = new SyntheticUpstream();
+
+    @Override
+    public void handle(HttpServerRequest req) {
+      seen.add(req.version() + " " + req.path());
+      upstream.handle(req);
+    }
+  }
+
+  @Test
+  void everyKindOfStreamRunsOverHttp1AndHttp2() {
+    Recording upstream = new Recording();
+
+    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofMillis(300), 2, upstream);
+
+    assertThat(outcome.failure()).isEmpty();
+    assertThat(outcome.streams()).isGreaterThanOrEqualTo(4);
+    assertThat(upstream.seen).contains(HttpVersion.HTTP_2 + " /v1/chat/completions",
+        HttpVersion.HTTP_1_1 + " /v1/chat/completions", HttpVersion.HTTP_2 + " /v1/messages");
+  }
+
+  @Test
+  void itLeavesNoServerVerticleOrThreadBehind() {
+    Set<String> deployed = Set.copyOf(vertx.deploymentIDs());
+    long writers = usageLogThreads();
+
+    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofMillis(200), 2);
+
+    assertThat(outcome.port()).isPositive();
+    assertThat(outcome.upstreamPort()).isPositive();
+    assertThat(refuses(outcome.port())).as("the throwaway gateway's port").isTrue();
+    assertThat(refuses(outcome.upstreamPort())).as("the synthetic upstream's port").isTrue();
+    assertThat(vertx.deploymentIDs()).containsExactlyInAnyOrderElementsOf(deployed);
+    assertThat(usageLogThreads()).isEqualTo(writers);
+  }
+
+  @Test
+  void aFailingUpstreamEndsItWithAFailureAndTheGatewayStillStarts() throws Exception {
+    Set<String> deployed = Set.copyOf(vertx.deploymentIDs());
+
+    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofSeconds(2), 2,
+        req -> req.response().setStatusCode(500).end("{\"error\":{\"message\":\"broken\"}}"));
+
+    assertThat(outcome.failure()).hasValueSatisfying(why -> assertThat(why).contains("answered"));
+    assertThat(outcome.streams()).isZero();
+    assertThat(refuses(outcome.port())).isTrue();
+    assertThat(vertx.deploymentIDs()).containsExactlyInAnyOrderElementsOf(deployed);
+    GatewayServer server = new GatewayServer(vertx, WarmUp.config("http://127.0.0.1:1/v1"),
+        line -> { });
+    int port = server.listen(2).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+    server.close();
+  }
+
+  @Test
+  void theGatewayItWarmsCountsLogsAndShowsNoneOfItsStreams(@TempDir Path dir) throws Exception {
+    Path usage = dir.resolve("usage.jsonl");
+    List<String> requestLog = new CopyOnWriteArrayList<>();
+    GatewayConfig config = GatewayConfig.of(List.of(new Route("*",
+            List.of(Target.of(UpstreamKind.SAME_AS_CLIENT, "http://127.0.0.1:1/v1")))))
+        .withHost("127.0.0.1").withPort(0).withUsageLog(usage.toString(), false);
+    GatewayServer gateway = new GatewayServer(vertx, config, requestLog::add);
+    int port = gateway.listen(2).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+
+    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofMillis(300), 2);
+
+    assertThat(outcome.failure()).isEmpty();
+    assertThat(outcome.streams()).isPositive();
+    String metrics = get(port, "/metrics").body();
+    assertThat(metrics).doesNotContain("warm-up").doesNotContain("sluice_gateway_requests_total{");
+    assertThat(metrics).contains("sluice_gateway_active_streams 0.0");
+    HttpResponse<String> dashboard = get(port, "/dashboard/state");
+    assertThat(dashboard.statusCode()).isEqualTo(200);
+    assertThat(dashboard.body()).doesNotContain("warm-up");
+    gateway.close(); // flushes the usage log
+    assertThat(requestLog).isEmpty();
+    assertThat(Files.exists(usage) ? Files.readString(usage) : "").isEmpty();
+  }
+
+  private static long usageLogThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("sluice-usage-log")).count();
+  }
+
+  private static boolean refuses(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      return false;
+    } catch (IOException refused) {
+      return true;
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
