@@ -55,8 +55,11 @@ public final class WarmUp {
    * (the gateway's connections would then reach the warm-up, and the warm-up's the gateway).
    */
   private static final int SHARED_PORT = -7;
-  /** How long set-up and the end of the streams in flight may take beyond the budget. */
-  private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /**
+   * How long setting up may take (a cold JVM loads a few thousand classes for it), and how long
+   * the streams cut off at the end may take to be closed.
+   */
+  private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** One kind of stream the warm-up sends: a front door, a model (a route) and its end marker. */
   private record Kind(String path, String model, String terminal) {}
@@ -88,16 +91,23 @@ public final class WarmUp {
     return RAN.compareAndSet(false, true);
   }
 
-  /** Runs synthetic streams for {@code budget} on {@code loops} event loops of {@code vertx}. */
+  /**
+   * Sends synthetic streams for {@code budget} through a throwaway gateway on {@code loops} event
+   * loops of {@code vertx}, then cuts off those still in flight (the cancellation path runs too)
+   * and closes it: the gateway's start takes the budget, plus the set-up and the close.
+   */
   public static Outcome run(Vertx vertx, Duration budget, int loops) {
-    return run(vertx, budget, loops, new SyntheticUpstream());
+    return run(vertx, budget, loops, new SyntheticUpstream(), MAX_STREAMS);
   }
 
-  /** With {@code upstream} answering the throwaway gateway's upstream calls (tests break it). */
+  /**
+   * With {@code upstream} answering the throwaway gateway's upstream calls (tests break it), and
+   * ending after {@code maxStreams} streams if the budget lasts that long.
+   */
   static Outcome run(Vertx vertx, Duration budget, int loops,
-      Handler<HttpServerRequest> upstream) {
+      Handler<HttpServerRequest> upstream, int maxStreams) {
     long start = System.nanoTime();
-    long deadline = start + budget.toNanos();
+    long setUp = start + GRACE_NANOS;
     HttpServer provider = null;
     GatewayServer server = null;
     HttpClientAgent client = null;
@@ -108,14 +118,17 @@ public final class WarmUp {
       provider = await(vertx.createHttpServer(new HttpServerOptions()
               .setHttp2ClearTextEnabled(true) // h2c with prior knowledge, as the targets ask
               .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(CONCURRENCY * 4)))
-          .requestHandler(upstream).listen(0, "127.0.0.1"), deadline + GRACE_NANOS);
+          .requestHandler(upstream).listen(0, "127.0.0.1"), setUp);
       server = new GatewayServer(vertx, config("http://127.0.0.1:" + provider.actualPort()
           + "/v1"), line -> { });
-      port = await(server.listen(loops, SHARED_PORT), deadline + GRACE_NANOS);
+      port = await(server.listen(loops, SHARED_PORT), setUp);
       client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(CONCURRENCY));
-      driver = new Driver(vertx.getOrCreateContext(), client, port, deadline);
-      failure = await(driver.start(), deadline + GRACE_NANOS);
+      // The budget counts from the first stream: on a cold JVM on a busy machine setting up may
+      // take longer than the whole budget.
+      driver = new Driver(vertx.getOrCreateContext(), client, port, budget.toMillis(),
+          maxStreams);
+      failure = await(driver.start(), System.nanoTime() + budget.toNanos() + GRACE_NANOS);
     } catch (RuntimeException | TimeoutException | ExecutionException e) {
       failure = Optional.of(describe(e));
     } catch (InterruptedException e) {
@@ -126,8 +139,9 @@ public final class WarmUp {
         driver.stop();
       }
       // Each bounded: a warm-up that cannot close its own loopback servers is not worth a hang.
-      quietly(client == null ? null : client.close());
+      quietly(client == null ? null : client.close()); // cuts off the streams still in flight
       if (server != null) {
+        awaitIdle(server);
         quietly(server.stopListening()); // its verticles, with their upstream clients
         server.close(); // its usage log, ledger, meters and tracing
       }
@@ -161,7 +175,8 @@ public final class WarmUp {
     private final Context context;
     private final HttpClientAgent client;
     private final int port;
-    private final long deadline;
+    private final long budgetMillis;
+    private final int maxStreams;
     private final Promise<Optional<String>> done = Promise.promise();
     private int running;
     private int sent;
@@ -170,15 +185,18 @@ public final class WarmUp {
     private volatile boolean stopped;
     private Optional<String> failure = Optional.empty();
 
-    Driver(Context context, HttpClientAgent client, int port, long deadline) {
+    Driver(Context context, HttpClientAgent client, int port, long budgetMillis,
+        int maxStreams) {
+      this.maxStreams = maxStreams;
       this.context = context;
       this.client = client;
       this.port = port;
-      this.deadline = deadline;
+      this.budgetMillis = budgetMillis;
     }
 
     Future<Optional<String>> start() {
       context.runOnContext(v -> {
+        context.owner().setTimer(Math.max(1, budgetMillis), id -> finish());
         running = CONCURRENCY;
         for (int i = 0; i < CONCURRENCY; i++) {
           next();
@@ -191,10 +209,16 @@ public final class WarmUp {
       stopped = true;
     }
 
+    /** The budget is spent, every slot stopped, or a stream failed: no stream starts after it. */
+    private void finish() {
+      stopped = true;
+      done.tryComplete(failure);
+    }
+
     private void next() {
-      if (stopped || failure.isPresent() || sent >= MAX_STREAMS || System.nanoTime() > deadline) {
-        if (--running == 0) {
-          done.tryComplete(failure);
+      if (stopped || failure.isPresent() || sent >= maxStreams) {
+        if (--running == 0 || failure.isPresent()) {
+          finish();
         }
         return;
       }
@@ -215,11 +239,20 @@ public final class WarmUp {
           .onComplete(ar -> {
             if (ar.succeeded()) {
               completed++;
-            } else if (failure.isEmpty()) {
+            } else if (failure.isEmpty() && !stopped) { // not one the end cut off
               failure = Optional.of(describe(ar.cause()));
             }
             next();
           });
+    }
+  }
+
+  /** Until the streams cut off have ended in the throwaway gateway: it closes with none open. */
+  private static void awaitIdle(GatewayServer server) {
+    try {
+      server.awaitIdle(GRACE_NANOS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -246,7 +279,7 @@ public final class WarmUp {
   private static String describe(Throwable t) {
     Throwable cause = t instanceof ExecutionException && t.getCause() != null ? t.getCause() : t;
     if (cause instanceof TimeoutException) {
-      return "it did not end within its budget and " + GRACE_NANOS / 1_000_000_000 + " s";
+      return "it did not set up or end within " + GRACE_NANOS / 1_000_000_000 + " s";
     }
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }

@@ -34,6 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * behind, counts nothing in the gateway it warms, and returns its failures instead of throwing.
  */
 class WarmUpTest {
+  /**
+   * A budget no test reaches: each ends after its count of streams, or at its first failure, so
+   * that a slow machine makes it slower, not different.
+   */
+  private static final Duration LONG = Duration.ofSeconds(60);
+
   private final Vertx vertx = Vertx.vertx();
 
   @AfterEach
@@ -57,12 +63,23 @@ class WarmUpTest {
   void everyKindOfStreamRunsOverHttp1AndHttp2() {
     Recording upstream = new Recording();
 
-    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofMillis(300), 2, upstream);
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, upstream, 8);
 
     assertThat(outcome.failure()).isEmpty();
-    assertThat(outcome.streams()).isGreaterThanOrEqualTo(4);
+    assertThat(outcome.streams()).isEqualTo(8);
     assertThat(upstream.seen).contains(HttpVersion.HTTP_2 + " /v1/chat/completions",
         HttpVersion.HTTP_1_1 + " /v1/chat/completions", HttpVersion.HTTP_2 + " /v1/messages");
+  }
+
+  @Test
+  void theBudgetEndsItAndCutsOffTheStreamsInFlight() {
+    // An upstream that never answers: only the budget can end the warm-up.
+    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofMillis(300), 2, req -> { }, 8);
+
+    assertThat(outcome.failure()).isEmpty();
+    assertThat(outcome.streams()).isZero();
+    assertThat(refuses(outcome.port())).isTrue();
+    assertThat(refuses(outcome.upstreamPort())).isTrue();
   }
 
   @Test
@@ -70,8 +87,9 @@ class WarmUpTest {
     Set<String> deployed = Set.copyOf(vertx.deploymentIDs());
     long writers = usageLogThreads();
 
-    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofMillis(200), 2);
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, new SyntheticUpstream(), 8);
 
+    assertThat(outcome.streams()).isEqualTo(8);
     assertThat(outcome.port()).isPositive();
     assertThat(outcome.upstreamPort()).isPositive();
     assertThat(refuses(outcome.port())).as("the throwaway gateway's port").isTrue();
@@ -84,8 +102,9 @@ class WarmUpTest {
   void aFailingUpstreamEndsItWithAFailureAndTheGatewayStillStarts() throws Exception {
     Set<String> deployed = Set.copyOf(vertx.deploymentIDs());
 
-    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofSeconds(2), 2,
-        req -> req.response().setStatusCode(500).end("{\"error\":{\"message\":\"broken\"}}"));
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2,
+        req -> req.response().setStatusCode(500).end("{\"error\":{\"message\":\"broken\"}}"),
+        8);
 
     assertThat(outcome.failure()).hasValueSatisfying(why -> assertThat(why).contains("answered"));
     assertThat(outcome.streams()).isZero();
@@ -109,10 +128,10 @@ class WarmUpTest {
     int port = gateway.listen(2).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
 
-    WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofMillis(300), 2);
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, new SyntheticUpstream(), 8);
 
     assertThat(outcome.failure()).isEmpty();
-    assertThat(outcome.streams()).isPositive();
+    assertThat(outcome.streams()).isEqualTo(8);
     String metrics = get(port, "/metrics").body();
     assertThat(metrics).doesNotContain("warm-up").doesNotContain("sluice_gateway_requests_total{");
     assertThat(metrics).contains("sluice_gateway_active_streams 0.0");
