@@ -57,7 +57,7 @@ public final class WarmUp {
   private static final int SHARED_PORT = -7;
   /**
    * How long setting up may take (a cold JVM loads a few thousand classes for it), and how long
-   * the streams cut off at the end may take to be closed.
+   * the streams in flight at the end of the budget may take to end; then they are cut off.
    */
   private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -92,9 +92,9 @@ public final class WarmUp {
   }
 
   /**
-   * Sends synthetic streams for {@code budget} through a throwaway gateway on {@code loops} event
-   * loops of {@code vertx}, then cuts off those still in flight (the cancellation path runs too)
-   * and closes it: the gateway's start takes the budget, plus the set-up and the close.
+   * Starts synthetic streams for {@code budget} through a throwaway gateway on {@code loops} event
+   * loops of {@code vertx}, lets those in flight end, and closes it: the gateway's start takes the
+   * budget, plus the set-up, the last streams and the close.
    */
   public static Outcome run(Vertx vertx, Duration budget, int loops) {
     return run(vertx, budget, loops, new SyntheticUpstream(), MAX_STREAMS);
@@ -139,7 +139,7 @@ public final class WarmUp {
         driver.stop();
       }
       // Each bounded: a warm-up that cannot close its own loopback servers is not worth a hang.
-      quietly(client == null ? null : client.close()); // cuts off the streams still in flight
+      quietly(client == null ? null : client.close()); // cuts off streams still in flight, if any
       if (server != null) {
         awaitIdle(server);
         quietly(server.stopListening()); // its verticles, with their upstream clients
@@ -209,16 +209,15 @@ public final class WarmUp {
       stopped = true;
     }
 
-    /** The budget is spent, every slot stopped, or a stream failed: no stream starts after it. */
+    /** The budget is spent: no stream starts after it; those in flight end. */
     private void finish() {
       stopped = true;
-      done.tryComplete(failure);
     }
 
     private void next() {
       if (stopped || failure.isPresent() || sent >= maxStreams) {
         if (--running == 0 || failure.isPresent()) {
-          finish();
+          done.tryComplete(failure);
         }
         return;
       }
@@ -239,7 +238,7 @@ public final class WarmUp {
           .onComplete(ar -> {
             if (ar.succeeded()) {
               completed++;
-            } else if (failure.isEmpty() && !stopped) { // not one the end cut off
+            } else if (failure.isEmpty()) {
               failure = Optional.of(describe(ar.cause()));
             }
             next();
