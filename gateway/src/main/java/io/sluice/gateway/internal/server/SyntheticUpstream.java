@@ -43,7 +43,8 @@ final class SyntheticUpstream implements io.vertx.core.Handler<HttpServerRequest
       res.end();
       return;
     }
-    res.write(events[next].copy()); // shared by every answer on every event loop: never handed out
+    // A copy: the canned events are shared by every answer on every event loop.
+    res.write(events[next].copy());
     context.runOnContext(v -> send(context, res, events, next + 1));
   }
 
