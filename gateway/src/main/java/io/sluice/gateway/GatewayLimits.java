@@ -112,9 +112,9 @@ public record GatewayLimits(
   /** 90 s: most answers finish well within it; longer ones end with a terminal error. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(90);
   /**
-   * 500 ms: at 10,000 streams it took a cold gateway's first burst from hundreds of ms of added
-   * time to first token to the figures of a warm one (BENCHMARKS.md, "Cold start"), and it is
-   * short beside the seconds a JVM and a readiness probe take anyway.
+   * 500 ms of synthetic streams (32 in flight; how many end in it depends on the machine): short
+   * beside the seconds a JVM's start and a readiness probe take anyway (docs/gateway.md,
+   * "Start-up warm-up").
    */
   public static final Duration DEFAULT_WARM_UP = Duration.ofMillis(500);
 

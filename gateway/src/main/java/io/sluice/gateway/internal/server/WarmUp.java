@@ -32,8 +32,9 @@ import java.util.concurrent.TimeoutException;
  * interprets its byte code, loads its classes and sizes its buffers one request at a time.
  *
  * <p>A gateway just deployed or scaled up meets at once the traffic its peers carried: at 10,000
- * streams a cold gateway added hundreds of milliseconds to the median time to first token of its
- * first burst (BENCHMARKS.md, "Cold start"). The warm-up runs a throwaway copy of the front doors
+ * streams × 2 tokens a second, the first run after a start added 300 to 1,800 ms to the median
+ * time to first token, against 10.7 ms for the runs after it (docs/gateway.md, "Start-up
+ * warm-up"). The warm-up runs a throwaway copy of the front doors
  * (a {@link GatewayServer} with a configuration of its own) on loopback in front of a
  * {@link SyntheticUpstream}, on the gateway's own Vert.x: HTTP/1.1 in, pass-through and
  * translated streams out over HTTP/1.1 and HTTP/2, decoded, accounted, re-framed and relayed as a
