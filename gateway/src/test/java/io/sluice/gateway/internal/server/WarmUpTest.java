@@ -39,6 +39,8 @@ class WarmUpTest {
    * that a slow machine makes it slower, not different.
    */
   private static final Duration LONG = Duration.ofSeconds(60);
+  /** Time enough to set up, however busy the machine: only the budget and the count end a test. */
+  private static final long GRACE = TimeUnit.SECONDS.toNanos(60);
 
   private final Vertx vertx = Vertx.vertx();
 
@@ -63,7 +65,7 @@ class WarmUpTest {
   void everyKindOfStreamRunsOverHttp1AndHttp2() {
     Recording upstream = new Recording();
 
-    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, upstream, 8);
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, upstream, 8, GRACE);
 
     assertThat(outcome.failure()).isEmpty();
     assertThat(outcome.streams()).isEqualTo(8);
@@ -74,12 +76,12 @@ class WarmUpTest {
   @Test
   void theBudgetEndsItAndTheStreamsInFlightThenEnd() {
     WarmUp.Outcome outcome = WarmUp.run(vertx, Duration.ofMillis(300), 2, new SyntheticUpstream(),
-        Integer.MAX_VALUE);
+        Integer.MAX_VALUE, GRACE);
 
+    // Streams ended or, on a busy machine, were cut off after the budget: neither is a failure.
     assertThat(outcome.failure()).isEmpty();
-    // Every slot sent its first stream before the budget's timer could run, and each ended.
-    assertThat(outcome.streams()).isGreaterThanOrEqualTo(WarmUp.CONCURRENCY);
     assertThat(refuses(outcome.port())).isTrue();
+    assertThat(refuses(outcome.upstreamPort())).isTrue();
   }
 
   @Test
@@ -87,7 +89,7 @@ class WarmUpTest {
     Set<String> deployed = Set.copyOf(vertx.deploymentIDs());
     long writers = usageLogThreads();
 
-    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, new SyntheticUpstream(), 8);
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, new SyntheticUpstream(), 8, GRACE);
 
     assertThat(outcome.streams()).isEqualTo(8);
     assertThat(outcome.port()).isPositive();
@@ -104,7 +106,7 @@ class WarmUpTest {
 
     WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2,
         req -> req.response().setStatusCode(500).end("{\"error\":{\"message\":\"broken\"}}"),
-        8);
+        8, GRACE);
 
     assertThat(outcome.failure()).hasValueSatisfying(why -> assertThat(why).contains("answered"));
     assertThat(outcome.streams()).isZero();
@@ -128,7 +130,7 @@ class WarmUpTest {
     int port = gateway.listen(2).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
 
-    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, new SyntheticUpstream(), 8);
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, new SyntheticUpstream(), 8, GRACE);
 
     assertThat(outcome.failure()).isEmpty();
     assertThat(outcome.streams()).isEqualTo(8);
