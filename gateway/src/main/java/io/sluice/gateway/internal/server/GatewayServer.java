@@ -55,8 +55,8 @@ public final class GatewayServer implements AutoCloseable {
   /** Host and Origin checks for the configuration in force: rebuilt by each reload. */
   private volatile BrowserGuard browser;
   private final AdminApi admin;
-  /** The listeners' deployment, once they listen. */
-  private volatile String deploymentId;
+  /** The listeners' deployment, from the moment it is asked for. */
+  private volatile Future<String> deployment;
 
   public GatewayServer(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
     this.state = new GatewayState(vertx, config, requestLog);
@@ -185,12 +185,12 @@ public final class GatewayServer implements AutoCloseable {
    */
   Future<Integer> listen(int instances, int requestedPort) {
     java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return state.vertx.deployVerticle(() -> {
+    deployment = state.vertx.deployVerticle(() -> {
       Listener l = new Listener(requestedPort);
       listeners.add(l);
       return l;
-    }, new DeploymentOptions().setInstances(instances)).compose(id -> {
-      deploymentId = id;
+    }, new DeploymentOptions().setInstances(instances));
+    return deployment.compose(id -> {
       int port = listeners.get(0).port;
       for (Listener l : listeners) {
         if (l.port != port) {
@@ -207,8 +207,12 @@ public final class GatewayServer implements AutoCloseable {
    * the end of a {@link WarmUp}'s throwaway server. The gateway itself closes with its Vert.x.
    */
   Future<Void> stopListening() {
-    String id = deploymentId;
-    return id == null ? Future.succeededFuture() : state.vertx.undeploy(id);
+    Future<String> deployed = deployment;
+    // A deployment still under way (a warm-up out of time) is undeployed once it is done, so
+    // that no listener outlives its server even when the caller stopped waiting.
+    return deployed == null ? Future.succeededFuture()
+        : deployed.transform(ar -> ar.succeeded() ? state.vertx.undeploy(ar.result())
+            : Future.succeededFuture());
   }
 
   /** One HTTP server on the event loop of its own verticle. */

@@ -85,6 +85,23 @@ class WarmUpTest {
   }
 
   @Test
+  void outOfTimeWhileSettingUpItStillLeavesNoListenerBehind() {
+    Set<String> deployed = Set.copyOf(vertx.deploymentIDs());
+
+    // No time at all: the listeners are still being deployed when the warm-up gives up.
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, new SyntheticUpstream(), 8, 1);
+
+    assertThat(outcome.failure()).isEmpty(); // out of time is not a failure
+    assertThat(outcome.streams()).isZero();
+    // Undeployed once their deployment is done, though the warm-up stopped waiting for it.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Set.copyOf(vertx.deploymentIDs()).equals(deployed) && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // poll, don't hog a core
+    }
+    assertThat(vertx.deploymentIDs()).containsExactlyInAnyOrderElementsOf(deployed);
+  }
+
+  @Test
   void itLeavesNoServerVerticleOrThreadBehind() {
     Set<String> deployed = Set.copyOf(vertx.deploymentIDs());
     long writers = usageLogThreads();
