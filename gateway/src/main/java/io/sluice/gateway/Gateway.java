@@ -3,6 +3,7 @@ package io.sluice.gateway;
 import io.sluice.gateway.internal.config.BindCheck;
 import io.sluice.gateway.internal.config.ConfigWatcher;
 import io.sluice.gateway.internal.server.GatewayServer;
+import io.sluice.gateway.internal.server.WarmUp;
 import io.sluice.gateway.internal.telemetry.StderrLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -75,6 +76,7 @@ public final class Gateway implements AutoCloseable {
     try {
       GatewayServer server = new GatewayServer(vertx, config, requestLog);
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+      warmUp(vertx, config.limits().warmUp(), loops, events);
       int port = server.listen(loops).toCompletionStage().toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
       if (config.accessKeys().isEmpty() && !BindCheck.loopback(server.bindHost())) {
@@ -92,6 +94,27 @@ public final class Gateway implements AutoCloseable {
       vertx.close();
       throw e;
     }
+  }
+
+  /**
+   * Runs {@code server.warm-up} before the gateway listens: the first burst of real streams then
+   * meets compiled code. A warm-up that fails is logged, and the gateway starts anyway. What it
+   * warms (the JIT's compiled code, loaded classes) belongs to the process, so a second gateway
+   * started in the same JVM (tests, an application that embeds several) does not run it again.
+   */
+  private static void warmUp(Vertx vertx, Duration budget, int loops, Consumer<String> events) {
+    if (budget.isZero() || !WarmUp.firstInThisProcess()) {
+      return;
+    }
+    WarmUp.Outcome outcome;
+    try {
+      outcome = WarmUp.run(vertx, budget, loops);
+    } catch (RuntimeException e) { // WarmUp returns its failures; this is a bug of its own
+      outcome = new WarmUp.Outcome(0, 0, java.util.Optional.of(e.toString()), 0, 0);
+    }
+    int streams = outcome.streams();
+    outcome.failure().ifPresent(why -> events.accept("warm-up (server.warm-up) stopped after "
+        + streams + " streams, the gateway starts without it: " + why));
   }
 
   public int port() {

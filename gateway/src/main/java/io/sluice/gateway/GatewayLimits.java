@@ -58,6 +58,9 @@ import java.util.Objects;
  *     ({@code server.drain.delay}; may be zero)
  * @param drainTimeout how long streams in flight may go on after that before each is ended with a
  *     terminal error in its client's format ({@code server.drain.timeout}; may be zero)
+ * @param warmUp at start, before it listens, how long the gateway runs synthetic streams through
+ *     its own code on loopback, so that its first burst of real streams does not meet code the
+ *     JIT has not compiled yet ({@code server.warm-up}; zero for none; docs/gateway.md)
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
@@ -66,7 +69,7 @@ public record GatewayLimits(
     int maxErrorBodyBytes, int maxUpstreamMessageBytes, Duration requestHeadTimeout,
     Duration bodyTimeout, Duration keepAliveTimeout, Duration webSocketIdleTimeout,
     int maxConnections, int maxConnectionsPerClient, Duration quotaCoolDown,
-    Duration drainDelay, Duration drainTimeout) {
+    Duration drainDelay, Duration drainTimeout, Duration warmUp) {
 
   public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
   public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -108,6 +111,12 @@ public record GatewayLimits(
   public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
   /** 90 s: most answers finish well within it; longer ones end with a terminal error. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(90);
+  /**
+   * 500 ms of synthetic streams (32 in flight; how many end in it depends on the machine): short
+   * beside the seconds a JVM's start and a readiness probe take anyway (docs/gateway.md,
+   * "Start-up warm-up").
+   */
+  public static final Duration DEFAULT_WARM_UP = Duration.ofMillis(500);
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);
@@ -139,6 +148,7 @@ public record GatewayLimits(
     positive("quota-cool-down", quotaCoolDown);
     notNegative("server.drain.delay", drainDelay);
     notNegative("server.drain.timeout", drainTimeout);
+    notNegative("server.warm-up", warmUp);
   }
 
   private static final GatewayLimits DEFAULTS = builder().build();
@@ -215,6 +225,7 @@ public record GatewayLimits(
     private Duration quotaCoolDown = DEFAULT_QUOTA_COOL_DOWN;
     private Duration drainDelay = DEFAULT_DRAIN_DELAY;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private Duration warmUp = DEFAULT_WARM_UP;
 
     private Builder() {}
 
@@ -242,6 +253,7 @@ public record GatewayLimits(
       quotaCoolDown = l.quotaCoolDown;
       drainDelay = l.drainDelay;
       drainTimeout = l.drainTimeout;
+      warmUp = l.warmUp;
     }
 
     public Builder maxBodyBytes(int v) {
@@ -360,13 +372,18 @@ public record GatewayLimits(
       return this;
     }
 
+    public Builder warmUp(Duration v) {
+      warmUp = v;
+      return this;
+    }
+
     /** The limits; an invalid value fails here, naming its {@code limits.} setting. */
     public GatewayLimits build() {
       return new GatewayLimits(maxBodyBytes, maxHeaderBytes, concurrencyPerKey, queueSize,
           heartbeat, connectTimeout, firstTokenTimeout, idleTimeout, streamBufferBytes,
           maxAttempts, totalTimeout, maxEventBytes, maxErrorBodyBytes, maxUpstreamMessageBytes,
           requestHeadTimeout, bodyTimeout, keepAliveTimeout, webSocketIdleTimeout, maxConnections,
-          maxConnectionsPerClient, quotaCoolDown, drainDelay, drainTimeout);
+          maxConnectionsPerClient, quotaCoolDown, drainDelay, drainTimeout, warmUp);
     }
   }
 
@@ -386,6 +403,11 @@ public record GatewayLimits(
   /** How long {@code server.drain.delay} and {@code server.drain.timeout} may take together. */
   public GatewayLimits withDrain(Duration delay, Duration timeout) {
     return toBuilder().drainDelay(delay).drainTimeout(timeout).build();
+  }
+
+  /** With {@code server.warm-up} at {@code budget}; zero for none. */
+  public GatewayLimits withWarmUp(Duration budget) {
+    return toBuilder().warmUp(budget).build();
   }
 
   private static void positive(String name, Duration d) {

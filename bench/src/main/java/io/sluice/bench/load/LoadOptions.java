@@ -11,7 +11,11 @@ import java.util.List;
  * @param tps the mock's tokens per second per stream; negative means {@link #autoTps}
  * @param rampSeconds negative means {@link #autoRamp}
  * @param jitWarmupSeconds before the first scenario, each path carries 200 streams of the first
- *     scenario for this long, unmeasured, so that no JIT compiler's CPU time is counted
+ *     scenario for this long, unmeasured, so that no JIT compiler's CPU time is counted; 0: none
+ *     at all, every server (the mock too) meets the first run as it started
+ * @param cold the JIT warm-up (if any) runs on the direct path only, so that the mock is warm and
+ *     the gateways under test meet the first run as they started, as a gateway just deployed or
+ *     scaled up meets its first burst
  * @param minStreams a window lasts until at least this many streams ended in it (at most 60 s
  *     more), and so does the JIT warm-up; 0 keeps windows to their length
  * @param streamIdleMillis a stream that receives nothing for this long fails (an error)
@@ -26,7 +30,7 @@ record LoadOptions(
     int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
     String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds,
     int minStreams, long streamIdleMillis, String gatewayCpus,
-    boolean upstreamHttp2, String nginx) {
+    boolean upstreamHttp2, String nginx, boolean cold) {
 
   static final List<String> ALL_PATHS = List.of("direct", "nginx", "sluice", "portkey");
   /**
@@ -42,11 +46,19 @@ record LoadOptions(
   static final List<String> KEYED_PATHS = java.util.stream.Stream.concat(
       java.util.stream.Stream.of("sluice-keyed", "sluice-redis"), VARIANT_PATHS.stream()).toList();
 
+  /**
+   * The gateways' heap, sized up front as {@code bin/sluice} sizes it under a container's memory
+   * limit. With a smaller initial heap, the {@code System.gc()} that reads the live heap before
+   * each phase also shrinks it, and every run's burst would meet a heap growing through a run of
+   * young collections, which no deployed gateway does.
+   */
+  static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m");
+
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3,
-        10, -1, 2, List.of("-Xmx512m"), List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
+        10, -1, 2, GATEWAY_JVM, List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
         Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000, "",
-        false, "nginx");
+        false, "nginx", false);
   }
 
   static LoadOptions parse(String... args) {
@@ -55,6 +67,10 @@ record LoadOptions(
       String a = args[i];
       if (a.equals("--in-process")) {
         o = o.with(x -> x.inProcess = true);
+        continue;
+      }
+      if (a.equals("--cold")) {
+        o = o.with(x -> x.cold = true);
         continue;
       }
       if (a.equals("--upstream-http2")) {
@@ -180,6 +196,7 @@ record LoadOptions(
     String gatewayCpus;
     boolean upstreamHttp2;
     String nginx;
+    boolean cold;
   }
 
   private LoadOptions with(java.util.function.Consumer<Builder> change) {
@@ -207,10 +224,11 @@ record LoadOptions(
     b.gatewayCpus = gatewayCpus;
     b.upstreamHttp2 = upstreamHttp2;
     b.nginx = nginx;
+    b.cold = cold;
     change.accept(b);
     return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
         b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
         b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams,
-        b.streamIdle, b.gatewayCpus, b.upstreamHttp2, b.nginx);
+        b.streamIdle, b.gatewayCpus, b.upstreamHttp2, b.nginx, b.cold);
   }
 }

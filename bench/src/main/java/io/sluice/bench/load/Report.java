@@ -56,6 +56,7 @@ final class Report {
       table(sb, r, COSTS);
       sb.append('\n');
       added(sb, r);
+      eachRun(sb, r, options);
       if (!r.note().isEmpty()) {
         sb.append("\n").append(r.note()).append("\n");
       }
@@ -142,6 +143,59 @@ final class Report {
           .append(ratio(r, COSTS.get(3), false, "portkey", "sluice")).append("×, RSS per stream ")
           .append(ratio(r, COSTS.get(6), false, "portkey", "sluice")).append("×.\n");
     }
+  }
+
+  /**
+   * Each run's TTFT p50 / p99 and errors per path, beside the worst run: the direct path's own
+   * figures, each gateway's added to them in the same run. A median of three hides a first run
+   * that is ten times slower than the others; a target "in every run" is read from the worst.
+   */
+  private static void eachRun(StringBuilder sb, ScenarioReport r, LoadOptions options) {
+    List<Map<String, PathResult>> runs = r.runs();
+    sb.append("\nEach run: TTFT p50 / p99 ms (errors); the gateways' figures are what they add to"
+        + " the direct path's in the same run. Run 1 ");
+    if (options.jitWarmupSeconds() <= 0) {
+      sb.append("met every server as it started (no JIT warm-up).\n\n");
+    } else if (options.cold()) {
+      sb.append("met the gateways as they started (`--cold`: only the mock had a JIT warm-up).\n\n");
+    } else {
+      sb.append("came after a JIT warm-up of every path.\n\n");
+    }
+    sb.append("| path |");
+    for (int i = 1; i <= runs.size(); i++) {
+      sb.append(" run ").append(i).append(" |");
+    }
+    sb.append(" worst |\n|---|");
+    for (int i = 0; i <= runs.size(); i++) {
+      sb.append("---:|");
+    }
+    sb.append('\n');
+    for (String path : runs.get(0).keySet()) {
+      boolean added = !path.equals("direct");
+      double worst50 = Double.NaN;
+      double worst99 = Double.NaN;
+      long worstErrors = 0;
+      sb.append("| ").append(path).append(" |");
+      for (Map<String, PathResult> run : runs) {
+        PathResult p = run.get(path);
+        PathResult base = run.get("direct");
+        double p50 = LATENCY.get(0).value().applyAsDouble(p)
+            - (added ? LATENCY.get(0).value().applyAsDouble(base) : 0);
+        double p99 = LATENCY.get(1).value().applyAsDouble(p)
+            - (added ? LATENCY.get(1).value().applyAsDouble(base) : 0);
+        long errors = p.clients().errors() + p.clients().incomplete();
+        worst50 = Double.isNaN(worst50) || p50 > worst50 ? p50 : worst50;
+        worst99 = Double.isNaN(worst99) || p99 > worst99 ? p99 : worst99;
+        worstErrors = Math.max(worstErrors, errors);
+        sb.append(' ').append(pair(p50, p99, added)).append(" (").append(errors).append(") |");
+      }
+      sb.append(' ').append(pair(worst50, worst99, added)).append(" (").append(worstErrors)
+          .append(") |\n");
+    }
+  }
+
+  private static String pair(double p50, double p99, boolean signed) {
+    return signed ? signed(p50) + " / " + signed(p99) : num(p50) + " / " + num(p99);
   }
 
   /**

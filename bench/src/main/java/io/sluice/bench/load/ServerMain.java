@@ -78,7 +78,19 @@ public final class ServerMain {
         .withPort(port)
         // Every stream of the scenarios comes from one address, the harness's.
         .withLimits(GatewayLimits.builder().concurrencyPerKey(1_000_000).queueSize(1_000_000)
-            .maxConnections(1_000_000).maxConnectionsPerClient(1_000_000).build());
+            .maxConnections(1_000_000).maxConnectionsPerClient(1_000_000)
+            .warmUp(warmUp()).build());
+  }
+
+  /**
+   * {@code server.warm-up}: the default, or {@code -Dsluice.bench.warm-up=SECONDS} among the
+   * gateway's JVM options ({@code --gateway-jvm}), 0 for none, to compare a cold start with and
+   * without it.
+   */
+  static java.time.Duration warmUp() {
+    String seconds = System.getProperty("sluice.bench.warm-up");
+    return seconds == null ? GatewayLimits.DEFAULT_WARM_UP
+        : java.time.Duration.ofMillis((long) (Double.parseDouble(seconds) * 1000));
   }
 
   public static void main(String[] args) throws IOException {

@@ -48,7 +48,12 @@ class LoadHarnessSmokeTest {
             .as(p.path() + " median gap").isBetween(1L, 100_000_000L);
       }
     }
-    assertThat(Report.markdown(reports, options, "machine")).contains("| sluice |", "| direct |");
+    String md = Report.markdown(reports, options, "machine");
+    assertThat(md).contains("| sluice |", "| direct |");
+    // Each run's figures, not only the medians, with the worst run beside them.
+    assertThat(md).contains("Each run: TTFT p50 / p99 ms (errors)", "| path | run 1 | worst |");
+    assertThat(md.lines().filter(l -> l.startsWith("| sluice | +") || l.startsWith("| sluice | -")
+        || l.startsWith("| sluice | 0 /"))).hasSize(2); // one per scenario
   }
 
   @Test

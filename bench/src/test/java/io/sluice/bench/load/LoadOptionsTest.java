@@ -27,6 +27,15 @@ class LoadOptionsTest {
   }
 
   @Test
+  void coldLeavesTheGatewaysWithoutAJitWarmUp() {
+    assertThat(LoadOptions.defaults().cold()).isFalse();
+    LoadOptions cold = LoadOptions.parse("--cold", "--streams", "10");
+    assertThat(cold.cold()).isTrue();
+    assertThat(cold.streams()).containsExactly(10);
+    assertThat(LoadOptions.parse("--jit-warmup", "0").jitWarmupSeconds()).isZero();
+  }
+
+  @Test
   void aCpuListIsCounted() {
     assertThat(Machine.allowedCount("0")).isEqualTo(1);
     assertThat(Machine.allowedCount("0-3,6")).isEqualTo(5);

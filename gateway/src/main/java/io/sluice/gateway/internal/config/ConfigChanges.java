@@ -54,6 +54,7 @@ public record ConfigChanges(GatewayConfig effective, List<String> restartNeeded)
         "limits.connect-timeout");
     restartIf(restart, was.maxUpstreamMessageBytes() != now.maxUpstreamMessageBytes(),
         "limits.max-upstream-message-bytes");
+    restartIf(restart, !was.warmUp().equals(now.warmUp()), "server.warm-up"); // runs at start
     restartIf(restart, !next.adminKeySha256().equals(running.adminKeySha256()),
         "server.admin-key");
     restartIf(restart, !next.usageLog().equals(running.usageLog())

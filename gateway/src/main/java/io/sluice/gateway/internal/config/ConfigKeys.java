@@ -27,7 +27,7 @@ final class ConfigKeys {
     section("", "server", "routes", "access-keys", "limits", "usage-log", "prices", "accounting",
         "state", "telemetry");
     section("server", "host", "port", "public-without-keys", "admin-key", "allowed-hosts",
-        "allowed-origins", "drain");
+        "allowed-origins", "drain", "warm-up");
     section("server.drain", "delay", "timeout");
     section("routes[]", "model", "targets");
     section("routes[].targets[]", "kind", "dialect", "base-url", "rename", "api-keys",

@@ -66,7 +66,8 @@ public final class ConfigReader {
     ConfigKeys.check(root);
     Node top = new Node("", root, env);
     Node server = top.child("server");
-    GatewayLimits limits = drain(server.child("drain"), limits(top.child("limits")));
+    GatewayLimits limits = drain(server.child("drain"), limits(top.child("limits")))
+        .withWarmUp(server.duration("warm-up", GatewayLimits.DEFAULT_WARM_UP));
     Node usage = top.child("usage-log");
     List<Route> routes = new ArrayList<>();
     Set<String> models = new HashSet<>();

@@ -55,6 +55,8 @@ public final class GatewayServer implements AutoCloseable {
   /** Host and Origin checks for the configuration in force: rebuilt by each reload. */
   private volatile BrowserGuard browser;
   private final AdminApi admin;
+  /** The listeners' deployment, from the moment it is asked for. */
+  private volatile Future<String> deployment;
 
   public GatewayServer(Vertx vertx, GatewayConfig config, Consumer<String> requestLog) {
     this.state = new GatewayState(vertx, config, requestLog);
@@ -172,14 +174,23 @@ public final class GatewayServer implements AutoCloseable {
    * Vert.x shares among them.
    */
   public Future<Integer> listen(int instances) {
+    // Port 0 would give each server its own port; a negative port is Vert.x's way to ask for one
+    // random port shared by every server that asks with the same value.
+    return listen(instances, state.config.port() == 0 ? -1 : state.config.port());
+  }
+
+  /**
+   * With {@code requestedPort} as Vert.x takes it: a {@link WarmUp}'s server asks with a negative value of
+   * its own, since on the same Vert.x with the same value it would share the gateway's socket.
+   */
+  Future<Integer> listen(int instances, int requestedPort) {
     java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return state.vertx.deployVerticle(() -> {
-      // Port 0 would give each server its own port; a negative port is Vert.x's way to ask for one
-      // random port shared by every server that asks with the same value.
-      Listener l = new Listener(state.config.port() == 0 ? -1 : state.config.port());
+    deployment = state.vertx.deployVerticle(() -> {
+      Listener l = new Listener(requestedPort);
       listeners.add(l);
       return l;
-    }, new DeploymentOptions().setInstances(instances)).compose(id -> {
+    }, new DeploymentOptions().setInstances(instances));
+    return deployment.compose(id -> {
       int port = listeners.get(0).port;
       for (Listener l : listeners) {
         if (l.port != port) {
@@ -189,6 +200,19 @@ public final class GatewayServer implements AutoCloseable {
       state.selfPort = port;
       return Future.succeededFuture(port);
     });
+  }
+
+  /**
+   * Closes the listeners with their verticles, and so the upstream clients of their event loops:
+   * the end of a {@link WarmUp}'s throwaway server. The gateway itself closes with its Vert.x.
+   */
+  Future<Void> stopListening() {
+    Future<String> deployed = deployment;
+    // A deployment still under way (a warm-up out of time) is undeployed once it is done, so
+    // that no listener outlives its server even when the caller stopped waiting.
+    return deployed == null ? Future.succeededFuture()
+        : deployed.transform(ar -> ar.succeeded() ? state.vertx.undeploy(ar.result())
+            : Future.succeededFuture());
   }
 
   /** One HTTP server on the event loop of its own verticle. */
