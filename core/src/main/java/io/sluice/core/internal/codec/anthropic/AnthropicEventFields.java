@@ -3,7 +3,7 @@ package io.sluice.core.internal.codec.anthropic;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.Utf8Parsers;
 import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ final class AnthropicEventFields {
     deltaStopReason = null;
     errorType = null;
     errorMessage = null;
-    try (JsonParser p = JsonChecks.FACTORY.createParser(payload, offset, length)) {
+    try (JsonParser p = Utf8Parsers.open(payload, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new JsonParseException(p, "expected a JSON object");
       }
