@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.core.testing.Chunkings;
 import io.sluice.core.testing.Chunkings.Chunking;
 import io.sluice.core.testing.SharedCorpus;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +43,35 @@ class SseReaderBytesTest {
         StandardCharsets.UTF_8);
     assertThat(surrogate).doesNotContain("\uD800").contains("\uFFFD");
     assertThat(listener.events).containsExactly(SseEvent.of("a\uFFFD"), SseEvent.of(surrogate));
+  }
+
+  @Test
+  void aMalformedByteAnywhereInAnEventKeepsItFromTheBytesAtEveryChunking() {
+    // Long lines, so that the reader looks at them eight bytes at a time: a bad byte deep in a
+    // line, in an event's second data line, just before a line end, and an event's well-formed
+    // data that is read in the same eight bytes as the next event's bad byte.
+    String ascii = "{\"text\":\"" + "abcdefgh".repeat(5) + "\"}";
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    wire.writeBytes(utf8("data: " + ascii + "\n\n"));
+    wire.writeBytes(utf8("data: " + ascii + "\ndata: " + ascii.substring(0, 20)));
+    wire.write(0xC3);
+    wire.writeBytes(utf8(ascii + "\n\ndata: " + ascii));
+    wire.write(0xFF);
+    wire.writeBytes(utf8("\n\ndata: ok\n\ndata:"));
+    wire.write(0x80);
+    wire.writeBytes(utf8("\n\ndata: café " + ascii + "\n\n"));
+    byte[] bytes = wire.toByteArray();
+    for (Chunking chunking : Chunkings.of(bytes)) {
+      var listener = new RecordingSseListener(true);
+      SseReader reader = SseReader.create(listener);
+      chunking.pieces().forEach(reader::feed);
+      reader.end();
+      assertThat(listener.events).as("fed " + chunking).hasSize(6);
+      assertThat(listener.byteEvents).as("fed " + chunking).isEqualTo(3);
+      assertThat(listener.events.get(1).data()).contains("\uFFFD");
+      assertThat(listener.events.get(2).data()).endsWith("\uFFFD");
+      assertThat(listener.events.get(4).data()).isEqualTo("\uFFFD");
+    }
   }
 
   @Test

@@ -101,15 +101,18 @@ public final class Annotations {
       p.skipChildren();
       return List.of();
     }
-    List<TokenLogprob> tokens = new ArrayList<>();
+    List<TokenLogprob> tokens = null; // most deltas carry "logprobs":[]: no list for those
     while (p.nextToken() != JsonToken.END_ARRAY) {
       if (p.currentToken() != JsonToken.START_OBJECT) {
         p.skipChildren();
         continue;
       }
+      if (tokens == null) {
+        tokens = new ArrayList<>();
+      }
       tokens.add(token(p));
     }
-    return tokens;
+    return tokens == null ? List.of() : tokens;
   }
 
   private static TokenLogprob token(JsonParser p) throws IOException {

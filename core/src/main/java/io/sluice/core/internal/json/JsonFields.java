@@ -95,6 +95,37 @@ public final class JsonFields {
   }
 
   /**
+   * As {@link #string(JsonParser)}, but a value equal to one of {@code known} is that instance:
+   * for values that most events repeat, such as their type, no new {@code String} is made.
+   */
+  public static String string(JsonParser p, KnownStrings known) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      char[] chars = p.getTextCharacters();
+      int offset = p.getTextOffset();
+      int length = p.getTextLength();
+      String found = known.find(chars, offset, length);
+      return found != null ? found : new String(chars, offset, length);
+    }
+    p.skipChildren();
+    return null;
+  }
+
+  /**
+   * As {@link #string(JsonParser)}, but a value equal to {@code previous} (may be null) is that
+   * instance: for a value that events repeat, such as the id of the item they add to.
+   */
+  public static String repeated(JsonParser p, String previous) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_STRING && previous != null) {
+      char[] chars = p.getTextCharacters();
+      int offset = p.getTextOffset();
+      int length = p.getTextLength();
+      return KnownStrings.matches(previous, chars, offset, length) ? previous
+          : new String(chars, offset, length);
+    }
+    return string(p);
+  }
+
+  /**
    * The current value's text if it is a string, number or boolean; {@code otherwise} for null, an
    * object or an array, which is skipped.
    */

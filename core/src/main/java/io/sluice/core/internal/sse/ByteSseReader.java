@@ -39,8 +39,8 @@ public final class ByteSseReader implements SseReader {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
-  private static final long LFS = ONES * LF;
-  private static final long CRS = ONES * CR;
+  /** Subtracted from eight bytes, sets the high bit of each byte below CR + 1 (see indexOfEol). */
+  private static final long BELOW_CR = ONES * (CR + 1);
 
   private final SseListener listener;
   private final int maxEventBytes;
@@ -64,6 +64,11 @@ public final class ByteSseReader implements SseReader {
   private boolean ended;
   private boolean failed;
   private byte[] scratch;
+  /**
+   * Every byte of the lines read since the last dispatch, or-ed together (and some bytes after
+   * them): no high bit set means the event's data is ASCII, so well-formed UTF-8.
+   */
+  private long seen;
 
   // Field values repeat (event names, ids): reuse the last decoded string when the bytes match.
   private byte[] cachedNameBytes = new byte[0];
@@ -163,6 +168,7 @@ public final class ByteSseReader implements SseReader {
         // Not a BOM after all: the bytes matched so far start the first line.
         int matched = bomState;
         bomState = BOM.length;
+        seen |= matched > 0 ? HIGHS : 0; // those bytes are not scanned: they are not ASCII
         appendLine(BOM, 0, matched);
         return pos;
       }
@@ -172,25 +178,39 @@ public final class ByteSseReader implements SseReader {
     return pos;
   }
 
-  /** The index of the first CR or LF in [from, to), or -1; eight bytes at a time. */
-  static int indexOfEol(byte[] bytes, int from, int to) {
+  /**
+   * The index of the first CR or LF in [from, to), or -1; eight bytes at a time. The bytes it
+   * reads (a few past the line end, too) are or-ed into {@link #seen}, so that dispatch knows
+   * without another pass whether the event's data is all ASCII.
+   */
+  private int indexOfEol(byte[] bytes, int from, int to) {
     int i = from;
+    long high = 0;
     for (int last = to - Long.BYTES; i <= last; i += Long.BYTES) {
       long word = (long) LONGS.get(bytes, i);
-      long lf = word ^ LFS;
-      long cr = word ^ CRS;
-      long found = ((lf - ONES) & ~lf | (cr - ONES) & ~cr) & HIGHS;
-      if (found != 0) {
-        // The lowest flagged byte is always a true match; borrows only flag bytes above it.
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      high |= word;
+      // Flags every byte below 0x0E (CR, LF, and rarely TAB and other controls), and perhaps
+      // bytes above a flagged one (a borrow): each flag is checked on the byte itself.
+      long below = (word - BELOW_CR) & ~word & HIGHS;
+      while (below != 0) {
+        int at = i + (Long.numberOfTrailingZeros(below) >>> 3);
+        byte b = bytes[at];
+        if (b == LF || b == CR) {
+          seen |= high;
+          return at;
+        }
+        below &= below - 1;
       }
     }
     for (; i < to; i++) {
       byte b = bytes[i];
+      high |= b;
       if (b == LF || b == CR) {
+        seen |= high;
         return i;
       }
     }
+    seen |= high;
     return -1;
   }
 
@@ -323,6 +343,8 @@ public final class ByteSseReader implements SseReader {
   private void dispatch() {
     lastEventId = idBuffer;
     pending = false;
+    boolean ascii = (seen & HIGHS) == 0;
+    seen = 0;
     if (dataLength == 0) {
       eventName = "";
       return;
@@ -332,7 +354,7 @@ public final class ByteSseReader implements SseReader {
     dataLength = 0;
     eventName = "";
     // The bytes stay untouched during the call: only the next data line overwrites them.
-    if (Utf8.isWellFormed(data, 0, length)
+    if ((ascii || Utf8.isWellFormed(data, 0, length))
         && listener.onEventBytes(name, data, 0, length, lastEventId)) {
       return;
     }

@@ -34,6 +34,10 @@ final class Utf8 {
       int c = b[i] & 0xFF;
       if (c < 0x80) {
         i++;
+        // Back to eight bytes at a time over ASCII between the multi-byte characters.
+        while (i <= end - Long.BYTES && ((long) LONGS.get(b, i) & HIGHS) == 0) {
+          i += Long.BYTES;
+        }
         continue;
       }
       int n;

@@ -121,4 +121,38 @@ class JsonFieldsTest {
       assertThat(names(p)).containsExactly("c");
     }
   }
+
+  @Test
+  void aKnownStringIsTheKnownInstanceAndAnyOtherStringIsRead() throws IOException {
+    KnownStrings known = new KnownStrings("text_delta", "ping", "thinking_delta");
+    String json = "{\"a\":\"text_delta\",\"b\":\"text_deltas\",\"c\":\"pong\","
+        + "\"d\":\"t\\u0065xt_delta\",\"e\":\"\",\"f\":7,\"g\":{\"h\":\"ping\"}}";
+    try (JsonParser p = onObject(json)) {
+      List<String> read = new ArrayList<>();
+      while (JsonFields.next(p)) {
+        read.add(JsonFields.string(p, known));
+      }
+      assertThat(read).containsExactly(
+          "text_delta", "text_deltas", "pong", "text_delta", "", null, null);
+      assertThat(read.get(0)).isSameAs(known.find("text_delta".toCharArray(), 0, 10));
+      assertThat(read.get(3)).as("an escaped spelling is the same value").isSameAs(read.get(0));
+      assertThat(p.nextToken()).isNull();
+    }
+  }
+
+  @Test
+  void aRepeatedStringIsThePreviousInstance() throws IOException {
+    String previous = new String("msg_1");
+    try (JsonParser p = onObject("{\"a\":\"msg_1\",\"b\":\"msg_2\",\"c\":[1],\"d\":\"msg_1\"}")) {
+      JsonFields.next(p);
+      assertThat(JsonFields.repeated(p, previous)).isSameAs(previous);
+      JsonFields.next(p);
+      assertThat(JsonFields.repeated(p, previous)).isEqualTo("msg_2");
+      JsonFields.next(p);
+      assertThat(JsonFields.repeated(p, previous)).isNull();
+      JsonFields.next(p);
+      assertThat(JsonFields.repeated(p, null)).isEqualTo("msg_1");
+      assertThat(JsonFields.next(p)).isFalse();
+    }
+  }
 }

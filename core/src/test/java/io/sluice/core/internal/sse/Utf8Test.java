@@ -31,6 +31,23 @@ class Utf8Test {
   }
 
   @Test
+  void agreesWithTheJdkDecoderOnLongAsciiRunsBetweenOtherBytes() {
+    // Runs of ASCII longer than eight bytes between multi-byte characters, cut anywhere.
+    byte[] pool = {'a', 'b', '{', '"', 'a', 'b', 'c', 'd', 'e', (byte) 0x80, (byte) 0xA0,
+        (byte) 0xC3, (byte) 0xE2, (byte) 0xED, (byte) 0xF0, (byte) 0xFF};
+    Random random = new Random(7);
+    for (int n = 0; n < 100_000; n++) {
+      byte[] b = new byte[random.nextInt(48)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = random.nextInt(5) == 0 ? pool[random.nextInt(pool.length)] : (byte) 'x';
+      }
+      boolean jdk = Arrays.equals(
+          new String(b, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), b);
+      assertThat(Utf8.isWellFormed(b, 0, b.length)).as(Arrays.toString(b)).isEqualTo(jdk);
+    }
+  }
+
+  @Test
   void checksOnlyTheGivenRangePastTheAsciiWords() {
     byte[] b = "0123456789abcdef€ghijk".getBytes(StandardCharsets.UTF_8);
     assertThat(Utf8.isWellFormed(b, 0, b.length)).isTrue();

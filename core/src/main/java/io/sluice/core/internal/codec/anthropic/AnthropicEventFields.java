@@ -3,8 +3,9 @@ package io.sluice.core.internal.codec.anthropic;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.Utf8Parsers;
 import io.sluice.core.internal.json.JsonFields;
+import io.sluice.core.internal.json.KnownStrings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -16,6 +17,15 @@ import java.nio.charset.StandardCharsets;
  * is). Reused for every event.
  */
 final class AnthropicEventFields {
+  // Types that every event repeats, read without a new String each time.
+  private static final KnownStrings EVENT_TYPES = new KnownStrings("message_start",
+      "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
+      "message_stop", "ping", "error");
+  private static final KnownStrings BLOCK_TYPES = new KnownStrings("text", "tool_use",
+      "server_tool_use", "mcp_tool_use", "thinking", "redacted_thinking");
+  private static final KnownStrings DELTA_TYPES = new KnownStrings("text_delta",
+      "input_json_delta", "thinking_delta", "signature_delta", "citations_delta");
+
   private byte[] data;
   private int offset;
   String type;
@@ -62,13 +72,13 @@ final class AnthropicEventFields {
     deltaStopReason = null;
     errorType = null;
     errorMessage = null;
-    try (JsonParser p = JsonChecks.FACTORY.createParser(payload, offset, length)) {
+    try (JsonParser p = Utf8Parsers.open(payload, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new JsonParseException(p, "expected a JSON object");
       }
       while (JsonFields.next(p)) {
         switch (p.currentName()) {
-          case "type" -> type = JsonFields.string(p);
+          case "type" -> type = JsonFields.string(p, EVENT_TYPES);
           case "index" -> wireIndex = index(p);
           case "message" -> readMessage(p);
           case "content_block" -> readBlock(p);
@@ -113,7 +123,7 @@ final class AnthropicEventFields {
     }
     while (JsonFields.next(p)) {
       switch (p.currentName()) {
-        case "type" -> blockType = JsonFields.string(p);
+        case "type" -> blockType = JsonFields.string(p, BLOCK_TYPES);
         case "id" -> blockId = JsonFields.string(p);
         case "name" -> blockName = JsonFields.string(p);
         case "text", "thinking" -> blockText = JsonFields.string(p);
@@ -136,7 +146,7 @@ final class AnthropicEventFields {
     }
     while (JsonFields.next(p)) {
       switch (p.currentName()) {
-        case "type" -> deltaType = JsonFields.string(p);
+        case "type" -> deltaType = JsonFields.string(p, DELTA_TYPES);
         case "text", "partial_json", "thinking", "signature" -> deltaText = JsonFields.string(p);
         case "stop_reason" -> deltaStopReason = JsonFields.string(p);
         default -> p.skipChildren();

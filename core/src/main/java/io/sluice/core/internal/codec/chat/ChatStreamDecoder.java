@@ -27,6 +27,7 @@ import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.Utf8Parsers;
 import io.sluice.core.sse.SseEnd;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
       done();
       return;
     }
-    try (JsonParser p = JsonChecks.FACTORY.createParser(data, offset, length)) {
+    try (JsonParser p = Utf8Parsers.open(data, offset, length)) {
       chunk.read(p);
     }
     if (chunk.hasError) {

@@ -8,11 +8,31 @@ import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
 import io.sluice.core.internal.codec.responses.ResponsesJson.Item;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.internal.json.JsonFields;
+import io.sluice.core.internal.json.KnownStrings;
 import java.io.IOException;
 import java.util.List;
 
 /** The fields of one Responses event that the decoder reads; one instance, reset per event. */
 final class ResponsesEventFields {
+  /** The event types the decoder maps, read without a new String per event. */
+  private static final KnownStrings TYPES = new KnownStrings(
+      "response.created", "response.queued", "response.in_progress",
+      "response.output_item.added", "response.output_item.done",
+      "response.content_part.added", "response.content_part.done",
+      "response.output_text.delta", "response.output_text.done",
+      "response.output_text.annotation.added",
+      "response.refusal.delta", "response.refusal.done",
+      "response.reasoning_text.delta", "response.reasoning_text.done",
+      "response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
+      "response.reasoning_summary_text.delta", "response.reasoning_summary_text.done",
+      "response.function_call_arguments.delta", "response.function_call_arguments.done",
+      "response.custom_tool_call_input.delta", "response.custom_tool_call_input.done",
+      "response.mcp_call_arguments.delta",
+      "response.completed", "response.incomplete", "response.failed", "error");
+
+  /** The last {@code item_id} read: consecutive events name the same item. */
+  private String lastItemId;
+
   String type;
   long sequence;
   int outputIndex;
@@ -59,12 +79,14 @@ final class ResponsesEventFields {
     while (JsonFields.next(p)) {
       JsonToken t = p.currentToken();
       switch (p.currentName()) {
-        case "type" -> type = ResponsesJson.string(p);
+        case "type" -> type = t == JsonToken.VALUE_STRING ? JsonFields.string(p, TYPES)
+            : ResponsesJson.string(p);
         case "sequence_number" -> sequence = JsonFields.integer(p, -1);
         case "output_index" -> outputIndex = (int) ResponsesJson.number(p);
         case "content_index" -> contentIndex = (int) ResponsesJson.number(p);
         case "summary_index" -> summaryIndex = (int) ResponsesJson.number(p);
-        case "item_id" -> itemId = ResponsesJson.string(p);
+        case "item_id" -> itemId = lastItemId = t == JsonToken.VALUE_STRING
+            ? JsonFields.repeated(p, lastItemId) : ResponsesJson.string(p);
         case "delta" -> delta = JsonFields.string(p);
         case "text", "arguments", "input", "refusal" -> text = JsonFields.string(p);
         case "code" -> code = ResponsesJson.string(p);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.Usage;
-import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.CopyingParser;
 import io.sluice.core.internal.json.JsonFields;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -84,24 +84,23 @@ final class ResponsesJson {
   static Item readItem(JsonParser p) throws IOException {
     expectObject(p, "an output item");
     Item item = new Item();
-    item.raw = JsonChecks.copyToString(p);
-    try (JsonParser q = JsonChecks.FACTORY.createParser(item.raw)) {
-      q.nextToken();
-      while (JsonFields.next(q)) {
-        switch (q.currentName()) {
-          case "type" -> item.type = string(q);
-          case "id" -> item.id = string(q);
-          case "call_id" -> item.callId = string(q);
-          case "name" -> item.name = string(q);
-          case "arguments", "input" -> item.arguments = q.currentToken() == JsonToken.VALUE_STRING
-              ? q.getText() : skipNull(q);
-          case "encrypted_content" -> item.encryptedContent = string(q);
-          case "summary" -> readParts(q, item, true);
-          case "content" -> readParts(q, item, false);
-          default -> q.skipChildren();
-        }
+    // One pass reads the fields and keeps the item's JSON (compact, as copyToString writes it).
+    CopyingParser q = new CopyingParser(p);
+    while (JsonFields.next(q)) {
+      switch (q.currentName()) {
+        case "type" -> item.type = string(q);
+        case "id" -> item.id = string(q);
+        case "call_id" -> item.callId = string(q);
+        case "name" -> item.name = string(q);
+        case "arguments", "input" -> item.arguments = q.currentToken() == JsonToken.VALUE_STRING
+            ? q.getText() : skipNull(q);
+        case "encrypted_content" -> item.encryptedContent = string(q);
+        case "summary" -> readParts(q, item, true);
+        case "content" -> readParts(q, item, false);
+        default -> q.skipChildren();
       }
     }
+    item.raw = q.copy();
     return item;
   }
 

@@ -32,6 +32,7 @@ import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
 import io.sluice.core.internal.codec.responses.ResponsesJson.Item;
 import io.sluice.core.internal.json.JsonChecks;
+import io.sluice.core.internal.json.Utf8Parsers;
 import io.sluice.core.sse.SseEnd;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -171,7 +172,7 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
       return; // some servers and SDK mocks append it; the terminal event is what counts
     }
     f.reset();
-    try (JsonParser p = JsonChecks.FACTORY.createParser(data, offset, length)) {
+    try (JsonParser p = Utf8Parsers.open(data, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("an event must be a JSON object");
       }
