@@ -54,9 +54,16 @@ public final class RateLimitHeaders {
       b.append(m).append('m');
     }
     b.append(ms / 1000);
-    if (ms % 1000 != 0) {
-      String frac = String.format("%03d", ms % 1000).replaceAll("0+$", "");
-      b.append('.').append(frac);
+    int frac = (int) (ms % 1000);
+    if (frac != 0) {
+      // Three digits without their trailing zeros; no format string or regex per request.
+      b.append('.').append((char) ('0' + frac / 100));
+      if (frac % 100 != 0) {
+        b.append((char) ('0' + frac / 10 % 10));
+        if (frac % 10 != 0) {
+          b.append((char) ('0' + frac % 10));
+        }
+      }
     }
     return b.append('s').toString();
   }
