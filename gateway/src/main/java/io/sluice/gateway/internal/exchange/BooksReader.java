@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * ignored). The decoder then misses only the text of the block it closes at the end, which the
  * books do not read. The other formats, and a translation, decode every event.
  */
-public final class BooksReader implements SseListener {
+final class BooksReader implements SseListener {
 
   /** Where a text delta of choice 0 goes: its UTF-8 length, and its text when asked for. */
   public interface TextSink {
