@@ -73,6 +73,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private TargetPool.Waiter waiter;
   private TargetPool waitingOn;
   private TargetPool.Lease lease;
+  /**
+   * The first target's key, taken while the request was admitted (its shared slot asked for in
+   * the same trip); used by the first acquire or given back. Null when none.
+   */
+  private TargetPool.Lease early;
+  private boolean earlyHeld;
   private long heartbeatTimer = -1;
   /** {@code limits.total-timeout}: one timer per request, from its arrival to finish(). */
   private long totalTimer = -1;
@@ -114,6 +120,17 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         gw.config.logContent() || gw.tracing.captureContent());
     this.span = gw.tracing.request(request::getHeader, "chat", scan.model(), door.path);
     this.books = new Books(gw, scan.model(), key, admission, estimatedInput, accounting);
+  }
+
+  /**
+   * Hands the exchange a key of its first target taken during admission ({@link
+   * TargetPool#headStart}), whose shared slot is {@code held} or not: its first acquire uses it,
+   * and any other ending gives it back.
+   */
+  public Exchange headStart(TargetPool.Lease lease, boolean held) {
+    this.early = lease;
+    this.earlyHeld = held;
+    return this;
   }
 
   /** Runs {@code action} on the exchange's event loop once it is booked, whatever ended it. */
@@ -161,6 +178,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       gw.dashboard.recorder().streamOpened(door.path, scan.model());
       heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
     }
+    if (response.closed()) {
+      // The client left while the request was being admitted: its close came before the
+      // handler above, which will not run. Booked as any client that left, its key given back.
+      clientGone();
+      return;
+    }
     try {
       nextLease();
     } catch (RuntimeException e) {
@@ -176,7 +199,13 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       if (targetIndex == 0 && attempts == 0) {
         w.pinnedKey = pinnedKey; // a continuation waits for the key that holds its response
       }
-      switch (pool.acquire(w)) {
+      TargetPool.Lease first = early;
+      early = null;
+      if (first != null && first.pool() != pool) {
+        first.pool().abandon(first, earlyHeld); // not the target it was taken for
+        first = null;
+      }
+      switch (first != null ? pool.acquire(w, first, earlyHeld) : pool.acquire(w)) {
         case GRANTED:
           granted(w.lease);
           return;
@@ -639,6 +668,10 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       totalTimer = -1;
     }
     io.vertx.core.Future<Void> released = io.vertx.core.Future.succeededFuture();
+    if (early != null) {
+      early.pool().abandon(early, earlyHeld); // ended before its first acquire
+      early = null;
+    }
     if (lease != null) {
       released = lease.pool().release(lease);
       lease = null;

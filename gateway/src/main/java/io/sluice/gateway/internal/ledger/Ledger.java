@@ -17,6 +17,23 @@ public interface Ledger extends AutoCloseable {
   Future<Admission> admit(Claim claim);
 
   /**
+   * Admits {@code claim} and takes upstream key slot {@code take} in the same trip to the shared
+   * state: with Redis both commands leave in one write and are answered together, so that a
+   * request pays one round trip before its upstream call instead of two in a row. The slot is
+   * asked for whatever the admission decides (Redis runs them side by side): the caller gives it
+   * back when the request is refused, fails or is not sent ({@link UpstreamSlots#give} of a slot
+   * that was not taken is harmless). Fails only as {@link #admit(Claim)} fails.
+   *
+   * <p>This default is for ledgers without shared slots: it asks for the slot after an admission
+   * that passed, so that the in-process ledger behaves as it always did.
+   */
+  default Future<SlotTake.Answer> admit(Claim claim, SlotTake take) {
+    return admit(claim).compose(a -> a.admitted()
+        ? slots().take(take.key(), take.slot(), take.limit()).map(h -> new SlotTake.Answer(a, h))
+        : Future.succeededFuture(new SlotTake.Answer(a, false)));
+  }
+
+  /**
    * Books what a request really used, once, and gives back its reservation and concurrency slot.
    * Never fails towards the caller: a ledger that cannot reach its store counts and logs it.
    */

@@ -87,55 +87,85 @@ public final class RedisLedger implements Ledger {
 
   @Override
   public Future<Admission> admit(Claim c) {
+    String lease = c.concurrency() > 0 ? UUID.randomUUID().toString() : "";
+    return bounded(send(admitRequest(c, lease))).map(r -> admitted(c, lease, r))
+        .recover(e -> notAdmitted(c, e));
+  }
+
+  /**
+   * The admission script and the upstream slot's take leave in one write on the caller's line,
+   * back to back, and come back in one read: one wake-up of Redis and one of this loop where two
+   * in a row cost twice that (the slot's key is another cluster slot than the gateway key's, so
+   * one script for both would tie every key of a cluster to one node). Redis takes the slot even
+   * when the admission refuses: the caller gives it back then. When no answer comes in time the
+   * admission's {@code state.on-failure} decides and the slot is left to the pool's own count,
+   * as each would alone; the slot stays known to {@link RedisSlots} until it is given back.
+   */
+  @Override
+  public Future<SlotTake.Answer> admit(Claim c, SlotTake take) {
+    String lease = c.concurrency() > 0 ? UUID.randomUUID().toString() : "";
+    List<Request> both = List.of(admitRequest(c, lease),
+        slots.takeRequest(take.key(), take.slot(), take.limit()));
+    return bounded(lines.batch(both))
+        .map(r -> new SlotTake.Answer(admitted(c, lease, r.get(0)), slots.taken(r.get(1),
+            take.slot())))
+        .recover(e -> notAdmitted(c, e).map(a -> new SlotTake.Answer(a, slots.notTaken(e))));
+  }
+
+  private Request admitRequest(Claim c, String lease) {
     KeyLimits l = c.limits();
     long w = l.window().toMillis();
     String period = Periods.id(l.period(), c.nowMillis());
-    String lease = c.concurrency() > 0 ? UUID.randomUUID().toString() : "";
     long budgetPico = l.budgeted() ? pico(l.budgetUsd()) : 0;
     long reservePico = l.budgeted() ? pico(c.reserveUsd()) : 0;
     long periodTtl = l.period() == KeyLimits.BudgetPeriod.TOTAL ? 0
         : Periods.remainingMillis(l.period(), c.nowMillis()) + 86_400_000L;
     String k = prefix(c.keyId());
-    List<String> args = List.of(RedisScripts.ADMIT, "4", k + "req", k + "tok", k + "leases",
-        k + "budget:" + period,
-        Long.toString(c.nowMillis()), Long.toString(w), Long.toString(l.requests()),
-        Long.toString(l.tokens()), l.hard() ? "1" : "0", Long.toString(c.reserveTokens()),
-        Integer.toString(c.concurrency()), Long.toString(budgetPico), Long.toString(reservePico),
-        c.priced() ? "1" : "0", lease, Long.toString(leaseTtl), Long.toString(periodTtl));
-    return bounded(send(request(Command.EVAL, args)))
-        .map(r -> {
-          back();
-          String refused = r.get(0).toString();
-          long rs = r.get(1).toLong();
-          long rn = r.get(2).toLong();
-          long ts = r.get(3).toLong();
-          long committed = r.get(4).toLong();
-          Window requests = l.requests() > 0 ? new Window(l.requests(),
-              Math.max(0, l.requests() - rn), rs + w - c.nowMillis()) : Window.NONE;
-          Window tokens = l.tokens() > 0 ? new Window(l.tokens(),
-              Math.max(0, l.tokens() - committed), ts + w - c.nowMillis()) : Window.NONE;
-          if (refused.isEmpty()) {
-            if (!lease.isEmpty()) {
-              leases.put(lease, c.keyId());
-            }
-            return Admission.admitted(requests, tokens, new Ticket(c.keyId(), ts,
-                c.reserveTokens(), l.budgeted() ? c.reserveUsd() : BigDecimal.ZERO,
-                l.budgeted() ? period : "", !lease.isEmpty(), l.hard(), lease));
-          }
-          return refusal(c, refused, requests, tokens, rs + w - c.nowMillis(),
-              ts + w - c.nowMillis());
-        })
-        .recover(e -> {
-          outage(e);
-          if (settings.failOpen()) {
-            metrics.sharedStateUnavailable("open");
-            return Future.succeededFuture(Admission.admitted(Window.NONE, Window.NONE,
-                Ticket.spendOnly(c.keyId())));
-          }
-          metrics.sharedStateUnavailable("closed");
-          return Future.failedFuture(new LedgerException(503,
-              "the gateway's shared state is unavailable"));
-        });
+    return Request.cmd(Command.EVAL).arg(RedisScripts.ADMIT).arg(4).arg(k + "req")
+        .arg(k + "tok").arg(k + "leases").arg(k + "budget:" + period)
+        .arg(c.nowMillis()).arg(w).arg(l.requests()).arg(l.tokens()).arg(l.hard() ? "1" : "0")
+        .arg(c.reserveTokens()).arg(c.concurrency()).arg(budgetPico).arg(reservePico)
+        .arg(c.priced() ? "1" : "0").arg(lease).arg(leaseTtl).arg(periodTtl);
+  }
+
+  /** What the admission script answered, as an {@link Admission}. */
+  private Admission admitted(Claim c, String lease, Response r) {
+    back();
+    KeyLimits l = c.limits();
+    long w = l.window().toMillis();
+    String refused = r.get(0).toString();
+    long rs = r.get(1).toLong();
+    long rn = r.get(2).toLong();
+    long ts = r.get(3).toLong();
+    long committed = r.get(4).toLong();
+    Window requests = l.requests() > 0 ? new Window(l.requests(),
+        Math.max(0, l.requests() - rn), rs + w - c.nowMillis()) : Window.NONE;
+    Window tokens = l.tokens() > 0 ? new Window(l.tokens(),
+        Math.max(0, l.tokens() - committed), ts + w - c.nowMillis()) : Window.NONE;
+    if (refused.isEmpty()) {
+      if (!lease.isEmpty()) {
+        leases.put(lease, c.keyId());
+      }
+      return Admission.admitted(requests, tokens, new Ticket(c.keyId(), ts,
+          c.reserveTokens(), l.budgeted() ? c.reserveUsd() : BigDecimal.ZERO,
+          l.budgeted() ? Periods.id(l.period(), c.nowMillis()) : "", !lease.isEmpty(), l.hard(),
+          lease));
+    }
+    return refusal(c, refused, requests, tokens, rs + w - c.nowMillis(),
+        ts + w - c.nowMillis());
+  }
+
+  /** No answer in time, or an error: {@code state.on-failure} decides, and it is counted. */
+  private Future<Admission> notAdmitted(Claim c, Throwable e) {
+    outage(e);
+    if (settings.failOpen()) {
+      metrics.sharedStateUnavailable("open");
+      return Future.succeededFuture(Admission.admitted(Window.NONE, Window.NONE,
+          Ticket.spendOnly(c.keyId())));
+    }
+    metrics.sharedStateUnavailable("closed");
+    return Future.failedFuture(new LedgerException(503,
+        "the gateway's shared state is unavailable"));
   }
 
   /** The message of a refusal decided in Redis, worded as {@link Limits} words it. */

@@ -64,22 +64,40 @@ final class RedisSlots implements UpstreamSlots {
 
   @Override
   public Future<Boolean> take(String key, String slot, int limit) {
+    return bounded.apply(send.apply(takeRequest(key, slot, limit))).map(r -> taken(r, slot))
+        .otherwise(this::notTaken);
+  }
+
+  /**
+   * The script that takes {@code slot}, for a caller that sends it itself (with an admission, in
+   * one write). The slot counts as held here from now on, so that it is renewed, and given back,
+   * even when its answer comes after its caller stopped waiting.
+   */
+  Request takeRequest(String key, String slot, int limit) {
     String set = set(key);
     held.put(slot, set);
-    Request take = Request.cmd(Command.EVAL).arg(RedisScripts.TAKE_SLOT).arg(1).arg(set)
+    return Request.cmd(Command.EVAL).arg(RedisScripts.TAKE_SLOT).arg(1).arg(set)
         .arg(System.currentTimeMillis()).arg(ttlMillis).arg(limit).arg(slot);
-    return bounded.apply(send.apply(take)).map(r -> {
-      back.run();
-      if (r.toInteger() == 1) {
-        return true;
-      }
-      held.remove(slot, set);
-      return false;
-    }).otherwise(e -> {
-      outage.accept(e);
-      metrics.sharedStateUnavailable("slot_local");
+  }
+
+  /** Redis answered a take: true when the slot is held. */
+  boolean taken(Response r, String slot) {
+    back.run();
+    if (r.toInteger() == 1) {
       return true;
-    });
+    }
+    held.remove(slot);
+    return false;
+  }
+
+  /**
+   * A take that got no answer in time: the request may go, on the pool's own count. The slot
+   * stays known here, since Redis may still take it: its give removes it.
+   */
+  boolean notTaken(Throwable e) {
+    outage.accept(e);
+    metrics.sharedStateUnavailable("slot_local");
+    return true;
   }
 
   @Override

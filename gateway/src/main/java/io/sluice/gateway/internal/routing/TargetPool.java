@@ -2,6 +2,7 @@ package io.sluice.gateway.internal.routing;
 
 import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.internal.ledger.CoolDowns;
+import io.sluice.gateway.internal.ledger.SlotTake;
 import io.sluice.gateway.internal.ledger.UpstreamSlots;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -170,6 +172,62 @@ public final class TargetPool {
     }
     grantWaiters();
     return Outcome.QUEUED;
+  }
+
+  /**
+   * With shared slots, the key {@link #acquire} would take now, counted here as in flight, for a
+   * request that is still being admitted: its shared slot ({@link #slotTake}) is asked for in the
+   * same trip to the shared state as the admission. Empty without shared slots (nothing to save),
+   * behind a queue (a newcomer waits its turn) or with no key free here: the request then takes
+   * its key after admission, as without a head start. Whoever gets one hands it to
+   * {@link #acquire(Waiter, Lease, boolean)} or gives it back with {@link #abandon}.
+   */
+  public Optional<Lease> headStart() {
+    if (!slots.shared()) {
+      return Optional.empty();
+    }
+    synchronized (this) {
+      return queue.isEmpty()
+          ? Optional.ofNullable(freeKey(System.currentTimeMillis(), -1, null))
+          : Optional.empty();
+    }
+  }
+
+  /** The shared slot a head start asks for. */
+  public SlotTake slotTake(Lease early) {
+    return new SlotTake(coolIds[early.keyIndex()], early.slot(), concurrency);
+  }
+
+  /**
+   * {@link #acquire} for a request that has a {@link #headStart} whose shared take answered
+   * {@code held}: GRANTED with it when held; else as when a take is refused (PENDING: the next
+   * key free here is tried, or the waiter is queued or refused, and hears it on its context).
+   */
+  public Outcome acquire(Waiter waiter, Lease early, boolean held) {
+    synchronized (this) {
+      if (held) {
+        waiter.done = true;
+        waiter.lease = early;
+        return Outcome.GRANTED;
+      }
+      waiter.taking = true;
+    }
+    taken(waiter, early, false);
+    return Outcome.PENDING;
+  }
+
+  /**
+   * A head start that is not used (its request was refused, failed, or its client left): its
+   * count here goes back, and its shared slot unless the take was refused ({@code held} false).
+   */
+  public void abandon(Lease early, boolean held) {
+    synchronized (this) {
+      inFlight[early.keyIndex()]--;
+    }
+    if (held) {
+      slots.give(coolIds[early.keyIndex()], early.slot());
+    }
+    grantWaiters();
   }
 
   /** In one process: the pool's count is the whole truth, and nothing waits. */

@@ -15,6 +15,7 @@ import io.sluice.gateway.internal.ledger.Claim;
 import java.math.BigDecimal;
 import io.sluice.gateway.internal.exchange.ClientErrors;
 import io.sluice.gateway.internal.exchange.Exchange;
+import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.ws.WsSession;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -489,26 +490,63 @@ public final class GatewayServer implements AutoCloseable {
     BigDecimal usd = price.map(p -> Prices.reservation(input, output, p)).orElse(BigDecimal.ZERO);
     Claim claim = new Claim(key.id(), key.limits(), key.concurrency(), input + output, usd,
         price.isPresent(), now);
-    gw.ledger.admit(claim).onComplete(ar -> {
+    // With slots shared between replicas, the first target's key is chosen now and its slot is
+    // asked for in the same trip to Redis as the admission: one round trip before the upstream
+    // call instead of two in a row. The key is the one the exchange's first acquire would take
+    // (least loaded here, not cooling); when it is refused by the shared count the pool tries its
+    // next key as it would have. A continuation is pinned to a key only known once its previous
+    // response is looked up, so it takes its key after admission.
+    Optional<TargetPool.Lease> early = scan.previousResponseId().isEmpty()
+        ? gw.pools(route).get(0).headStart() : Optional.empty();
+    if (early.isEmpty()) {
+      gw.ledger.admit(claim).onComplete(ar -> admitted(gw, req, door, key, body, scan, route,
+          now, input, ar.failed() ? null : ar.result(), null, false));
+      return;
+    }
+    TargetPool.Lease lease = early.get();
+    gw.ledger.admit(claim, lease.pool().slotTake(lease)).onComplete(ar -> {
       if (ar.failed()) {
-        reject(gw, req, door, Optional.of(key), scan.model(), 503,
-            "the gateway's shared state is unavailable; try again shortly");
-        return;
+        lease.pool().abandon(lease, true); // the slot may have been taken all the same
       }
-      Admission a = ar.result();
-      RateLimitHeaders.set(req.response().headers(), door.format, a, now);
-      if (a.admitted()) {
-        exchange(gw, req, door, body, scan, route, Optional.of(key), a, input);
-        return;
-      }
-      if (a.refusedBy().equals("unpriced")) {
-        reject(gw, req, door, Optional.of(key), scan.model(), 403, a.message());
-        return;
-      }
-      req.response().putHeader("retry-after", RateLimitHeaders.retryAfter(a.retryAfterMillis()));
-      gw.metrics.refused(a.refusedBy());
-      reject(gw, req, door, Optional.of(key), scan.model(), 429, a.message());
+      admitted(gw, req, door, key, body, scan, route, now, input,
+          ar.failed() ? null : ar.result().admission(), lease,
+          ar.succeeded() && ar.result().held());
     });
+  }
+
+  /**
+   * The ledger's answer ({@code a} null: it failed, fail-closed): the exchange starts, with the
+   * head start {@code early} when there is one, or the client is refused and the head start
+   * given back.
+   */
+  private void admitted(GatewayState gw, HttpServerRequest req, FrontDoor door, AccessKey key,
+      byte[] body, RequestBody.Scan scan, Route route, long now, long input, Admission a,
+      TargetPool.Lease early, boolean held) {
+    if (a == null) {
+      reject(gw, req, door, Optional.of(key), scan.model(), 503,
+          "the gateway's shared state is unavailable; try again shortly");
+      return;
+    }
+    RateLimitHeaders.set(req.response().headers(), door.format, a, now);
+    if (a.admitted()) {
+      if (early == null) {
+        exchange(gw, req, door, body, scan, route, Optional.of(key), a, input);
+      } else {
+        open.add(new Exchange(gw, req, door, body, scan, route, Optional.of(key), a, input, "")
+            .headStart(early, held)).start();
+      }
+      return;
+    }
+    if (early != null) {
+      early.pool().abandon(early, held);
+    }
+    if (a.refusedBy().equals("unpriced")) {
+      reject(gw, req, door, Optional.of(key), scan.model(), 403, a.message());
+      return;
+    }
+    req.response().putHeader("retry-after", RateLimitHeaders.retryAfter(a.retryAfterMillis()));
+    gw.metrics.refused(a.refusedBy());
+    reject(gw, req, door, Optional.of(key), scan.model(), 429, a.message());
   }
 
   /**
