@@ -3,15 +3,20 @@ package io.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.GatewayConfig.LedgerSettings;
+import io.sluice.gateway.internal.ledger.Claim;
 import io.sluice.gateway.internal.ledger.Ledger;
+import io.sluice.gateway.internal.ledger.LedgerException;
+import io.sluice.gateway.internal.ledger.SlotTake;
 import io.sluice.gateway.internal.ledger.Ledgers;
 import io.sluice.gateway.internal.ledger.UpstreamSlots;
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +125,97 @@ class UpstreamSlotsRedisTest {
       assertThat(take(a.slots(), "a2", 1)).isTrue();
       assertThat(metrics.scrape())
           .contains("sluice_gateway_shared_state_unavailable_total{decision=\"slot_local\"");
+    }
+  }
+
+  /** A claim of key {@code team} under a limit of {@code perMinute} requests a minute. */
+  private static Claim claim(long perMinute) {
+    return new Claim("team", new KeyLimits(perMinute, 0, Duration.ofMinutes(1), BigDecimal.ZERO,
+        KeyLimits.BudgetPeriod.NONE, false), 0, 10, BigDecimal.ZERO, true,
+        System.currentTimeMillis());
+  }
+
+  private static long slotsHeld(RedisServer redis) {
+    return (Long) RedisProbe.call(redis, "ZCARD", "sluice:slots:{k1}");
+  }
+
+  @Test
+  void anAdmissionAndASlotAreAnsweredTogether() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = ledger(redis, Duration.ofSeconds(30))) {
+      RedisProbe.awaitSubscribers(redis, 1);
+      SlotTake.Answer answer = get(a.admit(claim(5), new SlotTake("k1", "a1", 1)));
+      assertThat(answer.admission().admitted()).isTrue();
+      assertThat(answer.admission().requests().remaining()).isEqualTo(4);
+      assertThat(answer.held()).isTrue();
+      assertThat(RedisProbe.call(redis, "ZRANGE", "sluice:slots:{k1}", "0", "-1"))
+          .isEqualTo(List.of("a1"));
+      assertThat(RedisProbe.call(redis, "HGET", "sluice:{team}:req", "n")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void aRefusedAdmissionStillTookItsSlotForItsCallerToGiveBack() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = ledger(redis, Duration.ofSeconds(30))) {
+      RedisProbe.awaitSubscribers(redis, 1);
+      assertThat(get(a.admit(claim(1), new SlotTake("k1", "a1", 2))).admission().admitted())
+          .isTrue();
+      SlotTake.Answer refused = get(a.admit(claim(1), new SlotTake("k1", "a2", 2)));
+      assertThat(refused.admission().admitted()).isFalse();
+      assertThat(refused.admission().refusedBy()).isEqualTo("requests");
+      assertThat(refused.held()).isTrue();
+      assertThat(slotsHeld(redis)).isEqualTo(2);
+      get(a.slots().give("k1", "a2"));
+      assertThat(RedisProbe.call(redis, "ZRANGE", "sluice:slots:{k1}", "0", "-1"))
+          .isEqualTo(List.of("a1"));
+    }
+  }
+
+  @Test
+  void aSlotTakenElsewhereIsRefusedBesideAnAdmission() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = ledger(redis, Duration.ofSeconds(30));
+        Ledger b = ledger(redis, Duration.ofSeconds(30))) {
+      RedisProbe.awaitSubscribers(redis, 2);
+      assertThat(take(b.slots(), "b1", 1)).isTrue();
+      SlotTake.Answer answer = get(a.admit(claim(5), new SlotTake("k1", "a1", 1)));
+      assertThat(answer.admission().admitted()).isTrue();
+      assertThat(answer.held()).isFalse();
+      assertThat(RedisProbe.call(redis, "ZRANGE", "sluice:slots:{k1}", "0", "-1"))
+          .isEqualTo(List.of("b1"));
+    }
+  }
+
+  @Test
+  void withRedisDownFailingOpenTheRequestIsAdmittedAndThePoolsCountDecides() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = Ledgers.create(vertx, LedgerSettings.DEFAULTS.withRedis(redis.uri(), true)
+            .withRedisTimeout(Duration.ofMillis(300)), metrics)) {
+      RedisProbe.awaitSubscribers(redis, 1);
+      redis.kill();
+      SlotTake.Answer answer = get(a.admit(claim(5), new SlotTake("k1", "a1", 1)));
+      assertThat(answer.admission().admitted()).isTrue();
+      assertThat(answer.admission().ticket().tokensWindow()).isEqualTo(-1); // nothing reserved
+      assertThat(answer.held()).isTrue();
+      assertThat(metrics.scrape())
+          .contains("sluice_gateway_shared_state_unavailable_total{decision=\"open\"")
+          .contains("sluice_gateway_shared_state_unavailable_total{decision=\"slot_local\"");
+    }
+  }
+
+  @Test
+  void withRedisDownFailingClosedTheAdmissionFailsWithA503() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = Ledgers.create(vertx, LedgerSettings.DEFAULTS.withRedis(redis.uri(), false)
+            .withRedisTimeout(Duration.ofMillis(300)), metrics)) {
+      RedisProbe.awaitSubscribers(redis, 1);
+      redis.kill();
+      Throwable failure = org.assertj.core.api.Assertions.catchThrowable(
+          () -> get(a.admit(claim(5), new SlotTake("k1", "a1", 1))));
+      assertThat(failure).isInstanceOf(ExecutionException.class)
+          .cause().isInstanceOf(LedgerException.class);
+      assertThat(((LedgerException) failure.getCause()).status()).isEqualTo(503);
     }
   }
 }

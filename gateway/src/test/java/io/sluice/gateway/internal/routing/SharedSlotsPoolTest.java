@@ -228,4 +228,74 @@ class SharedSlotsPoolTest {
     assertThat(pool.acquire(second.waiter)).isEqualTo(Outcome.QUEUED);
     assertThat(slots.takes).hasSize(1);
   }
+
+  @Test
+  void aHeadStartCountsItsKeyHereAndIsGrantedAtOnceWhenItsSlotWasHeld() {
+    TargetPool pool = pool(1, 4, "sk-a");
+    Lease early = pool.headStart().orElseThrow();
+    assertThat(pool.load().inFlight()).containsExactly(1);
+    assertThat(pool.headStart()).isEmpty(); // the key's one request here is taken
+    assertThat(pool.slotTake(early).key()).isEqualTo(TargetPool.coolId(pool.target(), "sk-a"));
+    assertThat(pool.slotTake(early).slot()).isEqualTo(early.slot()).isNotEmpty();
+    Heard h = waiter();
+    assertThat(pool.acquire(h.waiter, early, true)).isEqualTo(Outcome.GRANTED);
+    assertThat(h.waiter.lease).isSameAs(early);
+    assertThat(slots.takes).isEmpty(); // its slot was asked for with its admission
+    pool.release(early);
+    assertThat(slots.given).containsExactly(early.slot());
+    assertThat(pool.load().inFlight()).containsExactly(0);
+  }
+
+  @Test
+  void aHeadStartWhoseSlotWasRefusedTriesTheNextKey() throws Exception {
+    TargetPool pool = pool(1, 4, "sk-a", "sk-b");
+    Lease early = pool.headStart().orElseThrow();
+    assertThat(early.keyIndex()).isZero();
+    Heard h = waiter();
+    assertThat(pool.acquire(h.waiter, early, false)).isEqualTo(Outcome.PENDING);
+    assertThat(slots.takenKeys).containsExactly(TargetPool.coolId(pool.target(), "sk-b"));
+    slots.takes.get(0).complete(true);
+    assertThat(h.granted.get(10, TimeUnit.SECONDS).keyIndex()).isEqualTo(1);
+    assertThat(pool.load().inFlight()).containsExactly(0, 1);
+    assertThat(slots.given).isEmpty(); // the refused slot was never held
+  }
+
+  @Test
+  void aHeadStartWhoseSlotWasRefusedWithNoOtherKeyQueuesTheWaiter() {
+    TargetPool pool = pool(1, 4, "sk-a");
+    Lease early = pool.headStart().orElseThrow();
+    Heard h = waiter();
+    assertThat(pool.acquire(h.waiter, early, false)).isEqualTo(Outcome.PENDING);
+    await(() -> h.decided.equals(List.of(Outcome.QUEUED)));
+    assertThat(pool.queued()).isEqualTo(1);
+    assertThat(pool.load().inFlight()).containsExactly(0);
+  }
+
+  @Test
+  void anAbandonedHeadStartGivesItsCountAndItsSlotBack() {
+    TargetPool pool = pool(1, 4, "sk-a", "sk-b");
+    Lease held = pool.headStart().orElseThrow();
+    Lease refused = pool.headStart().orElseThrow();
+    assertThat(pool.load().inFlight()).containsExactly(1, 1);
+    pool.abandon(held, true);
+    pool.abandon(refused, false);
+    assertThat(slots.given).containsExactly(held.slot());
+    assertThat(pool.load().inFlight()).containsExactly(0, 0);
+  }
+
+  @Test
+  void noHeadStartIsTakenBehindAQueueOrWithoutSharedSlots() {
+    TargetPool pool = pool(1, 4, "sk-a", "sk-b");
+    Heard first = waiter();
+    first.waiter.pinnedKey = 0;
+    pool.acquire(first.waiter);
+    slots.takes.get(0).complete(false);
+    await(() -> first.decided.equals(List.of(Outcome.QUEUED)));
+    assertThat(pool.headStart()).isEmpty(); // sk-b is free, but a newcomer waits its turn
+    Target t = new Target(UpstreamKind.OPENAI_CHAT, ChatDialect.OPENAI, "http://127.0.0.1:9/v1",
+        "", List.of("sk-a"), 1);
+    TargetPool alone = new TargetPool(vertx, t, 64, 4, new CoolDowns(), UpstreamSlots.LOCAL);
+    assertThat(alone.headStart()).isEmpty();
+    assertThat(alone.load().inFlight()).containsExactly(0);
+  }
 }
