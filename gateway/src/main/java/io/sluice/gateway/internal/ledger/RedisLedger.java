@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * upstream keys ({@link RedisSlots}), are leases with a TTL ({@code state.lease-ttl}), renewed
  * while held, so a replica killed with {@code kill -9} leaks none. A 429 cool-down is published
  * to every replica and applied locally, so key pools read it without a round trip. Commands go
- * out pipelined on a connection of the caller's own event loop ({@link RedisLines}).
+ * out pipelined on a connection of the caller's own event loop ({@link RedisLines}); a request's
+ * admission and its upstream key's slot go out in one write ({@link #admit(Claim, SlotTake)}),
+ * so that a request waits for Redis once before its upstream call.
  *
  * <p>When Redis does not answer within {@code state.timeout} (50 ms), {@code state.on-failure}
  * decides: fail-open admits (unshared: nothing reserved), fail-closed refuses with a 503. Each

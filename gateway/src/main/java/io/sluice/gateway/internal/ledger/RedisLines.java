@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  * its socket is written and read there, and a command sent from another loop is first handed
  * over to it (a task, a wake-up) and its answer handed back (another). With a line of its own, a
  * request's admission and slot take are written, answered and decided on its own loop; at 1,000
- * streams the two hand-overs per command cost more than Redis itself (docs/gateway.md).
+ * streams the two hand-overs per command cost more than Redis itself (docs/gateway.md). The two
+ * leave in one write ({@link #batch}), so that they also cost one wake-up of Redis and of the
+ * loop, not one each in a row.
  *
  * <p>Commands are pipelined on a line: Redis runs them one at a time anyway, and a pool would
  * open a connection per concurrent request (a connect storm at a burst). Each line reconnects on

@@ -29,6 +29,10 @@ import java.util.function.Consumer;
  * the queue and is tried again when a replica frees a slot of the key, when a lease is released
  * here, and every {@link #RETRY_MILLIS} while any waits (a replica killed with {@code kill -9}
  * announces nothing: its slots just expire). Without shared slots nothing here waits on anything.
+ *
+ * <p>A request being admitted may take its key ahead ({@link #headStart}), so that its shared
+ * slot is asked for in the same trip to Redis as its admission; it then acquires with that key
+ * ({@link #acquire(Waiter, Lease, boolean)}) or gives it back ({@link #abandon}).
  */
 public final class TargetPool {
   /** How often queued waiters try the shared slots again when no replica announced a free one. */
