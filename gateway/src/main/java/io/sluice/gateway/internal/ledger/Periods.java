@@ -13,6 +13,13 @@ final class Periods {
   private Periods() {}
 
   static String id(BudgetPeriod period, long nowMillis) {
+    // Asked at every admission: most keys have no budget period, and need no date for it.
+    if (period == BudgetPeriod.NONE) {
+      return "";
+    }
+    if (period == BudgetPeriod.TOTAL) {
+      return "total";
+    }
     LocalDate d = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate();
     switch (period) {
       case DAY: return d.toString();

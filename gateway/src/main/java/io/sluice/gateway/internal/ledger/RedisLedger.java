@@ -56,6 +56,13 @@ public final class RedisLedger implements Ledger {
   /** Leases this replica holds, by lease id to key id: renewed until settled. */
   private final ConcurrentHashMap<String, String> leases = new ConcurrentHashMap<>();
   private final AtomicBoolean down = new AtomicBoolean();
+  /**
+   * Lease ids are this prefix and a count: unique across replicas without a random UUID per
+   * request (whose shared SecureRandom the event loops would take turns on).
+   */
+  private final String leasePrefix = UUID.randomUUID() + ":";
+  private final java.util.concurrent.atomic.AtomicLong leaseCount =
+      new java.util.concurrent.atomic.AtomicLong();
   /** Upstream key concurrency; its slots are renewed with the leases. */
   private final RedisSlots slots;
   /** {@code state.lease-ttl}: how long a lease outlives a replica that stopped renewing it. */
@@ -89,7 +96,7 @@ public final class RedisLedger implements Ledger {
 
   @Override
   public Future<Admission> admit(Claim c) {
-    String lease = c.concurrency() > 0 ? UUID.randomUUID().toString() : "";
+    String lease = c.concurrency() > 0 ? leasePrefix + leaseCount.incrementAndGet() : "";
     return bounded(send(admitRequest(c, lease))).map(r -> admitted(c, lease, r))
         .recover(e -> notAdmitted(c, e));
   }
@@ -105,7 +112,7 @@ public final class RedisLedger implements Ledger {
    */
   @Override
   public Future<SlotTake.Answer> admit(Claim c, SlotTake take) {
-    String lease = c.concurrency() > 0 ? UUID.randomUUID().toString() : "";
+    String lease = c.concurrency() > 0 ? leasePrefix + leaseCount.incrementAndGet() : "";
     List<Request> both = List.of(admitRequest(c, lease),
         slots.takeRequest(take.key(), take.slot(), take.limit()));
     return bounded(lines.batch(both))
@@ -196,35 +203,25 @@ public final class RedisLedger implements Ledger {
     }
     String k = prefix(t.keyId());
     Spend sp = s.spend();
-    List<String> args = new ArrayList<>(List.of(RedisScripts.SETTLE, "4", k + "tok",
-        k + "leases", k + "budget:" + t.period(), k + "spend",
-        Long.toString(t.tokensWindow()), Long.toString(t.reservedTokens()),
-        Long.toString(s.tokens()), t.lease(),
-        t.period().isEmpty() ? "0" : Long.toString(pico(t.reservedUsd())),
-        t.period().isEmpty() ? "0" : Long.toString(pico(sp.usd())), s.model()));
-    for (Map.Entry<String, Long> e : fields(sp).entrySet()) {
-      args.add(e.getKey());
-      args.add(Long.toString(e.getValue()));
-    }
-    send(request(Command.EVAL, args)).onSuccess(r -> back()).onFailure(e -> {
+    Request settle = Request.cmd(Command.EVAL).arg(RedisScripts.SETTLE).arg(4).arg(k + "tok")
+        .arg(k + "leases").arg(k + "budget:" + t.period()).arg(k + "spend")
+        .arg(t.tokensWindow()).arg(t.reservedTokens()).arg(s.tokens()).arg(t.lease())
+        .arg(t.period().isEmpty() ? 0 : pico(t.reservedUsd()))
+        .arg(t.period().isEmpty() ? 0 : pico(sp.usd())).arg(s.model())
+        .arg("requests").arg(sp.requests())
+        .arg("in").arg(sp.inputTokens())
+        .arg("out").arg(sp.outputTokens())
+        .arg("cache_read").arg(sp.cacheReadTokens())
+        .arg("cache_write").arg(sp.cacheWriteTokens())
+        .arg("reasoning").arg(sp.reasoningTokens())
+        .arg("pico_usd").arg(pico(sp.usd()))
+        .arg("unpriced").arg(sp.unpricedRequests())
+        .arg("estimated").arg(sp.estimatedRequests());
+    send(settle).onSuccess(r -> back()).onFailure(e -> {
       // Settled spend is not queued past an outage: the usage file still has every entry.
       outage(e);
       metrics.sharedStateUnavailable("settle_lost");
     });
-  }
-
-  private static Map<String, Long> fields(Spend s) {
-    Map<String, Long> m = new HashMap<>();
-    m.put("requests", s.requests());
-    m.put("in", s.inputTokens());
-    m.put("out", s.outputTokens());
-    m.put("cache_read", s.cacheReadTokens());
-    m.put("cache_write", s.cacheWriteTokens());
-    m.put("reasoning", s.reasoningTokens());
-    m.put("pico_usd", pico(s.usd()));
-    m.put("unpriced", s.unpricedRequests());
-    m.put("estimated", s.estimatedRequests());
-    return m;
   }
 
   @Override
