@@ -496,9 +496,9 @@ public final class GatewayServer implements AutoCloseable {
     // (least loaded here, not cooling); when it is refused by the shared count the pool tries its
     // next key as it would have. A continuation is pinned to a key only known once its previous
     // response is looked up, so it takes its key after admission.
-    List<TargetPool> pools = gw.pools(route);
-    Optional<TargetPool.Lease> early = scan.previousResponseId().isEmpty() && !pools.isEmpty()
-        ? pools.get(0).headStart() : Optional.empty();
+    Optional<TargetPool.Lease> early = gw.ledger.slots().shared()
+        && scan.previousResponseId().isEmpty() && !route.targets().isEmpty()
+        ? gw.pool(route.targets().get(0)).headStart() : Optional.empty();
     if (early.isEmpty()) {
       gw.ledger.admit(claim).onComplete(ar -> admitted(gw, req, door, key, body, scan, route,
           now, input, ar.failed() ? null : ar.result(), null, false));
