@@ -218,4 +218,28 @@ class UpstreamSlotsRedisTest {
       assertThat(((LedgerException) failure.getCause()).status()).isEqualTo(503);
     }
   }
+
+  private static long readsProcessed(RedisServer redis) {
+    String info = (String) RedisProbe.call(redis, "INFO", "stats");
+    return Long.parseLong(info.replaceAll("(?s).*total_reads_processed:([0-9]+).*", "$1"));
+  }
+
+  @Test
+  void anAdmissionAndItsSlotReachRedisInOneRead() throws Exception {
+    try (RedisServer redis = RedisServer.start();
+        Ledger a = ledger(redis, Duration.ofSeconds(30))) {
+      RedisProbe.awaitSubscribers(redis, 1);
+      get(a.admit(claim(1000), new SlotTake("k1", "warm", 100))); // the line is connected
+      int n = 20;
+      long before = readsProcessed(redis);
+      for (int i = 0; i < n; i++) {
+        assertThat(get(a.admit(claim(1000), new SlotTake("k1", "s" + i, 100))).held()).isTrue();
+      }
+      long reads = readsProcessed(redis) - before;
+      // One read per pair, one for the probe's own INFO, and room for a timer's command: sent
+      // one after the other, the pairs would take 2n reads.
+      assertThat(reads).isBetween((long) n, n + 5L);
+      assertThat(slotsHeld(redis)).isEqualTo(n + 1);
+    }
+  }
 }
