@@ -21,6 +21,8 @@ public final class ExactJson {
   private static final int MAX_STRING_CHARS =
       JsonChecks.FACTORY.streamReadConstraints().getMaxStringLength();
 
+  private static final byte[] NULL = bytes("null");
+
   private byte[] b;
   private int start;
   private int pos;
@@ -130,6 +132,37 @@ public final class ExactJson {
     }
     pos = i;
     return value;
+  }
+
+  /**
+   * A non-negative JSON integer of at most 18 digits (no leading zero), the cursor past it; -1,
+   * the cursor unmoved, for anything else.
+   */
+  public long longValue() {
+    int i = pos;
+    long value = 0;
+    while (i < end && i - pos < 19) {
+      int digit = b[i] - '0';
+      if (digit < 0 || digit > 9) {
+        break;
+      }
+      value = value * 10 + digit;
+      i++;
+    }
+    int digits = i - pos;
+    if (digits == 0 || digits > 18 || (digits > 1 && b[pos] == '0')) {
+      return -1;
+    }
+    if (i < end && (b[i] == '.' || b[i] == 'e' || b[i] == 'E')) {
+      return -1;
+    }
+    pos = i;
+    return value;
+  }
+
+  /** Whether a JSON {@code null} follows; if so, moves past it. */
+  public boolean nullValue() {
+    return literal(NULL);
   }
 
   /**
