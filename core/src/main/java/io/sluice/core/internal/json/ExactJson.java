@@ -168,9 +168,8 @@ public final class ExactJson {
   /**
    * A JSON string (the cursor on its opening quote) as Jackson would decode it, the cursor past
    * the closing quote; null, the cursor unmoved, for a string this cursor leaves to Jackson: one
-   * with a {@code \\u} escape or any other it does not know, a raw control character, non-ASCII
-   * bytes together with an escape, UTF-8 that is not well-formed, or one longer than the parser's
-   * string limit.
+   * with a {@code \\u} escape or any other it does not know, a raw control character, UTF-8 that
+   * is not well-formed, or one longer than the parser's string limit.
    */
   public String string() {
     if (pos >= end || b[pos] != '"') {
@@ -211,7 +210,7 @@ public final class ExactJson {
       } else {
         return null;
       }
-    } else if (ascii) {
+    } else if (ascii || Utf8.isWellFormed(b, from, length)) {
       value = unescape(from, i);
       if (value == null) {
         return null;
@@ -321,15 +320,16 @@ public final class ExactJson {
     return string();
   }
 
+  /** Decodes well-formed UTF-8 with JSON escapes; null at an escape left to Jackson. */
   private String unescape(int from, int to) {
     if (chars.length < to - from) {
       chars = new char[Math.max(to - from, chars.length * 2)];
     }
     int n = 0;
     for (int i = from; i < to; i++) {
-      char c = (char) b[i];
+      int c = b[i] & 0xFF;
       if (c == '\\') {
-        c = switch (b[++i]) {
+        char e = switch (b[++i]) {
           case '"' -> '"';
           case '\\' -> '\\';
           case '/' -> '/';
@@ -340,11 +340,24 @@ public final class ExactJson {
           case 'f' -> '\f';
           default -> 0; // \\u, or an escape Jackson rejects: left to Jackson
         };
-        if (c == 0) {
+        if (e == 0) {
           return null;
         }
+        chars[n++] = e;
+      } else if (c < 0x80) {
+        chars[n++] = (char) c;
+      } else if (c < 0xE0) {
+        chars[n++] = (char) ((c & 0x1F) << 6 | b[++i] & 0x3F);
+      } else if (c < 0xF0) {
+        chars[n++] = (char) ((c & 0x0F) << 12 | (b[i + 1] & 0x3F) << 6 | b[i + 2] & 0x3F);
+        i += 2;
+      } else {
+        int cp = (c & 0x07) << 18 | (b[i + 1] & 0x3F) << 12 | (b[i + 2] & 0x3F) << 6
+            | b[i + 3] & 0x3F;
+        chars[n++] = Character.highSurrogate(cp);
+        chars[n++] = Character.lowSurrogate(cp);
+        i += 3;
       }
-      chars[n++] = c;
     }
     return new String(chars, 0, n);
   }

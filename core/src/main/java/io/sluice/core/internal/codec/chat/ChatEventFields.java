@@ -278,7 +278,10 @@ final class ChatEventFields {
       } else if (in.nameMatches(REFUSAL)) {
         kind = OpKind.REFUSAL;
       } else if (matchesAny(in, DELTA_OTHERS)) {
-        return false;
+        if (!in.nullValue()) {
+          return false; // null reads as nothing, as in readDelta; anything else is Jackson's
+        }
+        continue;
       }
       if (kind == null) {
         if (!skipScalar(in)) {

@@ -168,7 +168,8 @@ final class ResponsesEventFields {
           return false;
         }
         if (in.nameMatches(TYPE)) {
-          if ((type = in.known(TYPES)) == null) {
+          // An unknown type is a new String, as JsonFields.string(p, TYPES) makes it.
+          if ((type = in.known(TYPES)) == null && (type = in.string()) == null) {
             return false;
           }
         } else if (in.nameMatches(DELTA)) {

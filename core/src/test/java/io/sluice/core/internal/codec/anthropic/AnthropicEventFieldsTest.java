@@ -24,6 +24,7 @@ class AnthropicEventFieldsTest {
       DELTA + "\"a\\\"b\\\\c\\/d\\n\\t\\r\\b\\f\"}}",
       DELTA + "\"caf\u00e9 \u65e5\u672c \ud83d\ude00\"}}",
       DELTA + "\"caf\u00e9\\n\"}}",
+      DELTA + "\"\u65e5\\t\ud83d\ude00\\\"x\u00e9\"}}",
       DELTA + "\"\\u00e9\"}}",
       DELTA + "\"\\ud83d\\ude00\"}}",
       DELTA + "\"\\x\"}}",
@@ -173,7 +174,8 @@ class AnthropicEventFieldsTest {
   @Test
   void theFrequentCompactEventsTakeTheFastPath() {
     List<String> frequent = List.of(DELTA + "\"Hello\"}}", DELTA + "\"caf\u00e9\"}}",
-        DELTA + "\"a\\nb\"}}", "{\"type\":\"content_block_stop\",\"index\":0}",
+        DELTA + "\"a\\nb\"}}", DELTA + "\"caf\u00e9\\n\ud83d\ude00\"}}",
+        "{\"type\":\"content_block_stop\",\"index\":0}",
         "{\"type\":\"ping\"}", "{\"type\":\"message_stop\"}",
         "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
             + "\"partial_json\":\"{\\\"a\\\":1\"}}");

@@ -37,6 +37,9 @@ class ChatEventFieldsTest {
       OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"type\":\"function\","
           + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}", "null"),
       OPENAI.formatted("{\"annotations\":[{\"type\":\"url_citation\"}]}", "null"),
+      OPENAI.formatted("{\"role\":null,\"content\":\"x\",\"reasoning_content\":null,"
+          + "\"tool_calls\":null,\"annotations\":null}", "null") .replace("}]}",
+          "}],\"usage\":null,\"matched_stop\":2}"),
       OPENAI.formatted("null", "null"),
       OPENAI.formatted("{\"content\":\"x\"}", "\"stop\",\"finish_reason\":null"),
       OPENAI.formatted("{\"content\":\"x\"}", "7"),
@@ -144,7 +147,8 @@ class ChatEventFieldsTest {
   void theFrequentFlatChunksTakeTheFastPath() {
     ChatEventFields f = new ChatEventFields();
     for (String payload : List.of(PAYLOADS.get(0), PAYLOADS.get(1), PAYLOADS.get(2),
-        PAYLOADS.get(4), PAYLOADS.get(12), PAYLOADS.get(23), PAYLOADS.get(25))) {
+        PAYLOADS.get(4), PAYLOADS.get(5), PAYLOADS.get(12), PAYLOADS.get(17), PAYLOADS.get(24),
+        PAYLOADS.get(26))) {
       byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
       assertThat(f.readFlat(bytes, 0, bytes.length)).as(payload).isTrue();
     }

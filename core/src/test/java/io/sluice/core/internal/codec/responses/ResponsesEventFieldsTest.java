@@ -49,6 +49,8 @@ class ResponsesEventFieldsTest {
       "{\"type\":\"response.output_text.done\",\"item_id\":\"msg_1\",\"output_index\":0,"
           + "\"content_index\":0,\"text\":\"Hello\",\"sequence_number\":8}",
       "{\"type\":\"response.something_new\",\"delta\":\"x\"}",
+      "{\"type\":\"response.code_interpreter_call_code.delta\",\"sequence_number\":4,"
+          + "\"output_index\":1,\"item_id\":\"ci_1\",\"delta\":\"print(1)\\n\"}",
       "{\"type\":7}",
       "{\"type\" : \"response.output_text.delta\", \"delta\": \"spaced\"}",
       "{\"type\":\"response.output_text.delta\",\"sequence_number\":-1}",
@@ -129,8 +131,9 @@ class ResponsesEventFieldsTest {
   @Test
   void theFrequentFlatDeltasTakeTheFastPath() {
     ResponsesEventFields f = new ResponsesEventFields();
-    for (String payload : List.of(OPENAI.formatted("\"Hello\""), PAYLOADS.get(13),
-        PAYLOADS.get(14), PAYLOADS.get(19), PAYLOADS.get(20))) {
+    for (String payload : List.of(OPENAI.formatted("\"Hello\""), PAYLOADS.get(4),
+        PAYLOADS.get(13), PAYLOADS.get(14), PAYLOADS.get(19), PAYLOADS.get(20),
+        PAYLOADS.get(23))) {
       byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
       f.reset();
       assertThat(f.readFlat(bytes, 0, bytes.length)).as(payload).isTrue();
