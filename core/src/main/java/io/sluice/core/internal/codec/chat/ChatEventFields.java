@@ -8,6 +8,7 @@ import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.json.ExactJson;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.internal.json.JsonFields;
+import io.sluice.core.internal.json.KnownStrings;
 import io.sluice.core.internal.json.Utf8Parsers;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -96,6 +97,8 @@ final class ChatEventFields {
   private static final byte[][] TOP_OTHERS = {ExactJson.bytes("type"), ExactJson.bytes("code")};
   private static final byte[][] DELTA_OTHERS = {ExactJson.bytes("tool_calls"),
       ExactJson.bytes("annotations")};
+
+  private static final KnownStrings ERROR_OBJECT = new KnownStrings("error");
 
   private final ExactJson exact = new ExactJson();
 
@@ -188,8 +191,8 @@ final class ChatEventFields {
           return false;
         }
       } else if (in.nameMatches(OBJECT)) {
-        String object = in.string();
-        if (object == null || "error".equals(object)) {
+        // Only "error" matters (Mistral's flat errors, left to Jackson): no String for the rest.
+        if (in.known(ERROR_OBJECT) != null || !in.skipString()) {
           return false;
         }
       } else if (in.nameMatches(USAGE) || in.nameMatches(ERROR)) {
