@@ -440,17 +440,19 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     });
   }
 
-  /** Writes part of the answer to the client, the upstream's key masked. */
-  void write(Buffer out) {
+  /**
+   * Writes part of the answer to the client, the upstream's key masked; completes when the write
+   * did (or failed), after which {@code out} is no longer read.
+   */
+  io.vertx.core.Future<Void> write(Buffer out) {
     if (masker.passesUnchanged(out)) {
       recorder.sentToClient(out.length());
-      response.write(out);
-      return;
+      return response.write(out);
     }
     byte[] bytes = out.getBytes();
     byte[] masked = masker.apply(bytes);
     recorder.sentToClient(masked.length);
-    response.write(masked == bytes ? out : Buffer.buffer(masked));
+    return response.write(masked == bytes ? out : Buffer.buffer(masked));
   }
 
   /**
