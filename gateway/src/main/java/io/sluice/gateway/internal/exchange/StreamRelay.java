@@ -65,6 +65,8 @@ final class StreamRelay {
   private long lastReadNanos;
   /** The upstream is paused for a slow client, which is never an idle upstream. */
   private boolean paused;
+  /** The idle timer found the limit passed once and gave the loop a turn to read first. */
+  private boolean idleRechecked;
   /** Output not yet written to the client: what the current upstream read has produced. */
   private final ReadOutput pending;
   /** A flush of {@link #pending} is queued on the event loop, behind the rest of the read. */
@@ -325,8 +327,18 @@ final class StreamRelay {
     // Until the first model event the first-token timeout governs alone: a reasoning model may
     // send its head (or a message_start) and think for longer than the idle timeout.
     if (paused || quiet < limit || attempt.awaitsFirstToken()) {
+      idleRechecked = false;
       armIdle(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
           paused || quiet >= limit ? limit : limit - quiet));
+      return;
+    }
+    if (!idleRechecked) {
+      // A timer that falls due while the loop is held up (a long GC pause, a starved CPU) runs
+      // before the reads of the same turn: the upstream's bytes may be waiting in the socket. One
+      // more turn, in which the loop reads first, before the silence is taken for the upstream's
+      // (found by SoakTest on a loaded machine: a stream that was not silent timed out).
+      idleRechecked = true;
+      armIdle(1);
       return;
     }
     timeout("the upstream sent nothing for " + ex.gw.limits.idleTimeout().toMillis()
