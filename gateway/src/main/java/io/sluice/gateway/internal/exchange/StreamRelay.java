@@ -100,7 +100,6 @@ final class StreamRelay {
     // What Context.runOnContext does, less the task object it makes on every call.
     this.flushTask = () -> context.dispatch(flushNow);
     this.pending = new ReadOutput(ByteBufAllocator.DEFAULT, ex::write);
-    SseWriter writer = SseWriter.create(this::write);
     if (!attempt.passThrough()) {
       decoder = attempt.codec().decoder(this::onEvent, DecoderOptions.DEFAULTS);
       forBooks = decoder;
@@ -115,14 +114,16 @@ final class StreamRelay {
     if (!attempt.passThrough()) {
       raw = false;
       // Only a Chat stream's usage chunk is optional; the other formats ignore the option.
-      encoder = ex.door.codec().encoder(writer, new EncoderOptions(ex.scan.includeUsage()));
+      encoder = ex.door.codec().encoder(SseWriter.create(this::write),
+          new EncoderOptions(ex.scan.includeUsage()));
       reader = EventLimit.reader(decoder, ex.gw.limits, this::readFailed);
     } else if (attempt.stripsUsage()) {
       raw = false;
       encoder = null;
-      reader = EventLimit.reader(new UsageChunkFilter(writer), ex.gw.limits, this::readFailed);
+      reader = EventLimit.reader(new UsageChunkFilter(SseWriter.create(this::write)),
+          ex.gw.limits, this::readFailed);
     } else {
-      raw = true;
+      raw = true; // no SseWriter: the bytes go out as they came
       encoder = null;
       reader = EventLimit.reader(forBooks, ex.gw.limits, this::readFailed);
     }
