@@ -12,9 +12,13 @@ import java.util.function.Function;
 
 /**
  * What one upstream read produces for the client (raw bytes, re-framed or translated events),
- * gathered in one pooled direct buffer and written once ({@link StreamRelay} says when). The heap
- * then holds no copy of a relayed event's bytes on the gateway's side: a heap buffer per read,
- * grown by doubling as events were appended, was most of what a pass-through allocated per event.
+ * gathered in one buffer of the allocator's pool and written once ({@link StreamRelay} says when).
+ * No new array then holds a relayed event's bytes on the gateway's side: a new heap buffer per
+ * read, grown by doubling as events were appended, was most of what a pass-through allocated per
+ * event. The pool's heap buffers, not its direct ones: with direct ones, Netty's leak detector
+ * (paranoid) reported the upstream client's read buffers as leaked after a slow reader's stream,
+ * which heap ones do not cause; the copy into direct memory for the socket is Netty's, off the
+ * heap.
  *
  * <p>Ownership: the buffer being gathered is this object's until {@link #flush} hands it to the
  * write. Vert.x writes a buffer that is not its own without taking it over, so each written buffer
@@ -56,7 +60,7 @@ final class ReadOutput {
   /** The buffer to append to, made room for {@code length} more bytes (it grows as needed). */
   ByteBuf buffer(int length) {
     if (pending == null) {
-      pending = allocator.directBuffer(Math.max(MIN_CAPACITY, length + 64));
+      pending = allocator.heapBuffer(Math.max(MIN_CAPACITY, length + 64));
     }
     return pending;
   }

@@ -37,8 +37,8 @@ import java.nio.charset.StandardCharsets;
  * would cost a system call per chunk, and the head a packet of its own, when the upstream sends
  * several in one packet.
  *
- * <p>Allocation: what a read produces is gathered off the heap ({@link ReadOutput}), and the flush
- * task is one object per relay, so that a relayed event costs the heap no copy of its bytes on
+ * <p>Allocation: what a read produces is gathered in a pooled buffer ({@link ReadOutput}), and the
+ * flush task is one object per relay, so that a relayed event costs no new copy of its bytes on
  * the gateway's side (the chunk Vert.x hands over is its own copy) and no object per read.
  *
  * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
