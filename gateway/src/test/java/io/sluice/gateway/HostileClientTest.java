@@ -269,6 +269,43 @@ class HostileClientTest {
   }
 
   @Test
+  void aBodyWhosePiecesEachComeWithinTheBodyTimeoutIsServedHoweverLongItTakes() throws Exception {
+    // The timeout is for silence, not for the whole body: each piece moves its deadline on.
+    byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
+    int pieces = 8;
+    java.util.concurrent.ScheduledExecutorService sender =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try (LoopbackUpstream up = answering();
+        GatewayHarness gw = gateway(up, b -> b.bodyTimeout(Duration.ofMillis(500)));
+        Raw raw = new Raw(gw.gateway.port(), "127.0.0.1")) {
+      raw.send(head("POST", "/v1/chat/completions", "Content-Type: application/json",
+          "Content-Length: " + body.length));
+      int size = (body.length + pieces - 1) / pieces;
+      long started = System.nanoTime();
+      java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(pieces);
+      for (int i = 0; i < pieces; i++) {
+        String piece = new String(body, i * size, Math.min(size, body.length - i * size),
+            StandardCharsets.UTF_8);
+        sender.schedule(() -> {
+          try {
+            raw.send(piece);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          sent.countDown();
+        }, (i + 1) * 100L, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      assertThat(raw.readUntil("\"ok\"", Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
+      assertThat(sent.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // The body took longer than one body timeout, so a deadline from the head would have cut it.
+      assertThat(System.nanoTime() - started).isGreaterThan(Duration.ofMillis(500).toNanos());
+      assertThat(up.calls).hasSize(1);
+    } finally {
+      sender.shutdownNow();
+    }
+  }
+
+  @Test
   void anIdleKeptAliveConnectionIsClosedAfterTheKeepAliveTimeout() throws Exception {
     try (LoopbackUpstream up = answering();
         GatewayHarness gw = gateway(up, b -> b.keepAliveTimeout(Duration.ofMillis(300)));

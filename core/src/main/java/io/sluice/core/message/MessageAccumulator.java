@@ -53,6 +53,9 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
   private Usage usage = Usage.ZERO;
   private StreamEvent.Terminal outcome;
   private final TreeMap<Integer, ChoiceState> choices = new TreeMap<>();
+  /** The choice the last block event went to: consecutive events nearly always share it. */
+  private ChoiceState lastChoice;
+  private int lastChoiceIndex;
 
   private MessageAccumulator() {}
 
@@ -131,35 +134,58 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
   }
 
   private ChoiceState choice(int index) {
-    return choices.computeIfAbsent(index, i -> new ChoiceState());
+    ChoiceState state = lastChoice;
+    if (state == null || lastChoiceIndex != index) {
+      state = choices.computeIfAbsent(index, i -> new ChoiceState());
+      lastChoice = state;
+      lastChoiceIndex = index;
+    }
+    return state;
   }
 
   private static final class ChoiceState {
     final TreeMap<Integer, BlockState> blocks = new TreeMap<>();
     FinishReason reason;
     String rawReason = "";
+    /** The block the last event went to, and its index: deltas come in runs per block. */
+    BlockState lastBlock;
+    int lastIndex;
 
     void accept(BlockEvent event) {
+      int index = event.index();
+      BlockState block = lastBlock;
+      if (block != null && lastIndex == index && !(event instanceof OpaqueBlock)
+          && !(event instanceof ServerToolResult)) {
+        block.accept(event);
+        return;
+      }
       if (event instanceof OpaqueBlock) {
         OpaqueBlock opaque = (OpaqueBlock) event;
-        blocks.put(opaque.index(), BlockState.done(new Part.Opaque(opaque.type(), opaque.json())));
+        put(index, BlockState.done(new Part.Opaque(opaque.type(), opaque.json())));
         return;
       }
       if (event instanceof ServerToolResult r) {
-        blocks.put(r.index(),
-            BlockState.done(new Part.ServerToolResult(r.toolUseId(), r.type(), r.json())));
+        put(index, BlockState.done(new Part.ServerToolResult(r.toolUseId(), r.type(), r.json())));
         return;
       }
-      BlockState block = blocks.get(event.index());
+      block = blocks.get(index);
       if (block == null) {
         block = BlockState.start(event);
         if (block == null) {
           return; // A delta or end without its start: nothing to attach it to.
         }
-        blocks.put(event.index(), block);
+        put(index, block);
         return;
       }
+      lastBlock = block;
+      lastIndex = index;
       block.accept(event);
+    }
+
+    private void put(int index, BlockState block) {
+      blocks.put(index, block);
+      lastBlock = block;
+      lastIndex = index;
     }
 
     FinalMessage.Choice build(int index, StreamEvent.Terminal end) {
@@ -234,7 +260,16 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
       if (finished != null) {
         return;
       }
-      if (event instanceof CitationAdded) {
+      // The deltas first: they are nearly every event.
+      if (event instanceof TextDelta) {
+        text.append(((TextDelta) event).text());
+      } else if (event instanceof ToolCallDelta) {
+        String fragment = ((ToolCallDelta) event).arguments();
+        text.append(fragment);
+        partial.append(fragment);
+      } else if (event instanceof ReasoningDelta) {
+        text.append(((ReasoningDelta) event).text());
+      } else if (event instanceof CitationAdded) {
         if (citations == null) {
           citations = new ArrayList<>(2);
         }
@@ -249,16 +284,8 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
       } else if (event instanceof ServerToolEnd) {
         ServerToolEnd end = (ServerToolEnd) event;
         finished = new Part.ServerTool(end.id(), end.name(), end.type(), end.input(), end.json());
-      } else if (event instanceof TextDelta) {
-        text.append(((TextDelta) event).text());
       } else if (event instanceof RefusalDelta) {
         text.append(((RefusalDelta) event).text());
-      } else if (event instanceof ReasoningDelta) {
-        text.append(((ReasoningDelta) event).text());
-      } else if (event instanceof ToolCallDelta) {
-        String fragment = ((ToolCallDelta) event).arguments();
-        text.append(fragment);
-        partial.append(fragment);
       } else if (event instanceof TextEnd) {
         finished = new Part.Text(((TextEnd) event).text(), list(citations), list(logprobs));
       } else if (event instanceof RefusalEnd) {

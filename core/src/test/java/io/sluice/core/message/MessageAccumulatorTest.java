@@ -107,6 +107,29 @@ class MessageAccumulatorTest {
   }
 
   @Test
+  void interleavedDeltasOfSeveralBlocksAndChoicesEachReachTheirOwnBlock() {
+    FinalMessage message = MessageAccumulator.assemble(List.of(
+        new TextStart(0, 0), new TextStart(1, 0), new TextDelta(0, 0, "a"),
+        new ToolCallStart(0, 1, 0, "t", "f", ToolKind.FUNCTION), new TextDelta(1, 0, "x"),
+        new TextDelta(0, 0, "b"), new ToolCallDelta(0, 1, 0, "t", "f", "{}"),
+        new TextDelta(0, 0, "c"), new TextDelta(1, 0, "y"),
+        new Failed(Failed.TRUNCATED, "", "cut", 0, true)));
+    assertThat(message.choices()).extracting(c -> c.message().text()).containsExactly("abc", "xy");
+    assertThat(message.message().toolCalls().get(0).arguments()).isEqualTo("{}");
+  }
+
+  @Test
+  void aWholeBlockReplacesTheOpenBlockOfItsIndex() {
+    FinalMessage message = MessageAccumulator.assemble(List.of(
+        new TextStart(0, 0), new TextDelta(0, 0, "gone"),
+        new OpaqueBlock(0, 0, "compaction", "{\"type\":\"compaction\"}"),
+        new TextDelta(0, 0, "ignored"),
+        new Done(FinishReason.STOP, "stop")));
+    assertThat(message.message().parts()).containsExactly(
+        new Part.Opaque("compaction", "{\"type\":\"compaction\"}"));
+  }
+
+  @Test
   void keepsRefusalsAndOpaqueBlocks() {
     FinalMessage message = MessageAccumulator.assemble(List.of(
         new OpaqueBlock(0, 0, "web_search_tool_result", "{\"type\":\"web_search_tool_result\"}"),

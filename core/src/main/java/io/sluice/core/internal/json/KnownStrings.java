@@ -36,6 +36,28 @@ public final class KnownStrings {
     return null;
   }
 
+  /** The known string whose ASCII bytes are {@code bytes[offset, offset + length)}, or null. */
+  String find(byte[] bytes, int offset, int length) {
+    if (length >= byLength.length) {
+      return null;
+    }
+    for (String candidate : byLength[length]) {
+      if (matches(candidate, bytes, offset, length)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static boolean matches(String s, byte[] bytes, int offset, int length) {
+    for (int i = length - 1; i >= 0; i--) {
+      if (s.charAt(i) != bytes[offset + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static boolean matches(String s, char[] chars, int offset, int length) {
     if (s.length() != length) {
       return false;

@@ -37,6 +37,13 @@ public final class ByteSseReader implements SseReader {
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INTS =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  /** "data" and "even" as little-endian ints, and the lengths of "data:" and "event:". */
+  private static final int DATA = 'd' | 'a' << 8 | 't' << 16 | 'a' << 24;
+  private static final int EVEN = 'e' | 'v' << 8 | 'e' << 16 | 'n' << 24;
+  private static final int DATA_COLON_LENGTH = 5;
+  private static final int EVENT_COLON_LENGTH = 6;
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;
   /** Subtracted from eight bytes, sets the high bit of each byte below CR + 1 (see indexOfEol). */
@@ -242,6 +249,27 @@ public final class ByteSseReader implements SseReader {
     }
     pending = true;
     int end = start + length;
+    // Nearly every line is "data:…" or "event:…": matched as one word, before the general scan.
+    if (length >= DATA_COLON_LENGTH) {
+      int head = (int) INTS.get(b, start);
+      if (head == DATA && b[start + 4] == COLON) {
+        int value = start + DATA_COLON_LENGTH;
+        if (value < end && b[value] == SPACE) {
+          value++;
+        }
+        appendData(b, value, end - value);
+        return;
+      }
+      if (head == EVEN && length >= EVENT_COLON_LENGTH && b[start + 4] == 't'
+          && b[start + 5] == COLON) {
+        int value = start + EVENT_COLON_LENGTH;
+        if (value < end && b[value] == SPACE) {
+          value++;
+        }
+        eventName = decodeName(b, value, end - value);
+        return;
+      }
+    }
     int colon = start;
     while (colon < end && b[colon] != COLON) {
       colon++;

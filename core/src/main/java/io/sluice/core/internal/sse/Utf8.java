@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  * UTF-8 decoder turns into a {@code String} without a replacement, so a listener that reads the
  * bytes itself sees the same characters as one that reads the decoded {@code String}.
  */
-final class Utf8 {
+public final class Utf8 {
 
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -17,7 +17,7 @@ final class Utf8 {
 
   private Utf8() {}
 
-  static boolean isWellFormed(byte[] b, int offset, int length) {
+  public static boolean isWellFormed(byte[] b, int offset, int length) {
     int i = offset;
     int end = offset + length;
     // ASCII, eight bytes at a time: nearly all event data is.

@@ -5,14 +5,10 @@ import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.internal.accounting.Accounting;
 import io.sluice.gateway.internal.ledger.Admission;
-import io.sluice.gateway.internal.accounting.UsageEntry;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.server.FrontDoor;
 import io.sluice.gateway.internal.server.GatewayState;
 import io.sluice.gateway.internal.server.RequestBody;
-import io.sluice.gateway.internal.telemetry.Finished;
-import io.sluice.gateway.internal.telemetry.GatewayMetrics;
-import io.sluice.gateway.internal.telemetry.RequestSpan;
 import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.vertx.core.Context;
@@ -55,15 +51,12 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private final Books books;
   private final UpstreamAttempt.Call call;
   private final long startNanos = System.nanoTime();
-  private final long startMillis = System.currentTimeMillis();
 
   private Phase phase = Phase.WAITING;
   /** True once the response head went out: from then on, failures are in-stream events. */
   private boolean committed;
   /** True once upstream body bytes reached the client: from then on, no retry. */
   private boolean bodyStarted;
-  private String upstreamLabel = "";
-  private String upstreamKey = "";
 
   private final List<TargetPool> pools;
   /** The key of the first pool that made the response this one continues; -1 when none. */
@@ -90,11 +83,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private boolean queueFull;
   /** When the request joined a target's queue, or -1. */
   private long queuedNanos = -1;
-  private String provider = "";
-  private long bytesToClient;
-  private long bytesFromUpstream;
-  /** The request's SERVER span; {@link RequestSpan#NONE} with tracing off. */
-  private final RequestSpan span;
+  /** Its spans, meters and usage-log entry: recorded, never read to decide. */
+  private final ExchangeRecorder recorder;
   /** The key of the attempt under way, masked in all that goes to the client. */
   private KeyMasker masker = new KeyMasker("");
   /** This request's last 429 from an upstream: what the client is told when every key cools. */
@@ -118,7 +108,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     this.pinnedKey = where[1];
     this.accounting = new Accounting(startNanos,
         gw.config.logContent() || gw.tracing.captureContent());
-    this.span = gw.tracing.request(request::getHeader, "chat", scan.model(), door.path);
+    this.recorder = new ExchangeRecorder(gw, request, door, scan,
+        key.map(AccessKey::id).orElse(""), startNanos, System.currentTimeMillis());
     this.books = new Books(gw, scan.model(), key, admission, estimatedInput, accounting);
   }
 
@@ -174,8 +165,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       totalTimer = gw.vertx.setTimer(gw.limits.totalTimeout().toMillis(), id -> totalTimeout());
     }
     if (scan.stream()) {
-      gw.metrics.streamStarted(door.path);
-      gw.dashboard.recorder().streamOpened(door.path, scan.model());
+      recorder.streamOpened();
       heartbeatTimer = gw.vertx.setPeriodic(gw.limits.heartbeat().toMillis(), id -> heartbeat());
     }
     if (response.closed()) {
@@ -285,14 +275,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     lease = granted;
     phase = Phase.WAITING;
     attempts++;
-    // A query string or a user:password may carry a credential: the label never shows them.
-    upstreamLabel = granted.pool().label();
-    upstreamKey = granted.keyLabel();
-    provider = GatewayMetrics.provider(granted.pool().target());
     masker = new KeyMasker(granted.apiKey());
     try {
-      attempt = new UpstreamAttempt(gw, call, granted, this, span.attempt(provider, upstreamLabel,
-          scan.model(), granted.pool().target().baseUrl()));
+      attempt = new UpstreamAttempt(gw, call, granted, this, recorder.attemptStarted(granted));
       attempt.send();
     } catch (RuntimeException e) {
       crashed(e);
@@ -305,7 +290,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     if (from != attempt || phase == Phase.DONE) {
       return;
     }
-    gw.metrics.attempt(upstreamLabel, "ok");
+    recorder.attemptAnswered();
     if (scan.stream()) {
       new StreamRelay(this, from, head).start();
     } else {
@@ -316,9 +301,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   /** A failure before the first body byte: retry on another key or target when allowed. */
   @Override
   public void failed(UpstreamAttempt from, UpstreamAttempt.Failure failure) {
-    gw.metrics.upstreamError(failure.kind());
-    gw.metrics.attempt(upstreamLabel, failure.kind());
-    from.span().end(from.status(), failure.kind());
+    recorder.attemptFailed(from, failure);
     TargetPool.Lease failed = lease;
     lease = null;
     if (failure.coolNanos() > 0) {
@@ -433,7 +416,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
 
   /** Bytes of the upstream's answer read, for the meters. */
   void readFromUpstream(int bytes) {
-    bytesFromUpstream += bytes;
+    recorder.readFromUpstream(bytes);
   }
 
   /** True once the exchange ended, whatever ended it. */
@@ -457,7 +440,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
             : Buffer.buffer(masker.last(last == null ? new byte[0] : last.getBytes()));
         if (rest.length() > 0) {
           bodyStarted = true;
-          bytesToClient += rest.length();
+          recorder.sentToClient(rest.length());
           response.end(rest);
         } else {
           response.end();
@@ -486,17 +469,19 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     });
   }
 
-  /** Writes part of the answer to the client, the upstream's key masked. */
-  void write(Buffer out) {
+  /**
+   * Writes part of the answer to the client, the upstream's key masked; completes when the write
+   * did (or failed), after which {@code out} is no longer read.
+   */
+  io.vertx.core.Future<Void> write(Buffer out) {
     if (masker.passesUnchanged(out)) {
-      bytesToClient += out.length();
-      response.write(out);
-      return;
+      recorder.sentToClient(out.length());
+      return response.write(out);
     }
     byte[] bytes = out.getBytes();
     byte[] masked = masker.apply(bytes);
-    bytesToClient += masked.length;
-    response.write(masked == bytes ? out : Buffer.buffer(masked));
+    recorder.sentToClient(masked.length);
+    return response.write(masked == bytes ? out : Buffer.buffer(masked));
   }
 
   /**
@@ -677,56 +662,23 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       lease = null;
     }
     if (scan.stream()) {
-      gw.metrics.streamEnded(door.path);
-      gw.dashboard.recorder().streamClosed(door.path, scan.model());
+      recorder.streamClosed();
     }
     Books.Booking booking = books.settle(attempt != null, bodyStarted);
-    long endNanos = System.nanoTime();
-    long duration = (endNanos - startNanos) / 1_000_000;
-    String routeName = door.path;
     if (errorClass.isEmpty() && accounting.failure != null) {
       errorClass = accounting.failure.type();
     }
     if (errorClass.isEmpty() && accounting.skipped != null) {
       errorClass = accounting.skipped.type(); // named, though the stream itself ended well
     }
-    record(status, errorClass, endNanos);
-    var u = accounting.usage;
-    gw.usageLog.write(new UsageEntry(startMillis, key.map(AccessKey::id).orElse(""), routeName,
-        upstreamLabel, scan.model(), status, accounting.firstTokenMillis(), duration,
-        u.inputTokens(), u.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
-        u.reasoningTokens(), accounting.finishReason, errorClass, upstreamKey, accounting.text(),
-        booking.cost(), booking.source()));
+    recorder.finished(status, errorClass, System.nanoTime(), accounting, attempt, call.body(),
+        booking); // after the books, whose estimate replaces a usage the upstream did not send
     if (released.isComplete()) {
       whenFinished.run();
     } else {
       released.onComplete(v -> whenFinished.run()); // the drain waits for the answer's end too
     }
     return released;
-  }
-
-  /**
-   * The meters and spans of the end, after the books (whose estimate replaces a usage the
-   * upstream did not send): telemetry records, it decides nothing.
-   */
-  private void record(int status, String errorClass, long endNanos) {
-    gw.metrics.request(door.path, status);
-    var u = accounting.usage;
-    long first = accounting.firstTokenNanos();
-    Finished f = new Finished(door.path, key.map(AccessKey::id).orElse(""), upstreamLabel,
-        provider, scan.model(), accounting.responseModel, status, errorClass, scan.stream(),
-        endNanos - startNanos, first < 0 ? -1 : first - startNanos,
-        attempt == null ? -1 : attempt.firstTokenAfterNanos(),
-        first < 0 ? -1 : accounting.lastTokenNanos() - first,
-        u.inputTokens(), accounting.outputTokens(), u.cacheReadTokens(), u.cacheWriteTokens(),
-        u.reasoningTokens(), bytesToClient, bytesFromUpstream);
-    gw.metrics.finished(f);
-    if (attempt != null) {
-      attempt.span().end(attempt.status(), errorClass);
-    }
-    span.end(f, accounting.finishReason, gw.tracing.captureContent()
-        ? new String(call.body(), java.nio.charset.StandardCharsets.UTF_8) : "",
-        accounting.text());
   }
 
   /**

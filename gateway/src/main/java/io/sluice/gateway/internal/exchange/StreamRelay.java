@@ -13,8 +13,12 @@ import io.sluice.core.sse.SseListener;
 import io.sluice.core.sse.SseReader;
 import io.sluice.core.sse.SseWriter;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.internal.ContextInternal;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Carries a 2xx upstream stream to the client as it arrives, on the exchange's event loop.
@@ -32,6 +36,10 @@ import io.vertx.core.http.HttpClientResponse;
  * to the client is flushed at once (it is not the channel being read), so writing as chunks come
  * would cost a system call per chunk, and the head a packet of its own, when the upstream sends
  * several in one packet.
+ *
+ * <p>Allocation: what a read produces is gathered in a pooled buffer ({@link ReadOutput}), and the
+ * flush task is one object per relay, so that a relayed event costs no new copy of its bytes on
+ * the gateway's side (the chunk Vert.x hands over is its own copy) and no object per read.
  *
  * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
  * upstream read pauses, and resumes on drain, so a slow reader holds a bounded buffer.
@@ -57,14 +65,14 @@ final class StreamRelay {
   private long lastReadNanos;
   /** The upstream is paused for a slow client, which is never an idle upstream. */
   private boolean paused;
+  /** The idle timer found the limit passed once and gave the loop a turn to read first. */
+  private boolean idleRechecked;
   /** Output not yet written to the client: what the current upstream read has produced. */
-  private Buffer pending;
+  private final ReadOutput pending;
   /** A flush of {@link #pending} is queued on the event loop, behind the rest of the read. */
   private boolean flushQueued;
-  private final io.vertx.core.Handler<Void> flushTask = v -> {
-    flushQueued = false;
-    flush();
-  };
+  /** Runs {@link #flush} on the exchange's context; one object for every read of the stream. */
+  private final Runnable flushTask;
   private String responseId = "";
   /** What ended the stream, when it failed; the exchange names it in the log. */
   private String errorClass = "";
@@ -84,7 +92,14 @@ final class StreamRelay {
     this.ex = ex;
     this.attempt = attempt;
     this.upstream = upstream;
-    SseWriter writer = SseWriter.create(this::write);
+    ContextInternal context = (ContextInternal) ex.context;
+    Runnable flushNow = () -> {
+      flushQueued = false;
+      flush();
+    };
+    // What Context.runOnContext does, less the task object it makes on every call.
+    this.flushTask = () -> context.dispatch(flushNow);
+    this.pending = new ReadOutput(ByteBufAllocator.DEFAULT, ex::write);
     if (!attempt.passThrough()) {
       decoder = attempt.codec().decoder(this::onEvent, DecoderOptions.DEFAULTS);
       forBooks = decoder;
@@ -99,14 +114,16 @@ final class StreamRelay {
     if (!attempt.passThrough()) {
       raw = false;
       // Only a Chat stream's usage chunk is optional; the other formats ignore the option.
-      encoder = ex.door.codec().encoder(writer, new EncoderOptions(ex.scan.includeUsage()));
+      encoder = ex.door.codec().encoder(SseWriter.create(this::write),
+          new EncoderOptions(ex.scan.includeUsage()));
       reader = EventLimit.reader(decoder, ex.gw.limits, this::readFailed);
     } else if (attempt.stripsUsage()) {
       raw = false;
       encoder = null;
-      reader = EventLimit.reader(new UsageChunkFilter(writer), ex.gw.limits, this::readFailed);
+      reader = EventLimit.reader(new UsageChunkFilter(SseWriter.create(this::write)),
+          ex.gw.limits, this::readFailed);
     } else {
-      raw = true;
+      raw = true; // no SseWriter: the bytes go out as they came
       encoder = null;
       reader = EventLimit.reader(forBooks, ex.gw.limits, this::readFailed);
     }
@@ -259,7 +276,7 @@ final class StreamRelay {
    */
   private void handBack(Failed failure) {
     ended = true;
-    pending = null;
+    pending.drop();
     if (idleTimer >= 0) {
       ex.gw.vertx.cancelTimer(idleTimer);
       idleTimer = -1;
@@ -311,8 +328,18 @@ final class StreamRelay {
     // Until the first model event the first-token timeout governs alone: a reasoning model may
     // send its head (or a message_start) and think for longer than the idle timeout.
     if (paused || quiet < limit || attempt.awaitsFirstToken()) {
+      idleRechecked = false;
       armIdle(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(
           paused || quiet >= limit ? limit : limit - quiet));
+      return;
+    }
+    if (!idleRechecked) {
+      // A timer that falls due while the loop is held up (a long GC pause, a starved CPU) runs
+      // before the reads of the same turn: the upstream's bytes may be waiting in the socket. One
+      // more turn, in which the loop reads first, before the silence is taken for the upstream's
+      // (found by SoakTest on a loaded machine: a stream that was not silent timed out).
+      idleRechecked = true;
+      armIdle(1);
       return;
     }
     timeout("the upstream sent nothing for " + ex.gw.limits.idleTimeout().toMillis()
@@ -364,7 +391,8 @@ final class StreamRelay {
   private void writeTerminal(Failed failure) {
     Buffer event = ClientErrors.terminalEvent(ex.door.format, failure, responseId,
         ex.accounting.responseModel.isEmpty() ? ex.scan.model() : ex.accounting.responseModel);
-    write(event.getBytes(), 0, event.length());
+    byte[] bytes = event.getBytes();
+    write(bytes, 0, bytes.length);
   }
 
   /**
@@ -381,8 +409,9 @@ final class StreamRelay {
   }
 
   private void close() {
-    Buffer last = pending; // goes out with the end of the response, in one write
-    pending = null;
+    // Goes out with the end of the response, in one write; on the heap, since the exchange may
+    // drop it (a client gone): once per stream.
+    Buffer last = pending.takeCopy();
     ended = true;
     attempt.end();
     if (encoder != null) {
@@ -400,39 +429,37 @@ final class StreamRelay {
     if (ended) {
       return; // the rest of a read handed back to the exchange, or after the end
     }
-    pendingBuffer(length).appendBytes(bytes, offset, length);
+    pendingBuffer(length).writeBytes(bytes, offset, length);
   }
 
-  private Buffer pendingBuffer(int length) {
-    if (pending == null) {
-      pending = Buffer.buffer(Math.max(256, length + 64));
+  private ByteBuf pendingBuffer(int length) {
+    if (!pending.hasPending()) {
       queueFlush();
     }
-    return pending;
+    return pending.buffer(length);
   }
 
   private void queueFlush() {
     if (!flushQueued) {
       flushQueued = true;
-      ex.context.runOnContext(flushTask);
+      // Queued, never run at once: the rest of the read comes first (as runOnContext would).
+      ((ContextInternal) ex.context).executor().execute(flushTask);
     }
   }
 
   /** Writes what is pending in one write (the head with it, if it has not gone yet). */
   private void flush() {
-    Buffer out = pending;
-    pending = null;
     if (ex.response.closed() || ex.response.ended()) {
+      pending.drop();
       return;
     }
-    if (out == null || out.length() == 0) {
+    if (!pending.flush()) {
       if (!ended && !ex.response.headWritten()) {
         ex.response.writeHead();
       }
       return;
     }
     ex.bodyStarted();
-    ex.write(out);
     if (ex.response.writeQueueFull() && !ended && !paused) {
       upstream.pause();
       paused = true;
@@ -525,18 +552,20 @@ final class StreamRelay {
     if (ended) {
       return;
     }
-    Buffer out = pendingBuffer(length + 16);
+    ByteBuf out = pendingBuffer(length + 16);
     if (!name.isEmpty()) {
-      out.appendBytes(EVENT_FIELD).appendString(name).appendByte((byte) '\n');
+      out.writeBytes(EVENT_FIELD);
+      out.writeCharSequence(name, StandardCharsets.UTF_8);
+      out.writeByte('\n');
     }
     int end = offset + length;
     int line = offset;
     for (int i = offset; i <= end; i++) {
       if (i == end || data[i] == '\n') {
-        out.appendBytes(DATA_FIELD).appendBytes(data, line, i - line).appendByte((byte) '\n');
+        out.writeBytes(DATA_FIELD).writeBytes(data, line, i - line).writeByte('\n');
         line = i + 1;
       }
     }
-    out.appendByte((byte) '\n');
+    out.writeByte('\n');
   }
 }

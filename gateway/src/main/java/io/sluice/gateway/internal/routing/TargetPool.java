@@ -86,6 +86,8 @@ public final class TargetPool {
   }
 
   private final Target target;
+  /** {@link #label()}, built once: every request's metrics and log line name it. */
+  private final String label;
   private final Vertx vertx;
   private final List<String> keys;
   private final int[] inFlight;
@@ -105,6 +107,7 @@ public final class TargetPool {
       CoolDowns coolDowns, UpstreamSlots slots) {
     this.vertx = vertx;
     this.target = target;
+    this.label = target.kind().configName() + " " + target.safeBaseUrl();
     this.keys = target.apiKeys().isEmpty() ? List.of("") : target.apiKeys();
     this.inFlight = new int[keys.size()];
     this.coolDowns = coolDowns;
@@ -141,7 +144,7 @@ public final class TargetPool {
    * query string, which may carry a credential (some proxies take {@code ?key=}).
    */
   public String label() {
-    return target.kind().configName() + " " + target.safeBaseUrl();
+    return label;
   }
 
   /**

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -391,39 +392,70 @@ public final class GatewayServer implements AutoCloseable {
       // Clients wait for this before sending a body (curl: a second, for bodies over 1 MB).
       req.response().writeContinue();
     }
-    Buffer body = Buffer.buffer();
-    boolean[] over = {false};
-    long bodyTimeout = gw.limits.bodyTimeout().toMillis();
-    long[] timer = {gw.vertx.setTimer(bodyTimeout, id -> bodyTimedOut(gw, req, door, key, over))};
+    BodyRead read = new BodyRead();
+    read.arm(gw, gw.limits.bodyTimeout().toNanos(), () -> bodyTimedOut(gw, req, door, key, read));
     req.handler(chunk -> {
-      if (over[0]) {
+      if (read.over) {
         return;
       }
-      gw.vertx.cancelTimer(timer[0]);
-      timer[0] = gw.vertx.setTimer(bodyTimeout, id -> bodyTimedOut(gw, req, door, key, over));
-      if (body.length() + chunk.length() > max) {
-        over[0] = true;
-        gw.vertx.cancelTimer(timer[0]);
+      read.lastNanos = System.nanoTime();
+      if (read.body.length() + chunk.length() > max) {
+        read.over = true;
+        read.disarm(gw);
         tooLarge(gw, req, door, max);
         return;
       }
-      body.appendBuffer(chunk);
+      read.body.appendBuffer(chunk);
     });
-    req.exceptionHandler(t -> gw.vertx.cancelTimer(timer[0]));
+    req.exceptionHandler(t -> read.disarm(gw));
     req.endHandler(v -> {
-      gw.vertx.cancelTimer(timer[0]);
-      if (!over[0]) {
-        dispatch(gw, req, door, key, body.getBytes());
+      read.disarm(gw);
+      if (!read.over) {
+        dispatch(gw, req, door, key, read.body.getBytes());
       }
     });
   }
 
+  /**
+   * A body being read, and its one silence timer: a chunk only notes when it came, and the timer,
+   * when it fires early, waits out the rest. A timer cancelled and set again for every chunk cost
+   * two operations on the event loop's timer queue per chunk, on every request.
+   */
+  private static final class BodyRead {
+    final Buffer body = Buffer.buffer();
+    boolean over;
+    long timer = -1;
+    long lastNanos = System.nanoTime();
+
+    void arm(GatewayState gw, long limitNanos, Runnable timedOut) {
+      long waitNanos = Math.max(0, limitNanos - (System.nanoTime() - lastNanos));
+      timer = gw.vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), id -> {
+        timer = -1;
+        if (over) {
+          return;
+        }
+        if (System.nanoTime() - lastNanos < limitNanos) {
+          arm(gw, limitNanos, timedOut); // a chunk came meanwhile: silence counts from it
+        } else {
+          timedOut.run();
+        }
+      });
+    }
+
+    void disarm(GatewayState gw) {
+      if (timer >= 0) {
+        gw.vertx.cancelTimer(timer);
+        timer = -1;
+      }
+    }
+  }
+
   private void bodyTimedOut(GatewayState gw, HttpServerRequest req, FrontDoor door,
-      Optional<AccessKey> key, boolean[] over) {
-    if (over[0] || req.response().ended()) {
+      Optional<AccessKey> key, BodyRead read) {
+    if (read.over || req.response().ended()) {
       return;
     }
-    over[0] = true;
+    read.over = true;
     gw.metrics.clientClosed("body_timeout");
     req.response().putHeader("Connection", "close");
     refuse(gw, req, door, key, new BrowserGuard.Refusal(408, "body_timeout", "the request body did"

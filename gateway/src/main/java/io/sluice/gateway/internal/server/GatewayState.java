@@ -13,6 +13,8 @@ import io.sluice.gateway.internal.routing.Router;
 import io.sluice.gateway.internal.routing.TargetPool;
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
 import io.sluice.gateway.internal.telemetry.Tracing;
+import io.sluice.gateway.internal.upstream.UpstreamAddress;
+import io.sluice.core.codec.WireFormat;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -66,6 +68,10 @@ public final class GatewayState implements AutoCloseable {
   /** The port the front doors listen on, once they do: WebSocket turns bridged to SSE call it. */
   public volatile int selfPort;
   private final Map<Target, TargetPool> pools = new IdentityHashMap<>();
+  /** Each route's pools in order, built once: a request asks for them on arrival. */
+  private final Map<Route, List<TargetPool>> routePools = new IdentityHashMap<>();
+  /** Each pool's upstream addresses, parsed once per configuration rather than per request. */
+  private final Map<TargetPool, UpstreamAddress.PerFormat> addresses = new IdentityHashMap<>();
   /** Which configuration this is: 1 for the one started with, one more for each reload. */
   public final long generation;
   /** GET /dashboard, and the recorder that the requests' ends feed. */
@@ -107,6 +113,7 @@ public final class GatewayState implements AutoCloseable {
             ledger.coolDowns(), ledger.slots()));
       }
     }
+    indexPools(config);
     metrics.upstreamKeys(keysInFlight());
     this.tracing = Tracing.of(config.telemetry());
     this.dashboard = DashboardBridge.create(this);
@@ -173,7 +180,18 @@ public final class GatewayState implements AutoCloseable {
                 ledger.coolDowns(), ledger.slots()));
       }
     }
+    indexPools(config);
     metrics.upstreamKeys(keysInFlight());
+  }
+
+  /** Fills {@link #routePools} and {@link #addresses} once {@link #pools} is complete. */
+  private void indexPools(GatewayConfig config) {
+    for (Route r : config.routes()) {
+      routePools.put(r, r.targets().stream().map(pools::get).toList());
+    }
+    for (TargetPool p : pools.values()) {
+      addresses.putIfAbsent(p, new UpstreamAddress.PerFormat(p.target()));
+    }
   }
 
   /**
@@ -257,13 +275,20 @@ public final class GatewayState implements AutoCloseable {
    * of one. Once one is up, the pool adds another only when every connection is full.
    */
   public Future<HttpClientRequest> request(boolean http2, RequestOptions options) {
+    return request(http2, (Boolean.TRUE.equals(options.isSsl()) ? "https://" : "http://")
+        + options.getHost() + ":" + options.getPort(), options);
+  }
+
+  /**
+   * {@link #request(boolean, RequestOptions)} with the origin the client pools connections by
+   * ({@code scheme://host:port}) already known, as {@link UpstreamAddress#origin} has it.
+   */
+  public Future<HttpClientRequest> request(boolean http2, String origin, RequestOptions options) {
     Context context = Vertx.currentContext();
     UpstreamClients own = context == null ? null : context.get(CLIENT_KEY);
     if (!http2 || own == null) { // the shared client is not used in practice: no gate
       return client(http2).request(options);
     }
-    String origin = (Boolean.TRUE.equals(options.isSsl()) ? "https://" : "http://")
-        + options.getHost() + ":" + options.getPort(); // what the client pools connections by
     Future<Void> ready = own.http2Ready().get(origin);
     if (ready == null) {
       Promise<Void> first = Promise.promise();
@@ -320,7 +345,14 @@ public final class GatewayState implements AutoCloseable {
   }
 
   public List<TargetPool> pools(Route route) {
-    return route.targets().stream().map(pools::get).toList();
+    List<TargetPool> built = routePools.get(route);
+    return built != null ? built : route.targets().stream().map(pools::get).toList();
+  }
+
+  /** Where {@code pool}'s requests in {@code format} go, parsed once. */
+  public UpstreamAddress address(TargetPool pool, WireFormat format) {
+    UpstreamAddress.PerFormat known = addresses.get(pool);
+    return known != null ? known.of(format) : UpstreamAddress.of(pool.target(), format);
   }
 
   @Override

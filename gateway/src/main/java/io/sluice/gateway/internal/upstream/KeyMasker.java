@@ -67,9 +67,12 @@ public final class KeyMasker {
     if (held.length > 0) {
       return false;
     }
+    // The buffer's own search (eight bytes at a time, on heap and direct memory alike) finds the
+    // candidates; only they are compared byte by byte.
+    io.netty.buffer.ByteBuf bytes = ((io.vertx.core.internal.buffer.BufferInternal) chunk).unwrap();
     int n = chunk.length();
-    for (int i = 0; i < n; i++) {
-      if (chunk.getByte(i) == key[0] && keyOrItsStartAt(chunk, i, n)) {
+    for (int i = bytes.indexOf(0, n, key[0]); i >= 0; i = bytes.indexOf(i + 1, n, key[0])) {
+      if (keyOrItsStartAt(bytes, i, n)) {
         return false;
       }
     }
@@ -77,7 +80,7 @@ public final class KeyMasker {
   }
 
   /** The key at {@code at}, or a beginning of it that the end of {@code chunk} cuts off. */
-  private boolean keyOrItsStartAt(io.vertx.core.buffer.Buffer chunk, int at, int n) {
+  private boolean keyOrItsStartAt(io.netty.buffer.ByteBuf chunk, int at, int n) {
     for (int j = 0; j < key.length && at + j < n; j++) {
       if (chunk.getByte(at + j) != key[j]) {
         return false;

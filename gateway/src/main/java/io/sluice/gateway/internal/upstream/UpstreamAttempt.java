@@ -17,7 +17,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -159,10 +158,8 @@ public final class UpstreamAttempt {
       outcome.failed(this, new Failure("unsupported", false, ClientErrors.failure(501, message)));
       return;
     }
-    FrontDoor upstreamDoor = FrontDoor.of(upstreamCodec.format());
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-        .setHeaders(MultiMap.caseInsensitiveMultiMap())
-        .setAbsoluteURI(stripSlash(target.baseUrl()) + upstreamDoor.upstreamSuffix());
+    UpstreamAddress address = gw.address(lease.pool(), upstreamCodec.format());
+    RequestOptions options = address.post();
     ProviderHeaders.forward(call.headers(), target.forwardHeaders(), options.getHeaders());
     options.getHeaders().set("Content-Type", "application/json");
     options.getHeaders().set("Accept-Encoding", "identity");
@@ -175,7 +172,7 @@ public final class UpstreamAttempt {
     sentNanos = System.nanoTime();
     firstByteTimer = gw.vertx.setTimer(gw.limits.firstTokenTimeout().toMillis(),
         id -> firstByteTimeout());
-    gw.request(target.http2(), options).onComplete(ar -> {
+    gw.request(target.http2(), address.origin(), options).onComplete(ar -> {
       if (ar.failed()) {
         transportFailed(ar.cause());
         return;
@@ -530,10 +527,6 @@ public final class UpstreamAttempt {
   public static String safeMessage(Throwable t) {
     String m = t.getMessage();
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /** How long a key rests after a 429: what the upstream asked, else one second. */

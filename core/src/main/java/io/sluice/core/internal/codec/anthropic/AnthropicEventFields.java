@@ -3,6 +3,7 @@ package io.sluice.core.internal.codec.anthropic;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.sluice.core.internal.json.ExactJson;
 import io.sluice.core.internal.json.Utf8Parsers;
 import io.sluice.core.internal.json.JsonFields;
 import io.sluice.core.internal.json.KnownStrings;
@@ -26,6 +27,14 @@ final class AnthropicEventFields {
   private static final KnownStrings DELTA_TYPES = new KnownStrings("text_delta",
       "input_json_delta", "thinking_delta", "signature_delta", "citations_delta");
 
+  private static final byte[] TYPE = ExactJson.bytes("{\"type\":");
+  private static final byte[] INDEX = ExactJson.bytes(",\"index\":");
+  private static final byte[] DELTA = ExactJson.bytes(",\"delta\":{\"type\":");
+  private static final byte[][] DELTA_TEXT_KEYS = {ExactJson.bytes(",\"text\":"),
+      ExactJson.bytes(",\"partial_json\":"), ExactJson.bytes(",\"thinking\":"),
+      ExactJson.bytes(",\"signature\":")};
+
+  private final ExactJson exact = new ExactJson();
   private byte[] data;
   private int offset;
   String type;
@@ -54,6 +63,13 @@ final class AnthropicEventFields {
 
   /** Reads the payload at {@code [offset, offset + length)} of {@code payload}. */
   void read(byte[] payload, int offset, int length) throws IOException {
+    clear(payload, offset);
+    if (!readCommon(payload, offset, length)) {
+      readParsed(payload, offset, length);
+    }
+  }
+
+  private void clear(byte[] payload, int offset) {
     this.data = payload;
     this.offset = offset;
     type = null;
@@ -72,6 +88,15 @@ final class AnthropicEventFields {
     deltaStopReason = null;
     errorType = null;
     errorMessage = null;
+  }
+
+  /** As {@link #read}, always with Jackson: what {@link #readCommon} must agree with. */
+  void readWithParser(byte[] payload, int offset, int length) throws IOException {
+    clear(payload, offset);
+    readParsed(payload, offset, length);
+  }
+
+  private void readParsed(byte[] payload, int offset, int length) throws IOException {
     try (JsonParser p = Utf8Parsers.open(payload, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new JsonParseException(p, "expected a JSON object");
@@ -97,6 +122,70 @@ final class AnthropicEventFields {
         throw new JsonParseException(p, "unexpected content after the JSON object");
       }
     }
+  }
+
+  /**
+   * Reads the events that make up nearly all of a stream, in the compact form the API sends
+   * them: {@code {"type":…}} ({@code ping}, {@code message_stop}), with an {@code index}
+   * ({@code content_block_stop}), and with a {@code delta} of a type and one text
+   * ({@code content_block_delta}). False, and nothing set, for any other payload, which
+   * {@link #read} then reads with Jackson: the fields come out the same either way.
+   */
+  boolean readCommon(byte[] payload, int offset, int length) {
+    ExactJson in = exact;
+    in.reset(payload, offset, length);
+    if (!in.literal(TYPE)) {
+      return false;
+    }
+    String eventType = in.known(EVENT_TYPES);
+    if (eventType == null) {
+      return false;
+    }
+    int index = -1;
+    String dType = null;
+    String dText = null;
+    int dFrom = 0;
+    int dTo = 0;
+    if (in.literal(INDEX)) {
+      index = in.smallInt();
+      if (index < 0) {
+        return false;
+      }
+      if (in.at(DELTA)) {
+        dFrom = in.offset() + DELTA.length - TYPE.length;
+        in.literal(DELTA);
+        dType = in.known(DELTA_TYPES);
+        if (dType == null || !textKey(in)) {
+          return false;
+        }
+        dText = in.string();
+        if (dText == null || !in.literal('}')) {
+          return false;
+        }
+        dTo = in.offset();
+      }
+    }
+    if (!in.literal('}') || !in.atEnd()) {
+      return false;
+    }
+    type = eventType;
+    wireIndex = index;
+    if (dType != null) {
+      deltaType = dType;
+      deltaText = dText;
+      deltaFrom = dFrom;
+      deltaTo = dTo;
+    }
+    return true;
+  }
+
+  private static boolean textKey(ExactJson in) {
+    for (byte[] key : DELTA_TEXT_KEYS) {
+      if (in.literal(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void readMessage(JsonParser p) throws IOException {

@@ -1,6 +1,5 @@
 package io.sluice.core.internal.codec.chat;
 
-import com.fasterxml.jackson.core.JsonParser;
 import io.sluice.core.event.ChoiceFinished;
 import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Logprobs;
@@ -27,7 +26,6 @@ import io.sluice.core.internal.codec.Annotations;
 import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.FinishReasons;
 import io.sluice.core.internal.json.JsonChecks;
-import io.sluice.core.internal.json.Utf8Parsers;
 import io.sluice.core.sse.SseEnd;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -102,9 +100,7 @@ final class ChatStreamDecoder extends BaseStreamDecoder {
       done();
       return;
     }
-    try (JsonParser p = Utf8Parsers.open(data, offset, length)) {
-      chunk.read(p);
-    }
+    chunk.read(data, offset, length);
     if (chunk.hasError) {
       finish(ChatErrors.inStream(chunk.error));
       return;

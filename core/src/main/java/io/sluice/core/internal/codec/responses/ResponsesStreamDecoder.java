@@ -1,7 +1,5 @@
 package io.sluice.core.internal.codec.responses;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.CitationAdded;
 import io.sluice.core.event.Done;
 import io.sluice.core.event.Logprobs;
@@ -32,7 +30,6 @@ import io.sluice.core.internal.codec.BaseStreamDecoder;
 import io.sluice.core.internal.codec.responses.ResponsesJson.ContentPart;
 import io.sluice.core.internal.codec.responses.ResponsesJson.Item;
 import io.sluice.core.internal.json.JsonChecks;
-import io.sluice.core.internal.json.Utf8Parsers;
 import io.sluice.core.sse.SseEnd;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -171,16 +168,7 @@ final class ResponsesStreamDecoder extends BaseStreamDecoder {
     if (startsWith(data, offset, length, "[DONE]")) {
       return; // some servers and SDK mocks append it; the terminal event is what counts
     }
-    f.reset();
-    try (JsonParser p = Utf8Parsers.open(data, offset, length)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new IOException("an event must be a JSON object");
-      }
-      f.read(p);
-      if (p.nextToken() != null) {
-        throw new IOException("trailing data after the JSON object");
-      }
-    }
+    f.read(data, offset, length);
     if (f.sequence >= 0) {
       if (lastSequence >= 0 && f.sequence != lastSequence + 1) {
         finish(new Failed(Failed.MALFORMED, "", "sequence_number went from " + lastSequence

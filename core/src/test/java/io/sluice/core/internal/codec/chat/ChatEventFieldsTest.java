@@ -1,0 +1,156 @@
+package io.sluice.core.internal.codec.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast path for flat chunks reads every payload exactly as Jackson does: the same fields and
+ * failures, whether it takes the chunk or leaves it to Jackson.
+ */
+class ChatEventFieldsTest {
+
+  private static final String OPENAI = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\","
+      + "\"created\":1717000000,\"model\":\"gpt-4o\",\"system_fingerprint\":\"fp_1\","
+      + "\"choices\":[{\"index\":0,\"delta\":%s,\"logprobs\":null,\"finish_reason\":%s}]}";
+
+  private static final List<String> PAYLOADS = List.of(
+      OPENAI.formatted("{\"content\":\"Hello\"}", "null"),
+      OPENAI.formatted("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null"),
+      OPENAI.formatted("{}", "\"stop\""),
+      OPENAI.formatted("{\"content\":\"a\\\"b\\\\c\\/d\\n\\t\\r\\b\\f\"}", "null"),
+      OPENAI.formatted("{\"content\":\"caf\u00e9 \u65e5\u672c \ud83d\ude00\"}", "null"),
+      OPENAI.formatted("{\"content\":\"caf\u00e9\\n\"}", "null"),
+      OPENAI.formatted("{\"content\":\"\\u00e9\"}", "null"),
+      OPENAI.formatted("{\"content\":\"\\x\"}", "null"),
+      OPENAI.formatted("{\"content\":\"tab\there\"}", "null"),
+      OPENAI.formatted("{\"content\":null}", "null"),
+      OPENAI.formatted("{\"content\":12}", "null"),
+      OPENAI.formatted("{\"content\":[{\"type\":\"text\",\"text\":\"x\"}]}", "null"),
+      OPENAI.formatted("{\"reasoning_content\":\"think\",\"content\":\"then\"}", "null"),
+      OPENAI.formatted("{\"reasoning\":\"think\"}", "null"),
+      OPENAI.formatted("{\"refusal\":\"no\"}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"type\":\"function\","
+          + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}", "null"),
+      OPENAI.formatted("{\"annotations\":[{\"type\":\"url_citation\"}]}", "null"),
+      OPENAI.formatted("{\"role\":null,\"content\":\"x\",\"reasoning_content\":null,"
+          + "\"tool_calls\":null,\"annotations\":null}", "null") .replace("}]}",
+          "}],\"usage\":null,\"matched_stop\":2}"),
+      OPENAI.formatted("null", "null"),
+      OPENAI.formatted("{\"content\":\"x\"}", "\"stop\",\"finish_reason\":null"),
+      OPENAI.formatted("{\"content\":\"x\"}", "7"),
+      OPENAI.formatted("{\"content\":\"Hello\"}", "null") + " \r\n",
+      OPENAI.formatted("{\"content\":\"Hello\"}", "null") + "x",
+      "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+          + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"logprobs\":{\"content\":"
+          + "[{\"token\":\"x\",\"logprob\":-0.1,\"bytes\":[120],\"top_logprobs\":[]}]},"
+          + "\"finish_reason\":null}]}",
+      "{\"id\":\"c\",\"choices\":[{\"index\":1,\"delta\":{\"content\":\"a\"}},{\"index\":0,"
+          + "\"delta\":{\"content\":\"b\"}}],\"created\":5,\"model\":\"m\"}",
+      "{\"choices\":[],\"id\":\"c\",\"model\":\"m\",\"usage\":{\"prompt_tokens\":1,"
+          + "\"completion_tokens\":2,\"total_tokens\":3}}",
+      "{\"choices\":[],\"usage\":null,\"obfuscation\":\"abc\",\"service_tier\":\"default\"}",
+      "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"content_filter_results\":{}}]}",
+      "{\"id\":null,\"model\":\"m\",\"choices\":[]}",
+      "{\"id\":\"c\",\"created\":-1,\"choices\":[]}",
+      "{\"id\":\"c\",\"created\":1.5,\"choices\":[]}",
+      "{\"id\":\"c\",\"created\":12345678901234567890,\"choices\":[]}",
+      "{\"id\":\"c\",\"choices\":[{\"index\":01}]}",
+      "{\"id\":\"c\",\"choices\":[{\"index\":\"0\"}]}",
+      "{\"id\":\"c\",\"choices\":[1]}",
+      "{\"id\":\"c\",\"choices\":[{}],\"x\":true}",
+      "{\"object\":\"error\",\"message\":\"bad\",\"type\":\"invalid\",\"code\":3}",
+      "{\"error\":{\"message\":\"bad\",\"type\":\"server_error\"}}",
+      "{\"error\":null,\"choices\":[]}",
+      "{\"id\" : \"c\", \"choices\": []}",
+      "{\"id\":\"c\",\"choices\":[],}",
+      "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}",
+      "{}",
+      "[]",
+      "");
+
+  private static String fields(ChatEventFields f) {
+    StringBuilder out = new StringBuilder();
+    out.append(f.id).append('|').append(f.model).append('|').append(f.created).append('|')
+        .append(f.usage).append('|').append(f.hasError).append('|').append(f.error);
+    for (int i = 0; i < f.choiceCount; i++) {
+      ChatEventFields.Choice c = f.choices.get(i);
+      out.append("\n choice ").append(c.index).append(' ').append(c.finishReason).append(' ')
+          .append(c.annotations).append(' ').append(c.contentLogprobs).append(' ')
+          .append(c.refusalLogprobs);
+      for (int j = 0; j < c.opCount; j++) {
+        ChatEventFields.Op op = c.ops.get(j);
+        out.append("\n  op ").append(op.kind).append(' ').append(op.text);
+        if (op.kind == ChatEventFields.OpKind.TOOL) {
+          out.append(' ').append(op.toolIndex).append(' ').append(op.position).append(' ')
+              .append(op.id).append(' ').append(op.name).append(' ').append(op.arguments);
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static String read(ChatEventFields f, byte[] bytes, int offset, int length,
+      boolean withParser) {
+    try {
+      if (withParser) {
+        f.readWithParser(bytes, offset, length);
+      } else {
+        f.read(bytes, offset, length);
+      }
+      return fields(f);
+    } catch (IOException e) {
+      return "failed: " + e.getMessage();
+    }
+  }
+
+  @Test
+  void everyPayloadReadsAsWithJacksonAlone() {
+    for (boolean wantMeta : new boolean[] {true, false}) {
+      ChatEventFields fast = new ChatEventFields();
+      ChatEventFields parsed = new ChatEventFields();
+      fast.wantMeta = wantMeta;
+      parsed.wantMeta = wantMeta;
+      List<String> differ = new ArrayList<>();
+      for (String payload : PAYLOADS) {
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        byte[] buffer = new byte[bytes.length + 9];
+        System.arraycopy(bytes, 0, buffer, 6, bytes.length);
+        String expected = read(parsed, buffer, 6, bytes.length, true);
+        String actual = read(fast, buffer, 6, bytes.length, false);
+        if (!expected.equals(actual)) {
+          differ.add(payload + "\n  jackson: " + expected + "\n  fast:    " + actual);
+        }
+      }
+      assertThat(differ).as("wantMeta " + wantMeta).isEmpty();
+    }
+  }
+
+  @Test
+  void everyPrefixOfAChunkReadsAsWithJacksonAlone() {
+    byte[] bytes = OPENAI.formatted("{\"content\":\"caf\u00e9 \\\"q\\\"\"}", "\"stop\"")
+        .getBytes(StandardCharsets.UTF_8);
+    ChatEventFields fast = new ChatEventFields();
+    ChatEventFields parsed = new ChatEventFields();
+    for (int length = 0; length <= bytes.length; length++) {
+      assertThat(read(fast, bytes, 0, length, false))
+          .as("first %d bytes", length)
+          .isEqualTo(read(parsed, bytes, 0, length, true));
+    }
+  }
+
+  @Test
+  void theFrequentFlatChunksTakeTheFastPath() {
+    ChatEventFields f = new ChatEventFields();
+    for (String payload : List.of(PAYLOADS.get(0), PAYLOADS.get(1), PAYLOADS.get(2),
+        PAYLOADS.get(4), PAYLOADS.get(5), PAYLOADS.get(12), PAYLOADS.get(17), PAYLOADS.get(24),
+        PAYLOADS.get(26))) {
+      byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+      assertThat(f.readFlat(bytes, 0, bytes.length)).as(payload).isTrue();
+    }
+  }
+}
