@@ -456,11 +456,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
    * free there, as it would in one process.
    */
   private void afterRelease(io.vertx.core.Future<Void> released, Runnable action) {
-    if (released.isComplete()) {
-      action.run();
-      return;
-    }
-    released.onComplete(v -> {
+    released.onComplete(v -> { // complete already, on this loop or none: called back at once
       if (io.vertx.core.Vertx.currentContext() == context) {
         action.run();
       } else {
