@@ -113,25 +113,7 @@ public final class ExactJson {
    * cursor past it; -1, the cursor unmoved, for anything else.
    */
   public int smallInt() {
-    int i = pos;
-    int value = 0;
-    while (i < end && i - pos < 10) {
-      int digit = b[i] - '0';
-      if (digit < 0 || digit > 9) {
-        break;
-      }
-      value = value * 10 + digit;
-      i++;
-    }
-    int digits = i - pos;
-    if (digits == 0 || digits > 9 || (digits > 1 && b[pos] == '0')) {
-      return -1;
-    }
-    if (i < end && (b[i] == '.' || b[i] == 'e' || b[i] == 'E')) {
-      return -1; // a fraction or exponent: not an int token
-    }
-    pos = i;
-    return value;
+    return (int) unsigned(9);
   }
 
   /**
@@ -139,9 +121,14 @@ public final class ExactJson {
    * the cursor unmoved, for anything else.
    */
   public long longValue() {
+    return unsigned(18);
+  }
+
+  /** An integer token of at most {@code maxDigits} digits (≤ 18, so it cannot overflow). */
+  private long unsigned(int maxDigits) {
     int i = pos;
     long value = 0;
-    while (i < end && i - pos < 19) {
+    while (i < end && i - pos <= maxDigits) {
       int digit = b[i] - '0';
       if (digit < 0 || digit > 9) {
         break;
@@ -150,11 +137,11 @@ public final class ExactJson {
       i++;
     }
     int digits = i - pos;
-    if (digits == 0 || digits > 18 || (digits > 1 && b[pos] == '0')) {
+    if (digits == 0 || digits > maxDigits || (digits > 1 && b[pos] == '0')) {
       return -1;
     }
     if (i < end && (b[i] == '.' || b[i] == 'e' || b[i] == 'E')) {
-      return -1;
+      return -1; // a fraction or exponent: not an int token
     }
     pos = i;
     return value;

@@ -217,16 +217,7 @@ final class ChatEventFields {
       if (!in.literal('{')) {
         return false;
       }
-      if (choiceCount == choices.size()) {
-        choices.add(new Choice());
-      }
-      Choice c = choices.get(choiceCount++);
-      c.index = 0;
-      c.finishReason = null;
-      c.opCount = 0;
-      c.annotations.clear();
-      c.contentLogprobs = List.of();
-      c.refusalLogprobs = List.of();
+      Choice c = nextChoice();
       if (!in.literal('}')) {
         do {
           if (!in.name()) {
@@ -364,6 +355,21 @@ final class ChatEventFields {
     return "";
   }
 
+  /** The next choice of this chunk: reused from an earlier chunk when there is one, reset. */
+  private Choice nextChoice() {
+    if (choiceCount == choices.size()) {
+      choices.add(new Choice());
+    }
+    Choice c = choices.get(choiceCount++);
+    c.index = 0;
+    c.finishReason = null;
+    c.opCount = 0;
+    c.annotations.clear();
+    c.contentLogprobs = List.of();
+    c.refusalLogprobs = List.of();
+    return c;
+  }
+
   private void readChoices(JsonParser p) throws IOException {
     if (!JsonFields.isArray(p)) {
       return;
@@ -372,16 +378,7 @@ final class ChatEventFields {
       if (!JsonFields.isObject(p)) {
         continue;
       }
-      if (choiceCount == choices.size()) {
-        choices.add(new Choice());
-      }
-      Choice c = choices.get(choiceCount++);
-      c.index = 0;
-      c.finishReason = null;
-      c.opCount = 0;
-      c.annotations.clear();
-      c.contentLogprobs = List.of();
-      c.refusalLogprobs = List.of();
+      Choice c = nextChoice();
       while (JsonFields.next(p)) {
         switch (p.currentName()) {
           case "index" -> c.index = (int) JsonFields.number(p, 0);
