@@ -46,16 +46,10 @@ public final class ExactJson {
 
   /** Whether the next bytes are {@code ascii} (JSON punctuation and keys); if so, moves past. */
   public boolean literal(byte[] ascii) {
-    int n = ascii.length;
-    if (end - pos < n) {
+    if (!at(ascii)) {
       return false;
     }
-    for (int i = 0; i < n; i++) {
-      if (b[pos + i] != ascii[i]) {
-        return false;
-      }
-    }
-    pos += n;
+    pos += ascii.length;
     return true;
   }
 
