@@ -83,9 +83,9 @@ public final class RedisLedger implements Ledger {
         .setMaxWaitingHandlers(16_384);
     this.client = Redis.createClient(vertx, options);
     this.leaseTtl = settings.leaseTtl().toMillis();
-    this.slots = new RedisSlots(this::send, this::bounded, leaseTtl, metrics, this::outage,
-        this::back);
     this.lines = new RedisLines(vertx, client, this::outage, this::refreshKeys);
+    this.slots = new RedisSlots(lines::eval, this::bounded, leaseTtl, metrics, this::outage,
+        this::back);
     lines.start();
     coolDowns.publishTo((id, until) -> send(request(Command.PUBLISH, List.of(COOL_CHANNEL, id + " " + until)))
         .onFailure(e -> outage(e)));
@@ -97,7 +97,7 @@ public final class RedisLedger implements Ledger {
   @Override
   public Future<Admission> admit(Claim c) {
     String lease = c.concurrency() > 0 ? leasePrefix + leaseCount.incrementAndGet() : "";
-    return bounded(send(admitRequest(c, lease))).map(r -> admitted(c, lease, r))
+    return bounded(lines.eval(admitCall(c, lease))).map(r -> admitted(c, lease, r))
         .recover(e -> notAdmitted(c, e));
   }
 
@@ -113,28 +113,29 @@ public final class RedisLedger implements Ledger {
   @Override
   public Future<SlotTake.Answer> admit(Claim c, SlotTake take) {
     String lease = c.concurrency() > 0 ? leasePrefix + leaseCount.incrementAndGet() : "";
-    List<Request> both = List.of(admitRequest(c, lease),
-        slots.takeRequest(take.key(), take.slot(), take.limit()));
-    return bounded(lines.batch(both))
+    return bounded(lines.evalBoth(admitCall(c, lease),
+            slots.takeCall(take.key(), take.slot(), take.limit())))
         .map(r -> new SlotTake.Answer(admitted(c, lease, r.get(0)), slots.taken(r.get(1),
             take.slot())))
         .recover(e -> notAdmitted(c, e).map(a -> new SlotTake.Answer(a, slots.notTaken(e))));
   }
 
-  private Request admitRequest(Claim c, String lease) {
+  private RedisLines.ScriptCall admitCall(Claim c, String lease) {
     KeyLimits l = c.limits();
     long w = l.window().toMillis();
-    String period = Periods.id(l.period(), c.nowMillis());
-    long budgetPico = l.budgeted() ? pico(l.budgetUsd()) : 0;
-    long reservePico = l.budgeted() ? pico(c.reserveUsd()) : 0;
-    long periodTtl = l.period() == KeyLimits.BudgetPeriod.TOTAL ? 0
+    boolean budgeted = l.budgeted();
+    long budgetPico = budgeted ? pico(l.budgetUsd()) : 0;
+    long reservePico = budgeted ? pico(c.reserveUsd()) : 0;
+    long periodTtl = !budgeted || l.period() == KeyLimits.BudgetPeriod.TOTAL ? 0
         : Periods.remainingMillis(l.period(), c.nowMillis()) + 86_400_000L;
     String k = prefix(c.keyId());
-    return Request.cmd(Command.EVAL).arg(RedisScripts.ADMIT).arg(4).arg(k + "req")
-        .arg(k + "tok").arg(k + "leases").arg(k + "budget:" + period)
-        .arg(c.nowMillis()).arg(w).arg(l.requests()).arg(l.tokens()).arg(l.hard() ? "1" : "0")
-        .arg(c.reserveTokens()).arg(c.concurrency()).arg(budgetPico).arg(reservePico)
-        .arg(c.priced() ? "1" : "0").arg(lease).arg(leaseTtl).arg(periodTtl);
+    String req = k + "req";
+    // Without a budget the script reads no budget key: the requests key stands in for it.
+    String budget = budgeted ? k + "budget:" + Periods.id(l.period(), c.nowMillis()) : req;
+    return body -> RedisScripts.ADMIT.call(body, 4).arg(req).arg(k + "tok").arg(k + "leases")
+        .arg(budget).arg(c.nowMillis()).arg(w).arg(l.requests()).arg(l.tokens())
+        .arg(l.hard() ? "1" : "0").arg(c.reserveTokens()).arg(c.concurrency()).arg(budgetPico)
+        .arg(reservePico).arg(c.priced() ? "1" : "0").arg(lease).arg(leaseTtl).arg(periodTtl);
   }
 
   /** What the admission script answered, as an {@link Admission}. */
@@ -203,25 +204,35 @@ public final class RedisLedger implements Ledger {
     }
     String k = prefix(t.keyId());
     Spend sp = s.spend();
-    Request settle = Request.cmd(Command.EVAL).arg(RedisScripts.SETTLE).arg(4).arg(k + "tok")
-        .arg(k + "leases").arg(k + "budget:" + t.period()).arg(k + "spend")
-        .arg(t.tokensWindow()).arg(t.reservedTokens()).arg(s.tokens()).arg(t.lease())
-        .arg(t.period().isEmpty() ? 0 : pico(t.reservedUsd()))
-        .arg(t.period().isEmpty() ? 0 : pico(sp.usd())).arg(s.model())
-        .arg("requests").arg(sp.requests())
-        .arg("in").arg(sp.inputTokens())
-        .arg("out").arg(sp.outputTokens())
-        .arg("cache_read").arg(sp.cacheReadTokens())
-        .arg("cache_write").arg(sp.cacheWriteTokens())
-        .arg("reasoning").arg(sp.reasoningTokens())
-        .arg("pico_usd").arg(pico(sp.usd()))
-        .arg("unpriced").arg(sp.unpricedRequests())
-        .arg("estimated").arg(sp.estimatedRequests());
-    send(settle).onSuccess(r -> back()).onFailure(e -> {
+    long spentPico = pico(sp.usd());
+    lines.eval(body -> {
+      Request settle = RedisScripts.SETTLE.call(body, 4).arg(k + "tok").arg(k + "leases")
+          .arg(t.period().isEmpty() ? k + "tok" : k + "budget:" + t.period()).arg(k + "spend")
+          .arg(t.tokensWindow()).arg(t.reservedTokens()).arg(s.tokens()).arg(t.lease())
+          .arg(t.period().isEmpty() ? 0 : pico(t.reservedUsd()))
+          .arg(t.period().isEmpty() ? 0 : spentPico).arg(s.model())
+          .arg("requests").arg(sp.requests()); // always: the model shows even at zero
+      // A zero increment is a call in Redis that changes nothing: most requests read no cache.
+      field(settle, "in", sp.inputTokens());
+      field(settle, "out", sp.outputTokens());
+      field(settle, "cache_read", sp.cacheReadTokens());
+      field(settle, "cache_write", sp.cacheWriteTokens());
+      field(settle, "reasoning", sp.reasoningTokens());
+      field(settle, "pico_usd", spentPico);
+      field(settle, "unpriced", sp.unpricedRequests());
+      field(settle, "estimated", sp.estimatedRequests());
+      return settle;
+    }).onSuccess(r -> back()).onFailure(e -> {
       // Settled spend is not queued past an outage: the usage file still has every entry.
       outage(e);
       metrics.sharedStateUnavailable("settle_lost");
     });
+  }
+
+  private static void field(Request settle, String name, long increment) {
+    if (increment != 0) {
+      settle.arg(name).arg(increment);
+    }
   }
 
   @Override
@@ -303,12 +314,11 @@ public final class RedisLedger implements Ledger {
     leases.forEach((lease, key) -> byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(lease));
     long until = System.currentTimeMillis() + leaseTtl;
     slots.renew(until);
-    byKey.forEach((key, held) -> {
-      List<String> args = new ArrayList<>(List.of(RedisScripts.RENEW, "1", prefix(key) + "leases",
-          Long.toString(until)));
-      args.addAll(held);
-      send(request(Command.EVAL, args)).onFailure(this::outage);
-    });
+    byKey.forEach((key, held) -> lines.eval(body -> {
+      Request renew = RedisScripts.RENEW.call(body, 1).arg(prefix(key) + "leases").arg(until);
+      held.forEach(renew::arg);
+      return renew;
+    }).onFailure(this::outage));
   }
 
   private static Request request(Command command, List<String> args) {

@@ -116,6 +116,41 @@ final class RedisLines {
     return on(c -> c.batch(requests));
   }
 
+  /** A script's call: by SHA, or ({@code body}) with the script's body after a NOSCRIPT. */
+  interface ScriptCall {
+    Request request(boolean body);
+  }
+
+  /**
+   * Calls a script by its SHA on the caller's line. Every line loads the scripts when it opens,
+   * so a NOSCRIPT means Redis lost them since (SCRIPT FLUSH): the call is sent again with the
+   * body, which Redis runs and keeps. A NOSCRIPT ran nothing, so the call runs once.
+   */
+  Future<Response> eval(ScriptCall call) {
+    return send(call.request(false)).recover(e -> RedisScripts.unknown(e)
+        ? send(call.request(true)) : Future.failedFuture(e));
+  }
+
+  /**
+   * {@link #eval} of two scripts in one write ({@link #batch}). Sent again with their bodies only
+   * when both answered NOSCRIPT, so that neither runs twice; when only one did (scripts flushed
+   * between the two), the pair fails as when Redis does not answer.
+   */
+  Future<List<Response>> evalBoth(ScriptCall a, ScriptCall b) {
+    return batch(List.of(a.request(false), b.request(false))).recover(e -> unknownBoth(e)
+        ? batch(List.of(a.request(true), b.request(true))) : Future.failedFuture(e));
+  }
+
+  /** The batch's failure names a NOSCRIPT for each of its two commands (one line each). */
+  private static boolean unknownBoth(Throwable e) {
+    String m = e.getMessage();
+    if (m == null) {
+      return false;
+    }
+    int first = m.indexOf("NOSCRIPT");
+    return first >= 0 && m.indexOf("NOSCRIPT", first + 1) >= 0;
+  }
+
   private <T> Future<T> on(java.util.function.Function<RedisConnection, Future<T>> op) {
     Line own = byLoop.isEmpty() ? null : byLoop.get(Thread.currentThread());
     Line line = own != null ? own : common;
@@ -233,6 +268,10 @@ final class RedisLines {
         }
         c.exceptionHandler(e -> lost(c));
         c.endHandler(v -> lost(c));
+        // Before any call by SHA on this connection: Redis runs its commands in order.
+        for (RedisScripts.Script s : RedisScripts.ALL) {
+          c.send(s.load()).onFailure(outage::accept);
+        }
         connection = c;
         connecting.set(false);
         firstAttempt.tryComplete();

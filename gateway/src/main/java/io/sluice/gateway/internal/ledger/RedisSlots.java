@@ -2,7 +2,6 @@ package io.sluice.gateway.internal.ledger;
 
 import io.sluice.gateway.internal.telemetry.GatewayMetrics;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -18,8 +17,9 @@ import java.util.function.UnaryOperator;
 /**
  * Upstream key concurrency shared through Redis: one sorted set per upstream key, its members the
  * slots held by every replica, each scored by when it expires. A take is one script (drop what
- * expired, take when fewer than the limit are held); a give removes the slot and publishes the
- * key's name on {@link #CHANNEL}, so that the other replicas retry their queued requests at once.
+ * expired, take when fewer than the limit are held); a give removes the slot and, when the set
+ * was full, publishes the key's name on {@link #CHANNEL}, so that the other replicas retry their
+ * queued requests at once (below the limit no take was refused, so nobody waits for it).
  * The slots this replica holds are renewed with its other leases, so a replica killed with
  * {@code kill -9} stops renewing them and they expire after {@code state.lease-ttl}.
  *
@@ -32,7 +32,7 @@ import java.util.function.UnaryOperator;
 final class RedisSlots implements UpstreamSlots {
   static final String CHANNEL = "sluice:slots";
 
-  private final Function<Request, Future<Response>> send;
+  private final Function<RedisLines.ScriptCall, Future<Response>> eval;
   /** A future bounded by {@code state.timeout}, decided on the caller's event loop. */
   private final UnaryOperator<Future<Response>> bounded;
   private final long ttlMillis;
@@ -45,11 +45,17 @@ final class RedisSlots implements UpstreamSlots {
    * back rather than held until it expires.
    */
   private final ConcurrentHashMap<String, String> held = new ConcurrentHashMap<>();
+  /**
+   * Each upstream key's concurrency as its last take said, by key: a give announces the freed
+   * slot only when the set was full at that count. One entry per upstream key.
+   */
+  private final ConcurrentHashMap<String, Integer> limits = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
-  RedisSlots(Function<Request, Future<Response>> send, UnaryOperator<Future<Response>> bounded,
-      long ttlMillis, GatewayMetrics metrics, Consumer<Throwable> outage, Runnable back) {
-    this.send = send;
+  RedisSlots(Function<RedisLines.ScriptCall, Future<Response>> eval,
+      UnaryOperator<Future<Response>> bounded, long ttlMillis, GatewayMetrics metrics,
+      Consumer<Throwable> outage, Runnable back) {
+    this.eval = eval;
     this.bounded = bounded;
     this.ttlMillis = ttlMillis;
     this.metrics = metrics;
@@ -64,7 +70,7 @@ final class RedisSlots implements UpstreamSlots {
 
   @Override
   public Future<Boolean> take(String key, String slot, int limit) {
-    return bounded.apply(send.apply(takeRequest(key, slot, limit))).map(r -> taken(r, slot))
+    return bounded.apply(eval.apply(takeCall(key, slot, limit))).map(r -> taken(r, slot))
         .otherwise(this::notTaken);
   }
 
@@ -73,11 +79,16 @@ final class RedisSlots implements UpstreamSlots {
    * one write). The slot counts as held here from now on, so that it is renewed, and given back,
    * even when its answer comes after its caller stopped waiting.
    */
-  Request takeRequest(String key, String slot, int limit) {
+  RedisLines.ScriptCall takeCall(String key, String slot, int limit) {
     String set = set(key);
     held.put(slot, set);
-    return Request.cmd(Command.EVAL).arg(RedisScripts.TAKE_SLOT).arg(1).arg(set)
-        .arg(System.currentTimeMillis()).arg(ttlMillis).arg(limit).arg(slot);
+    Integer known = limits.get(key);
+    if (known == null || known != limit) {
+      limits.put(key, limit);
+    }
+    long now = System.currentTimeMillis();
+    return body -> RedisScripts.TAKE_SLOT.call(body, 1).arg(set).arg(now).arg(ttlMillis)
+        .arg(limit).arg(slot);
   }
 
   /** Redis answered a take: true when the slot is held. */
@@ -103,9 +114,10 @@ final class RedisSlots implements UpstreamSlots {
   @Override
   public Future<Void> give(String key, String slot) {
     held.remove(slot);
-    Request give = Request.cmd(Command.EVAL).arg(RedisScripts.GIVE_SLOT).arg(1).arg(set(key))
-        .arg(slot).arg(CHANNEL).arg(key);
-    return bounded.apply(send.apply(give)).<Void>map(r -> {
+    String set = set(key);
+    int limit = limits.getOrDefault(key, 1); // unknown: 1, which always announces
+    return bounded.apply(eval.apply(body -> RedisScripts.GIVE_SLOT.call(body, 1).arg(set)
+        .arg(slot).arg(CHANNEL).arg(key).arg(limit))).<Void>map(r -> {
       back.run();
       return null;
     }).otherwise(e -> {
@@ -134,10 +146,11 @@ final class RedisSlots implements UpstreamSlots {
     Map<String, List<String>> bySet = new HashMap<>();
     held.forEach((slot, set) -> bySet.computeIfAbsent(set, s -> new ArrayList<>()).add(slot));
     bySet.forEach((set, slots) -> {
-      Request renew = Request.cmd(Command.EVAL).arg(RedisScripts.RENEW).arg(1).arg(set)
-          .arg(until);
-      slots.forEach(renew::arg);
-      send.apply(renew).onFailure(outage::accept);
+      eval.apply(body -> {
+        Request renew = RedisScripts.RENEW.call(body, 1).arg(set).arg(until);
+        slots.forEach(renew::arg);
+        return renew;
+      }).onFailure(outage::accept);
     });
   }
 
