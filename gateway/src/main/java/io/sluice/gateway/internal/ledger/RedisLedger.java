@@ -128,14 +128,14 @@ public final class RedisLedger implements Ledger {
     long reservePico = budgeted ? pico(c.reserveUsd()) : 0;
     long periodTtl = !budgeted || l.period() == KeyLimits.BudgetPeriod.TOTAL ? 0
         : Periods.remainingMillis(l.period(), c.nowMillis()) + 86_400_000L;
-    String k = prefix(c.keyId());
-    String req = k + "req";
+    Names n = names(c.keyId());
     // Without a budget the script reads no budget key: the requests key stands in for it.
-    String budget = budgeted ? k + "budget:" + Periods.id(l.period(), c.nowMillis()) : req;
-    return body -> RedisScripts.ADMIT.call(body, 4).arg(req).arg(k + "tok").arg(k + "leases")
+    byte[] budget = budgeted
+        ? utf8(n.prefix() + "budget:" + Periods.id(l.period(), c.nowMillis())) : n.req();
+    return body -> RedisScripts.ADMIT.call(body, 4).arg(n.req()).arg(n.tok()).arg(n.leases())
         .arg(budget).arg(c.nowMillis()).arg(w).arg(l.requests()).arg(l.tokens())
-        .arg(l.hard() ? "1" : "0").arg(c.reserveTokens()).arg(c.concurrency()).arg(budgetPico)
-        .arg(reservePico).arg(c.priced() ? "1" : "0").arg(lease).arg(leaseTtl).arg(periodTtl);
+        .arg(l.hard() ? YES : NO).arg(c.reserveTokens()).arg(c.concurrency()).arg(budgetPico)
+        .arg(reservePico).arg(c.priced() ? YES : NO).arg(lease).arg(leaseTtl).arg(periodTtl);
   }
 
   /** What the admission script answered, as an {@link Admission}. */
@@ -202,25 +202,26 @@ public final class RedisLedger implements Ledger {
     if (!t.lease().isEmpty()) {
       leases.remove(t.lease());
     }
-    String k = prefix(t.keyId());
+    Names n = names(t.keyId());
     Spend sp = s.spend();
     long spentPico = pico(sp.usd());
     lines.eval(body -> {
-      Request settle = RedisScripts.SETTLE.call(body, 4).arg(k + "tok").arg(k + "leases")
-          .arg(t.period().isEmpty() ? k + "tok" : k + "budget:" + t.period()).arg(k + "spend")
+      Request settle = RedisScripts.SETTLE.call(body, 4).arg(n.tok()).arg(n.leases())
+          .arg(t.period().isEmpty() ? n.tok() : utf8(n.prefix() + "budget:" + t.period()))
+          .arg(n.spend())
           .arg(t.tokensWindow()).arg(t.reservedTokens()).arg(s.tokens()).arg(t.lease())
           .arg(t.period().isEmpty() ? 0 : pico(t.reservedUsd()))
           .arg(t.period().isEmpty() ? 0 : spentPico).arg(s.model())
-          .arg("requests").arg(sp.requests()); // always: the model shows even at zero
+          .arg(REQUESTS).arg(sp.requests()); // always: the model shows even at zero
       // A zero increment is a call in Redis that changes nothing: most requests read no cache.
-      field(settle, "in", sp.inputTokens());
-      field(settle, "out", sp.outputTokens());
-      field(settle, "cache_read", sp.cacheReadTokens());
-      field(settle, "cache_write", sp.cacheWriteTokens());
-      field(settle, "reasoning", sp.reasoningTokens());
-      field(settle, "pico_usd", spentPico);
-      field(settle, "unpriced", sp.unpricedRequests());
-      field(settle, "estimated", sp.estimatedRequests());
+      field(settle, IN, sp.inputTokens());
+      field(settle, OUT, sp.outputTokens());
+      field(settle, CACHE_READ, sp.cacheReadTokens());
+      field(settle, CACHE_WRITE, sp.cacheWriteTokens());
+      field(settle, REASONING, sp.reasoningTokens());
+      field(settle, PICO_USD, spentPico);
+      field(settle, UNPRICED, sp.unpricedRequests());
+      field(settle, ESTIMATED, sp.estimatedRequests());
       return settle;
     }).onSuccess(r -> back()).onFailure(e -> {
       // Settled spend is not queued past an outage: the usage file still has every entry.
@@ -229,7 +230,18 @@ public final class RedisLedger implements Ledger {
     });
   }
 
-  private static void field(Request settle, String name, long increment) {
+  /** Spend fields, encoded once: the client would encode each String at every settlement. */
+  private static final byte[] IN = utf8("in"), OUT = utf8("out"),
+      CACHE_READ = utf8("cache_read"), CACHE_WRITE = utf8("cache_write"),
+      REASONING = utf8("reasoning"), PICO_USD = utf8("pico_usd"), UNPRICED = utf8("unpriced"),
+      ESTIMATED = utf8("estimated"), REQUESTS = utf8("requests"), YES = utf8("1"),
+      NO = utf8("0");
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void field(Request settle, byte[] name, long increment) {
     if (increment != 0) {
       settle.arg(name).arg(increment);
     }
@@ -431,6 +443,29 @@ public final class RedisLedger implements Ledger {
     if (down.compareAndSet(true, false)) {
       System.err.println("sluice gateway: shared state (Redis) answers again");
     }
+  }
+
+  /**
+   * A gateway key's Redis keys, encoded once rather than concatenated and encoded at every
+   * request. The cache starts over past {@link #NAMES_CACHED} keys (runtime keys come and go).
+   */
+  record Names(String prefix, byte[] req, byte[] tok, byte[] leases, byte[] spend) {}
+
+  static final int NAMES_CACHED = 10_000;
+  private final ConcurrentHashMap<String, Names> names = new ConcurrentHashMap<>();
+
+  private Names names(String keyId) {
+    Names n = names.get(keyId);
+    if (n == null) {
+      if (names.size() >= NAMES_CACHED) {
+        names.clear();
+      }
+      String k = prefix(keyId);
+      n = new Names(k, utf8(k + "req"), utf8(k + "tok"), utf8(k + "leases"),
+          utf8(k + "spend"));
+      names.put(keyId, n);
+    }
+    return n;
   }
 
   /** Redis keys of a gateway key; the braces keep them in one slot of a Redis cluster. */

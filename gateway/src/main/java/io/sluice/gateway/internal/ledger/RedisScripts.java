@@ -20,18 +20,22 @@ final class RedisScripts {
    * know it ({@code NOSCRIPT}: flushed, or a Redis that lost its cache), not at every request,
    * where Redis would read it and hash it again each time.
    */
-  record Script(String body, String sha) {
+  record Script(String body, byte[] sha) {
     static Script of(String body) {
       try {
         byte[] h = java.security.MessageDigest.getInstance("SHA-1")
             .digest(body.getBytes(StandardCharsets.UTF_8));
-        return new Script(body, java.util.HexFormat.of().formatHex(h));
+        return new Script(body,
+            java.util.HexFormat.of().formatHex(h).getBytes(StandardCharsets.US_ASCII));
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IllegalStateException("the JDK has no SHA-1", e);
       }
     }
 
-    /** The command's head, by SHA or ({@code body}) with the body, then the number of keys. */
+    /**
+     * The command's head, by SHA or ({@code body}) with the body, then the number of keys. The
+     * SHA goes as the bytes it was encoded to once: the client would encode a String again.
+     */
     Request call(boolean body, int keys) {
       return body ? Request.cmd(Command.EVAL).arg(this.body).arg(keys)
           : Request.cmd(Command.EVALSHA).arg(sha).arg(keys);
