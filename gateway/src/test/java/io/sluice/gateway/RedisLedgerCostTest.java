@@ -39,7 +39,7 @@ class RedisLedgerCostTest {
   static Map<String, Double> stats(RedisServer redis) {
     Map<String, Double> out = new HashMap<>();
     String info = RedisProbe.call(redis, "INFO", "commandstats") + "\n"
-        + RedisProbe.call(redis, "INFO", "stats");
+        + RedisProbe.call(redis, "INFO", "stats") + "\n" + RedisProbe.call(redis, "INFO", "cpu");
     for (String line : info.split("\r?\n")) {
       int colon = line.indexOf(':');
       if (colon < 0) {
@@ -105,6 +105,7 @@ class RedisLedgerCostTest {
           .getThreadMXBean();
       long bytes = allocated(tid);
       long cpu = mx.getThreadCpuTime(tid);
+      double redisCpu = redisCpu(stats(redis));
       for (int i = 0; i < REQUESTS; i++) {
         request(ledger, loop, i).get(10, TimeUnit.SECONDS);
       }
@@ -113,12 +114,13 @@ class RedisLedgerCostTest {
       double cpuPer = (mx.getThreadCpuTime(tid) - cpu) / 1000.0 / REQUESTS;
       Map<String, Double> s = stats(redis);
       double commands = s.getOrDefault("total_commands_processed", 0.0) - 1; // RESETSTAT's INFO
+      double redisCpuPer = (redisCpu(s) - redisCpu) * 1e6 / REQUESTS;
       StringBuilder report = new StringBuilder("per request: ")
           .append(String.format("%.1f commands (script calls included), %.0f B in, %.0f B out,"
-                  + " %.0f reads; loop thread %.0f B allocated, %.1f us CPU%n",
+                  + " %.0f reads, %.1f us Redis CPU; loop thread %.0f B allocated, %.1f us CPU%n",
               commands / REQUESTS, s.get("total_net_input_bytes") / REQUESTS,
               s.get("total_net_output_bytes") / REQUESTS,
-              s.get("total_reads_processed") / REQUESTS, allocPer, cpuPer));
+              s.get("total_reads_processed") / REQUESTS, redisCpuPer, allocPer, cpuPer));
       s.forEach((k, val) -> {
         if (k.startsWith("cmdstat_") && k.endsWith(".calls")) {
           String c = k.substring(8, k.length() - 6);
@@ -141,6 +143,11 @@ class RedisLedgerCostTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Seconds of CPU the Redis process used, user and system (its main thread and the rest). */
+  private static double redisCpu(Map<String, Double> s) {
+    return s.get("used_cpu_user") + s.get("used_cpu_sys");
   }
 
   /** Bytes {@code tid} allocated, through JMX: the module does not read com.sun.management. */
