@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -50,7 +49,7 @@ final class RedisSlots implements UpstreamSlots {
    * slot only when the set was full at that count. One entry per upstream key.
    */
   private final ConcurrentHashMap<String, Integer> limits = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<Consumer<String>> listeners = new Listeners<>();
 
   RedisSlots(Function<RedisLines.ScriptCall, Future<Response>> eval,
       UnaryOperator<Future<Response>> bounded, long ttlMillis, GatewayMetrics metrics,
@@ -136,9 +135,7 @@ final class RedisSlots implements UpstreamSlots {
 
   /** A replica freed a slot of {@code key} (a message on {@link #CHANNEL}). */
   void freed(String key) {
-    for (Consumer<String> l : listeners) {
-      l.accept(key);
-    }
+    listeners.forEach(l -> l.accept(key));
   }
 
   /** Moves the expiry of every slot held here to {@code until}, one script per upstream key. */
