@@ -103,9 +103,13 @@ class GatewaySignalsTest {
     assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).isTrue();
   }
 
-  private static void until(BooleanSupplier condition, int seconds) {
+  /** Waits for {@code condition}, bounded; past the bound, fails with the gateway's log. */
+  private void until(BooleanSupplier condition, int seconds) {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() >= deadline) {
+        throw new AssertionError("not within " + seconds + " s; the gateway's log:\n" + log());
+      }
       LockSupport.parkNanos(10_000_000);
     }
   }
