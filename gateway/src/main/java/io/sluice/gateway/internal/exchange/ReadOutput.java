@@ -3,6 +3,7 @@ package io.sluice.gateway.internal.exchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Completable;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -97,7 +98,8 @@ final class ReadOutput {
     if (pending == null) {
       return null;
     }
-    Buffer copy = Buffer.buffer(ByteBufUtil.getBytes(pending));
+    // One copy, wrapped: Buffer.buffer(byte[]) would copy the copy.
+    Buffer copy = BufferInternal.buffer(Unpooled.wrappedBuffer(ByteBufUtil.getBytes(pending)));
     drop();
     return copy;
   }

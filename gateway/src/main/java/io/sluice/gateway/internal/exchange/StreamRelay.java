@@ -120,8 +120,7 @@ final class StreamRelay {
     } else if (attempt.stripsUsage()) {
       raw = false;
       encoder = null;
-      reader = EventLimit.reader(new UsageChunkFilter(SseWriter.create(this::write)),
-          ex.gw.limits, this::readFailed);
+      reader = EventLimit.reader(new UsageChunkFilter(), ex.gw.limits, this::readFailed);
     } else {
       raw = true; // no SseWriter: the bytes go out as they came
       encoder = null;
@@ -494,10 +493,18 @@ final class StreamRelay {
    * bytes and go out as bytes, framed here (the exchange masks the upstream's key).
    */
   private final class UsageChunkFilter implements SseListener {
-    private final SseWriter writer;
+    /**
+     * For what does not come as bytes (a comment, an event the reader decoded): made when first
+     * needed, since its buffer was a tenth of what a paced stream allocated and most streams
+     * never need it ({@link #writeEvent} frames the byte events).
+     */
+    private SseWriter writer;
 
-    UsageChunkFilter(SseWriter writer) {
-      this.writer = writer;
+    private SseWriter writer() {
+      if (writer == null) {
+        writer = SseWriter.create(StreamRelay.this::write);
+      }
+      return writer;
     }
 
     @Override
@@ -514,13 +521,13 @@ final class StreamRelay {
     public void onEvent(SseEvent event) {
       forBooks.onEvent(event);
       if (!ChatUsageChunk.isUsageOnly(event.data())) {
-        writer.event(event.name(), event.data());
+        writer().event(event.name(), event.data());
       }
     }
 
     @Override
     public void onComment(String text) {
-      writer.comment(text);
+      writer().comment(text);
     }
 
     @Override
@@ -529,7 +536,7 @@ final class StreamRelay {
       boolean before = decoder.finished();
       forBooks.onUnterminatedEvent(event);
       if (!before && decoder.finished()) {
-        writer.event(event.name(), attempt.mask(event.data()));
+        writer().event(event.name(), attempt.mask(event.data()));
       }
     }
 
