@@ -28,8 +28,9 @@ public record UsageEntry(
    * {@link LogText#value}: a model name is the client's choice and may hold a newline.
    */
   String logLine() {
-    // Built by hand: String.format parsed the pattern anew for every request.
-    StringBuilder b = new StringBuilder(160).append(orDash(route)).append(' ')
+    // Built by hand: String.format parsed the pattern anew for every request. Sized for a
+    // typical line with a model and an upstream, which outgrew 160 and was copied to grow.
+    StringBuilder b = new StringBuilder(256).append(orDash(route)).append(' ')
         .append(orDash(clientKeyId)).append(' ').append(status)
         .append(" model=").append(orDash(model))
         .append(" upstream=").append(orDash(upstream))

@@ -483,17 +483,14 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   /**
    * Copies an upstream's response headers to the client's response, values masked: all but the
    * hop-by-hop ones and the content type on a pass-through, the request ids alone on a
-   * translation.
+   * translation. Straight into the response's headers, so that the gateway's own rate-limit
+   * headers, set there at admission, are seen and kept (see {@link Headers#copyResponse}).
    */
   void passHeaders(MultiMap upstreamHeaders, boolean all) {
-    MultiMap copied = MultiMap.caseInsensitiveMultiMap();
     if (all) {
-      Headers.copyResponse(upstreamHeaders, copied);
+      Headers.copyResponse(upstreamHeaders, response.headers(), masker::mask);
     } else {
-      Headers.copyRequestIds(upstreamHeaders, copied);
-    }
-    for (var e : copied) {
-      response.headers().add(e.getKey(), masker.mask(e.getValue()));
+      Headers.copyRequestIds(upstreamHeaders, response.headers(), masker::mask);
     }
   }
 

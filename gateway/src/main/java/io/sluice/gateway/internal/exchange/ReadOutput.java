@@ -3,6 +3,7 @@ package io.sluice.gateway.internal.exchange;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Completable;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -26,6 +27,11 @@ import java.util.function.Function;
  * succeeded or failed (a client gone). Writes to one connection complete in the order they were
  * made, so the oldest one is the one that completed. Every other way out ({@link #drop},
  * {@link #takeCopy}) gives the buffer back at once. One instance per stream, on its event loop.
+ *
+ * <p>Reuse: a buffer whose write completed is kept for the next read ({@link #MAX_SPARE} at most),
+ * so that a stream takes a buffer from the pool once, not once per read: at one event per read,
+ * taking and giving back per read made the pool allocate and drop its chunks over and over.
+ * {@link #close} gives the kept buffer back, and every buffer whose write completes after it.
  */
 final class ReadOutput {
   /** The smallest buffer taken for a read: a paced stream's read is one event, about this size. */
@@ -35,11 +41,16 @@ final class ReadOutput {
   private final Function<Buffer, Future<Void>> sink;
   private ByteBuf pending;
   private final ArrayDeque<ByteBuf> inFlight = new ArrayDeque<>(4);
+  /** The largest buffer kept for the next read: a paced stream's read is an event or a few. */
+  static final int MAX_SPARE = 4096;
+  /** A buffer whose write completed, empty, for the next read; null when none. */
+  private ByteBuf spare;
+  private boolean closed;
   /** One listener for every write: no object per write beyond Vert.x's own. */
   private final Completable<Void> written = (v, failure) -> {
     ByteBuf sent = inFlight.poll();
     if (sent != null) {
-      sent.release();
+      keepOrRelease(sent);
     }
   };
 
@@ -60,9 +71,42 @@ final class ReadOutput {
   /** The buffer to append to, made room for {@code length} more bytes (it grows as needed). */
   ByteBuf buffer(int length) {
     if (pending == null) {
-      pending = allocator.heapBuffer(Math.max(MIN_CAPACITY, length + 64));
+      int wanted = Math.max(MIN_CAPACITY, length + 64);
+      ByteBuf kept = spare;
+      spare = null;
+      if (kept != null && kept.capacity() >= wanted) {
+        pending = kept;
+      } else {
+        if (kept != null) {
+          kept.release(); // too small: the larger one taken now is kept after its write instead
+        }
+        pending = allocator.heapBuffer(wanted);
+      }
     }
     return pending;
+  }
+
+  /** A buffer no longer read: kept for the next read when there is room, else given back. */
+  private void keepOrRelease(ByteBuf b) {
+    if (spare == null && !closed && b.capacity() <= MAX_SPARE) {
+      b.clear();
+      spare = b;
+    } else {
+      b.release();
+    }
+  }
+
+  /**
+   * The stream is over: the kept buffer goes back to the pool, as does what was gathered and
+   * every buffer whose write completes from now on. Idempotent.
+   */
+  void close() {
+    closed = true;
+    drop();
+    if (spare != null) {
+      spare.release();
+      spare = null;
+    }
   }
 
   /**
@@ -76,7 +120,7 @@ final class ReadOutput {
       return false;
     }
     if (!out.isReadable()) {
-      out.release();
+      keepOrRelease(out);
       return false;
     }
     inFlight.add(out);
@@ -97,7 +141,8 @@ final class ReadOutput {
     if (pending == null) {
       return null;
     }
-    Buffer copy = Buffer.buffer(ByteBufUtil.getBytes(pending));
+    // One copy, wrapped: Buffer.buffer(byte[]) would copy the copy.
+    Buffer copy = BufferInternal.buffer(Unpooled.wrappedBuffer(ByteBufUtil.getBytes(pending)));
     drop();
     return copy;
   }
@@ -108,6 +153,11 @@ final class ReadOutput {
       pending.release();
       pending = null;
     }
+  }
+
+  /** Whether a buffer is kept for the next read; for tests. */
+  boolean keeps() {
+    return spare != null;
   }
 
   /** Buffers written and not yet completed; for tests. */

@@ -18,6 +18,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -84,7 +85,7 @@ final class StreamRelay {
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
   private final byte[] tail = new byte[4];
   private int tailLength;
-  /** The largest read copied into {@link #scratch}; larger ones get an array of their own. */
+  /** The largest off-heap read copied into {@link #scratch}; larger ones get their own array. */
   private static final int MAX_SCRATCH = 8 * 1024;
   private byte[] scratch = new byte[0];
 
@@ -120,8 +121,7 @@ final class StreamRelay {
     } else if (attempt.stripsUsage()) {
       raw = false;
       encoder = null;
-      reader = EventLimit.reader(new UsageChunkFilter(SseWriter.create(this::write)),
-          ex.gw.limits, this::readFailed);
+      reader = EventLimit.reader(new UsageChunkFilter(), ex.gw.limits, this::readFailed);
     } else {
       raw = true; // no SseWriter: the bytes go out as they came
       encoder = null;
@@ -158,22 +158,32 @@ final class StreamRelay {
     lastReadNanos = System.nanoTime();
     int n = chunk.length();
     ex.readFromUpstream(n);
-    byte[] bytes = bytesOf(chunk, n);
-    reader.feed(bytes, 0, n);
+    // Read in place when the chunk is on the heap (Vert.x's own copy of what Netty read, always
+    // so over HTTP/1.1): no copy of it and no array of the relay's own. Nothing keeps the array
+    // past the read: the reader copies what it holds back, and the writes copy what they gather.
+    ByteBuf in = chunk instanceof BufferInternal ? ((BufferInternal) chunk).unwrap() : null;
+    byte[] bytes;
+    int from;
+    if (in != null && in.hasArray()) {
+      bytes = in.array();
+      from = in.arrayOffset() + in.readerIndex();
+    } else {
+      bytes = bytesOf(chunk, n);
+      from = 0;
+    }
+    reader.feed(bytes, from, n);
     // Read first, forwarded after: a read that failed (readFailed ended the relay) is not sent,
     // so that the client gets its terminal error after whole events, not after an event that
     // was over the limit and whatever followed it in the same read.
     if (raw && !ended) {
-      write(bytes, 0, n);
-      remember(bytes, n);
+      write(bytes, from, n);
+      remember(bytes, from, n);
     }
   }
 
   /**
-   * The chunk's bytes at {@code [0, n)}: in the relay's own array, reused from read to read, when
-   * the chunk is no larger than {@link #MAX_SCRATCH} (a paced stream's reads are an event or a
-   * few), so that a read costs no copy of its own on the heap. Nothing keeps the array past the
-   * read: the reader copies what it holds back, and the writes copy what they gather.
+   * The chunk's bytes at {@code [0, n)} when they are not on the heap: in the relay's own array,
+   * reused from read to read, when the chunk is no larger than {@link #MAX_SCRATCH}.
    */
   private byte[] bytesOf(Buffer chunk, int n) {
     if (n > MAX_SCRATCH) {
@@ -276,7 +286,7 @@ final class StreamRelay {
    */
   private void handBack(Failed failure) {
     ended = true;
-    pending.drop();
+    pending.close();
     if (idleTimer >= 0) {
       ex.gw.vertx.cancelTimer(idleTimer);
       idleTimer = -1;
@@ -402,6 +412,7 @@ final class StreamRelay {
   void stop() {
     flush();
     ended = true;
+    pending.close(); // its kept buffer goes back to the pool; writes still under way follow
     if (idleTimer >= 0) {
       ex.gw.vertx.cancelTimer(idleTimer);
       idleTimer = -1;
@@ -466,12 +477,15 @@ final class StreamRelay {
     }
   }
 
-  /** Keeps the last bytes of what passed, those of {@code bytes[0, n)} after the earlier ones. */
-  private void remember(byte[] bytes, int n) {
+  /**
+   * Keeps the last bytes of what passed, those of {@code bytes[from, from + n)} after the earlier
+   * ones.
+   */
+  private void remember(byte[] bytes, int from, int n) {
     int take = Math.min(n, tail.length);
     int keep = Math.min(tailLength, tail.length - take);
     System.arraycopy(tail, tailLength - keep, tail, 0, keep);
-    System.arraycopy(bytes, n - take, tail, keep, take);
+    System.arraycopy(bytes, from + n - take, tail, keep, take);
     tailLength = keep + take;
   }
 
@@ -494,10 +508,18 @@ final class StreamRelay {
    * bytes and go out as bytes, framed here (the exchange masks the upstream's key).
    */
   private final class UsageChunkFilter implements SseListener {
-    private final SseWriter writer;
+    /**
+     * For what does not come as bytes (a comment, an event the reader decoded): made when first
+     * needed, since its buffer was a tenth of what a paced stream allocated and most streams
+     * never need it ({@link #writeEvent} frames the byte events).
+     */
+    private SseWriter writer;
 
-    UsageChunkFilter(SseWriter writer) {
-      this.writer = writer;
+    private SseWriter writer() {
+      if (writer == null) {
+        writer = SseWriter.create(StreamRelay.this::write);
+      }
+      return writer;
     }
 
     @Override
@@ -514,13 +536,13 @@ final class StreamRelay {
     public void onEvent(SseEvent event) {
       forBooks.onEvent(event);
       if (!ChatUsageChunk.isUsageOnly(event.data())) {
-        writer.event(event.name(), event.data());
+        writer().event(event.name(), event.data());
       }
     }
 
     @Override
     public void onComment(String text) {
-      writer.comment(text);
+      writer().comment(text);
     }
 
     @Override
@@ -529,7 +551,7 @@ final class StreamRelay {
       boolean before = decoder.finished();
       forBooks.onUnterminatedEvent(event);
       if (!before && decoder.finished()) {
-        writer.event(event.name(), attempt.mask(event.data()));
+        writer().event(event.name(), attempt.mask(event.data()));
       }
     }
 

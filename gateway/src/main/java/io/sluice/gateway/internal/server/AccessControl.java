@@ -146,12 +146,23 @@ public final class AccessControl {
     return apiKey == null ? "" : apiKey.trim();
   }
 
-  static byte[] sha256(String secret) {
+  /**
+   * One SHA-256 per thread (an event loop, mostly): {@code MessageDigest.getInstance} looks the
+   * algorithm up among the security providers and makes a new engine, on every keyed request.
+   * {@code digest} leaves it reset, so nothing of one secret stays for the next.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
+  });
+
+  static byte[] sha256(String secret) {
+    MessageDigest digest = SHA256.get();
+    digest.reset(); // a digest interrupted by an exception elsewhere would otherwise carry on
+    return digest.digest(secret.getBytes(StandardCharsets.UTF_8));
   }
 
   static String sha256Hex(String secret) {

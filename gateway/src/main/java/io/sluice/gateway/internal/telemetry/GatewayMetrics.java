@@ -52,7 +52,11 @@ public final class GatewayMetrics implements AutoCloseable {
 
   private final PrometheusMeterRegistry prometheus =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+  /**
+   * Prometheus alone, or with OTLP both under a composite: a composite meter passes each record
+   * to every child through an iterator, a cost per record not paid when there is one child.
+   */
+  private final MeterRegistry registry;
   private final MeterRegistry otlp;
   /** Replaced on a reload, whose routes name the models from then on. */
   private volatile ModelLabels models;
@@ -71,6 +75,9 @@ public final class GatewayMetrics implements AutoCloseable {
 
   private record MeterId(String name, java.util.List<String> labels) {}
 
+  /** {@link #finished}'s meters by label values; bounded by {@link #CACHED} as {@link #meters}. */
+  private final Map<Labels, RequestMeters> requestMeters = new ConcurrentHashMap<>();
+
   /** Meters with no configured models: every model folds into {@code _OTHER}. */
   public GatewayMetrics() {
     this(GatewayConfig.of(java.util.List.of()));
@@ -78,10 +85,14 @@ public final class GatewayMetrics implements AutoCloseable {
 
   public GatewayMetrics(GatewayConfig config) {
     this.models = new ModelLabels(config);
-    registry.add(prometheus);
     this.otlp = OtlpMetrics.registry(config.telemetry()).orElse(null);
-    if (otlp != null) {
-      registry.add(otlp);
+    if (otlp == null) {
+      this.registry = prometheus;
+    } else {
+      CompositeMeterRegistry both = new CompositeMeterRegistry();
+      both.add(prometheus);
+      both.add(otlp);
+      this.registry = both;
     }
     Gauge.builder("sluice_gateway_active_streams", activeStreams, AtomicInteger::get)
         .description("Streaming requests in flight, all front doors together").register(registry);
@@ -215,43 +226,24 @@ public final class GatewayMetrics implements AutoCloseable {
   /** Records one request's end: the GenAI meters, the gateway's own latency and bytes. */
   public void finished(Finished f) {
     String model = models.label(f.requestModel());
-    java.util.List<String> labels = java.util.List.of(f.provider(), model,
-        models.label(f.responseModel()), errorType(f.errorType()), f.key(), f.target());
-    Tags tags = Tags.of(OPERATION, "chat", PROVIDER, labels.get(0), REQUEST_MODEL, labels.get(1),
-        RESPONSE_MODEL, labels.get(2), ERROR_TYPE, labels.get(3), KEY, labels.get(4),
-        TARGET, labels.get(5));
-    meter("gen_ai.server.request.duration", labels, () -> Timer.builder(
-            "gen_ai.server.request.duration")
-        .description("GenAI request duration at the gateway, from arrival to the end of the answer")
-        .tags(tags).serviceLevelObjectives(durations(DURATION_BUCKETS)).register(registry))
-        .record(f.durationNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    RequestMeters m = requestMeters(new Labels(f.provider(), model,
+        models.label(f.responseModel()), errorType(f.errorType()), f.key(), f.target()));
+    m.duration().record(f.durationNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     if (f.firstTokenNanos() >= 0 && f.stream()) {
-      meter("gen_ai.server.time_to_first_token", labels, () -> Timer.builder(
-              "gen_ai.server.time_to_first_token")
-          .description("Time from the request's arrival to the first output token")
-          .tags(tags).serviceLevelObjectives(durations(TTFT_BUCKETS)).register(registry))
-          .record(f.firstTokenNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-      quantiles("sluice_gateway_time_to_first_token", "Time to first token by requested model, "
-          + "as quantiles over the last minutes (the GenAI histogram's buckets are coarse)", model)
-          .record(f.firstTokenNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      m.ttft().record(f.firstTokenNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      m.ttftQuantiles().record(f.firstTokenNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
     if (f.outputSpanNanos() >= 0 && f.outputTokens() > 1) {
       // The convention's definition: the time after the first token, per further token.
       long perToken = f.outputSpanNanos() / (f.outputTokens() - 1);
-      meter("gen_ai.server.time_per_output_token", labels, () -> Timer.builder(
-              "gen_ai.server.time_per_output_token")
-          .description("Time per output token after the first, for each request")
-          .tags(tags).serviceLevelObjectives(durations(TPOT_BUCKETS)).register(registry))
-          .record(perToken, java.util.concurrent.TimeUnit.NANOSECONDS);
-      quantiles("sluice_gateway_time_per_output_token", "Time per output token by requested "
-          + "model, as quantiles over the last minutes", model)
-          .record(perToken, java.util.concurrent.TimeUnit.NANOSECONDS);
+      m.tpot().record(perToken, java.util.concurrent.TimeUnit.NANOSECONDS);
+      m.tpotQuantiles().record(perToken, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
-    tokens(labels, tags, "input", f.inputTokens());
-    tokens(labels, tags, "output", f.outputTokens());
-    tokens(labels, tags, "cache_read", f.cacheReadTokens());
-    tokens(labels, tags, "cache_write", f.cacheWriteTokens());
-    tokens(labels, tags, "reasoning", f.reasoningTokens());
+    m.tokens(0, f.inputTokens());
+    m.tokens(1, f.outputTokens());
+    m.tokens(2, f.cacheReadTokens());
+    m.tokens(3, f.cacheWriteTokens());
+    m.tokens(4, f.reasoningTokens());
     if (f.firstTokenNanos() >= 0 && f.upstreamFirstTokenNanos() >= 0) {
       meter("sluice_gateway_added", java.util.List.of(f.door()), () -> Timer.builder(
               "sluice_gateway_added")
@@ -263,6 +255,121 @@ public final class GatewayMetrics implements AutoCloseable {
     }
     bytes("to_client", f.bytesToClient());
     bytes("from_upstream", f.bytesFromUpstream());
+  }
+
+  /** The label values of {@link #finished}'s meters, in the order of {@link #tags}. */
+  private record Labels(String provider, String requestModel, String responseModel,
+      String errorType, String key, String target) {
+    Tags tags() {
+      return Tags.of(OPERATION, "chat", PROVIDER, provider, REQUEST_MODEL, requestModel,
+          RESPONSE_MODEL, responseModel, ERROR_TYPE, errorType, KEY, key, TARGET, target);
+    }
+  }
+
+  /**
+   * The meters a request's end records to, for one set of label values. Found with one lookup per
+   * request instead of one per meter (a list of labels built, hashed and compared each time), and
+   * each made the first time it records, so that a series appears only once it has a value.
+   */
+  private final class RequestMeters {
+    private static final String[] TOKEN_TYPES =
+        {"input", "output", "cache_read", "cache_write", "reasoning"};
+    private final Labels labels;
+    private final Tags tags;
+    // Volatile: event loops share this object; a race makes a meter twice, and the registry
+    // returns the same one both times.
+    private volatile Timer duration;
+    private volatile Timer ttft;
+    private volatile Timer tpot;
+    private volatile Timer ttftQuantiles;
+    private volatile Timer tpotQuantiles;
+    private final java.util.concurrent.atomic.AtomicReferenceArray<DistributionSummary> tokens =
+        new java.util.concurrent.atomic.AtomicReferenceArray<>(TOKEN_TYPES.length);
+
+    RequestMeters(Labels labels) {
+      this.labels = labels;
+      this.tags = labels.tags();
+    }
+
+    Timer duration() {
+      Timer t = duration;
+      if (t == null) {
+        duration = t = Timer.builder("gen_ai.server.request.duration")
+            .description("GenAI request duration at the gateway, from arrival to the end of the "
+                + "answer")
+            .tags(tags).serviceLevelObjectives(durations(DURATION_BUCKETS)).register(registry);
+      }
+      return t;
+    }
+
+    Timer ttft() {
+      Timer t = ttft;
+      if (t == null) {
+        ttft = t = Timer.builder("gen_ai.server.time_to_first_token")
+            .description("Time from the request's arrival to the first output token")
+            .tags(tags).serviceLevelObjectives(durations(TTFT_BUCKETS)).register(registry);
+      }
+      return t;
+    }
+
+    Timer tpot() {
+      Timer t = tpot;
+      if (t == null) {
+        tpot = t = Timer.builder("gen_ai.server.time_per_output_token")
+            .description("Time per output token after the first, for each request")
+            .tags(tags).serviceLevelObjectives(durations(TPOT_BUCKETS)).register(registry);
+      }
+      return t;
+    }
+
+    Timer ttftQuantiles() {
+      Timer t = ttftQuantiles;
+      if (t == null) {
+        ttftQuantiles = t = quantiles("sluice_gateway_time_to_first_token", "Time to first token "
+            + "by requested model, as quantiles over the last minutes (the GenAI histogram's "
+            + "buckets are coarse)", labels.requestModel());
+      }
+      return t;
+    }
+
+    Timer tpotQuantiles() {
+      Timer t = tpotQuantiles;
+      if (t == null) {
+        tpotQuantiles = t = quantiles("sluice_gateway_time_per_output_token", "Time per output "
+            + "token by requested model, as quantiles over the last minutes",
+            labels.requestModel());
+      }
+      return t;
+    }
+
+    void tokens(int type, long count) {
+      if (count <= 0) {
+        return;
+      }
+      DistributionSummary s = tokens.get(type);
+      if (s == null) {
+        s = DistributionSummary.builder("gen_ai.client.token.usage")
+            .description("Tokens per request by kind (input, output, cache_read, cache_write, "
+                + "reasoning), as the upstream counted them")
+            .tags(tags).tag(TOKEN_TYPE, TOKEN_TYPES[type]).serviceLevelObjectives(TOKEN_BUCKETS)
+            .register(registry);
+        tokens.set(type, s);
+      }
+      s.record(count);
+    }
+  }
+
+  private RequestMeters requestMeters(Labels labels) {
+    RequestMeters m = requestMeters.get(labels);
+    if (m != null) {
+      return m;
+    }
+    m = new RequestMeters(labels);
+    if (requestMeters.size() < CACHED) {
+      RequestMeters raced = requestMeters.putIfAbsent(labels, m);
+      return raced != null ? raced : m;
+    }
+    return m;
   }
 
   /** The meter {@code name} of these label values, made by {@code make} the first time. */
@@ -283,25 +390,15 @@ public final class GatewayMetrics implements AutoCloseable {
 
   /**
    * A summary with quantiles, one series per configured model: precise (0.1 %) where the GenAI
-   * buckets are not, and few enough that their histograms' memory stays small.
+   * buckets are not, and few enough that their histograms' memory stays small. Its cost is
+   * allocation: each histogram of the sliding window starts narrow and is widened, by new arrays,
+   * as values arrive, and starts again at each rotation (Micrometer offers no fixed range).
    */
   private Timer quantiles(String name, String description, String model) {
-    return meter(name, java.util.List.of(model), () -> Timer.builder(name).description(description).tag(REQUEST_MODEL, model)
+    return Timer.builder(name).description(description).tag(REQUEST_MODEL, model)
         .publishPercentiles(0.5, 0.9, 0.99).percentilePrecision(3)
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
-        .register(registry));
-  }
-
-  private void tokens(java.util.List<String> labels, Tags tags, String type, long count) {
-    if (count <= 0) {
-      return;
-    }
-    meter("gen_ai.client.token.usage:" + type, labels, () -> DistributionSummary.builder(
-            "gen_ai.client.token.usage")
-        .description("Tokens per request by kind (input, output, cache_read, cache_write, "
-            + "reasoning), as the upstream counted them")
-        .tags(tags).tag(TOKEN_TYPE, type).serviceLevelObjectives(TOKEN_BUCKETS)
-        .register(registry)).record(count);
+        .register(registry);
   }
 
   private void bytes(String direction, long count) {

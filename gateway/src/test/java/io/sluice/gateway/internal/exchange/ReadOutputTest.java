@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The output of a read is gathered in a buffer of the pool, and every buffer taken from it goes
  * back to it exactly once, whichever way it leaves: written (once the write completed, whether it
- * succeeded or failed), dropped, copied out, or a write that threw.
+ * succeeded or failed; kept for the next read until the output closes), dropped, copied out, or a
+ * write that threw.
  */
 class ReadOutputTest {
   /** An allocator that keeps every buffer it made, to check that each was given back. */
@@ -59,6 +60,7 @@ class ReadOutputTest {
 
   @AfterEach
   void everyBufferWentBackExactlyOnce() {
+    output.close();
     assertThat(made).allSatisfy(b -> assertThat(b.refCnt()).isZero());
   }
 
@@ -83,10 +85,72 @@ class ReadOutputTest {
     assertThat(made).hasSize(2).allSatisfy(b -> assertThat(b.refCnt()).isOne());
     assertThat(output.inFlight()).isEqualTo(2);
     completions.get(0).complete();
-    assertThat(made.get(0).refCnt()).isZero();
+    assertThat(made.get(0).refCnt()).isOne(); // kept for the next read
     assertThat(made.get(1).refCnt()).isOne();
     completions.get(1).complete();
+    assertThat(made.get(1).refCnt()).isZero(); // one is kept, the next goes back
     assertThat(output.inFlight()).isZero();
+    output.close();
+    assertThat(made.get(0).refCnt()).isZero();
+  }
+
+  @Test
+  void theNextReadReusesTheBufferWhoseWriteCompleted() {
+    append("data: a\n\n");
+    output.flush();
+    completions.get(0).complete();
+    assertThat(output.keeps()).isTrue();
+    append("data: b\n\n");
+    output.flush();
+    assertThat(made).hasSize(1);
+    assertThat(writes).containsExactly("data: a\n\n", "data: b\n\n");
+    completions.get(1).complete();
+  }
+
+  @Test
+  void aBufferStillBeingWrittenIsNotReused() {
+    append("data: a\n\n");
+    output.flush();
+    append("data: b\n\n");
+    output.flush();
+    assertThat(made).hasSize(2);
+    assertThat(writes).containsExactly("data: a\n\n", "data: b\n\n");
+    completions.get(0).complete();
+    completions.get(1).complete();
+  }
+
+  @Test
+  void aKeptBufferTooSmallForTheNextReadGoesBackAndALargerOneIsTaken() {
+    append("data: a\n\n");
+    output.flush();
+    completions.get(0).complete();
+    String big = "x".repeat(ReadOutput.MIN_CAPACITY * 2);
+    output.buffer(big.length()).writeCharSequence(big, StandardCharsets.UTF_8);
+    assertThat(made).hasSize(2);
+    assertThat(made.get(0).refCnt()).isZero();
+    output.flush();
+    completions.get(1).complete();
+    assertThat(writes).containsExactly("data: a\n\n", big);
+  }
+
+  @Test
+  void aBufferLargerThanTheLimitIsNotKept() {
+    String big = "x".repeat(ReadOutput.MAX_SPARE + 1);
+    output.buffer(big.length()).writeCharSequence(big, StandardCharsets.UTF_8);
+    output.flush();
+    completions.get(0).complete();
+    assertThat(output.keeps()).isFalse();
+    assertThat(made.get(0).refCnt()).isZero();
+  }
+
+  @Test
+  void aWriteCompletingAfterCloseGivesItsBufferBack() {
+    append("data: a\n\n");
+    output.flush();
+    output.close();
+    completions.get(0).complete();
+    assertThat(output.keeps()).isFalse();
+    assertThat(made.get(0).refCnt()).isZero();
   }
 
   @Test
