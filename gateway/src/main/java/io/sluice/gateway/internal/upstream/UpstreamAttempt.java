@@ -179,6 +179,10 @@ public final class UpstreamAttempt {
       }
       HttpClientRequest req = ar.result();
       request = req;
+      // A reset before the request has ended (ours, when the client left while a connection was
+      // found, or the upstream's) fails the request itself; without a handler Vert.x logs it as
+      // SEVERE. The send's future reports the same failure, and the second report is a no-op.
+      req.exceptionHandler(this::transportFailed);
       if (cancelled || over) {
         req.reset(CANCEL);
         return;
