@@ -118,7 +118,7 @@ final class GatewayCommand implements Callable<Integer> {
       }, "sluice-gateway-drain").start();
     });
     Path file = config;
-    Signals.on("HUP", () -> {
+    boolean hangUp = Signals.on("HUP", () -> {
       if (file == null) {
         System.err.println("sluice gateway: SIGHUP, but there is no --config file to reload");
       } else {
@@ -130,7 +130,10 @@ final class GatewayCommand implements Callable<Integer> {
       watcher = gateway.watch(file, Duration.ofSeconds(1), adjust);
     }
     System.err.println(banner(gateway.host(), gateway.port(), gateway.loopbackOnly(),
-        cfg.accessKeys().size()) + (file == null ? "" : "\nsluice gateway: SIGHUP reloads " + file));
+        cfg.accessKeys().size()) + (file == null ? "" : hangUp
+            ? "\nsluice gateway: SIGHUP reloads " + file
+            : "\nsluice gateway: SIGHUP is ignored in this process (started under nohup?), so it"
+                + " does not reload " + file + (watch ? "; --watch does" : "; --watch would")));
     String local = gateway.loopbackOnly() ? gateway.host() : "127.0.0.1";
     System.err.println("sluice gateway: dashboard: http://" + local + ":" + gateway.port()
         + "/dashboard" + (cfg.adminKeySha256().isEmpty() && !cfg.accessKeys().isEmpty()

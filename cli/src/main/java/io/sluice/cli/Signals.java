@@ -1,6 +1,7 @@
 package io.sluice.cli;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * POSIX signals for {@code sluice gateway}. A handler replaces the JVM's own: for SIGTERM and
@@ -10,14 +11,21 @@ import sun.misc.Signal;
 final class Signals {
   private Signals() {}
 
-  /** Runs {@code action} on each {@code name} signal ("TERM", "INT", "HUP"), where it exists. */
-  static void on(String name, Runnable action) {
+  /**
+   * Runs {@code action} on each {@code name} signal ("TERM", "INT", "HUP"), where it exists.
+   *
+   * @return false when the signal stays ignored: it was ignored when the JVM started (under
+   *     {@code nohup}, SIGHUP; in a script's background job, SIGINT), and the JVM then keeps it
+   *     ignored rather than install a handler
+   */
+  static boolean on(String name, Runnable action) {
     try {
-      Signal.handle(new Signal(name), s -> action.run());
+      return Signal.handle(new Signal(name), s -> action.run()) != SignalHandler.SIG_IGN;
     } catch (IllegalArgumentException e) {
       // No such signal on this platform (SIGHUP on Windows), or the JVM keeps it (-Xrs).
       System.err.println("sluice gateway: SIG" + name + " is not available here: "
           + e.getMessage());
+      return false;
     }
   }
 }
