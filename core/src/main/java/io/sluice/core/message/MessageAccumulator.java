@@ -80,7 +80,20 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
     if (outcome != null) {
       return;
     }
-    if (event instanceof BlockEvent) {
+    // The deltas are tested by their exact class first: a test against an interface
+    // (BlockEvent) on JDK 17 scans the class's secondary supertypes whenever the one-entry cache
+    // holds another interface, and the Consumer bridge's cast to StreamEvent keeps refilling it.
+    Class<?> type = event.getClass();
+    if (type == TextDelta.class) {
+      TextDelta delta = (TextDelta) event;
+      choice(delta.choice()).accept(delta);
+    } else if (type == ToolCallDelta.class) {
+      ToolCallDelta delta = (ToolCallDelta) event;
+      choice(delta.choice()).accept(delta);
+    } else if (type == ReasoningDelta.class) {
+      ReasoningDelta delta = (ReasoningDelta) event;
+      choice(delta.choice()).accept(delta);
+    } else if (event instanceof BlockEvent) {
       BlockEvent block = (BlockEvent) event;
       choice(block.choice()).accept(block);
     } else if (event instanceof ResponseStarted) {
