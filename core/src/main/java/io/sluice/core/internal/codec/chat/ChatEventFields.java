@@ -102,6 +102,20 @@ final class ChatEventFields {
 
   private final ExactJson exact = new ExactJson();
 
+  /**
+   * The bytes from the start of the last chunk the fast path read up to and including its
+   * {@code "choices":}, and the fields they set. Every chunk of a stream repeats the same id,
+   * object, created, model and fingerprint before its choices, so a chunk that starts with the
+   * same bytes sets the same fields: they are compared as a whole instead of read field by field.
+   */
+  private final byte[] prefix = new byte[PREFIX_LIMIT];
+  private int prefixLength = -1;
+  private boolean prefixWantMeta;
+  private String prefixId;
+  private String prefixModel;
+  private long prefixCreated;
+  private static final int PREFIX_LIMIT = 512;
+
   /** Whether {@link #id} and {@link #model} are still wanted; once known, they are skipped. */
   boolean wantMeta = true;
 
@@ -158,14 +172,33 @@ final class ChatEventFields {
     reset();
     ExactJson in = exact;
     in.reset(data, offset, length);
-    if (!in.literal('{')) {
+    // wantMeta only turns false: a prefix read while it was true holds what both ways read.
+    boolean resumed = prefixLength > 0 && (prefixWantMeta || !wantMeta)
+        && in.literal(prefix, prefixLength);
+    if (resumed) {
+      id = wantMeta ? prefixId : "";
+      model = wantMeta ? prefixModel : "";
+      created = prefixCreated;
+    } else if (!in.literal('{')) {
       return false;
     }
+    boolean keep = !resumed; // the first "choices" ends the prefix to keep
     do {
+      if (resumed) {
+        resumed = false; // the cursor is on the value of "choices"
+        if (!flatChoices(in)) {
+          return false;
+        }
+        continue;
+      }
       if (!in.name()) {
         return false;
       }
       if (in.nameMatches(CHOICES)) {
+        if (keep) {
+          keep = false;
+          keepPrefix(in);
+        }
         if (!flatChoices(in)) {
           return false;
         }
@@ -204,6 +237,19 @@ final class ChatEventFields {
       }
     } while (in.literal(','));
     return in.literal('}') && in.atEnd();
+  }
+
+  /**
+   * Keeps the bytes read so far, the cursor just past the first {@code "choices":}: every field
+   * before it was read and set, and how each read did not depend on the bytes after it.
+   */
+  private void keepPrefix(ExactJson in) {
+    int n = in.copyConsumed(prefix);
+    prefixLength = n;
+    prefixWantMeta = wantMeta;
+    prefixId = id;
+    prefixModel = model;
+    prefixCreated = created;
   }
 
   private boolean flatChoices(ExactJson in) {

@@ -143,6 +143,61 @@ class ChatEventFieldsTest {
     }
   }
 
+  /** Chunks in stream order: most repeat the bytes before "choices", some differ in them. */
+  private static final List<String> STREAM = List.of(
+      OPENAI.formatted("{\"role\":\"assistant\",\"content\":\"\"}", "null"),
+      OPENAI.formatted("{\"content\":\"Hel\"}", "null"),
+      OPENAI.formatted("{\"content\":\"lo\\n\"}", "null"),
+      OPENAI.formatted("{\"content\":\"\\u00e9\"}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}",
+          "null"),
+      OPENAI.formatted("{\"content\":\"x\"}", "null").replace("\"created\":1717000000",
+          "\"created\":1717000001"),
+      OPENAI.formatted("{\"content\":\"y\"}", "null").replace("\"id\":\"chatcmpl-1\"",
+          "\"id\":\"chatcmpl-2\""),
+      OPENAI.formatted("{\"content\":\"z\"}", "null"),
+      OPENAI.formatted("{\"content\":\"z\"}", "null").replace("\"choices\":[", "\"choices\": ["),
+      OPENAI.formatted("{\"content\":\"z\"}", "null").replace("}]}", "}],\"choices\":[]}"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").replace("}]}", "}],\"id\":\"other\"}"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").replace("}]}", "}],\"usage\":{}}"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").replace("}]}", "}]"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").replace("}]}", "}]}}"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").substring(0,
+          OPENAI.indexOf("\"choices\":") + 10),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").substring(0,
+          OPENAI.indexOf("\"choices\":") + 6),
+      OPENAI.formatted("{}", "\"stop\""),
+      "{\"id\":\"chatcmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,"
+          + "\"completion_tokens\":2,\"total_tokens\":3}}");
+
+  @Test
+  void chunksThatRepeatTheBytesBeforeTheirChoicesReadAsWithJacksonAlone() {
+    // Also with wantMeta turning false mid-stream, as the decoder turns it after its first event.
+    for (int metaUntil : new int[] {0, 1, 3, STREAM.size()}) {
+      ChatEventFields fast = new ChatEventFields();
+      ChatEventFields parsed = new ChatEventFields();
+      for (int i = 0; i < STREAM.size(); i++) {
+        fast.wantMeta = parsed.wantMeta = i < metaUntil;
+        byte[] bytes = STREAM.get(i).getBytes(StandardCharsets.UTF_8);
+        byte[] buffer = new byte[bytes.length + 3];
+        System.arraycopy(bytes, 0, buffer, i % 4, bytes.length);
+        assertThat(read(fast, buffer, i % 4, bytes.length, false))
+            .as("chunk %d, wantMeta until %d: %s", i, metaUntil, STREAM.get(i))
+            .isEqualTo(read(parsed, buffer, i % 4, bytes.length, true));
+      }
+    }
+  }
+
+  @Test
+  void aChunkThatRepeatsTheBytesBeforeItsChoicesTakesTheFastPath() {
+    ChatEventFields f = new ChatEventFields();
+    byte[] first = STREAM.get(1).getBytes(StandardCharsets.UTF_8);
+    byte[] next = STREAM.get(2).getBytes(StandardCharsets.UTF_8);
+    assertThat(f.readFlat(first, 0, first.length)).isTrue();
+    assertThat(f.readFlat(next, 0, next.length)).isTrue();
+    assertThat(fields(f)).startsWith("chatcmpl-1|gpt-4o|1717000000|").endsWith("op TEXT lo\n");
+  }
+
   @Test
   void theFrequentFlatChunksTakeTheFastPath() {
     ChatEventFields f = new ChatEventFields();
