@@ -36,6 +36,29 @@ class ChatEventFieldsTest {
       OPENAI.formatted("{\"refusal\":\"no\"}", "null"),
       OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"type\":\"function\","
           + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+          + "\"{\\\"a\\\": 1}\"}}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":\"f\","
+          + "\"arguments\":\"{}\"},\"index\":2,\"type\":\"function\"},{\"index\":null,"
+          + "\"function\":{\"name\":null,\"arguments\":null}},{},{\"function\":null,"
+          + "\"id\":null}]}", "null"),
+      OPENAI.formatted("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":{\"a\":1}}}]}",
+          "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":1.0,\"function\":{\"name\":\"f\"}}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":-1,\"function\":{\"name\":\"f\"}}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":12345678901,\"id\":\"c\"}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"id\":7}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"\\u0066\"}}]}",
+          "null"),
+      OPENAI.formatted("{\"tool_calls\":[null,{\"index\":0}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":{\"index\":0}}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"x\"}}],"
+          + "\"content\":\"after\"}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"x\"}},]}",
+          "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"x\"}}",
+          "null"),
       OPENAI.formatted("{\"annotations\":[{\"type\":\"url_citation\"}]}", "null"),
       OPENAI.formatted("{\"role\":null,\"content\":\"x\",\"reasoning_content\":null,"
           + "\"tool_calls\":null,\"annotations\":null}", "null") .replace("}]}",
@@ -202,8 +225,9 @@ class ChatEventFieldsTest {
   void theFrequentFlatChunksTakeTheFastPath() {
     ChatEventFields f = new ChatEventFields();
     for (String payload : List.of(PAYLOADS.get(0), PAYLOADS.get(1), PAYLOADS.get(2),
-        PAYLOADS.get(4), PAYLOADS.get(5), PAYLOADS.get(12), PAYLOADS.get(17), PAYLOADS.get(24),
-        PAYLOADS.get(26))) {
+        PAYLOADS.get(4), PAYLOADS.get(5), PAYLOADS.get(12), PAYLOADS.get(15), PAYLOADS.get(16),
+        PAYLOADS.get(17), PAYLOADS.get(18), PAYLOADS.get(31), PAYLOADS.get(38),
+        PAYLOADS.get(40))) {
       byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
       assertThat(f.readFlat(bytes, 0, bytes.length)).as(payload).isTrue();
     }
