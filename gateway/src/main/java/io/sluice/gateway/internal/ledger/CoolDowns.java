@@ -1,7 +1,6 @@
 package io.sluice.gateway.internal.ledger;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 /**
@@ -12,7 +11,7 @@ import java.util.function.BiConsumer;
  */
 public final class CoolDowns {
   private final ConcurrentHashMap<String, Long> untilMillis = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<Runnable> listeners = new Listeners<>();
   private volatile BiConsumer<String, Long> publisher = (id, until) -> { };
 
   /** Milliseconds until {@code upstreamKey} may be used; 0 when it may now. */
@@ -37,13 +36,20 @@ public final class CoolDowns {
   /** A cool-down seen here or by another replica; the later end wins. */
   public void apply(String upstreamKey, long until) {
     untilMillis.merge(upstreamKey, until, Math::max);
-    for (Runnable l : listeners) {
-      l.run();
-    }
+    listeners.forEach(Runnable::run);
   }
 
+  /**
+   * Runs {@code listener} on every change, for as long as the caller holds it: it is held here
+   * weakly ({@link Listeners}).
+   */
   public void onChange(Runnable listener) {
     listeners.add(listener);
+  }
+
+  /** Listeners registered and not yet removed, alive or not. */
+  int listenerCount() {
+    return listeners.size();
   }
 
   void publishTo(BiConsumer<String, Long> value) {

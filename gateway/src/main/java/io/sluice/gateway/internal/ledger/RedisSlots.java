@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -45,7 +44,7 @@ final class RedisSlots implements UpstreamSlots {
    * back rather than held until it expires.
    */
   private final ConcurrentHashMap<String, String> held = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners<Consumer<String>> listeners = new Listeners<>();
 
   RedisSlots(Function<Request, Future<Response>> send, UnaryOperator<Future<Response>> bounded,
       long ttlMillis, GatewayMetrics metrics, Consumer<Throwable> outage, Runnable back) {
@@ -124,9 +123,7 @@ final class RedisSlots implements UpstreamSlots {
 
   /** A replica freed a slot of {@code key} (a message on {@link #CHANNEL}). */
   void freed(String key) {
-    for (Consumer<String> l : listeners) {
-      l.accept(key);
-    }
+    listeners.forEach(l -> l.accept(key));
   }
 
   /** Moves the expiry of every slot held here to {@code until}, one script per upstream key. */

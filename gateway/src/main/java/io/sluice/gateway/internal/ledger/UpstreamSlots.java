@@ -56,6 +56,9 @@ public interface UpstreamSlots {
    */
   Future<Void> give(String key, String slot);
 
-  /** Runs {@code listener} with a key's name each time a replica frees one of its slots. */
+  /**
+   * Runs {@code listener} with a key's name each time a replica frees one of its slots, for as
+   * long as the caller holds it: the shared slots hold it weakly, since they outlive the pools.
+   */
   void onFreed(Consumer<String> listener);
 }

@@ -102,6 +102,12 @@ public final class TargetPool {
   private final String slotPrefix = UUID.randomUUID() + ":";
   private long slotCount;
   private long retryTimer = -1;
+  /**
+   * What this pool hears from the ledger, held here because the ledger holds listeners weakly:
+   * they go when a reload has replaced the pool and its last request has ended.
+   */
+  private final Runnable onCoolDown;
+  private final Consumer<String> onFreed;
 
   public TargetPool(Vertx vertx, Target target, int defaultConcurrency, int queueSize,
       CoolDowns coolDowns, UpstreamSlots slots) {
@@ -116,16 +122,18 @@ public final class TargetPool {
       coolIds[i] = coolId(target, keys.get(i));
     }
     // A key that another replica rested, or whose rest ended, may free a waiter here.
-    coolDowns.onChange(() -> vertx.setTimer(1, id -> grantWaiters()));
+    this.onCoolDown = () -> vertx.setTimer(1, id -> grantWaiters());
+    coolDowns.onChange(onCoolDown);
     this.concurrency = target.concurrency() > 0 ? target.concurrency() : defaultConcurrency;
     this.queueSize = queueSize;
     this.slots = slots;
+    this.onFreed = key -> {
+      if (holds(key)) {
+        grantWaiters();
+      }
+    };
     if (slots.shared()) {
-      slots.onFreed(key -> {
-        if (holds(key)) {
-          grantWaiters();
-        }
-      });
+      slots.onFreed(onFreed);
     }
   }
 

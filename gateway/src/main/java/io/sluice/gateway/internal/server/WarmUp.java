@@ -77,7 +77,9 @@ public final class WarmUp {
    *
    * @param streams streams that ended as they should
    * @param failure why it stopped early, when it did
-   * @param port the throwaway gateway's port, closed when {@link #run} returns; 0 if none
+   * @param port the throwaway gateway's port, closed when {@link #run} returns (on Java NIO the
+   *     JDK releases a listening socket at its event loop's next select, a moment later); 0 if
+   *     none
    * @param upstreamPort the synthetic upstream's port, closed too; 0 if none
    */
   public record Outcome(int streams, long millis, Optional<String> failure, int port,
