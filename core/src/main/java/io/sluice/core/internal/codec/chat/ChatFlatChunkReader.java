@@ -49,7 +49,7 @@ final class ChatFlatChunkReader {
    * object, created, model and fingerprint before its choices, so a chunk that starts with the
    * same bytes sets the same fields: they are compared as a whole instead of read field by field.
    */
-  private final byte[] prefix = new byte[PREFIX_LIMIT];
+  private byte[] prefix = new byte[0]; // grown to the first prefix kept: a decoder per stream
   private int prefixLength = -1;
   private boolean prefixWantMeta;
   private String prefixId;
@@ -147,8 +147,10 @@ final class ChatFlatChunkReader {
    * before it was read and set, and how each read did not depend on the bytes after it.
    */
   private void keepPrefix(ExactJson in) {
-    int n = in.copyConsumed(prefix);
-    prefixLength = n;
+    if (in.offset() > prefix.length && in.offset() <= PREFIX_LIMIT) {
+      prefix = new byte[in.offset()];
+    }
+    prefixLength = in.copyConsumed(prefix);
     prefixWantMeta = f.wantMeta;
     prefixId = f.id;
     prefixModel = f.model;
