@@ -80,23 +80,38 @@ public final class MessageAccumulator implements Consumer<StreamEvent> {
     if (outcome != null) {
       return;
     }
-    if (event instanceof BlockEvent) {
-      BlockEvent block = (BlockEvent) event;
-      choice(block.choice()).accept(block);
-    } else if (event instanceof ResponseStarted) {
+    // Every test is against a final class: a test against an interface (BlockEvent, Terminal)
+    // on JDK 17 scans the class's secondary supertypes whenever its one-entry cache holds another
+    // interface, and the Consumer bridge's cast to StreamEvent refills that cache on every event.
+    Class<?> type = event.getClass();
+    if (type == TextDelta.class) {
+      TextDelta delta = (TextDelta) event;
+      choice(delta.choice()).accept(delta);
+    } else if (type == ToolCallDelta.class) {
+      ToolCallDelta delta = (ToolCallDelta) event;
+      choice(delta.choice()).accept(delta);
+    } else if (type == ReasoningDelta.class) {
+      ReasoningDelta delta = (ReasoningDelta) event;
+      choice(delta.choice()).accept(delta);
+    } else if (type == ResponseStarted.class) {
       ResponseStarted started = (ResponseStarted) event;
       id = started.id();
       model = started.model();
       created = started.created();
-    } else if (event instanceof Usage) {
+    } else if (type == Usage.class) {
       usage = (Usage) event;
-    } else if (event instanceof ChoiceFinished) {
+    } else if (type == ChoiceFinished.class) {
       ChoiceFinished finished = (ChoiceFinished) event;
       ChoiceState state = choice(finished.choice());
       state.reason = finished.reason();
       state.rawReason = finished.rawReason();
-    } else if (event instanceof StreamEvent.Terminal) {
-      outcome = (StreamEvent.Terminal) event;
+    } else if (type == Done.class) {
+      outcome = (Done) event;
+    } else if (type == Failed.class) {
+      outcome = (Failed) event;
+    } else {
+      BlockEvent block = (BlockEvent) event; // all StreamEvent permits besides those above
+      choice(block.choice()).accept(block);
     }
   }
 

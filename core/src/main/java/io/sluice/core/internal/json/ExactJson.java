@@ -2,6 +2,7 @@ package io.sluice.core.internal.json;
 
 import io.sluice.core.internal.sse.Utf8;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A cursor over a UTF-8 JSON payload for the decoders' fast paths: it matches the payload against
@@ -51,6 +52,28 @@ public final class ExactJson {
     }
     pos += ascii.length;
     return true;
+  }
+
+  /**
+   * Whether the next bytes are the first {@code length} of {@code bytes} (bytes of an earlier
+   * payload, compared as a whole); if so, moves past them.
+   */
+  public boolean literal(byte[] bytes, int length) {
+    if (end - pos < length || !Arrays.equals(b, pos, pos + length, bytes, 0, length)) {
+      return false;
+    }
+    pos += length;
+    return true;
+  }
+
+  /** Copies the payload's bytes from its start to the cursor into {@code to}, if they fit. */
+  public int copyConsumed(byte[] to) {
+    int n = pos - start;
+    if (n > to.length) {
+      return -1;
+    }
+    System.arraycopy(b, start, to, 0, n);
+    return n;
   }
 
   /** Whether the next byte is {@code c}; if so, moves past it. */

@@ -49,6 +49,12 @@ final class AnthropicEventFields {
   String blockName;
   String blockText;
   String blockSignature;
+  /**
+   * The block's first top-level {@code tool_use_id} if a string, "" if another value, null if
+   * none: what {@code Annotations.stringField} would find in the block's JSON, read in the same
+   * pass instead of parsing that JSON (a whole tool result, often many kilobytes) again.
+   */
+  String blockToolUseId;
   int blockFrom;
   int blockTo;
   int inputFrom;
@@ -82,6 +88,7 @@ final class AnthropicEventFields {
     blockName = null;
     blockText = null;
     blockSignature = null;
+    blockToolUseId = null;
     inputFrom = -1;
     deltaType = null;
     deltaText = null;
@@ -217,6 +224,12 @@ final class AnthropicEventFields {
         case "name" -> blockName = JsonFields.string(p);
         case "text", "thinking" -> blockText = JsonFields.string(p);
         case "signature", "data" -> blockSignature = JsonFields.string(p);
+        case "tool_use_id" -> {
+          String value = JsonFields.string(p);
+          if (blockToolUseId == null) {
+            blockToolUseId = value == null ? "" : value;
+          }
+        }
         case "input" -> {
           inputFrom = (int) p.currentTokenLocation().getByteOffset();
           p.skipChildren();

@@ -72,6 +72,8 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
     int ordinal;
     String type = "";
     String startJson = "";
+    /** The start's {@code tool_use_id}, as {@link AnthropicEventFields#blockToolUseId}. */
+    String toolUseId;
     List<String> deltaJson;
 
     Block(int wireIndex, int index, Kind kind) {
@@ -262,6 +264,7 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         block = open(index, Kind.OPAQUE);
         block.type = ev.blockType;
         block.startJson = ev.slice(ev.blockFrom, ev.blockTo);
+        block.toolUseId = ev.blockToolUseId == null ? "" : ev.blockToolUseId;
         break;
     }
   }
@@ -344,8 +347,10 @@ final class AnthropicStreamDecoder extends BaseStreamDecoder {
         String json = block.deltaJson == null ? block.startJson
             : OpaqueMerge.merge(block.startJson, block.deltaJson);
         if (block.type.endsWith("_tool_result")) {
-          send(new ServerToolResult(0, i, Annotations.stringField(json, "tool_use_id"),
-              block.type, json));
+          // Deltas merged into the JSON may bring the id: only then is the merged JSON read.
+          String toolUseId = block.deltaJson == null ? block.toolUseId
+              : Annotations.stringField(json, "tool_use_id");
+          send(new ServerToolResult(0, i, toolUseId, block.type, json));
         } else {
           send(new OpaqueBlock(0, i, block.type, json));
         }

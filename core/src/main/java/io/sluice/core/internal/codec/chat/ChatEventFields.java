@@ -5,10 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.sluice.core.event.TokenLogprob;
 import io.sluice.core.event.Usage;
 import io.sluice.core.internal.codec.Annotations;
-import io.sluice.core.internal.json.ExactJson;
 import io.sluice.core.internal.json.JsonChecks;
 import io.sluice.core.internal.json.JsonFields;
-import io.sluice.core.internal.json.KnownStrings;
 import io.sluice.core.internal.json.Utf8Parsers;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -77,30 +75,7 @@ final class ChatEventFields {
     }
   }
 
-  private static final byte[] ID = ExactJson.bytes("id");
-  private static final byte[] MODEL = ExactJson.bytes("model");
-  private static final byte[] CREATED = ExactJson.bytes("created");
-  private static final byte[] CHOICES = ExactJson.bytes("choices");
-  private static final byte[] OBJECT = ExactJson.bytes("object");
-  private static final byte[] USAGE = ExactJson.bytes("usage");
-  private static final byte[] ERROR = ExactJson.bytes("error");
-  private static final byte[] INDEX = ExactJson.bytes("index");
-  private static final byte[] FINISH_REASON = ExactJson.bytes("finish_reason");
-  private static final byte[] DELTA = ExactJson.bytes("delta");
-  private static final byte[] MESSAGE = ExactJson.bytes("message");
-  private static final byte[] LOGPROBS = ExactJson.bytes("logprobs");
-  private static final byte[] CONTENT = ExactJson.bytes("content");
-  private static final byte[] REASONING_CONTENT = ExactJson.bytes("reasoning_content");
-  private static final byte[] REASONING = ExactJson.bytes("reasoning");
-  private static final byte[] REFUSAL = ExactJson.bytes("refusal");
-  /** Names {@link #read} reads in ways the fast path does not: such a chunk goes to Jackson. */
-  private static final byte[][] TOP_OTHERS = {ExactJson.bytes("type"), ExactJson.bytes("code")};
-  private static final byte[][] DELTA_OTHERS = {ExactJson.bytes("tool_calls"),
-      ExactJson.bytes("annotations")};
-
-  private static final KnownStrings ERROR_OBJECT = new KnownStrings("error");
-
-  private final ExactJson exact = new ExactJson();
+  private final ChatFlatChunkReader flat = new ChatFlatChunkReader(this);
 
   /** Whether {@link #id} and {@link #model} are still wanted; once known, they are skipped. */
   boolean wantMeta = true;
@@ -120,7 +95,7 @@ final class ChatEventFields {
 
   private boolean flatError;
 
-  private void reset() {
+  void reset() {
     id = "";
     model = "";
     created = 0;
@@ -133,177 +108,21 @@ final class ChatEventFields {
 
   /** Reads one chunk's payload; throws on JSON that does not parse or is not one object. */
   void read(byte[] data, int offset, int length) throws IOException {
-    if (!readFlat(data, offset, length)) {
+    if (!flat.read(data, offset, length)) {
       readWithParser(data, offset, length);
     }
   }
 
-  /** As {@link #read}, always with Jackson: what {@link #readFlat} must agree with. */
+  /** The fast path alone: false, the fields then undefined, for a chunk it leaves to Jackson. */
+  boolean readFlat(byte[] data, int offset, int length) {
+    return flat.read(data, offset, length);
+  }
+
+  /** As {@link #read}, always with Jackson: what {@link ChatFlatChunkReader} must agree with. */
   void readWithParser(byte[] data, int offset, int length) throws IOException {
     try (JsonParser p = Utf8Parsers.open(data, offset, length)) {
       read(p);
     }
-  }
-
-  /**
-   * Reads the chunks that make up most of a stream without Jackson: compact JSON (no whitespace)
-   * whose values are strings, {@code null}s and non-negative integers, with {@code choices}
-   * holding objects of an index, a finish reason, {@code "logprobs":null} and a delta of texts
-   * (content, reasoning, refusal) and other strings ({@code role}), in any order. False for any
-   * other chunk (tool calls, annotations, logprobs, usage, errors, whitespace, escapes it does
-   * not decode exactly as Jackson), the fields then undefined: {@link #readWithParser} reads it
-   * and gives the same fields.
-   */
-  boolean readFlat(byte[] data, int offset, int length) {
-    reset();
-    ExactJson in = exact;
-    in.reset(data, offset, length);
-    if (!in.literal('{')) {
-      return false;
-    }
-    do {
-      if (!in.name()) {
-        return false;
-      }
-      if (in.nameMatches(CHOICES)) {
-        if (!flatChoices(in)) {
-          return false;
-        }
-      } else if (in.nameMatches(ID) || in.nameMatches(MODEL)) {
-        boolean isId = in.nameLength() == 2;
-        String value;
-        if (wantMeta) {
-          if ((value = in.string()) == null) {
-            return false;
-          }
-        } else if (in.skipString() || in.nullValue()) {
-          value = "";
-        } else {
-          return false;
-        }
-        if (isId) {
-          id = value;
-        } else {
-          model = value;
-        }
-      } else if (in.nameMatches(CREATED)) {
-        if ((created = in.longValue()) < 0) {
-          return false;
-        }
-      } else if (in.nameMatches(OBJECT)) {
-        // Only "error" matters (Mistral's flat errors, left to Jackson): no String for the rest.
-        if (in.known(ERROR_OBJECT) != null || !in.skipString()) {
-          return false;
-        }
-      } else if (in.nameMatches(USAGE) || in.nameMatches(ERROR)) {
-        if (!in.nullValue()) {
-          return false;
-        }
-      } else if (in.nameMatches(MESSAGE) || matchesAny(in, TOP_OTHERS) || !skipScalar(in)) {
-        return false;
-      }
-    } while (in.literal(','));
-    return in.literal('}') && in.atEnd();
-  }
-
-  private boolean flatChoices(ExactJson in) {
-    if (!in.literal('[')) {
-      return false;
-    }
-    if (in.literal(']')) {
-      return true;
-    }
-    do {
-      if (!in.literal('{')) {
-        return false;
-      }
-      Choice c = nextChoice();
-      if (!in.literal('}')) {
-        do {
-          if (!in.name()) {
-            return false;
-          }
-          if (in.nameMatches(DELTA) || in.nameMatches(MESSAGE)) {
-            if (!flatDelta(in, c)) {
-              return false;
-            }
-          } else if (in.nameMatches(INDEX)) {
-            if ((c.index = in.smallInt()) < 0) {
-              return false;
-            }
-          } else if (in.nameMatches(FINISH_REASON)) {
-            if (in.nullValue()) {
-              c.finishReason = null;
-            } else if ((c.finishReason = in.string()) == null) {
-              return false;
-            }
-          } else if (in.nameMatches(LOGPROBS)) {
-            if (!in.nullValue()) {
-              return false;
-            }
-          } else if (!skipScalar(in)) {
-            return false;
-          }
-        } while (in.literal(','));
-        if (!in.literal('}')) {
-          return false;
-        }
-      }
-    } while (in.literal(','));
-    return in.literal(']');
-  }
-
-  private static boolean flatDelta(ExactJson in, Choice c) {
-    if (!in.literal('{')) {
-      return false;
-    }
-    if (in.literal('}')) {
-      return true;
-    }
-    do {
-      if (!in.name()) {
-        return false;
-      }
-      OpKind kind = null;
-      if (in.nameMatches(CONTENT)) {
-        kind = OpKind.TEXT;
-      } else if (in.nameMatches(REASONING_CONTENT) || in.nameMatches(REASONING)) {
-        kind = OpKind.REASONING;
-      } else if (in.nameMatches(REFUSAL)) {
-        kind = OpKind.REFUSAL;
-      } else if (matchesAny(in, DELTA_OTHERS)) {
-        if (!in.nullValue()) {
-          return false; // null reads as nothing, as in readDelta; anything else is Jackson's
-        }
-        continue;
-      }
-      if (kind == null) {
-        if (!skipScalar(in)) {
-          return false;
-        }
-      } else if (!in.nullValue()) {
-        String text = in.string();
-        if (text == null) {
-          return false;
-        }
-        addText(c, kind, text);
-      }
-    } while (in.literal(','));
-    return in.literal('}');
-  }
-
-  /** Skips a value that {@code skipChildren} would: a string, a null or a small integer. */
-  private static boolean skipScalar(ExactJson in) {
-    return in.skipString() || in.nullValue() || in.longValue() >= 0;
-  }
-
-  private static boolean matchesAny(ExactJson in, byte[][] names) {
-    for (byte[] name : names) {
-      if (in.nameMatches(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Reads one chunk; throws on JSON that does not parse or is not one object. */
@@ -356,7 +175,7 @@ final class ChatEventFields {
   }
 
   /** The next choice of this chunk: reused from an earlier chunk when there is one, reset. */
-  private Choice nextChoice() {
+  Choice nextChoice() {
     if (choiceCount == choices.size()) {
       choices.add(new Choice());
     }
@@ -437,7 +256,7 @@ final class ChatEventFields {
   }
 
   /** Adds a text of {@code kind}; null (a value that was not a string) and empty add nothing. */
-  private static void addText(Choice c, OpKind kind, String text) {
+  static void addText(Choice c, OpKind kind, String text) {
     if (text != null && !text.isEmpty()) {
       c.text(kind, text);
     }

@@ -206,6 +206,30 @@ class AnthropicStreamDecoderTest {
   }
 
   @Test
+  void aResultBlocksToolUseIdIsItsFirstOneAndEmptyWhenNotAString() {
+    String first = "{\"type\":\"bash_code_execution_tool_result\",\"content\":{\"tool_use_id\":\"in\"},"
+        + "\"tool_use_id\":\"srvtoolu_1\",\"tool_use_id\":\"srvtoolu_2\"}";
+    String notString = "{\"type\":\"web_fetch_tool_result\",\"tool_use_id\":7}";
+    List<StreamEvent> events = decode(START + """
+        event: content_block_start
+        data: {"type":"content_block_start","index":0,"content_block":%s}
+
+        event: content_block_stop
+        data: {"type":"content_block_stop","index":0}
+
+        event: content_block_start
+        data: {"type":"content_block_start","index":1,"content_block":%s}
+
+        event: content_block_stop
+        data: {"type":"content_block_stop","index":1}
+
+        """.formatted(first, notString) + END_TURN);
+    assertThat(events).contains(
+        new ServerToolResult(0, 0, "srvtoolu_1", "bash_code_execution_tool_result", first),
+        new ServerToolResult(0, 1, "", "web_fetch_tool_result", notString));
+  }
+
+  @Test
   void citationsDeltasAddCitationsToTheirTextBlock() {
     List<StreamEvent> events = decode(START + """
         event: content_block_start

@@ -36,6 +36,29 @@ class ChatEventFieldsTest {
       OPENAI.formatted("{\"refusal\":\"no\"}", "null"),
       OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"type\":\"function\","
           + "\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+          + "\"{\\\"a\\\": 1}\"}}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":\"f\","
+          + "\"arguments\":\"{}\"},\"index\":2,\"type\":\"function\"},{\"index\":null,"
+          + "\"function\":{\"name\":null,\"arguments\":null}},{},{\"function\":null,"
+          + "\"id\":null}]}", "null"),
+      OPENAI.formatted("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":{\"a\":1}}}]}",
+          "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":1.0,\"function\":{\"name\":\"f\"}}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":-1,\"function\":{\"name\":\"f\"}}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":12345678901,\"id\":\"c\"}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"id\":7}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"\\u0066\"}}]}",
+          "null"),
+      OPENAI.formatted("{\"tool_calls\":[null,{\"index\":0}]}", "null"),
+      OPENAI.formatted("{\"tool_calls\":{\"index\":0}}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"x\"}}],"
+          + "\"content\":\"after\"}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"x\"}},]}",
+          "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"x\"}}",
+          "null"),
       OPENAI.formatted("{\"annotations\":[{\"type\":\"url_citation\"}]}", "null"),
       OPENAI.formatted("{\"role\":null,\"content\":\"x\",\"reasoning_content\":null,"
           + "\"tool_calls\":null,\"annotations\":null}", "null") .replace("}]}",
@@ -143,12 +166,68 @@ class ChatEventFieldsTest {
     }
   }
 
+  /** Chunks in stream order: most repeat the bytes before "choices", some differ in them. */
+  private static final List<String> STREAM = List.of(
+      OPENAI.formatted("{\"role\":\"assistant\",\"content\":\"\"}", "null"),
+      OPENAI.formatted("{\"content\":\"Hel\"}", "null"),
+      OPENAI.formatted("{\"content\":\"lo\\n\"}", "null"),
+      OPENAI.formatted("{\"content\":\"\\u00e9\"}", "null"),
+      OPENAI.formatted("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}",
+          "null"),
+      OPENAI.formatted("{\"content\":\"x\"}", "null").replace("\"created\":1717000000",
+          "\"created\":1717000001"),
+      OPENAI.formatted("{\"content\":\"y\"}", "null").replace("\"id\":\"chatcmpl-1\"",
+          "\"id\":\"chatcmpl-2\""),
+      OPENAI.formatted("{\"content\":\"z\"}", "null"),
+      OPENAI.formatted("{\"content\":\"z\"}", "null").replace("\"choices\":[", "\"choices\": ["),
+      OPENAI.formatted("{\"content\":\"z\"}", "null").replace("}]}", "}],\"choices\":[]}"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").replace("}]}", "}],\"id\":\"other\"}"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").replace("}]}", "}],\"usage\":{}}"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").replace("}]}", "}]"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").replace("}]}", "}]}}"),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").substring(0,
+          OPENAI.indexOf("\"choices\":") + 10),
+      OPENAI.formatted("{\"content\":\"a\"}", "null").substring(0,
+          OPENAI.indexOf("\"choices\":") + 6),
+      OPENAI.formatted("{}", "\"stop\""),
+      "{\"id\":\"chatcmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,"
+          + "\"completion_tokens\":2,\"total_tokens\":3}}");
+
+  @Test
+  void chunksThatRepeatTheBytesBeforeTheirChoicesReadAsWithJacksonAlone() {
+    // Also with wantMeta turning false mid-stream, as the decoder turns it after its first event.
+    for (int metaUntil : new int[] {0, 1, 3, STREAM.size()}) {
+      ChatEventFields fast = new ChatEventFields();
+      ChatEventFields parsed = new ChatEventFields();
+      for (int i = 0; i < STREAM.size(); i++) {
+        fast.wantMeta = parsed.wantMeta = i < metaUntil;
+        byte[] bytes = STREAM.get(i).getBytes(StandardCharsets.UTF_8);
+        byte[] buffer = new byte[bytes.length + 3];
+        System.arraycopy(bytes, 0, buffer, i % 4, bytes.length);
+        assertThat(read(fast, buffer, i % 4, bytes.length, false))
+            .as("chunk %d, wantMeta until %d: %s", i, metaUntil, STREAM.get(i))
+            .isEqualTo(read(parsed, buffer, i % 4, bytes.length, true));
+      }
+    }
+  }
+
+  @Test
+  void aChunkThatRepeatsTheBytesBeforeItsChoicesTakesTheFastPath() {
+    ChatEventFields f = new ChatEventFields();
+    byte[] first = STREAM.get(1).getBytes(StandardCharsets.UTF_8);
+    byte[] next = STREAM.get(2).getBytes(StandardCharsets.UTF_8);
+    assertThat(f.readFlat(first, 0, first.length)).isTrue();
+    assertThat(f.readFlat(next, 0, next.length)).isTrue();
+    assertThat(fields(f)).startsWith("chatcmpl-1|gpt-4o|1717000000|").endsWith("op TEXT lo\n");
+  }
+
   @Test
   void theFrequentFlatChunksTakeTheFastPath() {
     ChatEventFields f = new ChatEventFields();
     for (String payload : List.of(PAYLOADS.get(0), PAYLOADS.get(1), PAYLOADS.get(2),
-        PAYLOADS.get(4), PAYLOADS.get(5), PAYLOADS.get(12), PAYLOADS.get(17), PAYLOADS.get(24),
-        PAYLOADS.get(26))) {
+        PAYLOADS.get(4), PAYLOADS.get(5), PAYLOADS.get(12), PAYLOADS.get(15), PAYLOADS.get(16),
+        PAYLOADS.get(17), PAYLOADS.get(18), PAYLOADS.get(31), PAYLOADS.get(38),
+        PAYLOADS.get(40))) {
       byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
       assertThat(f.readFlat(bytes, 0, bytes.length)).as(payload).isTrue();
     }
