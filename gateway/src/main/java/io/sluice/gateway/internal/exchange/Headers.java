@@ -2,8 +2,8 @@ package io.sluice.gateway.internal.exchange;
 
 import io.sluice.gateway.internal.upstream.ProviderHeaders;
 import io.vertx.core.MultiMap;
-import java.util.Locale;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;

@@ -129,6 +129,14 @@ final class AnthropicStreamEncoder implements StreamEncoder {
     if (event instanceof Done) {
       finished = true;
       writeEnd((Done) event);
+    } else if (event instanceof TextDelta) {
+      // Nearly every event, told by its final class: a test against the BlockEvent interface
+      // rewrites the class's one-entry supertype cache on JDK 17, which event loops relaying
+      // the same kind of event pull from each other.
+      TextDelta delta = (TextDelta) event;
+      if (delta.choice() == 0) {
+        encodeBlock(delta);
+      }
     } else if (event instanceof BlockEvent) {
       BlockEvent block = (BlockEvent) event;
       if (block.choice() == 0) {

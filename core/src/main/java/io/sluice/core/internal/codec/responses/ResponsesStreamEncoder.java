@@ -96,7 +96,11 @@ final class ResponsesStreamEncoder implements StreamEncoder {
         return;
       }
       start();
-      if (event instanceof BlockEvent b) {
+      if (event instanceof TextDelta d) { // by its final class: see AnthropicStreamEncoder
+        if (d.choice() == 0) {
+          block(d);
+        }
+      } else if (event instanceof BlockEvent b) {
         if (b.choice() == 0) {
           block(b);
         }
