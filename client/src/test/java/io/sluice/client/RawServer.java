@@ -8,8 +8,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A raw TCP server on loopback for faults: it reads each request's head and body, then runs a
@@ -50,6 +55,40 @@ final class RawServer implements AutoCloseable {
       write(Integer.toHexString(bytes.length) + "\r\n");
       out.write(bytes);
       write("\r\n");
+    }
+
+    /**
+     * Sends {@code text} as {@code count} chunks, one every {@code period} from the first: the
+     * server's pace. A timer writes them; the script waits for the last, or for the first write
+     * that fails (the client left), which it throws as a write of its own would.
+     */
+    void paced(int count, Duration period, String text) throws IOException, InterruptedException {
+      ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+      CountDownLatch done = new CountDownLatch(1);
+      AtomicInteger sent = new AtomicInteger();
+      AtomicReference<IOException> failed = new AtomicReference<>();
+      try {
+        timer.scheduleAtFixedRate(() -> {
+          if (done.getCount() == 0) {
+            return; // a run the timer started before it was shut down
+          }
+          try {
+            chunk(text);
+            if (sent.incrementAndGet() == count) {
+              done.countDown();
+            }
+          } catch (IOException e) {
+            failed.set(e);
+            done.countDown();
+          }
+        }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        done.await();
+      } finally {
+        timer.shutdownNow();
+      }
+      if (failed.get() != null) {
+        throw failed.get();
+      }
     }
 
     /** Blocks until the client closes the connection (read returns -1 or fails). */

@@ -99,10 +99,8 @@ class TimeoutAndCancelTest {
   void aSteadyStreamOutlivesTheIdleTimeout() throws Exception {
     try (RawServer server = new RawServer(conn -> {
           conn.sseHead();
-          for (int i = 0; i < 8; i++) {
-            conn.chunk(Fixtures.chatDelta("t"));
-            Thread.sleep(200); // the server's pace, well below the idle timeout, above it in sum
-          }
+          // The server's pace, well below the idle timeout, above it in sum.
+          conn.paced(8, Duration.ofMillis(200), Fixtures.chatDelta("t"));
           conn.chunk("data: [DONE]\n\n");
           conn.write("0\r\n\r\n");
         });
@@ -123,10 +121,7 @@ class TimeoutAndCancelTest {
     for (int attempt = 1; ; attempt++) {
       try (RawServer server = new RawServer(conn -> {
             conn.sseHead();
-            for (int i = 0; i < 200; i++) {
-              conn.chunk(Fixtures.chatDelta("t"));
-              Thread.sleep(50);
-            }
+            conn.paced(200, Duration.ofMillis(50), Fixtures.chatDelta("t"));
           });
           SluiceClient client = client(server.baseUrl(),
               ClientTimeouts.defaults().withTotal(Duration.ofSeconds(2)))) {

@@ -294,10 +294,8 @@ public final class GatewayMetrics implements AutoCloseable {
     Timer duration() {
       Timer t = duration;
       if (t == null) {
-        duration = t = Timer.builder("gen_ai.server.request.duration")
-            .description("GenAI request duration at the gateway, from arrival to the end of the "
-                + "answer")
-            .tags(tags).serviceLevelObjectives(durations(DURATION_BUCKETS)).register(registry);
+        duration = t = histogram("gen_ai.server.request.duration", "GenAI request duration at "
+            + "the gateway, from arrival to the end of the answer", DURATION_BUCKETS);
       }
       return t;
     }
@@ -305,9 +303,8 @@ public final class GatewayMetrics implements AutoCloseable {
     Timer ttft() {
       Timer t = ttft;
       if (t == null) {
-        ttft = t = Timer.builder("gen_ai.server.time_to_first_token")
-            .description("Time from the request's arrival to the first output token")
-            .tags(tags).serviceLevelObjectives(durations(TTFT_BUCKETS)).register(registry);
+        ttft = t = histogram("gen_ai.server.time_to_first_token",
+            "Time from the request's arrival to the first output token", TTFT_BUCKETS);
       }
       return t;
     }
@@ -315,11 +312,16 @@ public final class GatewayMetrics implements AutoCloseable {
     Timer tpot() {
       Timer t = tpot;
       if (t == null) {
-        tpot = t = Timer.builder("gen_ai.server.time_per_output_token")
-            .description("Time per output token after the first, for each request")
-            .tags(tags).serviceLevelObjectives(durations(TPOT_BUCKETS)).register(registry);
+        tpot = t = histogram("gen_ai.server.time_per_output_token",
+            "Time per output token after the first, for each request", TPOT_BUCKETS);
       }
       return t;
+    }
+
+    /** A GenAI timer of this request's labels, its buckets the convention's. */
+    private Timer histogram(String name, String description, double[] bucketSeconds) {
+      return Timer.builder(name).description(description).tags(tags)
+          .serviceLevelObjectives(durations(bucketSeconds)).register(registry);
     }
 
     Timer ttftQuantiles() {
