@@ -167,6 +167,11 @@ final class ChildProcess implements Server {
   }
 
   @Override
+  public double jitCpuSeconds() {
+    return jvm ? ProcStats.compilerCpuSeconds(process.pid()) : Double.NaN;
+  }
+
+  @Override
   public double rssBytes() {
     return ProcStats.rssBytes(process.pid());
   }

@@ -1,6 +1,7 @@
 package io.sluice.bench.load;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,15 +15,47 @@ final class ProcStats {
   /** User plus system CPU seconds the process has used so far. */
   static double cpuSeconds(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long utime = Long.parseLong(f[11]);
-      long stime = Long.parseLong(f[12]);
-      return (utime + stime) / CLOCK_TICKS;
+      return cpuSeconds(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
+  }
+
+  /**
+   * CPU seconds a JVM's JIT compiler threads have used so far: the threads Linux names
+   * {@code C1 CompilerThre} and {@code C2 CompilerThre} (HotSpot's names cut to 15 characters).
+   * A compiler thread that ended takes its time with it; on the 2-core machines the harness runs
+   * on, HotSpot starts one of each and keeps them.
+   */
+  static double compilerCpuSeconds(long pid) {
+    double sum = 0;
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException ended) {
+          continue;
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          sum += cpuSeconds(stat);
+        }
+      }
+      return sum;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** User plus system seconds from a {@code stat} line of a process or a thread. */
+  private static double cpuSeconds(String stat) {
+    // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long utime = Long.parseLong(f[11]);
+    long stime = Long.parseLong(f[12]);
+    return (utime + stime) / CLOCK_TICKS;
   }
 
   /** Resident set size in bytes (VmRSS). */

@@ -17,6 +17,11 @@ interface Server extends AutoCloseable {
   /** CPU seconds (user plus system) used so far; NaN when unknown. */
   double cpuSeconds();
 
+  /** CPU seconds its JIT compilers used so far; NaN when unknown or not a JVM. */
+  default double jitCpuSeconds() {
+    return Double.NaN;
+  }
+
   /** Resident memory in bytes; NaN when unknown. */
   double rssBytes();
 
