@@ -234,9 +234,10 @@ public final class GatewayState implements AutoCloseable {
         // stream's own window, which a stream paused for a slow client does not renew.
         .setHttp2ConnectionWindowSize(Integer.MAX_VALUE);
     return new UpstreamClients(
-        vertx.httpClientBuilder().with(clientOptions)
+        new Http1Shards(() -> vertx.httpClientBuilder().with(clientOptions)
             .with(new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL))
             .withConnectHandler(this::upstreamConnection).build(),
+            UPSTREAM_POOL / Http1Shards.STREAMS),
         vertx.httpClientBuilder().with(http2).with(new PoolOptions()
             // Vert.x 5.2 weighs a pool's connections by the product of these two sizes: at
             // 2^31 it overflows and the pool never connects (65,536 each hangs every request).
@@ -259,10 +260,11 @@ public final class GatewayState implements AutoCloseable {
   }
 
   /**
-   * An event loop's two upstream clients, HTTP/1.1 and HTTP/2 for targets that ask for it, and
-   * per HTTP/2 origin whether its first connection is up (completed) or still being opened.
+   * An event loop's upstream clients, HTTP/1.1 (several, filled in turn: {@link Http1Shards})
+   * and HTTP/2 for targets that ask for it, and per HTTP/2 origin whether its first connection
+   * is up (completed) or still being opened.
    */
-  record UpstreamClients(HttpClientAgent http1, HttpClientAgent http2,
+  record UpstreamClients(Http1Shards http1, HttpClientAgent http2,
       Map<String, Future<Void>> http2Ready) {}
 
   /**
@@ -286,8 +288,11 @@ public final class GatewayState implements AutoCloseable {
   public Future<HttpClientRequest> request(boolean http2, String origin, RequestOptions options) {
     Context context = Vertx.currentContext();
     UpstreamClients own = context == null ? null : context.get(CLIENT_KEY);
-    if (!http2 || own == null) { // the shared client is not used in practice: no gate
+    if (own == null) { // the shared client is not used in practice: no gate, no shards
       return client(http2).request(options);
+    }
+    if (!http2) {
+      return own.http1().request(options);
     }
     Future<Void> ready = own.http2Ready().get(origin);
     if (ready == null) {
@@ -325,7 +330,7 @@ public final class GatewayState implements AutoCloseable {
     Context context = Vertx.currentContext();
     UpstreamClients own = context == null ? null : context.get(CLIENT_KEY);
     UpstreamClients clients = own != null ? own : sharedClients;
-    return http2 ? clients.http2() : clients.http1();
+    return http2 ? clients.http2() : clients.http1().first();
   }
 
   /** Gives the calling verticle's event loop its own upstream clients. */
