@@ -282,8 +282,6 @@ public final class LoadHarness {
     return reports;
   }
 
-  /** The longest a JIT warm-up is drawn out waiting for the compilers to settle. */
-  private static final double SETTLE_MAX_SECONDS = 60;
   /** Settled: the compilers used at most this share of one core over a step of the scenario. */
   private static final double SETTLED_SHARE = 0.02;
 
@@ -296,8 +294,8 @@ public final class LoadHarness {
    */
   private void settle(LoadGenerator clients, Endpoint e, Server server, List<String> notes) {
     double before = server.jitCpuSeconds();
-    if (Double.isNaN(before)) {
-      return; // not a JVM the harness can read
+    if (Double.isNaN(before) || options.jitSettleSeconds() <= 0) {
+      return; // not a JVM the harness can read, or --jit-settle 0
     }
     int streams = Math.min(1000, options.streams().get(0));
     Scenario s = new Scenario(streams, options.events().get(0),
@@ -318,7 +316,7 @@ public final class LoadHarness {
             + Report.num(ramp + window) + " s)");
         return;
       }
-      if (elapsed >= SETTLE_MAX_SECONDS) {
+      if (elapsed >= options.jitSettleSeconds()) {
         String note = e.name() + "'s JIT had not settled after " + Report.num(elapsed)
             + " s more of warm-up (" + Report.num(used) + " CPU s compiling in the last "
             + Report.num(ramp + window) + " s)";

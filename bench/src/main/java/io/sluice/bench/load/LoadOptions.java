@@ -13,6 +13,8 @@ import java.util.List;
  * @param jitWarmupSeconds before the first scenario, each path carries 200 streams of the first
  *     scenario for this long, unmeasured, so that no JIT compiler's CPU time is counted; 0: none
  *     at all, every server (the mock too) meets the first run as it started
+ * @param jitSettleSeconds after the JIT warm-up, each JVM goes on with the first scenario until
+ *     its compilers settle, for at most this long; 0: the fixed warm-up alone, as before round 6
  * @param cold the JIT warm-up (if any) runs on the direct path only, so that the mock is warm and
  *     the gateways under test meet the first run as they started, as a gateway just deployed or
  *     scaled up meets its first burst
@@ -29,7 +31,7 @@ record LoadOptions(
     int runs, double tps, double warmupSeconds, double windowSeconds, double rampSeconds,
     int eventLoops, List<String> gatewayJvm, List<String> mockJvm, Path scratch, Path portkeyDir,
     String portkeyVersion, boolean inProcess, Path markdown, double jitWarmupSeconds,
-    int minStreams, long streamIdleMillis, String gatewayCpus,
+    double jitSettleSeconds, int minStreams, long streamIdleMillis, String gatewayCpus,
     boolean upstreamHttp2, String nginx, boolean cold) {
 
   static final List<String> ALL_PATHS = List.of("direct", "nginx", "sluice", "portkey");
@@ -57,7 +59,7 @@ record LoadOptions(
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3,
         10, -1, 2, GATEWAY_JVM, List.of("-Xmx2g"), Path.of("/tmp/sluice-load"),
-        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 0, 60_000, "",
+        Path.of("/tmp/sluice-portkey"), Portkey.DEFAULT_VERSION, false, null, 15, 60, 0, 60_000, "",
         false, "nginx", false);
   }
 
@@ -103,6 +105,7 @@ record LoadOptions(
         case "--portkey-version" -> o.with(x -> x.portkeyVersion = v);
         case "--markdown" -> o.with(x -> x.markdown = Path.of(v));
         case "--jit-warmup" -> o.with(x -> x.jitWarmup = Double.parseDouble(v));
+        case "--jit-settle" -> o.with(x -> x.jitSettle = Double.parseDouble(v));
         case "--min-streams" -> o.with(x -> x.minStreams = Integer.parseInt(v));
         case "--stream-idle" -> o.with(x -> x.streamIdle = (long) (Double.parseDouble(v) * 1000));
         case "--gateway-cpus" -> o.with(x -> x.gatewayCpus = cpus(v));
@@ -191,6 +194,7 @@ record LoadOptions(
     boolean inProcess;
     Path markdown;
     double jitWarmup;
+    double jitSettle;
     int minStreams;
     long streamIdle;
     String gatewayCpus;
@@ -219,6 +223,7 @@ record LoadOptions(
     b.inProcess = inProcess;
     b.markdown = markdown;
     b.jitWarmup = jitWarmupSeconds;
+    b.jitSettle = jitSettleSeconds;
     b.minStreams = minStreams;
     b.streamIdle = streamIdleMillis;
     b.gatewayCpus = gatewayCpus;
@@ -228,7 +233,7 @@ record LoadOptions(
     change.accept(b);
     return new LoadOptions(b.streams, b.events, b.modes, b.paths, b.runs, b.tps, b.warmup,
         b.window, b.ramp, b.eventLoops, b.gatewayJvm, b.mockJvm, b.scratch, b.portkeyDir,
-        b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.minStreams,
+        b.portkeyVersion, b.inProcess, b.markdown, b.jitWarmup, b.jitSettle, b.minStreams,
         b.streamIdle, b.gatewayCpus, b.upstreamHttp2, b.nginx, b.cold);
   }
 }

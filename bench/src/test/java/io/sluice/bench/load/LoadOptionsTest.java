@@ -36,6 +36,12 @@ class LoadOptionsTest {
   }
 
   @Test
+  void theJitSettlesForAMinuteAtMostUnlessToldOtherwise() {
+    assertThat(LoadOptions.defaults().jitSettleSeconds()).isEqualTo(60.0);
+    assertThat(LoadOptions.parse("--jit-settle", "0").jitSettleSeconds()).isZero();
+  }
+
+  @Test
   void aCpuListIsCounted() {
     assertThat(Machine.allowedCount("0")).isEqualTo(1);
     assertThat(Machine.allowedCount("0-3,6")).isEqualTo(5);

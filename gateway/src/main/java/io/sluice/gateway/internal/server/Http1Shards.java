@@ -3,6 +3,7 @@ package io.sluice.gateway.internal.server;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  * <p>To hand out a pooled connection, Vert.x looks at every connection of the pool, busy or
  * idle. With a thousand streams in flight on a loop, each request paid for a walk over a
  * thousand connections (about 40 µs at 1,000 streams on two loops, BENCHMARKS.md profile note
- * 23), and the walk grows with the load. Here a request goes to the first client that has fewer
+ * 24), and the walk grows with the load. Here a request goes to the first client that has fewer
  * than {@link #STREAMS} requests in flight, so no client's pool holds more connections than that,
  * and a quiet gateway keeps to its first client and that client's warm connections.
  *
@@ -55,15 +56,10 @@ final class Http1Shards {
     return clients.get(shard).request(options).andThen(made -> {
       if (made.failed()) {
         release(shard);
-        return;
+      } else {
+        made.result().response().compose(HttpClientResponse::end)
+            .onComplete(done -> release(shard));
       }
-      made.result().response().onComplete(head -> {
-        if (head.failed()) {
-          release(shard);
-        } else {
-          head.result().end().onComplete(done -> release(shard));
-        }
-      });
     });
   }
 
