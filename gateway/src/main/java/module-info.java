@@ -10,6 +10,9 @@ module io.sluice.gateway {
   // The stream relay gathers each upstream read's output in a pooled buffer (no new copy
   // per event); already on the path as Vert.x's own dependency.
   requires io.netty.buffer;
+  // A stream's chunks are written to the client's channel below Vert.x's response (ChunkChannel).
+  requires io.netty.transport;
+  requires io.netty.common;
   requires com.fasterxml.jackson.core;
   requires micrometer.core;
   requires micrometer.registry.prometheus;

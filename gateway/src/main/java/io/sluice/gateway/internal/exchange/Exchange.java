@@ -1,5 +1,6 @@
 package io.sluice.gateway.internal.exchange;
 
+import io.netty.buffer.ByteBuf;
 import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
@@ -41,6 +42,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private enum Phase { QUEUED, WAITING, STREAMING, DONE }
 
   final GatewayState gw;
+  private final HttpServerRequest request;
   final HttpServerResponse response;
   final FrontDoor door;
   final Context context;
@@ -85,6 +87,9 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private long queuedNanos = -1;
   /** Its spans, meters and usage-log entry: recorded, never read to decide. */
   private final ExchangeRecorder recorder;
+  /** Where a stream's chunks go below Vert.x, once looked for after the head went out. */
+  private ChunkChannel chunks;
+  private boolean chunksLooked;
   /** The key of the attempt under way, masked in all that goes to the client. */
   private KeyMasker masker = new KeyMasker("");
   /** This request's last 429 from an upstream: what the client is told when every key cools. */
@@ -96,6 +101,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission admission,
       long estimatedInput, String madeBy) {
     this.gw = gw;
+    this.request = request;
     this.response = request.response();
     this.door = door;
     this.context = gw.vertx.getOrCreateContext();
@@ -469,6 +475,34 @@ public final class Exchange implements UpstreamAttempt.Outcome {
    * Writes part of the answer to the client, the upstream's key masked; completes when the write
    * did (or failed), after which {@code out} is no longer read.
    */
+  /**
+   * Writes {@code out}'s readable bytes to the client at once as one chunk, below Vert.x's
+   * response ({@link ChunkChannel}); false, with nothing written, when they must go through
+   * {@link #write} (the head not written yet, a connection the chunks cannot reach, bytes the key
+   * masker would change).
+   */
+  boolean writeChunk(ByteBuf out) {
+    if (chunks == null) {
+      if (chunksLooked || !response.headWritten()) {
+        return false;
+      }
+      chunksLooked = true; // once per exchange, after the head: it is HTTP/1.1 and chunked or not
+      chunks = ChunkChannel.of(request);
+      if (chunks == null) {
+        return false;
+      }
+    }
+    if (response.ended() || response.closed() || !masker.passesUnchanged(out)) {
+      return false;
+    }
+    int n = out.readableBytes();
+    if (!chunks.write(out)) {
+      return false;
+    }
+    recorder.sentToClient(n);
+    return true;
+  }
+
   io.vertx.core.Future<Void> write(Buffer out) {
     if (masker.passesUnchanged(out)) {
       recorder.sentToClient(out.length());

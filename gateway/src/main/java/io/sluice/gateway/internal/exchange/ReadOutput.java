@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.ArrayDeque;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What one upstream read produces for the client (raw bytes, re-framed or translated events),
@@ -36,9 +37,12 @@ import java.util.function.Function;
 final class ReadOutput {
   /** The smallest buffer taken for a read: a paced stream's read is one event, about this size. */
   static final int MIN_CAPACITY = 256;
+  /** Kept free before a read's bytes, for the size line of the chunk that may carry them. */
+  private static final int ROOM = ChunkChannel.SIZE_LINE_ROOM;
 
   private final ByteBufAllocator allocator;
   private final Function<Buffer, Future<Void>> sink;
+  private final Predicate<ByteBuf> chunks;
   private ByteBuf pending;
   private final ArrayDeque<ByteBuf> inFlight = new ArrayDeque<>(4);
   /** The largest buffer kept for the next read: a paced stream's read is an event or a few. */
@@ -59,8 +63,21 @@ final class ReadOutput {
    *     failed), after which the buffer is no longer read
    */
   ReadOutput(ByteBufAllocator allocator, Function<Buffer, Future<Void>> sink) {
+    this(allocator, sink, out -> false);
+  }
+
+  /**
+   * @param sink writes a buffer to the client; its future completes when the write did (or
+   *     failed), after which the buffer is no longer read
+   * @param chunks writes a buffer's readable bytes to the client at once as one HTTP/1.1 chunk
+   *     framed in place ({@link ChunkChannel#write}), taking over one reference to it; false, with
+   *     nothing written and no reference taken, when the client cannot be written that way now
+   */
+  ReadOutput(ByteBufAllocator allocator, Function<Buffer, Future<Void>> sink,
+      Predicate<ByteBuf> chunks) {
     this.allocator = allocator;
     this.sink = sink;
+    this.chunks = chunks;
   }
 
   /** True when something is being gathered: a flush is due. */
@@ -71,7 +88,7 @@ final class ReadOutput {
   /** The buffer to append to, made room for {@code length} more bytes (it grows as needed). */
   ByteBuf buffer(int length) {
     if (pending == null) {
-      int wanted = Math.max(MIN_CAPACITY, length + 64);
+      int wanted = Math.max(MIN_CAPACITY, length + 64 + ROOM);
       ByteBuf kept = spare;
       spare = null;
       if (kept != null && kept.capacity() >= wanted) {
@@ -82,6 +99,7 @@ final class ReadOutput {
         }
         pending = allocator.heapBuffer(wanted);
       }
+      pending.setIndex(ROOM, ROOM);
     }
     return pending;
   }
@@ -123,16 +141,48 @@ final class ReadOutput {
       keepOrRelease(out);
       return false;
     }
+    if (writeChunk(out)) {
+      return true;
+    }
     inFlight.add(out);
     Future<Void> sent;
     try {
-      sent = sink.apply(BufferInternal.buffer(out));
+      // A slice: a Vert.x buffer reads from index 0, and the size line's room comes first.
+      sent = sink.apply(BufferInternal.buffer(out.slice()));
     } catch (RuntimeException e) {
       inFlight.pollLast();
       out.release();
       throw e;
     }
     sent.onComplete(written);
+    return true;
+  }
+
+  /**
+   * Writes {@code out} as a chunk when the client can take one that way. The write holds a
+   * reference of its own until the socket took the bytes, which on a plain connection is before
+   * it returns (Netty copies a heap buffer to direct memory as it queues it): the buffer is then
+   * kept for the next read as after any completed write; otherwise it goes back to the pool once
+   * the write lets go of it.
+   */
+  private boolean writeChunk(ByteBuf out) {
+    out.retain();
+    boolean written;
+    try {
+      written = chunks.test(out);
+    } catch (RuntimeException e) {
+      out.release(2);
+      throw e;
+    }
+    if (!written) {
+      out.release();
+      return false;
+    }
+    if (out.refCnt() == 1) {
+      keepOrRelease(out);
+    } else {
+      out.release();
+    }
     return true;
   }
 

@@ -102,7 +102,7 @@ final class StreamRelay {
     };
     // What Context.runOnContext does, less the task object it makes on every call.
     this.flushTask = () -> context.dispatch(flushNow);
-    this.pending = new ReadOutput(ByteBufAllocator.DEFAULT, ex::write);
+    this.pending = new ReadOutput(ByteBufAllocator.DEFAULT, ex::write, ex::writeChunk);
     if (!attempt.passThrough()) {
       decoder = attempt.codec().decoder(this::onEvent, DecoderOptions.DEFAULTS);
       forBooks = decoder;

@@ -27,12 +27,25 @@ final class ConnectionGuard {
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Conn> conns = new ConcurrentHashMap<>();
 
-  /** One connection's requests in flight and its idle timer (-1 when none is set). */
+  /**
+   * One connection's requests in flight and its idle timer (-1 when none is set). The timer is
+   * lazy: a request that starts or ends moves {@link #idleUntil} and leaves the timer alone, and
+   * the timer, when it fires, closes the connection only if it is idle and past that time, else
+   * sets itself for what is left. A kept-alive connection then costs a timer every
+   * {@code keep-alive-timeout} or so instead of a timer set and cancelled for each request.
+   */
   private static final class Conn {
     final String address;
     int inFlight;
     long timer = -1;
+    /** When the timer set fires ({@link System#nanoTime}). */
+    long timerDue;
+    /** When the connection is closed if it is still idle ({@link System#nanoTime}). */
+    long idleUntil;
+    /** Why it would be closed then: the metrics' reason. */
+    String reason;
     boolean served;
+    boolean open = true;
 
     Conn(String address) {
       this.address = address;
@@ -62,7 +75,7 @@ final class ConnectionGuard {
       metrics.clientClosed("max_connections_per_client");
       c.close();
     } else {
-      arm(c, conn, limits.requestHeadTimeout().toMillis(), "request_head_timeout");
+      idleFor(c, conn, limits.requestHeadTimeout().toNanos(), "request_head_timeout");
     }
   }
 
@@ -73,8 +86,7 @@ final class ConnectionGuard {
     if (conn == null) {
       return; // closed meanwhile
     }
-    conn.inFlight++;
-    cancel(conn);
+    conn.inFlight++; // the timer, if it fires meanwhile, finds the connection busy
     // HTTP/1.1 only (no h2c): a response closed without ending closes its connection, which
     // released() handles.
     req.response().endHandler(v -> requestEnded(c, conn));
@@ -82,21 +94,38 @@ final class ConnectionGuard {
 
   private void requestEnded(HttpConnection c, Conn conn) {
     conn.served = true;
-    if (--conn.inFlight == 0 && conns.containsKey(c)) {
-      arm(c, conn, limits.keepAliveTimeout().toMillis(), "keep_alive_timeout");
+    if (--conn.inFlight == 0 && conn.open) {
+      idleFor(c, conn, limits.keepAliveTimeout().toNanos(), "keep_alive_timeout");
     }
   }
 
-  private void arm(HttpConnection c, Conn conn, long millis, String reason) {
+  /** The connection is idle from now: closed after {@code nanos} unless a request comes. */
+  private void idleFor(HttpConnection c, Conn conn, long nanos, String reason) {
+    conn.idleUntil = System.nanoTime() + nanos;
+    conn.reason = reason;
+    if (conn.timer < 0 || conn.timerDue - conn.idleUntil > 0) {
+      arm(c, conn); // none set, or set for later than the connection may stay idle
+    }
+  }
+
+  private void arm(HttpConnection c, Conn conn) {
     cancel(conn);
+    long left = conn.idleUntil - System.nanoTime();
+    conn.timerDue = conn.idleUntil;
+    long millis = Math.max(1, (left + 999_999) / 1_000_000); // never early: rounded up
     conn.timer = vertx.setTimer(millis, id -> {
       conn.timer = -1;
-      if (conn.inFlight == 0) {
-        // A request head never completed is worth counting; a kept-alive connection the client
-        // left open is ordinary.
-        metrics.clientClosed(conn.served ? reason : "request_head_timeout");
-        c.close();
+      if (conn.inFlight > 0 || !conn.open) {
+        return; // busy: the end of its last request sets the timer again
       }
+      if (conn.idleUntil - System.nanoTime() > 0) {
+        arm(c, conn); // a request came and went since: idle for less long than that
+        return;
+      }
+      // A request head never completed is worth counting; a kept-alive connection the client
+      // left open is ordinary.
+      metrics.clientClosed(conn.served ? conn.reason : "request_head_timeout");
+      c.close();
     });
   }
 
@@ -116,6 +145,7 @@ final class ConnectionGuard {
     if (conn == null) {
       return;
     }
+    conn.open = false;
     cancel(conn);
     open.decrementAndGet();
     AtomicInteger mine = perAddress.get(conn.address);

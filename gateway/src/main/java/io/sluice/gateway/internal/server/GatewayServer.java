@@ -235,6 +235,10 @@ public final class GatewayServer implements AutoCloseable {
           .setMaxHeaderSize(gw.limits.maxHeaderBytes())
           .setMaxInitialLineLength(8192)
           .setCompressionSupported(false)
+          // Every write to a client is made on its connection's event loop. So Vert.x writes
+          // straight to the channel instead of through a queue of its own that a stream's
+          // chunks, written below the response (ChunkChannel), could overtake.
+          .setStrictThreadMode(true)
           // Cleartext HTTP/2 detection holds a new connection until its first bytes arrive, out
           // of the connection handler's sight: a socket that sends nothing would never be timed
           // or counted. The front doors speak HTTP/1.1, as every SDK does in clear text.

@@ -61,6 +61,16 @@ public final class KeyMasker {
    * without the key (nearly all) are not copied out of their buffer to be checked.
    */
   public boolean passesUnchanged(io.vertx.core.buffer.Buffer chunk) {
+    return passesUnchanged(((io.vertx.core.internal.buffer.BufferInternal) chunk).unwrap(), 0,
+        chunk.length());
+  }
+
+  /** As {@link #passesUnchanged(io.vertx.core.buffer.Buffer)}, for {@code chunk}'s readable bytes. */
+  public boolean passesUnchanged(io.netty.buffer.ByteBuf chunk) {
+    return passesUnchanged(chunk, chunk.readerIndex(), chunk.writerIndex());
+  }
+
+  private boolean passesUnchanged(io.netty.buffer.ByteBuf bytes, int from, int n) {
     if (key.length == 0) {
       return true;
     }
@@ -69,9 +79,7 @@ public final class KeyMasker {
     }
     // The buffer's own search (eight bytes at a time, on heap and direct memory alike) finds the
     // candidates; only they are compared byte by byte.
-    io.netty.buffer.ByteBuf bytes = ((io.vertx.core.internal.buffer.BufferInternal) chunk).unwrap();
-    int n = chunk.length();
-    for (int i = bytes.indexOf(0, n, key[0]); i >= 0; i = bytes.indexOf(i + 1, n, key[0])) {
+    for (int i = bytes.indexOf(from, n, key[0]); i >= 0; i = bytes.indexOf(i + 1, n, key[0])) {
       if (keyOrItsStartAt(bytes, i, n)) {
         return false;
       }

@@ -207,4 +207,51 @@ class ReadOutputTest {
     assertThatThrownBy(failing::flush).isInstanceOf(IllegalStateException.class);
     assertThat(failing.inFlight()).isZero();
   }
+  @Test
+  void aChunkWrittenBelowTheResponseIsFramedInTheRoomBeforeItsBytesAndItsBufferKept() {
+    List<String> chunks = new ArrayList<>();
+    ReadOutput direct = new ReadOutput(allocator, this::write, out -> {
+      // What ChunkChannel and the socket do: the bytes taken, the reference given back.
+      assertThat(out.readerIndex()).isEqualTo(ChunkChannel.SIZE_LINE_ROOM);
+      chunks.add(out.toString(StandardCharsets.UTF_8));
+      out.release();
+      return true;
+    });
+    direct.buffer(9).writeCharSequence("data: a\n\n", StandardCharsets.UTF_8);
+    assertThat(direct.flush()).isTrue();
+    direct.buffer(9).writeCharSequence("data: b\n\n", StandardCharsets.UTF_8);
+    assertThat(direct.flush()).isTrue();
+    assertThat(chunks).containsExactly("data: a\n\n", "data: b\n\n");
+    assertThat(writes).isEmpty();
+    assertThat(made).hasSize(1); // written at once, so kept and reused
+    assertThat(direct.keeps()).isTrue();
+    assertThat(direct.inFlight()).isZero();
+    direct.close();
+  }
+
+  @Test
+  void aChunkTheSocketStillHoldsIsNotReusedAndGoesBackWhenItLetsGo() {
+    List<ByteBuf> held = new ArrayList<>();
+    ReadOutput direct = new ReadOutput(allocator, this::write, out -> held.add(out));
+    direct.buffer(9).writeCharSequence("data: a\n\n", StandardCharsets.UTF_8);
+    direct.flush();
+    assertThat(direct.keeps()).isFalse();
+    assertThat(made.get(0).refCnt()).isOne(); // the write's reference only
+    direct.buffer(9).writeCharSequence("data: b\n\n", StandardCharsets.UTF_8);
+    direct.flush();
+    assertThat(made).hasSize(2);
+    direct.close();
+    held.forEach(ByteBuf::release); // the socket took the bytes
+  }
+
+  @Test
+  void whenNoChunkCanBeWrittenTheResponseGetsTheBytesWithoutTheRoom() {
+    ReadOutput refused = new ReadOutput(allocator, this::write, out -> false);
+    refused.buffer(9).writeCharSequence("data: a\n\n", StandardCharsets.UTF_8);
+    assertThat(refused.flush()).isTrue();
+    assertThat(writes).containsExactly("data: a\n\n");
+    assertThat(made.get(0).refCnt()).isOne(); // until the response's write completes
+    completions.get(0).complete();
+    refused.close();
+  }
 }
