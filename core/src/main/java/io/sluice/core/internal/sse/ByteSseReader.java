@@ -57,11 +57,14 @@ public final class ByteSseReader implements SseReader {
   private int bomState;
   /** The previous feed ended with CR, so an LF that starts the next one completes a CRLF. */
   private boolean skipLf;
-  /** A line that started in an earlier feed and has not ended yet. */
-  private byte[] line = new byte[256];
+  /**
+   * A line that started in an earlier feed and has not ended yet; made when the first such line
+   * comes (a stream whose reads end at line ends, as a provider's paced events do, needs none).
+   */
+  private byte[] line = new byte[0];
   private int lineLength;
-  /** Data lines of the current event, each followed by LF. */
-  private byte[] data = new byte[1024];
+  /** Data lines of the current event, each followed by LF; grown when an event needs more. */
+  private byte[] data = new byte[512];
   private int dataLength;
   private String eventName = "";
   private String idBuffer = "";
@@ -231,7 +234,7 @@ public final class ByteSseReader implements SseReader {
       return false;
     }
     if (needed > line.length) {
-      line = Arrays.copyOf(line, grow(line.length, needed, maxLineBytes));
+      line = Arrays.copyOf(line, grow(Math.max(line.length, 128), needed, maxLineBytes));
     }
     System.arraycopy(bytes, from, line, lineLength, length);
     lineLength = needed;

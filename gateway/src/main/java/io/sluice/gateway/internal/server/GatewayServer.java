@@ -26,6 +26,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.ContextInternal;
 import io.sluice.gateway.internal.config.ConfigChanges;
 import java.util.ArrayList;
 import java.util.List;
@@ -397,7 +398,14 @@ public final class GatewayServer implements AutoCloseable {
       req.response().writeContinue();
     }
     BodyRead read = new BodyRead();
-    read.arm(gw, gw.limits.bodyTimeout().toNanos(), () -> bodyTimedOut(gw, req, door, key, read));
+    // Timed once this read of the connection is handled: a body that came with its head, as
+    // nearly every one does, has ended by then and needs no timer.
+    ((ContextInternal) gw.vertx.getOrCreateContext()).executor().execute(() -> {
+      if (!read.done) {
+        read.arm(gw, gw.limits.bodyTimeout().toNanos(),
+            () -> bodyTimedOut(gw, req, door, key, read));
+      }
+    });
     req.handler(chunk -> {
       if (read.over) {
         return;
@@ -428,6 +436,8 @@ public final class GatewayServer implements AutoCloseable {
   private static final class BodyRead {
     final Buffer body = Buffer.buffer();
     boolean over;
+    /** The body ended, failed or was refused: no timer from now on. */
+    boolean done;
     long timer = -1;
     long lastNanos = System.nanoTime();
 
@@ -447,6 +457,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     void disarm(GatewayState gw) {
+      done = true;
       if (timer >= 0) {
         gw.vertx.cancelTimer(timer);
         timer = -1;
