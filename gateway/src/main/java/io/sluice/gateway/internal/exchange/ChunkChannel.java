@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.VoidChannelPromise;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.vertx.core.http.HttpServerRequest;
@@ -49,8 +51,19 @@ final class ChunkChannel {
   /** Vert.x's {@code ConnectionBase.channelHandlerContext()}, or null when it cannot be reached. */
   private static final MethodHandle CONTEXT = find();
 
+  /** What a connection's pipeline was found to allow, kept on its channel. */
+  private static final AttributeKey<ChunkChannel> KNOWN =
+      AttributeKey.valueOf(ChunkChannel.class, "known");
+  /** A connection whose chunks go through the response. */
+  private static final ChunkChannel NONE = new ChunkChannel();
+
   private final ChannelHandlerContext below;
   private final VoidChannelPromise promise;
+
+  private ChunkChannel() {
+    this.below = null;
+    this.promise = null;
+  }
 
   private ChunkChannel(ChannelHandlerContext below) {
     this.below = below;
@@ -73,8 +86,15 @@ final class ChunkChannel {
     } catch (Throwable e) {
       return null; // not a Vert.x connection of the expected kind
     }
-    ChannelHandlerContext encoder = encoderBefore(vertx);
-    return encoder == null ? null : new ChunkChannel(encoder);
+    // Once per connection: its pipeline stays as it is for every HTTP/1.1 response on it.
+    Attribute<ChunkChannel> known = vertx.channel().attr(KNOWN);
+    ChunkChannel chunks = known.get();
+    if (chunks == null) {
+      ChannelHandlerContext encoder = encoderBefore(vertx);
+      chunks = encoder == null ? NONE : new ChunkChannel(encoder);
+      known.set(chunks);
+    }
+    return chunks == NONE ? null : chunks;
   }
 
   /**
