@@ -26,19 +26,19 @@ import java.util.Map;
  * {@code HttpServerResponse.write} each write makes a Vert.x promise, a Netty promise, an HTTP
  * content object, and, in the encoder, three buffers (size line, bytes, CRLF) joined by a promise
  * combiner. That was a quarter of all the gateway allocated per event at 1,000 paced streams
- * (BENCHMARKS.md, profile note 26). One framed buffer written with a void promise is what reaches
- * the socket either way.
+ * (BENCHMARKS.md, profile note 26). One framed buffer written with a void promise puts the same
+ * bytes on the socket.
  *
  * <p>When: only where nothing can tell the difference. The response is HTTP/1.1 and chunked, its
  * head is written (so the encoder is between chunks, which is where it stays: the encoder never
  * sees these chunks, and Vert.x's own end writes the last one), and nothing that may hold or
  * change a write sits between the encoder and Vert.x's handler in the pipeline (the chunked-file
- * writer Vert.x adds over TLS, a compressor), since these writes pass it by. The server runs in Vert.x's
- * strict thread mode, so Vert.x never holds a write of its own back in a queue that these could
- * overtake, and each write here is made on the connection's event loop. The connection's channel
- * is reached through a public method of a class Vert.x does not export; where the module system
- * hides it (the gateway on a module path), {@link #of} finds none and the writes go through the
- * response, as they did before.
+ * writer Vert.x adds over TLS, a compressor), since these writes pass it by. The server runs in
+ * Vert.x's strict thread mode, so Vert.x never holds a write of its own back in a queue that
+ * these could overtake, and each write here is made on the connection's event loop. The
+ * connection's channel is reached through a public method of a class Vert.x does not export;
+ * where the module system hides it (the gateway on a module path), {@link #of} finds none and the
+ * writes go through the response, as they did before.
  *
  * <p>Back-pressure is unchanged: the chunks go into the same outbound buffer, whose writability
  * Vert.x reads for {@code writeQueueFull()} and the drain handler. A failed write fails the void

@@ -65,7 +65,7 @@ public final class KeyMasker {
         chunk.length());
   }
 
-  /** As {@link #passesUnchanged(io.vertx.core.buffer.Buffer)}, for {@code chunk}'s readable bytes. */
+  /** The same for {@code chunk}'s readable bytes, read in place. */
   public boolean passesUnchanged(io.netty.buffer.ByteBuf chunk) {
     return passesUnchanged(chunk, chunk.readerIndex(), chunk.writerIndex());
   }

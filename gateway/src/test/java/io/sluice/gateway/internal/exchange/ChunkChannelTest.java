@@ -132,7 +132,8 @@ class ChunkChannelTest {
       List<String> got = new ArrayList<>();
       for (String part : dechunk(body(response)).split(";")) {
         int colon = part.indexOf(':');
-        got.add(colon < 0 ? part : part.substring(0, colon) + (part.endsWith(":" + pad) ? "" : "?"));
+        got.add(colon < 0 ? part
+            : part.substring(0, colon) + (part.endsWith(":" + pad) ? "" : "?"));
       }
       List<String> expected = new ArrayList<>(List.of("start"));
       for (int i = 0; i < count; i++) {
