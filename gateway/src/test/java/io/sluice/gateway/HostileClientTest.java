@@ -317,6 +317,25 @@ class HostileClientTest {
   }
 
   @Test
+  void aKeptAliveConnectionIsClosedByItsOwnTimeoutNotByTheHeadTimeoutSetAtAccept()
+      throws Exception {
+    // The connection's one timer is set at accept for the head timeout; served before it fires,
+    // the connection is then idle for the longer keep-alive timeout, counted from its response.
+    try (LoopbackUpstream up = answering();
+        GatewayHarness gw = gateway(up, b -> b.requestHeadTimeout(Duration.ofMillis(300))
+            .keepAliveTimeout(Duration.ofMillis(1_500)));
+        Raw raw = new Raw(gw.gateway.port(), "127.0.0.1")) {
+      raw.send(post("/v1/chat/completions", CHAT));
+      assertThat(raw.readUntil("\"ok\"", Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
+      long answered = System.nanoTime();
+      assertThat(raw.closedWithin(Duration.ofMillis(800))).isFalse(); // past the head timeout
+      assertThat(raw.closedWithin(Duration.ofSeconds(10))).isTrue();
+      // Counted by the gateway from its response's end, a little before the answer was read here.
+      assertThat(System.nanoTime() - answered).isGreaterThan(Duration.ofMillis(1_200).toNanos());
+    }
+  }
+
+  @Test
   void aSlowUpstreamAnswerIsNotCutByTheKeepAliveOrHeadTimeout() throws Exception {
     // A request in flight is never idle: a long time to first token is bounded by its own limit.
     try (LoopbackUpstream up = new LoopbackUpstream(call -> io.vertx.core.Vertx.currentContext().owner()

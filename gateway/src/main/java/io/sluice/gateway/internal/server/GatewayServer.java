@@ -5,6 +5,7 @@ import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
 import io.sluice.gateway.GatewayConfig;
+import io.sluice.gateway.GatewayLimits;
 import io.sluice.gateway.Price;
 import io.sluice.gateway.internal.accounting.Prices;
 import io.sluice.gateway.internal.accounting.TokenEstimate;
@@ -232,26 +233,31 @@ public final class GatewayServer implements AutoCloseable {
       GatewayState gw = state;
       gw.ownClients(context);
       gw.ledger.loopStarted(context); // its Redis connection, on this loop
-      HttpServerOptions options = new HttpServerOptions()
-          .setMaxHeaderSize(gw.limits.maxHeaderBytes())
-          .setMaxInitialLineLength(8192)
-          .setCompressionSupported(false)
-          // Every write to a client is made on its connection's event loop. So Vert.x writes
-          // straight to the channel instead of through a queue of its own that a stream's
-          // chunks, written below the response (ChunkChannel), could overtake.
-          .setStrictThreadMode(true)
-          // Cleartext HTTP/2 detection holds a new connection until its first bytes arrive, out
-          // of the connection handler's sight: a socket that sends nothing would never be timed
-          // or counted. The front doors speak HTTP/1.1, as every SDK does in clear text.
-          .setHttp2ClearTextEnabled(false)
-          .setMaxWebSocketFrameSize(gw.limits.maxBodyBytes())
-          .setMaxWebSocketMessageSize(gw.limits.maxBodyBytes());
+      HttpServerOptions options = clientFacing(gw.limits);
       HttpServer server = vertx.createHttpServer(options)
           .connectionHandler(connections::accepted)
           .requestHandler(GatewayServer.this::handle);
       servers.add(server);
       return server.listen(requestedPort, bindHost()).onSuccess(s -> port = s.actualPort());
     }
+  }
+
+  /** The options of the servers that face clients, with {@code limits}. */
+  public static HttpServerOptions clientFacing(GatewayLimits limits) {
+    return new HttpServerOptions()
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setMaxInitialLineLength(8192)
+        .setCompressionSupported(false)
+        // Every write to a client is made on its connection's event loop. So Vert.x writes
+        // straight to the channel instead of through a queue of its own that a stream's
+        // chunks, written below the response (ChunkChannel), could overtake.
+        .setStrictThreadMode(true)
+        // Cleartext HTTP/2 detection holds a new connection until its first bytes arrive, out
+        // of the connection handler's sight: a socket that sends nothing would never be timed
+        // or counted. The front doors speak HTTP/1.1, as every SDK does in clear text.
+        .setHttp2ClearTextEnabled(false)
+        .setMaxWebSocketFrameSize(limits.maxBodyBytes())
+        .setMaxWebSocketMessageSize(limits.maxBodyBytes());
   }
 
   private void handle(HttpServerRequest req) {

@@ -3,6 +3,8 @@ package io.sluice.gateway.internal.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.sluice.gateway.GatewayLimits;
+import io.sluice.gateway.internal.server.GatewayServer;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -43,9 +45,9 @@ class ChunkChannelTest {
     return serve(gatewayLike(), handler);
   }
 
+  /** The gateway's own options: its thread mode is what keeps the writes in order. */
   private static HttpServerOptions gatewayLike() {
-    return new HttpServerOptions().setStrictThreadMode(true).setCompressionSupported(false)
-        .setHttp2ClearTextEnabled(false);
+    return GatewayServer.clientFacing(GatewayLimits.defaults());
   }
 
   private int serve(HttpServerOptions options, Handler<HttpServerRequest> handler)
