@@ -34,15 +34,14 @@ import java.util.Optional;
  * through {@link #finish}, which books it exactly once: lease released, meters, usage entry.
  *
  * <p>Everything the client receives from an upstream (body bytes, re-encoded events, error
- * messages, copied header values) leaves through {@link #write}, {@link #end}, {@link #fail} or
- * {@link #passHeaders}, and so through the one {@link KeyMasker} of the current attempt's key:
- * no relay writes to the client's response by itself.
+ * messages, copied header values) leaves through {@link #write}, {@link #writeChunk},
+ * {@link #end}, {@link #fail} or {@link #passHeaders}, and so through the one {@link KeyMasker}
+ * of the current attempt's key: no relay writes to the client's response by itself.
  */
 public final class Exchange implements UpstreamAttempt.Outcome {
   private enum Phase { QUEUED, WAITING, STREAMING, DONE }
 
   final GatewayState gw;
-  private final HttpServerRequest request;
   final HttpServerResponse response;
   final FrontDoor door;
   final Context context;
@@ -87,9 +86,8 @@ public final class Exchange implements UpstreamAttempt.Outcome {
   private long queuedNanos = -1;
   /** Its spans, meters and usage-log entry: recorded, never read to decide. */
   private final ExchangeRecorder recorder;
-  /** Where a stream's chunks go below Vert.x, once looked for after the head went out. */
-  private ChunkChannel chunks;
-  private boolean chunksLooked;
+  /** The answer's bytes on their way to the client. */
+  private final ClientWrites writes;
   /** The key of the attempt under way, masked in all that goes to the client. */
   private KeyMasker masker = new KeyMasker("");
   /** This request's last 429 from an upstream: what the client is told when every key cools. */
@@ -101,7 +99,6 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       RequestBody.Scan scan, Route route, Optional<AccessKey> key, Admission admission,
       long estimatedInput, String madeBy) {
     this.gw = gw;
-    this.request = request;
     this.response = request.response();
     this.door = door;
     this.context = gw.vertx.getOrCreateContext();
@@ -116,6 +113,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
         gw.config.logContent() || gw.tracing.captureContent());
     this.recorder = new ExchangeRecorder(gw, request, door, scan,
         key.map(AccessKey::id).orElse(""), startNanos, System.currentTimeMillis());
+    this.writes = new ClientWrites(request, recorder);
     this.books = new Books(gw, scan.model(), key, admission, estimatedInput, accounting);
   }
 
@@ -471,47 +469,14 @@ public final class Exchange implements UpstreamAttempt.Outcome {
     });
   }
 
-  /**
-   * Writes part of the answer to the client, the upstream's key masked; completes when the write
-   * did (or failed), after which {@code out} is no longer read.
-   */
-  /**
-   * Writes {@code out}'s readable bytes to the client at once as one chunk, below Vert.x's
-   * response ({@link ChunkChannel}); false, with nothing written, when they must go through
-   * {@link #write} (the head not written yet, a connection the chunks cannot reach, bytes the key
-   * masker would change).
-   */
-  boolean writeChunk(ByteBuf out) {
-    if (chunks == null) {
-      if (chunksLooked || !response.headWritten()) {
-        return false;
-      }
-      chunksLooked = true; // once per exchange, after the head: it is HTTP/1.1 and chunked or not
-      chunks = ChunkChannel.of(request);
-      if (chunks == null) {
-        return false;
-      }
-    }
-    if (response.ended() || response.closed() || !masker.passesUnchanged(out)) {
-      return false;
-    }
-    int n = out.readableBytes();
-    if (!chunks.write(out)) {
-      return false;
-    }
-    recorder.sentToClient(n);
-    return true;
+  /** Part of the answer for the client, through the current key's masker ({@link ClientWrites}). */
+  io.vertx.core.Future<Void> write(Buffer out) {
+    return writes.write(out, masker);
   }
 
-  io.vertx.core.Future<Void> write(Buffer out) {
-    if (masker.passesUnchanged(out)) {
-      recorder.sentToClient(out.length());
-      return response.write(out);
-    }
-    byte[] bytes = out.getBytes();
-    byte[] masked = masker.apply(bytes);
-    recorder.sentToClient(masked.length);
-    return response.write(masked == bytes ? out : Buffer.buffer(masked));
+  /** The same, as a chunk below the response; false when it must go through {@link #write}. */
+  boolean writeChunk(ByteBuf out) {
+    return writes.chunk(out, masker);
   }
 
   /**
