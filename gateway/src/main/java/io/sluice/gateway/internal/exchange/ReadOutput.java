@@ -61,14 +61,6 @@ final class ReadOutput {
   /**
    * @param sink writes a buffer to the client; its future completes when the write did (or
    *     failed), after which the buffer is no longer read
-   */
-  ReadOutput(ByteBufAllocator allocator, Function<Buffer, Future<Void>> sink) {
-    this(allocator, sink, out -> false);
-  }
-
-  /**
-   * @param sink writes a buffer to the client; its future completes when the write did (or
-   *     failed), after which the buffer is no longer read
    * @param chunks writes a buffer's readable bytes to the client at once as one HTTP/1.1 chunk
    *     framed in place ({@link ChunkChannel#write}), taking over one reference to it; false, with
    *     nothing written and no reference taken, when the client cannot be written that way now

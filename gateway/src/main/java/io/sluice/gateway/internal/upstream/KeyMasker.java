@@ -70,7 +70,7 @@ public final class KeyMasker {
     return passesUnchanged(chunk, chunk.readerIndex(), chunk.writerIndex());
   }
 
-  private boolean passesUnchanged(io.netty.buffer.ByteBuf bytes, int from, int n) {
+  private boolean passesUnchanged(io.netty.buffer.ByteBuf bytes, int from, int end) {
     if (key.length == 0) {
       return true;
     }
@@ -79,8 +79,9 @@ public final class KeyMasker {
     }
     // The buffer's own search (eight bytes at a time, on heap and direct memory alike) finds the
     // candidates; only they are compared byte by byte.
-    for (int i = bytes.indexOf(from, n, key[0]); i >= 0; i = bytes.indexOf(i + 1, n, key[0])) {
-      if (keyOrItsStartAt(bytes, i, n)) {
+    for (int i = bytes.indexOf(from, end, key[0]); i >= 0;
+        i = bytes.indexOf(i + 1, end, key[0])) {
+      if (keyOrItsStartAt(bytes, i, end)) {
         return false;
       }
     }
@@ -88,8 +89,8 @@ public final class KeyMasker {
   }
 
   /** The key at {@code at}, or a beginning of it that the end of {@code chunk} cuts off. */
-  private boolean keyOrItsStartAt(io.netty.buffer.ByteBuf chunk, int at, int n) {
-    for (int j = 0; j < key.length && at + j < n; j++) {
+  private boolean keyOrItsStartAt(io.netty.buffer.ByteBuf chunk, int at, int end) {
+    for (int j = 0; j < key.length && at + j < end; j++) {
       if (chunk.getByte(at + j) != key[j]) {
         return false;
       }

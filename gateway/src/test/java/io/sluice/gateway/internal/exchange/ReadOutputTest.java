@@ -45,7 +45,7 @@ class ReadOutputTest {
   /** What the sink was asked to write (read at once, as the client would get it). */
   private final List<String> writes = new ArrayList<>();
   private final List<Promise<Void>> completions = new ArrayList<>();
-  private final ReadOutput output = new ReadOutput(allocator, this::write);
+  private final ReadOutput output = new ReadOutput(allocator, this::write, out -> false);
 
   private Future<Void> write(Buffer out) {
     writes.add(out.toString(StandardCharsets.UTF_8));
@@ -202,7 +202,7 @@ class ReadOutputTest {
   void aWriteThatThrowsGivesItsBufferBack() {
     ReadOutput failing = new ReadOutput(allocator, out -> {
       throw new IllegalStateException("Response has already been written");
-    });
+    }, out -> false);
     failing.buffer(8).writeCharSequence("data: a\n\n", StandardCharsets.UTF_8);
     assertThatThrownBy(failing::flush).isInstanceOf(IllegalStateException.class);
     assertThat(failing.inFlight()).isZero();
