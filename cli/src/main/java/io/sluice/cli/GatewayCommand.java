@@ -45,6 +45,7 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Gateway.useFullBufferPool(); // before the simulated provider makes Netty's first buffer
     MockProvider mock = null;
     GatewayConfig cfg;
     try {

@@ -2,6 +2,7 @@ package io.sluice.gateway;
 
 import io.sluice.gateway.internal.config.BindCheck;
 import io.sluice.gateway.internal.config.ConfigWatcher;
+import io.sluice.gateway.internal.server.BufferPool;
 import io.sluice.gateway.internal.server.GatewayServer;
 import io.sluice.gateway.internal.server.WarmUp;
 import io.sluice.gateway.internal.telemetry.StderrLog;
@@ -67,8 +68,22 @@ public final class Gateway implements AutoCloseable {
     return start(config, log, log);
   }
 
+  /**
+   * Keeps Netty's buffer pool in its full mode for the rest of the process, unless
+   * {@code -Dio.netty.allocator.lowMemory} is set. At a maximum heap of 512 MiB or less Netty
+   * switches to a low-memory mode that pools no buffer larger than 16,896 bytes and makes all
+   * event loops share one pool under a lock, which costs a gateway allocation and CPU
+   * (docs/deploying.md). {@link #start} calls this. Netty reads the setting once, when it first
+   * makes a buffer, so an application that uses Netty before it starts a gateway (its own
+   * Vert.x or Netty servers) calls this before them.
+   */
+  public static void useFullBufferPool() {
+    BufferPool.useFullMode();
+  }
+
   private static Gateway start(GatewayConfig config, Consumer<String> requestLog,
       Consumer<String> events) {
+    useFullBufferPool();
     if (!config.host().isEmpty()) {
       BindCheck.check(config, config.host()); // an empty host binds loopback when keyless
     }

@@ -105,6 +105,7 @@ public final class ServerMain {
       }
       case "gateway" -> {
         // The same start as `sluice gateway`, with its one log line per request to stderr.
+        Gateway.useFullBufferPool(); // before the traced variant's sink uses Netty
         boolean http2 = args.length > 3 && args[3].equals("http2");
         String keyed = args.length > 4 ? args[4] : "";
         GatewayConfig config = keyed.isEmpty() || Variants.NAMES.contains(keyed)
