@@ -123,9 +123,10 @@ final class ChunkChannel {
    * Writes {@code out}'s readable bytes as one chunk, framed in place: its size line goes in the
    * {@link #SIZE_LINE_ROOM} bytes before its reader index, which {@code out} must have, and CRLF
    * after its bytes. Takes over one reference to {@code out}. False, with nothing written and
-   * {@code out} untouched, when called off the connection's event loop.
+   * {@code out} untouched, when called off the connection's event loop. Flushed at once unless
+   * {@code flush} is false, for a write that goes out with the next one (the response's end).
    */
-  boolean write(ByteBuf out) {
+  boolean write(ByteBuf out, boolean flush) {
     if (!below.executor().inEventLoop()) {
       return false; // Netty would queue it as a task, behind or ahead of Vert.x's own writes
     }
@@ -140,7 +141,9 @@ final class ChunkChannel {
     out.readerIndex(start);
     out.writeByte('\r').writeByte('\n');
     below.write(out, promise);
-    below.flush();
+    if (flush) {
+      below.flush();
+    }
     return true;
   }
 

@@ -30,8 +30,9 @@ final class ClientWrites {
    * Writes {@code out}'s readable bytes to the client at once as one chunk, below Vert.x's
    * response; false, with nothing written, when they must go through {@link #write} (the head
    * not written yet, a connection the chunks cannot reach, bytes the key masker would change).
+   * Not flushed when {@code flush} is false: the response's end, written next, flushes it.
    */
-  boolean chunk(ByteBuf out, KeyMasker masker) {
+  boolean chunk(ByteBuf out, KeyMasker masker, boolean flush) {
     if (chunks == null) {
       if (chunksLooked || !response.headWritten()) {
         return false;
@@ -46,7 +47,7 @@ final class ClientWrites {
       return false;
     }
     int n = out.readableBytes();
-    if (!chunks.write(out)) {
+    if (!chunks.write(out, flush)) {
       return false;
     }
     recorder.sentToClient(n);

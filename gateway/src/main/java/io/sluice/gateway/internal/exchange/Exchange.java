@@ -1,6 +1,7 @@
 package io.sluice.gateway.internal.exchange;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import io.sluice.core.event.Failed;
 import io.sluice.gateway.GatewayConfig.AccessKey;
 import io.sluice.gateway.GatewayConfig.Route;
@@ -438,19 +439,46 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       return;
     }
     // Booked before the end goes out: a client's next request sees it, on any replica.
-    afterRelease(finish(status, errorClass), () -> {
-      if (!response.ended() && !response.closed()) {
-        Buffer rest = last != null && masker.passesUnchanged(last) ? last
-            : Buffer.buffer(masker.last(last == null ? new byte[0] : last.getBytes()));
-        if (rest.length() > 0) {
-          bodyStarted = true;
-          recorder.sentToClient(rest.length());
-          response.end(rest);
-        } else {
-          response.end();
-        }
+    afterRelease(finish(status, errorClass), () -> endResponse(last));
+  }
+
+  /**
+   * A streamed answer is complete: as {@link #end}, with what the stream's last read produced
+   * ({@code last}, null when nothing; released here, whatever happens). Once the head is out it
+   * goes below the response as the last chunk and leaves in one write with the end; else it goes
+   * through the response as a copy.
+   */
+  void endStream(String errorClass, ByteBuf last) {
+    if (phase == Phase.DONE) {
+      ReferenceCountUtil.release(last);
+      return;
+    }
+    afterRelease(finish(200, errorClass), () -> {
+      if (last == null || !last.isReadable()) {
+        ReferenceCountUtil.release(last);
+        endResponse(null);
+      } else if (!response.ended() && !response.closed() && writes.chunk(last, masker, false)) {
+        response.end(); // flushes the chunk with the end
+      } else {
+        Buffer copy = ReadOutput.copyOf(last);
+        last.release();
+        endResponse(copy);
       }
     });
+  }
+
+  private void endResponse(Buffer last) {
+    if (!response.ended() && !response.closed()) {
+      Buffer rest = last != null && masker.passesUnchanged(last) ? last
+          : Buffer.buffer(masker.last(last == null ? new byte[0] : last.getBytes()));
+      if (rest.length() > 0) {
+        bodyStarted = true;
+        recorder.sentToClient(rest.length());
+        response.end(rest);
+      } else {
+        response.end();
+      }
+    }
   }
 
   /**
@@ -476,7 +504,7 @@ public final class Exchange implements UpstreamAttempt.Outcome {
 
   /** The same, as a chunk below the response; false when it must go through {@link #write}. */
   boolean writeChunk(ByteBuf out) {
-    return writes.chunk(out, masker);
+    return writes.chunk(out, masker, true);
   }
 
   /**

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * waits in {@link #inFlight} and goes back to the pool when its write completes, whether it
  * succeeded or failed (a client gone). Writes to one connection complete in the order they were
  * made, so the oldest one is the one that completed. Every other way out ({@link #drop},
- * {@link #takeCopy}) gives the buffer back at once. One instance per stream, on its event loop.
+ * {@link #take}, which hands it over) gives the buffer back at once. One instance per stream, on its event loop.
  *
  * <p>Reuse: a buffer whose write completed is kept for the next read ({@link #MAX_SPARE} at most),
  * so that a stream takes a buffer from the pool once, not once per read: at one event per read,
@@ -178,15 +178,20 @@ final class ReadOutput {
     return true;
   }
 
-  /** What was gathered, copied to the heap, and the buffer given back; null when nothing was. */
-  Buffer takeCopy() {
-    if (pending == null) {
-      return null;
-    }
-    // One copy, wrapped: Buffer.buffer(byte[]) would copy the copy.
-    Buffer copy = BufferInternal.buffer(Unpooled.wrappedBuffer(ByteBufUtil.getBytes(pending)));
-    drop();
-    return copy;
+  /**
+   * What was gathered, handed over with the room for a size line still before its bytes
+   * ({@link ChunkChannel#SIZE_LINE_ROOM}): the caller releases it. Null when nothing was.
+   */
+  ByteBuf take() {
+    ByteBuf out = pending;
+    pending = null;
+    return out;
+  }
+
+  /** {@code out}'s readable bytes copied to the heap, wrapped once. */
+  static Buffer copyOf(ByteBuf out) {
+    // Buffer.buffer(byte[]) would copy the copy.
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(ByteBufUtil.getBytes(out)));
   }
 
   /** Gives what was gathered back to the pool, unwritten. */

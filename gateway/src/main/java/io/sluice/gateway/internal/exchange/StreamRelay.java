@@ -427,9 +427,8 @@ final class StreamRelay {
   }
 
   private void close() {
-    // Goes out with the end of the response, in one write; on the heap, since the exchange may
-    // drop it (a client gone): once per stream.
-    Buffer last = pending.takeCopy();
+    // Goes out with the end of the response, in one write: the exchange's to release.
+    ByteBuf last = pending.take();
     ended = true;
     attempt.end();
     if (encoder != null) {
@@ -439,7 +438,7 @@ final class StreamRelay {
       ex.gw.vertx.cancelTimer(idleTimer);
       idleTimer = -1;
     }
-    ex.end(200, errorClass, last); // what the last read produced goes with the end
+    ex.endStream(errorClass, last); // what the last read produced goes with the end
   }
 
   /** The SSE writer's sink, and every other output: gathered until the read is processed. */

@@ -79,10 +79,10 @@ class ChunkChannelTest {
       ChunkChannel chunks = ChunkChannel.of(req);
       offered.complete(chunks != null);
       // Sizes whose size lines take one, two and three hexadecimal digits.
-      chunks.write(framable("x".repeat(15)));
+      chunks.write(framable("x".repeat(15)), true);
       req.response().write("b");
-      chunks.write(framable("y".repeat(16)));
-      chunks.write(framable("z".repeat(256)));
+      chunks.write(framable("y".repeat(16)), true);
+      chunks.write(framable("z".repeat(256)), true);
       req.response().end("c");
     });
     try (Socket s = new Socket("127.0.0.1", port)) {
@@ -115,7 +115,7 @@ class ChunkChannelTest {
       for (int i = 0; i < count; i++) {
         String part = i + ":" + pad + ";";
         if (i % 2 == 0) {
-          chunks.write(framable(part));
+          chunks.write(framable(part), true);
         } else {
           req.response().write(part);
         }
@@ -143,6 +143,35 @@ class ChunkChannelTest {
       }
       expected.add("end");
       assertThat(got).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void aChunkLeftUnflushedLeavesWithTheEndAndNotBefore() throws Exception {
+    int port = serve(req -> {
+      req.response().setChunked(true).write("a");
+      ChunkChannel chunks = ChunkChannel.of(req);
+      vertx.setTimer(50, t -> {
+        chunks.write(framable("last"), false);
+        vertx.setTimer(300, u -> req.response().end()); // nothing else flushes in between
+      });
+    });
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(20_000);
+      send(s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+      // Each read as it came: the last chunk must come in the same read as the end's mark.
+      List<String> reads = new ArrayList<>();
+      StringBuilder all = new StringBuilder();
+      byte[] block = new byte[8192];
+      while (all.indexOf("0\r\n\r\n") < 0) {
+        int n = s.getInputStream().read(block);
+        assertThat(n).as("the connection closed after %s", reads).isPositive();
+        String read = new String(block, 0, n, StandardCharsets.ISO_8859_1);
+        reads.add(read);
+        all.append(read);
+      }
+      assertThat(body(all.toString())).isEqualTo("1\r\na\r\n4\r\nlast\r\n0\r\n\r\n");
+      assertThat(reads.get(reads.size() - 1)).isEqualTo("4\r\nlast\r\n0\r\n\r\n");
     }
   }
 

@@ -190,12 +190,18 @@ class ReadOutputTest {
   }
 
   @Test
-  void theLastReadIsCopiedToTheHeapForTheEnd() {
-    assertThat(output.takeCopy()).isNull();
+  void theLastReadIsHandedOverWithRoomForItsSizeLine() {
+    assertThat(output.take()).isNull();
     append("data: [DONE]\n\n");
-    Buffer last = output.takeCopy();
-    assertThat(last.toString(StandardCharsets.UTF_8)).isEqualTo("data: [DONE]\n\n");
+    ByteBuf last = output.take();
     assertThat(output.hasPending()).isFalse();
+    assertThat(last.readerIndex()).isEqualTo(ChunkChannel.SIZE_LINE_ROOM);
+    assertThat(last.refCnt()).isOne();
+    assertThat(ReadOutput.copyOf(last).toString(StandardCharsets.UTF_8))
+        .isEqualTo("data: [DONE]\n\n");
+    assertThat(last.release()).isTrue(); // the caller's: nothing else holds it
+    output.close();
+    assertThat(last.refCnt()).isZero();
   }
 
   @Test
