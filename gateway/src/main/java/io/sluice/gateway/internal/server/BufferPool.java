@@ -13,9 +13,10 @@ package io.sluice.gateway.internal.server;
  *       of from magazines of its own.
  * </ul>
  * In the load harness at a 512 MiB heap, the full mode cut what the gateway allocates per event
- * by half on long unpaced streams and its CPU per event by 5 to 12 % at 1,000 paced streams
- * (BENCHMARKS.md, profile note 28). The price is a pool that may hold more memory: at most a few
- * chunks per event loop and size, which the same runs measured at under 2 KB per open stream.
+ * on unpaced streams by a quarter; at 1,000 paced streams its CPU per event was 2 to 12 % lower,
+ * within the spread of this machine (BENCHMARKS.md, profile note 28). The price is a pool that
+ * may hold more memory: chunks per event loop and size, which the same runs measured at about
+ * 1.6 KB of resident memory per open stream at 1,000 streams.
  */
 public final class BufferPool {
   /** Netty's own switch; a value set by the user (true or false) is left as it is. */
