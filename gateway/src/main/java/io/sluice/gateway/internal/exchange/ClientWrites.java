@@ -1,6 +1,7 @@
 package io.sluice.gateway.internal.exchange;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import io.sluice.gateway.internal.upstream.KeyMasker;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -52,6 +53,44 @@ final class ClientWrites {
     }
     recorder.sentToClient(n);
     return true;
+  }
+
+  /**
+   * Ends the response with {@code last} (null: nothing more), masked and counted; nothing when
+   * the response is already over. True when bytes went with the end.
+   */
+  boolean end(Buffer last, KeyMasker masker) {
+    if (response.ended() || response.closed()) {
+      return false;
+    }
+    Buffer rest = last != null && masker.passesUnchanged(last) ? last
+        : Buffer.buffer(masker.last(last == null ? new byte[0] : last.getBytes()));
+    if (rest.length() == 0) {
+      response.end();
+      return false;
+    }
+    recorder.sentToClient(rest.length());
+    response.end(rest);
+    return true;
+  }
+
+  /**
+   * Ends the response with a stream's last read ({@code last}, null when nothing; released here,
+   * whatever happens). Once the head is out it goes below the response as the last chunk, left
+   * for the end to flush, so that both leave in one write; else through the response as a copy.
+   */
+  boolean end(ByteBuf last, KeyMasker masker) {
+    if (last == null || !last.isReadable()) {
+      ReferenceCountUtil.release(last);
+      return end((Buffer) null, masker);
+    }
+    if (!response.ended() && !response.closed() && chunk(last, masker, false)) {
+      response.end();
+      return true;
+    }
+    Buffer copy = ReadOutput.copyOf(last);
+    last.release();
+    return end(copy, masker);
   }
 
   /**

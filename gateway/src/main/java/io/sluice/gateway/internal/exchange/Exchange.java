@@ -439,46 +439,19 @@ public final class Exchange implements UpstreamAttempt.Outcome {
       return;
     }
     // Booked before the end goes out: a client's next request sees it, on any replica.
-    afterRelease(finish(status, errorClass), () -> endResponse(last));
+    afterRelease(finish(status, errorClass), () -> bodyStarted |= writes.end(last, masker));
   }
 
   /**
    * A streamed answer is complete: as {@link #end}, with what the stream's last read produced
-   * ({@code last}, null when nothing; released here, whatever happens). Once the head is out it
-   * goes below the response as the last chunk and leaves in one write with the end; else it goes
-   * through the response as a copy.
+   * ({@code last}, null when nothing; released here, whatever happens; {@link ClientWrites#end}).
    */
   void endStream(String errorClass, ByteBuf last) {
     if (phase == Phase.DONE) {
       ReferenceCountUtil.release(last);
       return;
     }
-    afterRelease(finish(200, errorClass), () -> {
-      if (last == null || !last.isReadable()) {
-        ReferenceCountUtil.release(last);
-        endResponse(null);
-      } else if (!response.ended() && !response.closed() && writes.chunk(last, masker, false)) {
-        response.end(); // flushes the chunk with the end
-      } else {
-        Buffer copy = ReadOutput.copyOf(last);
-        last.release();
-        endResponse(copy);
-      }
-    });
-  }
-
-  private void endResponse(Buffer last) {
-    if (!response.ended() && !response.closed()) {
-      Buffer rest = last != null && masker.passesUnchanged(last) ? last
-          : Buffer.buffer(masker.last(last == null ? new byte[0] : last.getBytes()));
-      if (rest.length() > 0) {
-        bodyStarted = true;
-        recorder.sentToClient(rest.length());
-        response.end(rest);
-      } else {
-        response.end();
-      }
-    }
+    afterRelease(finish(200, errorClass), () -> bodyStarted |= writes.end(last, masker));
   }
 
   /**
