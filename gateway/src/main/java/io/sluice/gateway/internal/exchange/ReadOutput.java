@@ -26,8 +26,9 @@ import java.util.function.Predicate;
  * write. Vert.x writes a buffer that is not its own without taking it over, so each written buffer
  * waits in {@link #inFlight} and goes back to the pool when its write completes, whether it
  * succeeded or failed (a client gone). Writes to one connection complete in the order they were
- * made, so the oldest one is the one that completed. Every other way out ({@link #drop},
- * {@link #take}, which hands it over) gives the buffer back at once. One instance per stream, on its event loop.
+ * made, so the oldest one is the one that completed. Every other way out gives the buffer back
+ * at once ({@link #drop}) or hands it over ({@link #take}). One instance per stream, on its event
+ * loop.
  *
  * <p>Reuse: a buffer whose write completed is kept for the next read ({@link #MAX_SPARE} at most),
  * so that a stream takes a buffer from the pool once, not once per read: at one event per read,
