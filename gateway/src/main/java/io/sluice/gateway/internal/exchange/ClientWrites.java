@@ -84,7 +84,7 @@ final class ClientWrites {
       ReferenceCountUtil.release(last);
       return end((Buffer) null, masker);
     }
-    if (!response.ended() && !response.closed() && chunk(last, masker, false)) {
+    if (chunk(last, masker, false)) { // false, too, once the response is over
       response.end();
       return true;
     }
