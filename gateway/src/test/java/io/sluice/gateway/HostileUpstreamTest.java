@@ -185,6 +185,50 @@ class HostileUpstreamTest {
     assertThat(severe).extracting(java.util.logging.LogRecord::getMessage).isEmpty();
   }
 
+  // ---- a body whose chunked framing breaks mid-stream fails, and is never taken for an end ----
+
+  @Test
+  void aBrokenChunkSizeMidStreamEndsTheStreamWithATransportError() throws Exception {
+    try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+      Thread server = new Thread(() -> {
+        try (java.net.Socket s = upstream.accept()) {
+          s.getInputStream().read(new byte[8192]); // the request arrived
+          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+              + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(FIRST_CHUNK.length())
+              + "\r\n" + FIRST_CHUNK + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          s.getOutputStream().flush();
+          Thread.sleep(100); // the first chunk in a read of its own, relayed before the break
+          s.getOutputStream().write("zz\r\ndata: x\r\n".getBytes(
+              java.nio.charset.StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          // Held open: only the gateway's reading of the broken size can end the stream.
+          while (s.getInputStream().read() >= 0) {
+            // until the gateway closes its side
+          }
+          closed.countDown();
+        } catch (java.io.IOException e) {
+          closed.countDown();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "broken-chunk-upstream");
+      server.setDaemon(true);
+      server.start();
+      try (GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.SAME_AS_CLIENT,
+          "http://127.0.0.1:" + upstream.getLocalPort() + "/v1")) {
+        HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
+        assertThat(r.body()).startsWith(FIRST_CHUNK).doesNotContain("data: x");
+        FaultMatrixTest.oneChatTerminal(new FaultMatrixTest.Result(r.statusCode(), r.body(), ""),
+            true);
+        assertThat(FaultMatrixTest.oneLogLine(gw)).contains("transport");
+        assertThat(closed.await(10, java.util.concurrent.TimeUnit.SECONDS))
+            .as("the gateway closed the broken connection").isTrue();
+      }
+    }
+  }
+
   // ---- the upstream's key never reaches the client ----
 
   @Test

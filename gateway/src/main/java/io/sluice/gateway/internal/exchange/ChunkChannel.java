@@ -9,6 +9,7 @@ import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.lang.invoke.MethodHandle;
@@ -80,11 +81,9 @@ final class ChunkChannel {
         || !request.response().headWritten() || !request.response().isChunked()) {
       return null;
     }
-    ChannelHandlerContext vertx;
-    try {
-      vertx = (ChannelHandlerContext) CONTEXT.invoke(request.connection());
-    } catch (Throwable e) {
-      return null; // not a Vert.x connection of the expected kind
+    ChannelHandlerContext vertx = vertxHandler(request.connection());
+    if (vertx == null) {
+      return null;
     }
     // Once per connection: its pipeline stays as it is for every HTTP/1.1 response on it.
     Attribute<ChunkChannel> known = vertx.channel().attr(KNOWN);
@@ -95,6 +94,21 @@ final class ChunkChannel {
       known.set(chunks);
     }
     return chunks == NONE ? null : chunks;
+  }
+
+  /**
+   * Vert.x's own handler of {@code connection}'s channel, at the end of its pipeline; null when it
+   * cannot be reached (the module system hides it, or not a connection of the expected kind).
+   */
+  static ChannelHandlerContext vertxHandler(HttpConnection connection) {
+    if (CONTEXT == null) {
+      return null;
+    }
+    try {
+      return (ChannelHandlerContext) CONTEXT.invoke(connection);
+    } catch (Throwable e) {
+      return null;
+    }
   }
 
   /**

@@ -17,6 +17,7 @@ import io.sluice.core.sse.SseWriter;
 import io.sluice.gateway.internal.upstream.UpstreamAttempt;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.internal.ContextInternal;
@@ -40,9 +41,10 @@ import java.nio.charset.StandardCharsets;
  * would cost a system call per chunk, and the head a packet of its own, when the upstream sends
  * several in one packet.
  *
- * <p>Allocation: what a read produces is gathered in a pooled buffer ({@link ReadOutput}), and the
- * flush task is one object per relay, so that a relayed event costs no new copy of its bytes on
- * the gateway's side (the chunk Vert.x hands over is its own copy) and no object per read.
+ * <p>Allocation: over HTTP/1.1 the body is read below Vert.x ({@link UpstreamTap}), in Netty's
+ * pooled buffers rather than a heap copy of each; what a read produces is gathered in a pooled
+ * buffer ({@link ReadOutput}), and the flush task is one object per relay, so that a relayed
+ * event costs no copy of its bytes on the heap and no object per read.
  *
  * <p>Back-pressure: when the client's write queue passes {@code limits.stream-buffer-bytes} the
  * upstream read pauses, and resumes on drain, so a slow reader holds a bounded buffer.
@@ -53,10 +55,12 @@ import java.nio.charset.StandardCharsets;
  * stream ends with the terminal error of its format. A failure is never taken for an end.
  * Every byte goes out through the exchange, which masks the upstream's key.
  */
-final class StreamRelay {
+final class StreamRelay implements UpstreamTap.Sink {
   private final Exchange ex;
   private final UpstreamAttempt attempt;
   private final HttpClientResponse upstream;
+  /** What reads the upstream's body below Vert.x, when it does: null when the response does. */
+  private UpstreamTap tap;
   private final StreamDecoder decoder;
   /** What reads the upstream's events for the books: the decoder, or a {@link BooksReader}. */
   private final SseListener forBooks;
@@ -87,7 +91,7 @@ final class StreamRelay {
   /** The last bytes passed through raw, to tell whether the upstream stopped mid-event. */
   private final byte[] tail = new byte[4];
   private int tailLength;
-  /** The largest off-heap read copied into {@link #scratch}; larger ones get their own array. */
+  /** The most of an off-heap piece copied into {@link #scratch} at a time. */
   private static final int MAX_SCRATCH = 8 * 1024;
   private byte[] scratch = new byte[0];
 
@@ -132,6 +136,8 @@ final class StreamRelay {
   }
 
   public void start() {
+    // Now or never: the response's head is being handed over, and no piece of its body yet.
+    tap = UpstreamTap.attach(upstream, this);
     // The head leaves with the first bytes of the body when they came in the same read, else
     // alone once the read is done: a client sees the stream begin when the upstream's began.
     ex.streamStarted(this, attempt.passThrough() ? upstream.headers() : null);
@@ -144,6 +150,9 @@ final class StreamRelay {
         paused = false;
         lastReadNanos = System.nanoTime(); // the upstream is read again: its silence counts from now
         upstream.resume();
+        if (tap != null) {
+          tap.resume(this);
+        }
       }
     });
     upstream.handler(this::onChunk);
@@ -153,49 +162,45 @@ final class StreamRelay {
     armIdle(ex.gw.limits.idleTimeout().toMillis());
   }
 
+  /** A piece of the body through the response (HTTP/2, or no tap on the connection). */
   private void onChunk(Buffer chunk) {
+    onBytes(chunk instanceof BufferInternal ? ((BufferInternal) chunk).unwrap()
+        : Unpooled.wrappedBuffer(chunk.getBytes()));
+  }
+
+  /** A piece of the body, from the tap or the response; the caller keeps {@code in}. */
+  @Override
+  public void onBytes(ByteBuf in) {
     if (ended) {
       return;
     }
     lastReadNanos = System.nanoTime();
-    int n = chunk.length();
+    int n = in.readableBytes();
     ex.readFromUpstream(n);
-    // Read in place when the chunk is on the heap (Vert.x's own copy of what Netty read, always
-    // so over HTTP/1.1): no copy of it and no array of the relay's own. Nothing keeps the array
-    // past the read: the reader copies what it holds back, and the writes copy what they gather.
-    ByteBuf in = chunk instanceof BufferInternal ? ((BufferInternal) chunk).unwrap() : null;
-    byte[] bytes;
-    int from;
-    if (in != null && in.hasArray()) {
-      bytes = in.array();
-      from = in.arrayOffset() + in.readerIndex();
+    int at = in.readerIndex();
+    if (in.hasArray()) {
+      // On the heap (Vert.x's copy of what Netty read): read in place. Nothing keeps the array
+      // past the read: the reader copies what it holds back, and the writes copy what they gather.
+      reader.feed(in.array(), in.arrayOffset() + at, n);
     } else {
-      bytes = bytesOf(chunk, n);
-      from = 0;
+      // Off the heap (Netty's pooled buffer, through the tap): read through the relay's own array,
+      // reused from read to read, a piece at a time; the reader takes an event in any pieces.
+      if (scratch.length < Math.min(n, MAX_SCRATCH)) {
+        scratch = new byte[Math.min(MAX_SCRATCH, Math.max(n, 2 * scratch.length))];
+      }
+      for (int i = 0; i < n && !ended; i += scratch.length) {
+        int k = Math.min(scratch.length, n - i);
+        in.getBytes(at + i, scratch, 0, k);
+        reader.feed(scratch, 0, k);
+      }
     }
-    reader.feed(bytes, from, n);
     // Read first, forwarded after: a read that failed (readFailed ended the relay) is not sent,
     // so that the client gets its terminal error after whole events, not after an event that
     // was over the limit and whatever followed it in the same read.
     if (raw && !ended) {
-      write(bytes, from, n);
-      remember(bytes, from, n);
+      pendingBuffer(n).writeBytes(in, at, n);
+      remember(in, at, n);
     }
-  }
-
-  /**
-   * The chunk's bytes at {@code [0, n)} when they are not on the heap: in the relay's own array,
-   * reused from read to read, when the chunk is no larger than {@link #MAX_SCRATCH}.
-   */
-  private byte[] bytesOf(Buffer chunk, int n) {
-    if (n > MAX_SCRATCH) {
-      return chunk.getBytes();
-    }
-    if (scratch.length < n) {
-      scratch = new byte[Math.min(MAX_SCRATCH, Math.max(n, 2 * scratch.length))];
-    }
-    chunk.getBytes(0, n, scratch);
-    return scratch;
   }
 
   private void onEvent(StreamEvent event) {
@@ -479,19 +484,22 @@ final class StreamRelay {
     ex.bodyStarted();
     if (ex.response.writeQueueFull() && !ended && !paused) {
       upstream.pause();
+      if (tap != null) {
+        tap.pause(this);
+      }
       paused = true;
     }
   }
 
   /**
-   * Keeps the last bytes of what passed, those of {@code bytes[from, from + n)} after the earlier
-   * ones.
+   * Keeps the last bytes of what passed, those of {@code in}'s {@code [from, from + n)} after the
+   * earlier ones.
    */
-  private void remember(byte[] bytes, int from, int n) {
+  private void remember(ByteBuf in, int from, int n) {
     int take = Math.min(n, tail.length);
     int keep = Math.min(tailLength, tail.length - take);
     System.arraycopy(tail, tailLength - keep, tail, 0, keep);
-    System.arraycopy(bytes, from + n - take, tail, keep, take);
+    in.getBytes(from + n - take, tail, keep, take);
     tailLength = keep + take;
   }
 

@@ -6,6 +6,7 @@ import io.sluice.gateway.GatewayConfig.Target;
 import io.sluice.gateway.GatewayConfig;
 import io.sluice.gateway.GatewayLimits;
 import io.sluice.gateway.internal.accounting.Prices;
+import io.sluice.gateway.internal.exchange.UpstreamTap;
 import io.sluice.gateway.internal.accounting.UsageLog;
 import io.sluice.gateway.internal.ledger.Ledger;
 import io.sluice.gateway.internal.ledger.Ledgers;
@@ -257,6 +258,7 @@ public final class GatewayState implements AutoCloseable {
    */
   private void upstreamConnection(io.vertx.core.http.HttpConnection connection) {
     connection.exceptionHandler(t -> metrics.upstreamError("connection"));
+    UpstreamTap.install(connection); // a stream's body read without Vert.x's copy of each piece
   }
 
   /**
