@@ -7,6 +7,9 @@ module io.sluice.gateway {
   // The WebSocket frame decoder's errors carry the close status RFC 6455 gives them (1002, 1007,
   // 1009); Vert.x hands them over as they are. Already on the path as Vert.x's own dependency.
   requires io.netty.codec.http;
+  // A streamed upstream body is read below Vert.x (UpstreamTap), which checks each piece's
+  // decoding result, a type of Netty's base codec module.
+  requires io.netty.codec;
   // The stream relay gathers each upstream read's output in a pooled buffer (no new copy
   // per event); already on the path as Vert.x's own dependency.
   requires io.netty.buffer;
