@@ -80,6 +80,9 @@ final class StreamRelay implements UpstreamTap.Sink {
   private boolean flushQueued;
   /** Runs {@link #flush} on the exchange's context; one object for every read of the stream. */
   private final Runnable flushTask;
+  private final ContextInternal context;
+  /** {@link #read}, as the tap's calls run it on the exchange's context. */
+  private final io.vertx.core.Handler<ByteBuf> readPiece = this::read;
   private String responseId = "";
   /** What ended the stream, when it failed; the exchange names it in the log. */
   private String errorClass = "";
@@ -100,6 +103,7 @@ final class StreamRelay implements UpstreamTap.Sink {
     this.attempt = attempt;
     this.upstream = upstream;
     ContextInternal context = (ContextInternal) ex.context;
+    this.context = context;
     Runnable flushNow = () -> {
       flushQueued = false;
       flush();
@@ -164,13 +168,18 @@ final class StreamRelay implements UpstreamTap.Sink {
 
   /** A piece of the body through the response (HTTP/2, or no tap on the connection). */
   private void onChunk(Buffer chunk) {
-    onBytes(chunk instanceof BufferInternal ? ((BufferInternal) chunk).unwrap()
+    read(chunk instanceof BufferInternal ? ((BufferInternal) chunk).unwrap()
         : Unpooled.wrappedBuffer(chunk.getBytes()));
   }
 
-  /** A piece of the body, from the tap or the response; the caller keeps {@code in}. */
+  /** A piece of the body from the tap, which runs below Vert.x: on the exchange's context. */
   @Override
   public void onBytes(ByteBuf in) {
+    context.dispatch(in, readPiece);
+  }
+
+  /** A piece of the body, from the tap or the response; the caller keeps {@code in}. */
+  private void read(ByteBuf in) {
     if (ended) {
       return;
     }
@@ -465,7 +474,7 @@ final class StreamRelay implements UpstreamTap.Sink {
     if (!flushQueued) {
       flushQueued = true;
       // Queued, never run at once: the rest of the read comes first (as runOnContext would).
-      ((ContextInternal) ex.context).executor().execute(flushTask);
+      context.executor().execute(flushTask);
     }
   }
 

@@ -33,13 +33,18 @@ import io.vertx.core.http.HttpConnection;
  * does, so the relay pauses the tap too, which stops reading the socket. A tap paused when its
  * body ends reads again before the connection is reused.
  *
- * <p>Everything happens on the connection's event loop, which is the exchange's.
+ * <p>Everything happens on the connection's event loop, which is the exchange's. The tap runs
+ * below Vert.x, outside any Vert.x context, so the relay runs what it is handed on the exchange's
+ * context, as Vert.x runs a response's handlers: what it starts from there (a retry on another
+ * key, after an error as the stream's first event) finds the loop's own upstream clients, which
+ * the context holds, and Vert.x makes no new context for each call.
  */
 public final class UpstreamTap extends ChannelInboundHandlerAdapter {
   /** A relay reading a body through the tap. */
   interface Sink {
     /** A piece of the body, in order; the tap releases it after the call. */
     void onBytes(ByteBuf content);
+
   }
 
   private static final AttributeKey<UpstreamTap> TAP =
@@ -77,8 +82,8 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Attaches {@code sink} to {@code response}'s body; false when the body is read through the
-   * response (no tap on its connection, or the head was handed over already).
+   * Attaches {@code sink} to {@code response}'s body and returns the tap; null when the body is
+   * read through the response (no tap on its connection, or the head was handed over already).
    */
   static UpstreamTap attach(HttpClientResponse response, Sink sink) {
     ChannelHandlerContext vertx = ChunkChannel.vertxHandler(response.request().connection());
@@ -136,16 +141,14 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
     boolean last = piece instanceof LastHttpContent;
     try {
       if (piece.content().isReadable()) {
-        to.onBytes(piece.content());
+        to.onBytes(piece.content()); // on the relay's context, which reports what it throws
       }
-    } catch (RuntimeException e) {
-      piece.release();
-      detach();
-      ctx.fireExceptionCaught(e); // the connection fails, and the response with it
-      return;
+    } finally {
+      if (!last) {
+        piece.release();
+      }
     }
     if (!last) {
-      piece.release();
       return;
     }
     detach();
