@@ -135,6 +135,15 @@ class HostileUpstreamTest {
     });
   }
 
+  /** Reads the request and answers 200 with a chunked event stream's head and first chunk. */
+  private static void answerWithFirstChunk(java.net.Socket s) throws java.io.IOException {
+    s.getInputStream().read(new byte[8192]); // the request arrived
+    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(FIRST_CHUNK.length())
+        + "\r\n" + FIRST_CHUNK + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    s.getOutputStream().flush();
+  }
+
   // ---- a connection reset is the gateway's to tell, once, not Vert.x's through JUL ----
 
   @Test
@@ -160,11 +169,7 @@ class HostileUpstreamTest {
         java.net.InetAddress.getLoopbackAddress())) {
       Thread resetter = new Thread(() -> {
         try (java.net.Socket s = upstream.accept()) {
-          s.getInputStream().read(new byte[8192]); // the request arrived
-          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-              + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(FIRST_CHUNK.length())
-              + "\r\n" + FIRST_CHUNK + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          s.getOutputStream().flush();
+          answerWithFirstChunk(s);
           s.setSoLinger(true, 0); // close with a reset
         } catch (java.io.IOException e) {
           throw new java.io.UncheckedIOException(e);
@@ -194,11 +199,7 @@ class HostileUpstreamTest {
       java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
       Thread server = new Thread(() -> {
         try (java.net.Socket s = upstream.accept()) {
-          s.getInputStream().read(new byte[8192]); // the request arrived
-          s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-              + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(FIRST_CHUNK.length())
-              + "\r\n" + FIRST_CHUNK + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          s.getOutputStream().flush();
+          answerWithFirstChunk(s);
           Thread.sleep(100); // the first chunk in a read of its own, relayed before the break
           s.getOutputStream().write("zz\r\ndata: x\r\n".getBytes(
               java.nio.charset.StandardCharsets.US_ASCII));
