@@ -95,6 +95,24 @@ class HostileUpstreamTest {
   }
 
   @Test
+  void anEventLargerThanOneReadUnderTheLimitPassesWhole() throws Exception {
+    // 200 KB of text in one event: it comes in many reads, and in many pieces of Netty's decoding
+    // (8 KiB at most each), each read through the event loop's array, and leaves as it came.
+    String big = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
+        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "0123456789".repeat(20_000)
+        + "\"}}]}\n\n";
+    String transcript = FIRST_CHUNK + big + "data: [DONE]\n\n";
+    try (LoopbackUpstream up = LoopbackUpstream.streaming(transcript);
+        GatewayHarness gw = GatewayHarness.routingAllTo(UpstreamKind.SAME_AS_CLIENT,
+            up.baseUrl(), KEY)) {
+      HttpResponse<String> r = gw.send(gw.post("/v1/chat/completions", CHAT).build());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(transcript);
+      assertThat(FaultMatrixTest.oneLogLine(gw)).contains(" 200 ").contains("finish=stop");
+    }
+  }
+
+  @Test
   void anEndlessLineIsCutAtTheEventLimitAndTheClientHearsIt() throws Exception {
     AtomicLong sent = new AtomicLong();
     long bound = 256L * 1024 * 1024; // the test's own bound, far above what may be read
