@@ -95,7 +95,7 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
     return tap;
   }
 
-  /** Stops reading the socket while {@code sink} is attached and cannot take more. */
+  /** Stops reading the socket while {@code from} is attached and cannot take more. */
   void pause(Sink from) {
     if (sink == from && !paused) {
       paused = true;
