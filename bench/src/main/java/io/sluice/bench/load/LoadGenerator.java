@@ -35,6 +35,13 @@ import org.HdrHistogram.Histogram;
  */
 final class LoadGenerator implements AutoCloseable {
   private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(600);
+  /**
+   * {@code -Dsluice.bench.timeline=true}: each phase prints, per second of its start, how many
+   * streams started and their time to first token, ramp and warm-up included, to stderr: where
+   * a run's time goes, which its window's figures cannot say.
+   */
+  private static final boolean TIMELINE = Boolean.getBoolean("sluice.bench.timeline");
+  private static final int TIMELINE_SECONDS = 120;
 
   private final Vertx vertx;
   private final Context[] contexts;
@@ -87,6 +94,7 @@ final class LoadGenerator implements AutoCloseable {
         new PoolOptions().setHttp1MaxSize(phase.streams()));
     Run run = new Run(client, endpoint, phase);
     long start = System.nanoTime();
+    run.phaseStart = start;
     run.measureFrom = start + phase.rampNanos() + phase.warmupNanos();
     run.measureTo = run.measureFrom + phase.windowNanos();
     for (int i = 0; i < phase.streams(); i++) {
@@ -121,6 +129,9 @@ final class LoadGenerator implements AutoCloseable {
     run.stopped = true;
     probe.windowEnds(open);
     await(client.close());
+    if (TIMELINE) {
+      run.printTimeline(endpoint.name(), start);
+    }
     Result result = new Result(run.ttft, run.gaps, run.completed.sum(), run.textEvents.sum(),
         run.errors.sum(), run.incomplete.sum(), windowSeconds, open, run.firstError);
     if (result.completed() < phase.minCompleted()) {
@@ -183,6 +194,8 @@ final class LoadGenerator implements AutoCloseable {
     final AtomicInteger open = new AtomicInteger();
     final LongAdder sent = new LongAdder();
     final LongAdder answered = new LongAdder();
+    final ConcurrentHistogram[] timeline = new ConcurrentHistogram[TIMELINE ? TIMELINE_SECONDS : 0];
+    volatile long phaseStart = System.nanoTime();
     /** When a stream last got a text event or an end. */
     volatile long lastProgress = System.nanoTime();
     volatile boolean stopped;
@@ -204,6 +217,37 @@ final class LoadGenerator implements AutoCloseable {
           .setIdleTimeout(phase.streamIdleMillis())
           .setConnectTimeout(phase.streamIdleMillis());
       endpoint.headers().forEach(options::putHeader);
+    }
+
+    void recordTimeline(long started, long ttftNanos) {
+      int second = (int) ((started - phaseStart) / 1_000_000_000L);
+      if (second < 0 || second >= timeline.length) {
+        return;
+      }
+      ConcurrentHistogram h = timeline[second];
+      if (h == null) {
+        synchronized (timeline) {
+          h = timeline[second];
+          if (h == null) {
+            h = timeline[second] = new ConcurrentHistogram(HIGHEST_NANOS, 2);
+          }
+        }
+      }
+      h.recordValue(Math.min(ttftNanos, HIGHEST_NANOS));
+    }
+
+    void printTimeline(String name, long start) {
+      StringBuilder sb = new StringBuilder("timeline " + name
+          + " (second of start: streams with a first token, TTFT p50 / p99 / max ms)\n");
+      for (int i = 0; i < timeline.length; i++) {
+        ConcurrentHistogram h = timeline[i];
+        if (h != null) {
+          sb.append(String.format("  %3d: %6d  %9.2f %9.2f %9.2f%n", i, h.getTotalCount(),
+              h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6,
+              h.getMaxValue() / 1e6));
+        }
+      }
+      System.err.print(sb);
     }
 
     boolean inWindow(long now) {
@@ -300,6 +344,9 @@ final class LoadGenerator implements AutoCloseable {
       long now = System.nanoTime();
       run.lastProgress = now;
       if (lastText == 0) {
+        if (TIMELINE) {
+          run.recordTimeline(started, now - started);
+        }
         if (recordTtft) {
           run.ttft.recordValue(Math.min(now - started, HIGHEST_NANOS));
         }
