@@ -2,12 +2,14 @@ package io.sluice.gateway.internal.exchange;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpClientResponse;
@@ -27,7 +29,10 @@ import io.vertx.core.http.HttpConnection;
  * response). From then on the body's pieces go to the relay, and the tap releases them; the
  * body's last piece goes on to Vert.x emptied, so that the response ends, and its connection goes
  * back to the pool, as before. The response's own handlers still hear its end, a connection
- * failure and a reset.
+ * failure and a reset. Where it can, the tap also puts an {@link UpstreamFraming} before the
+ * decoder, which reads a chunked body's framing itself and hands the relay the socket's buffers
+ * through {@link #bodyBytes}: the decoder then makes no piece of that body but the last, and the
+ * tap tells the framing where each message it hands up starts and ends.
  *
  * <p>Back-pressure: Vert.x's pause holds back what passes through it, which the body no longer
  * does, so the relay pauses the tap too, which stops reading the socket. A tap paused when its
@@ -55,6 +60,8 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
   private boolean inHead;
   private Sink sink;
   private boolean paused;
+  /** Reads a chunked body's framing before the decoder does; null where it cannot. */
+  private UpstreamFraming framing;
 
   /**
    * Puts a tap on {@code connection} when it is HTTP/1.1 with nothing between the decoder and
@@ -62,8 +69,15 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
    */
   public static void install(HttpConnection connection) {
     ChannelHandlerContext vertx = ChunkChannel.vertxHandler(connection);
-    if (vertx == null || vertx.channel().attr(TAP).get() != null) {
-      return;
+    if (vertx != null) {
+      install(vertx);
+    }
+  }
+
+  /** Puts a tap before {@code vertx}'s handler, and the framing before the codec, if it may. */
+  static UpstreamTap install(ChannelHandlerContext vertx) {
+    if (vertx.channel().attr(TAP).get() != null) {
+      return null;
     }
     ChannelPipeline pipeline = vertx.pipeline();
     ChannelHandlerContext before = null;
@@ -74,11 +88,16 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
       before = pipeline.context(e.getValue());
     }
     if (before == null || !(before.handler() instanceof HttpClientCodec)) {
-      return; // HTTP/2, or a handler after the codec that may change what it decoded
+      return null; // HTTP/2, or a handler after the codec that may change what it decoded
     }
     UpstreamTap tap = new UpstreamTap();
     pipeline.addBefore(vertx.name(), "sluice-upstream-tap", tap);
+    tap.framing = UpstreamFraming.of(tap, before.handler());
+    if (tap.framing != null) {
+      pipeline.addBefore(before.name(), "sluice-upstream-framing", tap.framing);
+    }
     vertx.channel().attr(TAP).set(tap);
+    return tap;
   }
 
   /**
@@ -87,7 +106,12 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
    */
   static UpstreamTap attach(HttpClientResponse response, Sink sink) {
     ChannelHandlerContext vertx = ChunkChannel.vertxHandler(response.request().connection());
-    UpstreamTap tap = vertx == null ? null : vertx.channel().attr(TAP).get();
+    return vertx == null ? null : attach(vertx.channel(), sink);
+  }
+
+  /** {@link #attach(HttpClientResponse, Sink)} to the response {@code channel} is handing over. */
+  static UpstreamTap attach(Channel channel, Sink sink) {
+    UpstreamTap tap = channel.attr(TAP).get();
     if (tap == null || !tap.inHead || tap.sink != null) {
       return null;
     }
@@ -118,27 +142,41 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpResponse) {
+    if (msg instanceof HttpResponse head) {
       inHead = true;
       try {
         ctx.fireChannelRead(msg);
       } finally {
         inHead = false;
       }
+      if (framing != null) {
+        framing.headDecoded(sink != null && head.decoderResult().isSuccess()
+            && HttpUtil.isTransferEncodingChunked(head));
+      }
       return;
     }
-    Sink to = sink;
-    if (to == null || !(msg instanceof HttpContent)) {
+    if (!(msg instanceof HttpContent piece)) {
       ctx.fireChannelRead(msg);
       return;
     }
-    HttpContent piece = (HttpContent) msg;
+    boolean last = piece instanceof LastHttpContent;
+    if (framing != null) {
+      if (piece.decoderResult().isFailure()) {
+        framing.decoderFailed();
+      } else if (last) {
+        framing.messageEnded();
+      }
+    }
+    Sink to = sink;
+    if (to == null) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
     if (piece.decoderResult().isFailure()) {
       detach(); // a broken body (a bad chunk size): Vert.x fails the connection, and the response
       ctx.fireChannelRead(msg);
       return;
     }
-    boolean last = piece instanceof LastHttpContent;
     try {
       if (piece.content().isReadable()) {
         to.onBytes(piece.content()); // on the relay's context, which reports what it throws
@@ -159,6 +197,19 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
     } else {
       ctx.fireChannelRead(piece);
     }
+  }
+
+  /** A piece of a body whose framing {@link UpstreamFraming} read; the caller keeps it. */
+  void bodyBytes(ByteBuf content) {
+    Sink to = sink;
+    if (to != null) {
+      to.onBytes(content);
+    }
+  }
+
+  /** A body that {@link UpstreamFraming} found broken: it ends as a decoder's failure does. */
+  void bodyFailed(HttpContent failure) {
+    channelRead(ctx, failure);
   }
 
   @Override
