@@ -41,7 +41,10 @@ import java.util.Arrays;
  * exactly reads through the decoder alone.
  */
 final class UpstreamFraming extends ChannelInboundHandlerAdapter {
-  /** The longest size line read here: seven hex digits and CRLF, with room for a leading 0. */
+  /**
+   * The bytes of a size line kept here: seven hex digits and CR LF fit; a line found longer is
+   * handed to the decoder as it is.
+   */
   static final int MAX_LINE = 10;
 
   private static final MethodHandle DECODER = find(CombinedChannelDuplexHandler.class,
@@ -69,6 +72,7 @@ final class UpstreamFraming extends ChannelInboundHandlerAdapter {
   private boolean cut;
   private final byte[] line = new byte[MAX_LINE];
   private int lineLength;
+  /** Bytes left of the chunk's data being read. */
   private int left;
 
   private UpstreamFraming(UpstreamTap tap, ByteToMessageDecoder decoder) {
@@ -269,11 +273,9 @@ final class UpstreamFraming extends ChannelInboundHandlerAdapter {
     ByteBuf start = Unpooled.wrappedBuffer(Arrays.copyOf(line, lineLength));
     lineLength = 0;
     buf.readerIndex(from);
-    ctx.fireChannelRead(start); // the decoder may end the message here: it sets the mode
-    if (buf.isReadable() && mode == Mode.DECODER) {
+    ctx.fireChannelRead(start); // a size line alone never ends a message: the rest follows it
+    if (buf.isReadable()) {
       ctx.fireChannelRead(buf);
-    } else if (buf.isReadable()) {
-      channelRead(ctx, buf); // after the end: a head, or dropped
     } else {
       buf.release();
     }
