@@ -130,7 +130,7 @@ final class LoadGenerator implements AutoCloseable {
     probe.windowEnds(open);
     await(client.close());
     if (TIMELINE) {
-      run.printTimeline(endpoint.name(), start);
+      run.printTimeline(endpoint.name());
     }
     Result result = new Result(run.ttft, run.gaps, run.completed.sum(), run.textEvents.sum(),
         run.errors.sum(), run.incomplete.sum(), windowSeconds, open, run.firstError);
@@ -236,7 +236,7 @@ final class LoadGenerator implements AutoCloseable {
       h.recordValue(Math.min(ttftNanos, HIGHEST_NANOS));
     }
 
-    void printTimeline(String name, long start) {
+    void printTimeline(String name) {
       StringBuilder sb = new StringBuilder("timeline " + name
           + " (second of start: streams with a first token, TTFT p50 / p99 / max ms)\n");
       for (int i = 0; i < timeline.length; i++) {

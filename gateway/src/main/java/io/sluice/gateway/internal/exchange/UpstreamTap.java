@@ -49,7 +49,6 @@ public final class UpstreamTap extends ChannelInboundHandlerAdapter {
   interface Sink {
     /** A piece of the body, in order; the tap releases it after the call. */
     void onBytes(ByteBuf content);
-
   }
 
   private static final AttributeKey<UpstreamTap> TAP =
