@@ -167,6 +167,11 @@ final class ChildProcess implements Server {
   }
 
   @Override
+  public double systemCpuSeconds() {
+    return ProcStats.systemCpuSeconds(process.pid());
+  }
+
+  @Override
   public double jitCpuSeconds() {
     return jvm ? ProcStats.compilerCpuSeconds(process.pid()) : Double.NaN;
   }

@@ -81,12 +81,20 @@ public final class LoadHarness {
   }
 
   /** What one path did in one run, with its server's costs. */
-  record PathResult(String path, Result clients, double cpuSeconds, double jitSeconds,
-      double rssIdle, double rssLoaded, double heapIdle, double heapLoaded, double allocated) {
+  record PathResult(String path, Result clients, double cpuSeconds, double systemSeconds,
+      double jitSeconds, double rssIdle, double rssLoaded, double heapIdle, double heapLoaded, double allocated) {
 
     /** The share of the window's CPU time that went to compiling (JVMs only), in percent. */
     double jitShare() {
       return cpuSeconds <= 0 ? Double.NaN : 100 * jitSeconds / cpuSeconds;
+    }
+
+    /**
+     * The share of the window's CPU time spent in the kernel, in percent: what the same reads,
+     * writes and wake-ups cost any proxy, against the user-space rest that is the server's own.
+     */
+    double systemShare() {
+      return cpuSeconds <= 0 ? Double.NaN : 100 * systemSeconds / cpuSeconds;
     }
 
     /** Bytes the server allocated in the window per token event relayed (JVMs only). */
@@ -342,6 +350,7 @@ public final class LoadHarness {
     double rssIdle = server.rssBytes();
     double heapIdle = server.liveHeapBytes();
     double[] cpu = new double[2];
+    double[] sys = new double[2];
     double[] jit = new double[2];
     double[] alloc = new double[2];
     double[] loaded = new double[2];
@@ -352,6 +361,7 @@ public final class LoadHarness {
       @Override
       public void windowStarts() {
         cpu[0] = server.cpuSeconds();
+        sys[0] = server.systemCpuSeconds();
         jit[0] = server.jitCpuSeconds();
         alloc[0] = server.allocatedBytes();
       }
@@ -359,6 +369,7 @@ public final class LoadHarness {
       @Override
       public void windowEnds(int openStreams) {
         cpu[1] = server.cpuSeconds();
+        sys[1] = server.systemCpuSeconds();
         jit[1] = server.jitCpuSeconds();
         alloc[1] = server.allocatedBytes();
         loaded[0] = server.rssBytes();
@@ -366,7 +377,7 @@ public final class LoadHarness {
       }
     });
     PathResult p = new PathResult(endpoint.name(), result, cpu[1] - cpu[0],
-        jit[1] - jit[0], rssIdle, loaded[0],
+        sys[1] - sys[0], jit[1] - jit[0], rssIdle, loaded[0],
         heapIdle, loaded[1], alloc[1] - alloc[0]);
     System.err.println("load: run " + run + " " + s.title() + " " + Report.oneLine(p));
     return p;

@@ -22,6 +22,19 @@ final class ProcStats {
   }
 
   /**
+   * System CPU seconds the process has used so far: its time in the kernel (system calls, the
+   * network stack on its behalf, page faults), the part of {@link #cpuSeconds} that the same
+   * reads and writes cost a process whatever it is written in.
+   */
+  static double systemCpuSeconds(long pid) {
+    try {
+      return systemSeconds(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
    * CPU seconds a JVM's JIT compiler threads have used so far: the threads Linux names
    * {@code C1 CompilerThre} and {@code C2 CompilerThre} (HotSpot's names cut to 15 characters).
    * A compiler thread that ended takes its time with it; on the 2-core machines the harness runs
@@ -50,12 +63,19 @@ final class ProcStats {
   }
 
   /** User plus system seconds from a {@code stat} line of a process or a thread. */
-  private static double cpuSeconds(String stat) {
+  static double cpuSeconds(String stat) {
+    return (field(stat, 11) + field(stat, 12)) / CLOCK_TICKS;
+  }
+
+  /** System seconds from a {@code stat} line of a process or a thread. */
+  static double systemSeconds(String stat) {
+    return field(stat, 12) / CLOCK_TICKS;
+  }
+
+  /** Field {@code index} of a {@code stat} line, counted from the one after the command name. */
+  private static long field(String stat, int index) {
     // The command name (field 2) may hold spaces; the fields after its ')' are fixed.
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long utime = Long.parseLong(f[11]);
-    long stime = Long.parseLong(f[12]);
-    return (utime + stime) / CLOCK_TICKS;
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[index]);
   }
 
   /** Resident set size in bytes (VmRSS). */

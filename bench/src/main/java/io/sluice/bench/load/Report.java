@@ -32,6 +32,7 @@ final class Report {
       new Metric("events/s", p -> p.clients().eventsPerSecond()),
       new Metric("CPU s per 1k streams", PathResult::cpuPer1000Streams),
       new Metric("CPU s per 1M events", PathResult::cpuPerMillionEvents),
+      new Metric("kernel % of CPU", PathResult::systemShare),
       new Metric("JIT % of CPU", PathResult::jitShare),
       new Metric("alloc B/event", PathResult::allocatedPerEvent),
       new Metric("open streams", p -> p.clients().openAtEnd()),

@@ -17,6 +17,11 @@ interface Server extends AutoCloseable {
   /** CPU seconds (user plus system) used so far; NaN when unknown. */
   double cpuSeconds();
 
+  /** Of {@link #cpuSeconds}, the seconds spent in the kernel; NaN when unknown. */
+  default double systemCpuSeconds() {
+    return Double.NaN;
+  }
+
   /** CPU seconds its JIT compilers used so far; NaN when unknown or not a JVM. */
   default double jitCpuSeconds() {
     return Double.NaN;
