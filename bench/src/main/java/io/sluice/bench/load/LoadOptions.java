@@ -52,9 +52,11 @@ record LoadOptions(
    * The gateways' heap, sized up front as {@code bin/sluice} sizes it under a container's memory
    * limit. With a smaller initial heap, the {@code System.gc()} that reads the live heap before
    * each phase also shrinks it, and every run's burst would meet a heap growing through a run of
-   * young collections, which no deployed gateway does.
+   * young collections, which no deployed gateway does. In huge pages and touched at the start, as
+   * {@code bin/sluice gateway} asks for it.
    */
-  static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m");
+  static final List<String> GATEWAY_JVM = List.of("-Xms512m", "-Xmx512m",
+      "-XX:+UseTransparentHugePages", "-XX:+AlwaysPreTouch");
 
   static LoadOptions defaults() {
     return new LoadOptions(List.of(1000), List.of(20), List.of("pass"), ALL_PATHS, 1, -1, 3,
