@@ -82,7 +82,8 @@ public final class LoadHarness {
 
   /** What one path did in one run, with its server's costs. */
   record PathResult(String path, Result clients, double cpuSeconds, double systemSeconds,
-      double jitSeconds, double rssIdle, double rssLoaded, double heapIdle, double heapLoaded, double allocated) {
+      double jitSeconds, double rssIdle, double rssLoaded, double heapIdle, double heapLoaded,
+      double allocated) {
 
     /** The share of the window's CPU time that went to compiling (JVMs only), in percent. */
     double jitShare() {

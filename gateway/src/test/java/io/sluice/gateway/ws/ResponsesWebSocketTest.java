@@ -372,10 +372,7 @@ class ResponsesWebSocketTest {
       assertThat(up.floodSent.get()).isLessThan(400);
       ws.request(Long.MAX_VALUE);
       assertThat(up.floodDone.await(20, TimeUnit.SECONDS)).isTrue();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (received.get() < 512 && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-      }
+      within10s(() -> received.get() >= 512);
       // How many arrived, if not all: a stall (a pause never resumed) stops at a count the
       // socket buffers explain, a slow machine anywhere.
       assertThat(received.get()).as("whole messages the client received within 10 s of the "
@@ -413,12 +410,20 @@ class ResponsesWebSocketTest {
   }
 
   private static void awaitUntil(Check condition) throws Exception {
+    if (!within10s(condition)) {
+      throw new AssertionError("condition not met within 10 s");
+    }
+  }
+
+  /** Checks {@code condition} every millisecond for at most 10 s; whether it came to hold. */
+  private static boolean within10s(Check condition) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.ok()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 10 s");
+        return false;
       }
       java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
     }
+    return true;
   }
 }
