@@ -17,6 +17,8 @@ module io.sluice.gateway {
   requires io.netty.transport;
   requires io.netty.common;
   requires com.fasterxml.jackson.core;
+  // The start-up warm-up ends when the JIT compilers have settled (JitSettle reads their time).
+  requires java.management;
   requires micrometer.core;
   requires micrometer.registry.prometheus;
   requires micrometer.registry.otlp;

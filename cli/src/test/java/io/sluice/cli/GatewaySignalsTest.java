@@ -64,7 +64,9 @@ class GatewaySignalsTest {
   }
 
   private String yaml(String models) {
-    return "server:\n  host: 127.0.0.1\n  drain:\n    delay: 1s\n    timeout: 3s\n"
+    // No start-up warm-up: each test starts a JVM of its own, and what is tested here is what
+    // the gateway does with a signal, not how fast its first streams go.
+    return "server:\n  host: 127.0.0.1\n  warm-up: 0\n  drain:\n    delay: 1s\n    timeout: 3s\n"
         + "limits:\n  concurrency-per-key: " + (STREAMS + 100) + "\n"
         + "  max-connections-per-client: " + (STREAMS + 100) + "\n"
         + "usage-log:\n  path: " + dir.resolve("usage.jsonl") + "\n"

@@ -113,9 +113,11 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Runs {@code server.warm-up} before the gateway listens: the first burst of real streams then
-   * meets compiled code. A warm-up that fails is logged, and the gateway starts anyway. What it
-   * warms (the JIT's compiled code, loaded classes) belongs to the process, so a second gateway
-   * started in the same JVM (tests, an application that embeds several) does not run it again.
+   * meets compiled code. It ends once the JIT compilers have settled, or at its budget, and says
+   * which, with how long it took: that is how much later the gateway listens. A warm-up that
+   * fails is logged, and the gateway starts anyway. What it warms (the JIT's compiled code,
+   * loaded classes) belongs to the process, so a second gateway started in the same JVM (tests,
+   * an application that embeds several) does not run it again.
    */
   private static void warmUp(Vertx vertx, Duration budget, int loops, Consumer<String> events) {
     if (budget.isZero() || !WarmUp.firstInThisProcess()) {
@@ -125,11 +127,17 @@ public final class Gateway implements AutoCloseable {
     try {
       outcome = WarmUp.run(vertx, budget, loops);
     } catch (RuntimeException e) { // WarmUp returns its failures; this is a bug of its own
-      outcome = new WarmUp.Outcome(0, 0, java.util.Optional.of(e.toString()), 0, 0);
+      outcome = new WarmUp.Outcome(0, false, 0, java.util.Optional.of(e.toString()), 0, 0);
     }
     int streams = outcome.streams();
-    outcome.failure().ifPresent(why -> events.accept("warm-up (server.warm-up) stopped after "
-        + streams + " streams, the gateway starts without it: " + why));
+    if (outcome.failure().isPresent()) {
+      events.accept("warm-up (server.warm-up) stopped after " + streams
+          + " streams, the gateway starts without it: " + outcome.failure().get());
+    } else {
+      events.accept("warm-up (server.warm-up): " + streams + " synthetic streams in "
+          + outcome.millis() + " ms, " + (outcome.settled() ? "until the JIT compilers settled"
+              : "its whole budget of " + budget.toMillis() + " ms"));
+    }
   }
 
   public int port() {

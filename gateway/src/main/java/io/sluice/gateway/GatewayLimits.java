@@ -58,9 +58,10 @@ import java.util.Objects;
  *     ({@code server.drain.delay}; may be zero)
  * @param drainTimeout how long streams in flight may go on after that before each is ended with a
  *     terminal error in its client's format ({@code server.drain.timeout}; may be zero)
- * @param warmUp at start, before it listens, how long the gateway runs synthetic streams through
- *     its own code on loopback, so that its first burst of real streams does not meet code the
- *     JIT has not compiled yet ({@code server.warm-up}; zero for none; docs/gateway.md)
+ * @param warmUp at start, before it listens, how long at most the gateway runs synthetic streams
+ *     through its own code on loopback, so that its first burst of real streams does not meet
+ *     code the JIT has not compiled yet; it ends sooner once the JIT compilers have settled
+ *     ({@code server.warm-up}; zero for none; docs/gateway.md)
  */
 public record GatewayLimits(
     int maxBodyBytes, int maxHeaderBytes, int concurrencyPerKey, int queueSize,
@@ -112,11 +113,12 @@ public record GatewayLimits(
   /** 90 s: most answers finish well within it; longer ones end with a terminal error. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(90);
   /**
-   * 500 ms of synthetic streams (32 in flight; how many end in it depends on the machine): short
-   * beside the seconds a JVM's start and a readiness probe take anyway (docs/gateway.md,
-   * "Start-up warm-up").
+   * At most 10 s of synthetic streams, ended sooner once the JIT compilers have settled (a few
+   * seconds on 2 cores): within the 30 s the startup probe of deploy/ gives a pod, and long
+   * enough for C2 to compile what a burst runs, which a fixed half second on a cold JVM was not
+   * (docs/gateway.md, "Start-up warm-up").
    */
-  public static final Duration DEFAULT_WARM_UP = Duration.ofMillis(500);
+  public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(10);
 
   public GatewayLimits {
     positive("max-body-bytes", maxBodyBytes);

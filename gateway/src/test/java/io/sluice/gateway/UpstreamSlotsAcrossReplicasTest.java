@@ -196,7 +196,7 @@ class UpstreamSlotsAcrossReplicasTest {
             call -> (n.getAndIncrement() == 0 ? held : quick).accept(call))) {
       Path yaml = dir.resolve("sluice.yaml");
       Files.writeString(yaml, """
-          server: {host: 127.0.0.1, port: 0}
+          server: {host: 127.0.0.1, port: 0, warm-up: 0}
           routes:
             - model: "*"
               targets:

@@ -9,13 +9,19 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The provider the start-up warm-up ({@link WarmUp}) streams from: canned answers in the OpenAI
- * Chat and Anthropic Messages formats, one event per write, each write a task of its own on the
- * event loop, so that the gateway reads them as a provider's events arrive (a read per event,
- * not the whole answer in one). It listens on loopback for the warm-up only.
+ * Chat and Anthropic Messages formats, one event per write, {@link #PACE_MILLIS} apart, so that
+ * the gateway reads them as a provider's events arrive (a read per event, not the whole answer in
+ * one). It listens on loopback for the warm-up only.
  */
 final class SyntheticUpstream implements io.vertx.core.Handler<HttpServerRequest> {
   /** Text events per answer: enough for the per-event code to run many times per stream. */
   static final int TOKENS = 16;
+  /**
+   * Between one event and the next: each event a read of its own after a wait in epoll, as a
+   * provider's come, and the event loops idle part of the time, which leaves the JIT compilers a
+   * share of the cores while the warm-up runs.
+   */
+  static final long PACE_MILLIS = 1;
 
   private static final Buffer[] CHAT = chat();
   private static final Buffer[] MESSAGES = messages();
@@ -45,7 +51,7 @@ final class SyntheticUpstream implements io.vertx.core.Handler<HttpServerRequest
     }
     // A copy: the canned events are shared by every answer on every event loop.
     res.write(events[next].copy());
-    context.runOnContext(v -> send(context, res, events, next + 1));
+    context.owner().setTimer(PACE_MILLIS, id -> send(context, res, events, next + 1));
   }
 
   private static Buffer[] chat() {

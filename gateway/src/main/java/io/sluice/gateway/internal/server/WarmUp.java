@@ -38,18 +38,29 @@ import java.util.concurrent.TimeoutException;
  * (a {@link GatewayServer} with a configuration of its own) on loopback in front of a
  * {@link SyntheticUpstream}, on the gateway's own Vert.x: HTTP/1.1 in, pass-through and
  * translated streams out over HTTP/1.1 and HTTP/2, decoded, accounted, re-framed and relayed as a
- * real stream is. Its state (meters, usage log, dashboard, ledger) is its own and is closed with
- * it: nothing it does is counted, logged or shown as a request of the gateway.
+ * real stream is, half of them on connections of their own that the gateway accepts and closes.
+ * Its state (meters, usage log, dashboard, ledger) is its own and is closed with it: nothing it
+ * does is counted, logged or shown as a request of the gateway.
  *
- * <p>It is bounded by its budget (streams in flight when it ends finish, within a few more
- * seconds at most) and never stops the gateway from starting: a failure is returned, not thrown.
+ * <p>It ends once the JIT compilers have settled ({@link JitSettle}), after {@link #MIN_STREAMS}
+ * at least, and at its budget at the latest (streams in flight then finish, within a few more
+ * seconds at most). It never stops the gateway from starting: a failure is returned, not thrown.
  * It must not be called on an event loop: it waits.
  */
 public final class WarmUp {
-  /** Streams in flight at once: enough to run the pools' and queues' paths, not to load a core. */
-  static final int CONCURRENCY = 8;
+  /**
+   * Streams in flight at once: enough to run the pools' and queues' paths with the events paced
+   * ({@link SyntheticUpstream#PACE_MILLIS}), not so many that the compilers get no core.
+   */
+  static final int CONCURRENCY = 32;
   /** A bound on streams besides the budget, for a machine where they are very fast. */
   static final int MAX_STREAMS = 20_000;
+  /**
+   * Streams before the warm-up may end on the compilers having settled: a quiet compiler before
+   * the code is hot (the first streams, on a cold JVM, spend their time loading classes) says
+   * nothing yet.
+   */
+  static final int MIN_STREAMS = 1_000;
   /**
    * The throwaway gateway's random port, shared by its event loops: a negative value other than
    * the -1 of a gateway configured with port 0, whose socket it would share on the same Vert.x
@@ -76,14 +87,15 @@ public final class WarmUp {
    * What a warm-up did.
    *
    * @param streams streams that ended as they should
+   * @param settled whether it ended on the JIT compilers having settled, before its budget
    * @param failure why it stopped early, when it did
    * @param port the throwaway gateway's port, closed when {@link #run} returns (on Java NIO the
    *     JDK releases a listening socket at its event loop's next select, a moment later); 0 if
    *     none
    * @param upstreamPort the synthetic upstream's port, closed too; 0 if none
    */
-  public record Outcome(int streams, long millis, Optional<String> failure, int port,
-      int upstreamPort) {}
+  public record Outcome(int streams, boolean settled, long millis, Optional<String> failure,
+      int port, int upstreamPort) {}
 
   private static final java.util.concurrent.atomic.AtomicBoolean RAN =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -96,21 +108,30 @@ public final class WarmUp {
   }
 
   /**
-   * Starts synthetic streams for {@code budget} through a throwaway gateway on {@code loops} event
-   * loops of {@code vertx}, lets those in flight end, and closes it: the gateway's start takes the
-   * budget, plus the set-up, the last streams and the close.
+   * Starts synthetic streams through a throwaway gateway on {@code loops} event loops of
+   * {@code vertx} until this JVM's JIT compilers have settled, after {@link #MIN_STREAMS} at
+   * least, or for {@code budget} at most; lets those in flight end, and closes it: the gateway's
+   * start takes that, plus the set-up, the last streams and the close.
    */
   public static Outcome run(Vertx vertx, Duration budget, int loops) {
-    return run(vertx, budget, loops, new SyntheticUpstream(), MAX_STREAMS, GRACE_NANOS);
+    return run(vertx, budget, loops, new SyntheticUpstream(), MAX_STREAMS, GRACE_NANOS,
+        JitSettle.ofThisJvm(), MIN_STREAMS);
   }
 
   /**
    * With {@code upstream} answering the throwaway gateway's upstream calls (tests break it), and
    * ending after {@code maxStreams} streams if the budget lasts that long, with {@code graceNanos}
-   * for setting up and for the last streams.
+   * for setting up and for the last streams; with no end on the compilers ({@code settle} null).
    */
   static Outcome run(Vertx vertx, Duration budget, int loops,
       Handler<HttpServerRequest> upstream, int maxStreams, long graceNanos) {
+    return run(vertx, budget, loops, upstream, maxStreams, graceNanos, null, 0);
+  }
+
+  /** Ending early, too, once {@code settle} says so after {@code minStreams} streams. */
+  static Outcome run(Vertx vertx, Duration budget, int loops,
+      Handler<HttpServerRequest> upstream, int maxStreams, long graceNanos, JitSettle settle,
+      int minStreams) {
     long start = System.nanoTime();
     long setUp = start + graceNanos;
     HttpServer provider = null;
@@ -132,7 +153,7 @@ public final class WarmUp {
       // The budget counts from the first stream: on a cold JVM on a busy machine setting up may
       // take longer than the whole budget.
       driver = new Driver(vertx.getOrCreateContext(), client, port, budget.toMillis(),
-          maxStreams);
+          maxStreams, settle, minStreams);
       failure = await(driver.start(), System.nanoTime() + budget.toNanos() + graceNanos);
     } catch (TimeoutException e) {
       // Out of time, setting up or for the last streams: the start is not held longer. What ran
@@ -157,7 +178,7 @@ public final class WarmUp {
       }
       quietly(provider == null ? null : provider.close());
     }
-    return new Outcome(driver == null ? 0 : driver.completed,
+    return new Outcome(driver == null ? 0 : driver.completed, driver != null && driver.settled,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), failure, port,
         provider == null ? 0 : provider.actualPort());
   }
@@ -187,17 +208,22 @@ public final class WarmUp {
     private final int port;
     private final long budgetMillis;
     private final int maxStreams;
+    private final JitSettle settle;
+    private final int minStreams;
     private final Promise<Optional<String>> done = Promise.promise();
     private int running;
     private int sent;
     /** Read on the caller's thread once the driver is done (or stopped). */
     private volatile int completed;
+    private volatile boolean settled;
     private volatile boolean stopped;
     private volatile Optional<String> failure = Optional.empty();
 
     Driver(Context context, HttpClientAgent client, int port, long budgetMillis,
-        int maxStreams) {
+        int maxStreams, JitSettle settle, int minStreams) {
       this.maxStreams = maxStreams;
+      this.settle = settle;
+      this.minStreams = minStreams;
       this.context = context;
       this.client = client;
       this.port = port;
@@ -206,7 +232,19 @@ public final class WarmUp {
 
     Future<Optional<String>> start() {
       context.runOnContext(v -> {
-        context.owner().setTimer(Math.max(1, budgetMillis), id -> finish());
+        long budget = context.owner().setTimer(Math.max(1, budgetMillis), id -> finish());
+        if (settle != null) {
+          context.owner().setPeriodic(JitSettle.PERIOD_MILLIS, id -> {
+            if (stopped) {
+              context.owner().cancelTimer(id);
+            } else if (settle.sample() && completed >= minStreams) {
+              settled = true;
+              context.owner().cancelTimer(budget);
+              context.owner().cancelTimer(id);
+              finish();
+            }
+          });
+        }
         running = CONCURRENCY;
         for (int i = 0; i < CONCURRENCY; i++) {
           next();
@@ -236,11 +274,22 @@ public final class WarmUp {
         }
         return;
       }
+      // Every other round of kinds on a connection of its own, which the gateway accepts, sets
+      // up and closes: a burst after a deployment is mostly new connections, and their code
+      // (the accept, the pipeline's set-up, the close) was what the JIT compiled under the first
+      // real streams when the warm-up's connections were all kept alive (BENCHMARKS.md,
+      // profile note 34).
+      boolean ownConnection = sent / KINDS.size() % 2 == 1;
       Kind kind = KINDS.get(sent++ % KINDS.size());
       String body = "{\"model\":\"" + kind.model() + "\",\"stream\":true,\"max_tokens\":64,"
           + "\"messages\":[{\"role\":\"user\",\"content\":\"Warm up.\"}]}";
-      client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
-              .setPort(port).setURI(kind.path()).putHeader("Content-Type", "application/json"))
+      RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+          .setHost("127.0.0.1").setPort(port).setURI(kind.path())
+          .putHeader("Content-Type", "application/json");
+      if (ownConnection) {
+        request.putHeader("Connection", "close");
+      }
+      client.request(request)
           .compose(req -> req.send(body))
           .compose(res -> res.body().map(b -> {
             String text = b.toString();

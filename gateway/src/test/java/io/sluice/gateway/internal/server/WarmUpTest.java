@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,36 @@ class WarmUpTest {
     assertThat(outcome.failure()).isEmpty();
     assertThat(refuses(outcome.port())).isTrue();
     assertThat(refuses(outcome.upstreamPort())).isTrue();
+  }
+
+  @Test
+  void itEndsOnceTheCompilersHaveSettledAfterItsLeastStreams() {
+    // A compiler that never compiles: settled from the first full window on.
+    JitSettle quiet = new JitSettle(() -> 0);
+
+    WarmUp.Outcome outcome = WarmUp.run(vertx, LONG, 2, new SyntheticUpstream(),
+        Integer.MAX_VALUE, GRACE, quiet, 40);
+
+    assertThat(outcome.failure()).isEmpty();
+    assertThat(outcome.settled()).isTrue();
+    assertThat(outcome.streams()).isGreaterThanOrEqualTo(40);
+    assertThat(outcome.millis()).isLessThan(LONG.toMillis());
+    assertThat(refuses(outcome.port())).isTrue();
+  }
+
+  @Test
+  void whileTheCompilersKeepCompilingItRunsItsWholeBudget() {
+    AtomicLong compiled = new AtomicLong();
+    JitSettle busy = new JitSettle(() -> compiled.addAndGet(JitSettle.PERIOD_MILLIS));
+    Duration budget = Duration.ofMillis(1500);
+
+    WarmUp.Outcome outcome = WarmUp.run(vertx, budget, 2, new SyntheticUpstream(),
+        Integer.MAX_VALUE, GRACE, busy, 0);
+
+    assertThat(outcome.failure()).isEmpty();
+    assertThat(outcome.settled()).isFalse();
+    assertThat(outcome.streams()).isPositive();
+    assertThat(outcome.millis()).isGreaterThanOrEqualTo(budget.toMillis());
   }
 
   @Test
