@@ -123,6 +123,9 @@ public final class Gateway implements AutoCloseable {
     if (budget.isZero() || !WarmUp.firstInThisProcess()) {
       return;
     }
+    // Said first: on a small machine the start waits for it for seconds, with nothing else shown.
+    events.accept("warming up before listening (server.warm-up: up to " + budget.toMillis()
+        + " ms)");
     WarmUp.Outcome outcome;
     try {
       outcome = WarmUp.run(vertx, budget, loops);
