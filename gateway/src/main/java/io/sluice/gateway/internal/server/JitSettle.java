@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
  * Not thread-safe: sampled from one event loop.
  */
 final class JitSettle {
-  /** How often the warm-up samples: the window is this many samples long. */
+  /** How often the warm-up samples. */
   static final long PERIOD_MILLIS = 250;
+  /** How many periods the window spans: one second. */
   static final int WINDOW = 4;
   /**
    * Compiling time, over the whole window (all compiler threads), at or under which the compilers

@@ -232,16 +232,15 @@ public final class WarmUp {
 
     Future<Optional<String>> start() {
       context.runOnContext(v -> {
-        long budget = context.owner().setTimer(Math.max(1, budgetMillis), id -> finish());
+        context.owner().setTimer(Math.max(1, budgetMillis), id -> finish());
         if (settle != null) {
           context.owner().setPeriodic(JitSettle.PERIOD_MILLIS, id -> {
+            if (!stopped && settle.sample() && completed >= minStreams) {
+              settled = true;
+              finish();
+            }
             if (stopped) {
               context.owner().cancelTimer(id);
-            } else if (settle.sample() && completed >= minStreams) {
-              settled = true;
-              context.owner().cancelTimer(budget);
-              context.owner().cancelTimer(id);
-              finish();
             }
           });
         }
